@@ -1,0 +1,99 @@
+"""The command line: parses arguments and calls the pipeline, nothing else.
+
+Exit status: 0 done; 1 the job failed (every source failed, mail not sent);
+2 a usage or configuration error. A user's mistake never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from monitor import __version__
+from monitor.config import describe, load_config
+from monitor.errors import ConfigError, MonitorError
+from monitor.settings import Config
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_CONFIG = "sources.yaml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help=f"the sources file [./{DEFAULT_CONFIG}]")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log what happens, not only warnings")
+    parser = argparse.ArgumentParser(
+        prog="monitor", parents=[common],
+        description="Follow Thailand's Electronic Government Operations Act B.E. 2565 "
+                    "and digital-government news.")
+    parser.add_argument("--version", action="version", version=f"monitor {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.add_parser("check", parents=[common],
+                        help="validate sources.yaml and say what it defines")
+    crawl = commands.add_parser("crawl", parents=[common],
+                                help="crawl all (or the named) sources once, then publish")
+    crawl.add_argument("--source", action="append", metavar="NAME", default=[],
+                       help="crawl only this source (repeatable)")
+    preview = commands.add_parser("preview", parents=[common],
+                                  help="show what one source yields, storing nothing")
+    preview.add_argument("name", metavar="NAME")
+    commands.add_parser("publish", parents=[common], help="rewrite every output from the database")
+    commands.add_parser("status", parents=[common], help="each source's health")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_config(Path(getattr(args, "config", DEFAULT_CONFIG)))
+        return COMMANDS[args.command](config, args)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except MonitorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+def _check(config: Config, args: argparse.Namespace) -> int:
+    print(describe(config))
+    return EXIT_OK
+
+
+def _crawl(config: Config, args: argparse.Namespace) -> int:
+    from monitor.commands import crawl_command
+    return crawl_command(config, args.source)
+
+
+def _preview(config: Config, args: argparse.Namespace) -> int:
+    from monitor.preview import preview_command
+    return preview_command(config, args.name)
+
+
+def _publish(config: Config, args: argparse.Namespace) -> int:
+    from monitor.commands import publish_command
+    return publish_command(config)
+
+
+def _status(config: Config, args: argparse.Namespace) -> int:
+    from monitor.commands import status_command
+    return status_command(config)
+
+
+COMMANDS = {
+    "check": _check,
+    "crawl": _crawl,
+    "preview": _preview,
+    "publish": _publish,
+    "status": _status,
+}

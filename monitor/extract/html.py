@@ -1,0 +1,175 @@
+"""The `html` source type: a listing page read with the source's CSS selectors.
+
+A selector is CSS, optionally followed by `::attr(name)` to take an attribute
+instead of the text; `::attr(name)` alone means the item element itself. A
+page that matches nothing is not an error here: it yields a warning, and the
+pipeline decides whether the source is `broken` (PRODUCT.md, status).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urldefrag
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+
+from monitor.errors import ExtractError
+from monitor.extract.cleaning import collapse, safe_link, truncate
+from monitor.models import Document, Extraction, RawItem
+from monitor.settings import Selectors, Source
+
+_ATTR = re.compile(r"^(?P<css>.*?)\s*::attr\(\s*(?P<attr>[^()\s]+)\s*\)\s*$", re.DOTALL)
+
+_NO_LINK = "without an http(s) link"
+_SELF_LINK = "whose link points back to this page"
+_NO_TITLE = "without a title"
+
+
+@dataclass(frozen=True)
+class Selector:
+    """One parsed selector: `css` empty means the element the selector is applied to."""
+
+    key: str         # its name in `select:`, for messages
+    spec: str        # as written
+    css: str
+    attr: str | None
+
+    @classmethod
+    def parse(cls, key: str, spec: str) -> Selector:
+        match = _ATTR.match(spec)
+        if match:
+            return cls(key, spec, match["css"].strip(), match["attr"])
+        return cls(key, spec, spec.strip(), None)
+
+    def nodes(self, node: LexborNode) -> list[LexborNode]:
+        if not self.css:
+            return [node]
+        try:
+            return list(node.css(self.css))
+        except SelectolaxError as exc:
+            raise ExtractError(f"select.{self.key} {self.spec!r} is not valid CSS: {exc}") from exc
+
+    def first(self, node: LexborNode) -> tuple[LexborNode | None, str]:
+        """The first matching element with a non-empty value, and that value."""
+        for found in self.nodes(node):
+            value = collapse(_value(found, self.attr))
+            if value:
+                return found, value
+        return None, ""
+
+
+def _value(node: LexborNode, attr: str | None) -> str:
+    if attr:
+        return node.attributes.get(attr) or ""
+    return node.text(separator=" ") or ""
+
+
+def extract(doc: Document, source: Source) -> Extraction:
+    """Read the items of one listing page with `source.select`."""
+    if source.select is None:
+        raise ExtractError(f"source {source.name!r} has type html but no `select:` selectors")
+    return read_listing(doc, source.select)
+
+
+def read_listing(doc: Document, select: Selectors) -> Extraction:
+    """The work of `extract`, usable without a Source (e.g. to try selectors in preview)."""
+    item_sel = Selector.parse("item", select.item)
+    if item_sel.attr or not item_sel.css:
+        raise ExtractError(f"select.item {select.item!r} must select elements, not an attribute")
+    tree = LexborHTMLParser(doc.text)
+    base = _base_url(tree, doc.url)
+    elements = item_sel.nodes(tree.root) if tree.root is not None else []
+    if not elements:
+        return Extraction(warnings=[f"no element matched select.item {select.item!r}"])
+
+    title_sel = Selector.parse("title", select.title) if select.title else None
+    link_sel = Selector.parse("link", select.link) if select.link else None
+    date_sel = Selector.parse("date", select.date) if select.date else None
+    summary_sel = Selector.parse("summary", select.summary) if select.summary else None
+    page = urldefrag(doc.url)[0]
+
+    items: list[RawItem] = []
+    seen: set[str] = set()
+    skipped: Counter[str] = Counter()
+    duplicates = 0
+    for element in elements:
+        link_node, link = _link(element, link_sel, base)
+        if link is None:
+            skipped[_NO_LINK] += 1
+            continue
+        if urldefrag(link)[0] == page:  # href="#" and friends: not an article
+            skipped[_SELF_LINK] += 1
+            continue
+        title = (title_sel.first(element)[1] if title_sel
+                 else _link_title(element, link_node, link, base))
+        if not title:
+            skipped[_NO_TITLE] += 1
+            continue
+        if link in seen:
+            duplicates += 1
+            continue
+        seen.add(link)
+        date_text = date_sel.first(element)[1] if date_sel else ""
+        summary = summary_sel.first(element)[1] if summary_sel else ""
+        items.append(RawItem(title=title, link=link, summary=truncate(summary),
+                             date_text=date_text or None))
+
+    warnings = [f"skipped {count} {'item' if count == 1 else 'items'} {reason}"
+                for reason, count in sorted(skipped.items())]
+    notes = [f"{len(elements)} elements matched select.item {select.item!r}"]
+    if duplicates:
+        notes.append(f"kept the first of repeated links ({duplicates} duplicates skipped)")
+    if base != doc.url:
+        notes.append(f"links resolved against <base href> {base}")
+    return Extraction(items=items, warnings=warnings, notes=notes)
+
+
+def _base_url(tree: LexborHTMLParser, url: str) -> str:
+    """The page's `<base href>` when it is a usable http(s) URL, else the page URL."""
+    node = tree.css_first("base[href]")
+    return (safe_link(node.attributes.get("href"), url) if node else None) or url
+
+
+def _link(element: LexborNode, sel: Selector | None, base: str
+          ) -> tuple[LexborNode | None, str | None]:
+    """The item's link element and resolved URL.
+
+    A link selector without `::attr` means that element's href (or the href of
+    the first link inside it): the text of a link is never a URL.
+    """
+    if sel is None:
+        node = _first_anchor(element)
+        return node, safe_link(node.attributes.get("href") if node else None, base)
+    if sel.attr:
+        node, value = sel.first(element)
+        return node, safe_link(value, base)
+    for node in sel.nodes(element):
+        anchor = node if node.attributes.get("href") else _first_anchor(node)
+        if anchor is not None:
+            return anchor, safe_link(anchor.attributes.get("href"), base)
+    return None, None
+
+
+def _first_anchor(element: LexborNode) -> LexborNode | None:
+    if element.tag == "a" and element.attributes.get("href"):
+        return element
+    return element.css_first("a[href]")
+
+
+def _link_title(element: LexborNode, link_node: LexborNode | None, link: str,
+                base: str) -> str:
+    """Default title: the link's text; for an image link, the text of another
+    link to the same page in the item (card layouts), then its title attribute."""
+    if link_node is None:
+        return ""
+    text = collapse(link_node.text(separator=" ") or "")
+    if text:
+        return text
+    for anchor in element.css("a[href]"):
+        if safe_link(anchor.attributes.get("href"), base) == link:
+            text = collapse(anchor.text(separator=" ") or "")
+            if text:
+                return text
+    return collapse(link_node.attributes.get("title") or "")

@@ -1,0 +1,121 @@
+"""Turning body bytes into text, by the charset rules of PRODUCT.md.
+
+Order: the source's `encoding:` override, the Content-Type header, the
+document's own declaration (BOM, `<meta>`, `<?xml?>`), detection, UTF-8.
+Thai sites label the same code page four ways; Python knows `windows-874`
+under none of its common spellings, and httpx and feedparser silently fall
+back to something else, so every Thai label is mapped to cp874 here (cp874 is
+TIS-620 plus the Windows additions, so it reads all of them).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+_THAI = {"tis-620", "tis620", "tis_620", "iso-8859-11", "iso8859-11", "iso8859_11",
+         "iso_8859-11", "windows-874", "x-windows-874", "cp874", "dos-874", "ibm874"}
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+# Declarations are looked for in the head of the document only: a charset
+# mentioned deep inside an article is content, not a declaration.
+_PRESCAN = 8192
+_META = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_XML = re.compile(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([\w.:-]+)["']""", re.IGNORECASE)
+_DETECT_SAMPLE = 256 * 1024
+
+
+def codec_for(label: str | None) -> str | None:
+    """The Python codec for a charset label, or None when the label means nothing."""
+    if not label:
+        return None
+    name = label.strip().strip("\"'").lower()
+    if name in _THAI:
+        return "cp874"
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    # codecs also knows base64, rot13, zlib...: a page declaring those is lying.
+    return info.name if getattr(info, "_is_text_encoding", True) else None
+
+
+def media_type(content_type: str | None) -> str:
+    """`text/html; charset=x` -> `text/html`."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def header_charset(content_type: str | None) -> str | None:
+    for param in (content_type or "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None
+
+
+def declared_codec(content: bytes) -> str | None:
+    """What the document says about itself: a BOM, an XML declaration or a `<meta>`."""
+    for bom, codec in _BOMS:
+        if content.startswith(bom):
+            return codec
+    head = content[:_PRESCAN]
+    for pattern in (_XML, _META):
+        match = pattern.search(head)
+        if match:
+            codec = codec_for(match.group(1).decode("ascii", "replace"))
+            if codec and codec.startswith(("utf-16", "utf-32")):
+                # Readable ASCII declaring UTF-16 cannot be UTF-16 (the HTML
+                # standard's rule); the author meant UTF-8.
+                return "utf-8"
+            if codec:
+                return codec
+    return None
+
+
+def detected_codec(content: bytes) -> str | None:
+    best = from_bytes(content[:_DETECT_SAMPLE]).best()
+    if best is None:
+        return None
+    codec = codec_for(best.encoding)
+    if codec == "ascii":
+        return "utf-8"  # ASCII is UTF-8; a later non-ASCII byte then still decodes sensibly
+    return codec
+
+
+def _valid(content: bytes, codec: str) -> bool:
+    try:
+        content.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def choose_codec(content: bytes, content_type: str | None, override: str | None) -> str:
+    """Pick the codec; see the module docstring for the order and why."""
+    chosen = codec_for(override)
+    if chosen is None:
+        chosen = codec_for(header_charset(content_type))
+        if chosen == "utf-8" and not _valid(content, chosen):
+            # Servers stamp "charset=UTF-8" on legacy TIS-620 pages by default;
+            # bytes that are not UTF-8 at all prove that label wrong.
+            chosen = None
+    if chosen is None:
+        chosen = declared_codec(content)
+    if chosen is None:
+        chosen = detected_codec(content) if content else None
+    chosen = chosen or "utf-8"
+    if chosen == "utf-8" and content.startswith(codecs.BOM_UTF8):
+        chosen = "utf-8-sig"
+    return chosen
+
+
+def decode(content: bytes, content_type: str | None, override: str | None = None
+           ) -> tuple[str, str]:
+    """Return (text, codec used); undecodable bytes become U+FFFD rather than an error."""
+    codec = choose_codec(content, content_type, override)
+    return content.decode(codec, errors="replace"), codec

@@ -1,0 +1,66 @@
+"""The health of a source, as a pure function of its last crawl.
+
+A source that used to yield items and now yields none is `broken` (its
+selectors probably no longer fit the site); a challenge page is `blocked`;
+any other failure is `failing`. Old items are never touched by any of these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from monitor.errors import BlockedError
+
+STATES = ("ok", "failing", "broken", "blocked")
+
+
+@dataclass(frozen=True)
+class Health:
+    source: str
+    state: str = "ok"
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    items_last: int | None = None   # items on the last successful crawl
+    items_ever: int = 0             # most items any crawl yielded: tells broken from empty
+
+
+def after_success(prev: Health | None, source: str, now: datetime,
+                  items: int | None) -> Health:
+    """`items` is None when the server said 304: nothing changed, so neither did the count."""
+    prev = prev or Health(source)
+    if items is None:
+        state = prev.state if prev.state in ("ok", "broken") else "ok"
+        return replace(prev, state=state, last_attempt=now, last_success=now,
+                       consecutive_failures=0, last_error=None if state == "ok" else prev.last_error)
+    broken = items == 0 and prev.items_ever > 0
+    return replace(
+        prev,
+        state="broken" if broken else "ok",
+        last_attempt=now,
+        last_success=now,
+        last_error=("yielded no items, though it used to: the page layout may have changed"
+                    if broken else None),
+        consecutive_failures=0,
+        items_last=items,
+        items_ever=max(prev.items_ever, items),
+    )
+
+
+def after_failure(prev: Health | None, source: str, now: datetime,
+                  error: Exception) -> Health:
+    prev = prev or Health(source)
+    return replace(
+        prev,
+        state="blocked" if isinstance(error, BlockedError) else "failing",
+        last_attempt=now,
+        last_error=one_line(str(error) or type(error).__name__),
+        consecutive_failures=prev.consecutive_failures + 1,
+    )
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,84 @@
+"""RawItem -> Item: clean text, one publishable link, one identity, one aware date.
+
+Everything an extractor found is untrusted; after this stage titles carry no
+control characters, links are http(s) only, and every item has a date, even
+if it is only the time it was first seen (and says so).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from monitor.dedupe import item_identity
+from monitor.models import Item, RawItem
+from monitor.thaidate import parse_date
+from monitor.urls import canonical_url, is_publishable
+
+# C0/C1 controls except tab and newline, lone surrogates, and non-characters:
+# feedgen (lxml) refuses them and they are never meant to be shown.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+EARLIEST = datetime(1990, 1, 1, tzinfo=ZoneInfo("UTC"))
+FUTURE_SLACK = timedelta(days=1)
+SUMMARY_MAX = 500
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """An item the normaliser refused, and why (shown by `preview`)."""
+
+    title: str
+    link: str
+    reason: str
+
+
+def clean(text: str | None) -> str:
+    """Plain, single-spaced, showable text."""
+    if not text:
+        return ""
+    return " ".join(_UNSHOWABLE.sub("", text).split())
+
+
+def shorten(text: str, limit: int = SUMMARY_MAX) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip() + "…"
+
+
+def read_date(raw: RawItem, *, tz: ZoneInfo, now: datetime) -> datetime | None:
+    """The format's structured date if plausible, else the Thai date reader on the text."""
+    if raw.published is not None:
+        published = raw.published if raw.published.tzinfo else raw.published.replace(tzinfo=tz)
+        if EARLIEST <= published <= now + FUTURE_SLACK:
+            return published
+    if raw.date_text:
+        return parse_date(raw.date_text, tz=tz, now=now)
+    return None
+
+
+def normalise(raw: RawItem, *, source: str, tz: ZoneInfo, now: datetime,
+              require_title: bool = True) -> Item | Dropped:
+    """`require_title=False` lets a title-less sitemap entry wait for its page's title."""
+    title = clean(raw.title)
+    link = clean(raw.link)
+    if not is_publishable(link):
+        return Dropped(title, link, "link is not http(s)")
+    if not title and require_title:
+        return Dropped(title, link, "no title")
+    published = read_date(raw, tz=tz, now=now)
+    return Item(
+        source=source,
+        url=canonical_url(link),
+        link=link,
+        title=title,
+        summary=shorten(clean(raw.summary)),
+        published=published or now,
+        date_is_first_seen=published is None,
+        identity=item_identity(link, raw.identity),
+        outlet=clean(raw.outlet) or None,
+        date_text=clean(raw.date_text) or None,
+        text=_UNSHOWABLE.sub("", raw.text or ""),
+    )

@@ -1,0 +1,202 @@
+"""The one place that chains fetch -> extract -> normalise -> match -> dedupe -> store.
+
+`read_source` is everything up to storing and is shared by `crawl` and
+`preview` (which stores nothing), so what a user previews is exactly what a
+crawl would keep. A failure in one source is caught here and becomes that
+source's health; it never reaches another source.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from monitor.settings import Config, Source
+from monitor.errors import MonitorError
+from monitor.extract import get_extractor
+from monitor.extract.article import extract_article
+from monitor.fetch import Fetcher
+from monitor.health import after_failure, after_success
+from monitor.match import Matcher
+from monitor.models import Document, Extraction, Item, NotModified, RawItem
+from monitor.normalise import Dropped, normalise, read_date
+from monitor.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_FOLLOW = 20          # child sitemaps read per crawl
+PREVIEW_ARTICLES = 10    # article pages `preview` fetches at most
+
+
+@dataclass
+class SourceRead:
+    """What one source yielded on one fetch, before anything is stored."""
+
+    source: Source
+    not_modified: bool = False
+    found: int = 0                                  # items the extractor found
+    items: list[Item] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """One line of `monitor crawl`'s output."""
+
+    source: str
+    status: str          # ok | not modified | broken | failing | blocked
+    seen: int = 0
+    new: int = 0
+    matched: int = 0
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("failing", "blocked")
+
+
+def _same_origin(a: str, b: str) -> bool:
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.scheme, pa.netloc.lower()) == (pb.scheme, pb.netloc.lower())
+
+
+async def read_source(
+    source: Source,
+    config: Config,
+    fetcher: Fetcher,
+    matcher: Matcher,
+    *,
+    now: datetime,
+    validators: Callable[[str], object] | None = None,
+    is_new: Callable[[Sequence[Item]], Collection[str]] | None = None,
+    article_limit: int | None = None,
+) -> SourceRead:
+    """Fetch and read one source. Raises MonitorError subclasses for the caller to report."""
+    read = SourceRead(source)
+    first = await fetcher.fetch(
+        source.url, source.fetch, encoding=source.encoding, trusted=True,
+        validators=validators(source.url) if validators else None)  # type: ignore[arg-type]
+    if isinstance(first, NotModified):
+        read.not_modified = True
+        return read
+    extract = get_extractor(source.type)
+    raws: list[RawItem] = []
+    queue: list[Document] = [first]
+    followed = 0
+    while queue:
+        doc = queue.pop(0)
+        read.documents.append(doc)
+        extraction: Extraction = extract(doc, source)
+        raws.extend(extraction.items)
+        read.warnings.extend(extraction.warnings)
+        read.notes.extend(extraction.notes)
+        for url in extraction.follow[: max(0, MAX_FOLLOW - followed)]:
+            followed += 1
+            child = await fetcher.fetch(url, source.fetch, encoding=source.encoding,
+                                        trusted=_same_origin(url, source.url))
+            if isinstance(child, Document):
+                queue.append(child)
+    read.found = len(raws)
+    tz = config.timezone
+    seen: set[str] = set()
+    for raw in raws:
+        result = normalise(raw, source=source.name, tz=tz, now=now,
+                           require_title=not source.fetch_article)
+        if isinstance(result, Dropped):
+            read.dropped.append(result)
+        elif result.identity not in seen:   # one URL, one item, within a page too
+            seen.add(result.identity)
+            read.items.append(result)
+    if source.fetch_article:
+        fresh = set(is_new(read.items)) if is_new else {i.identity for i in read.items}
+        targets = [i for i in read.items if i.identity in fresh][:article_limit]
+        enriched = await asyncio.gather(
+            *(_with_article(item, source, fetcher, config, now) for item in targets))
+        by_identity = {i.identity: i for i in enriched}
+        read.items = [by_identity.get(i.identity, i) for i in read.items]
+        for item in read.items:
+            if not item.title:
+                read.dropped.append(Dropped("", item.link, "no title, even on its page"))
+        read.items = [i for i in read.items if i.title]
+    read.items = [_matched(item, source, matcher) for item in read.items]
+    if read.found and not read.items:
+        read.warnings.append("every item was filtered out (see the dropped items)")
+    return read
+
+
+async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Config,
+                        now: datetime) -> Item:
+    """The item completed from its own page; on failure, the item as it was."""
+    try:
+        doc = await fetcher.fetch(item.link, source.fetch, trusted=False)
+    except MonitorError as error:
+        log.warning("%s: article %s not read: %s", source.name, item.link, error)
+        return item
+    if not isinstance(doc, Document):
+        return item
+    article = extract_article(doc)
+    changes: dict[str, object] = {"text": article.text}
+    if not item.title and article.title:
+        changes["title"] = " ".join(article.title.split())
+    if not item.summary and article.summary:
+        changes["summary"] = article.summary
+    if item.date_is_first_seen and article.date_text:
+        published = read_date(RawItem(title="", link="", date_text=article.date_text),
+                              tz=config.timezone, now=now)
+        if published is not None:
+            changes.update(published=published, date_is_first_seen=False,
+                           date_text=article.date_text)
+    return replace(item, **changes)  # type: ignore[arg-type]
+
+
+def _matched(item: Item, source: Source, matcher: Matcher) -> Item:
+    matches = matcher.match(item.title, item.summary, item.text, only=source.topics)
+    return replace(item, topics=tuple(m.topic for m in matches),
+                   matched_keywords=tuple(m.keyword for m in matches))
+
+
+async def crawl(config: Config, store: Store, sources: Sequence[Source] | None = None,
+                *, now: datetime | None = None) -> list[SourceResult]:
+    """One crawl of the given sources (all by default); every source gets a result."""
+    now = now or datetime.now(UTC)
+    chosen = list(config.sources if sources is None else sources)
+    matcher = Matcher(config.topics, config.synonyms)
+    async with Fetcher(user_agent=config.user_agent,
+                       concurrency=config.fetch.concurrency) as fetcher:
+        return list(await asyncio.gather(
+            *(_crawl_one(s, config, store, fetcher, matcher, now) for s in chosen)))
+
+
+async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetcher,
+                     matcher: Matcher, now: datetime) -> SourceResult:
+    previous = store.health(source.name)
+    try:
+        read = await read_source(
+            source, config, fetcher, matcher, now=now, validators=store.validators,
+            is_new=lambda items: set(i.identity for i in items)
+            - store.known(i.identity for i in items))
+    except Exception as error:  # one source's failure must never stop the others
+        if not isinstance(error, MonitorError):
+            log.exception("%s: unexpected error", source.name)
+        health = after_failure(previous, source.name, now, error)
+        store.save_health(health)
+        return SourceResult(source.name, health.state, error=health.last_error)
+    if read.not_modified:
+        health = after_success(previous, source.name, now, None)
+        store.save_health(health)
+        return SourceResult(source.name, "not modified")
+    saved = store.save_items(read.items, now, keep_all=source.keep_all)
+    # Only the source's own URL is fetched conditionally: child sitemaps and
+    # articles are read once per change of the listing anyway.
+    store.save_validators(source.url, read.documents[0], now)
+    health = after_success(previous, source.name, now, read.found)
+    store.save_health(health)
+    return SourceResult(source.name, health.state, seen=len(read.items), new=saved.new,
+                        matched=saved.new_relevant, error=health.last_error)

@@ -1,0 +1,78 @@
+"""The whole database schema, as numbered migrations.
+
+`PRAGMA user_version` records how many migrations a database has had; each
+migration runs in its own transaction, so a crash leaves either the old or
+the new schema, never half of one. Append new migrations; never edit old ones.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: items, their topics and sources, fetch state, source health, digests sent.
+    """
+    CREATE TABLE items (
+        id                 INTEGER PRIMARY KEY,
+        identity           TEXT NOT NULL UNIQUE,  -- canonical URL or aggregator key
+        guid               TEXT NOT NULL UNIQUE,  -- fixed at first sight, forever
+        story              INTEGER,               -- id of the first item of the same story
+        story_key          TEXT NOT NULL DEFAULT '',  -- normalised title, to find the story
+        url                TEXT NOT NULL,         -- canonical URL
+        link               TEXT NOT NULL,         -- the link shown to readers
+        title              TEXT NOT NULL,
+        summary            TEXT NOT NULL DEFAULT '',
+        text               TEXT NOT NULL DEFAULT '',  -- main text, when fetched
+        published          TEXT NOT NULL,         -- ISO 8601, UTC
+        date_is_first_seen INTEGER NOT NULL DEFAULT 0,
+        date_text          TEXT,
+        source             TEXT NOT NULL,         -- the source that saw it first
+        outlet             TEXT,
+        relevant           INTEGER NOT NULL DEFAULT 0,  -- matched a topic or keep_all
+        first_seen         TEXT NOT NULL,
+        updated            TEXT NOT NULL
+    );
+    CREATE INDEX items_published ON items (relevant, published DESC);
+    CREATE INDEX items_story ON items (story);
+
+    CREATE TABLE item_topics (
+        item_id  INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        topic    TEXT NOT NULL,
+        keyword  TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (item_id, topic)
+    );
+    CREATE INDEX item_topics_topic ON item_topics (topic);
+
+    CREATE TABLE item_sources (
+        item_id  INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        source   TEXT NOT NULL,
+        link     TEXT NOT NULL,
+        outlet   TEXT,
+        seen     TEXT NOT NULL,
+        PRIMARY KEY (item_id, source)
+    );
+
+    CREATE TABLE fetch_state (
+        url            TEXT PRIMARY KEY,
+        etag           TEXT,
+        last_modified  TEXT,
+        fetched        TEXT NOT NULL
+    );
+
+    CREATE TABLE source_health (
+        source               TEXT PRIMARY KEY,
+        state                TEXT NOT NULL DEFAULT 'ok',
+        last_attempt         TEXT,
+        last_success         TEXT,
+        last_error           TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        items_last           INTEGER,
+        items_ever           INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE digests_sent (
+        week       TEXT NOT NULL,
+        recipient  TEXT NOT NULL,
+        sent       TEXT NOT NULL,
+        PRIMARY KEY (week, recipient)
+    );
+    """,
+)
