@@ -44,6 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("name", metavar="NAME")
     commands.add_parser("publish", parents=[common], help="rewrite every output from the database")
     commands.add_parser("status", parents=[common], help="each source's health")
+    digest = commands.add_parser("digest", parents=[common],
+                                 help="write (and with --send, email) a week's digest")
+    digest.add_argument("--week", metavar="YYYY-Www", help="the ISO week [the last complete one]")
+    digest.add_argument("--send", action="store_true", help="email it to digest.to")
+    digest.add_argument("--force", action="store_true",
+                        help="send even to recipients who already had this week")
+    run = commands.add_parser("run", parents=[common],
+                              help="the long-running scheduler (crawls, publishes, digests)")
+    run.add_argument("--serve", metavar="HOST:PORT",
+                     help="also serve output_dir over HTTP for feed readers")
     return parser
 
 
@@ -70,6 +80,8 @@ def _check(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# The commands import the pipeline lazily: `check` and `--help` should not pay
+# for loading the Thai word segmenter.
 def _crawl(config: Config, args: argparse.Namespace) -> int:
     from monitor.commands import crawl_command
     return crawl_command(config, args.source)
@@ -90,10 +102,30 @@ def _status(config: Config, args: argparse.Namespace) -> int:
     return status_command(config)
 
 
+def _digest(config: Config, args: argparse.Namespace) -> int:
+    from monitor.commands import digest_command
+    return digest_command(config, args.week, args.send, args.force)
+
+
+def _run(config: Config, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from monitor.scheduler import parse_bind, run
+    if args.serve:
+        try:
+            parse_bind(args.serve)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    return asyncio.run(run(config, serve=args.serve))
+
+
 COMMANDS = {
     "check": _check,
     "crawl": _crawl,
     "preview": _preview,
     "publish": _publish,
     "status": _status,
+    "digest": _digest,
+    "run": _run,
 }

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, MailError
 from monitor.health import Health
+from monitor.mail import build_message
+from monitor.mail import send as send_mail
 from monitor.pipeline import SourceResult, crawl
 from monitor.publish import publish_all
+from monitor.publish.digest import build_digest, last_complete_week, parse_week, write_digest
 from monitor.settings import Config, Source
 from monitor.store import Store
 
@@ -84,3 +87,34 @@ def status_command(config: Config) -> int:
     with Store(config.database) as store:
         print(status_table(config, store.all_health()))
     return EXIT_OK
+
+
+def digest_command(config: Config, week_label: str | None, send: bool, force: bool,
+                   now: datetime | None = None) -> int:
+    now = now or datetime.now(UTC)
+    week = parse_week(week_label) if week_label else last_complete_week(now, config.timezone)
+    with Store(config.database) as store:
+        digest = build_digest(config, store, week, now)
+        html_path, text_path = write_digest(config, digest)
+        print(f"{week.label}: {digest.entries} entries; wrote {html_path} and {text_path}")
+        if not send:
+            return EXIT_OK
+        if not config.digest.to:
+            raise ConfigError("no recipients: add digest.to", path=str(config.path),
+                              key="digest.to")
+        failed = 0
+        for recipient in config.digest.to:
+            if store.digest_sent(week.label, recipient) and not force:
+                print(f"{recipient}: {week.label} already sent (use --force to send again)")
+                continue
+            message = build_message(subject=digest.subject, sender=config.digest.from_addr,
+                                    recipient=recipient, text=digest.text, html=digest.html)
+            try:
+                send_mail(message, config.digest.smtp)
+            except MailError as error:
+                failed += 1
+                print(f"{recipient}: not sent: {error}")
+                continue
+            store.mark_digest_sent(week.label, recipient, now)
+            print(f"{recipient}: sent")
+    return EXIT_FAILED if failed else EXIT_OK

@@ -9,13 +9,14 @@ source's health; it never reaches another source.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from monitor.settings import Config, Source
+from monitor.settings import Config, Source, Topic
 from monitor.errors import MonitorError
 from monitor.extract import get_extractor
 from monitor.extract.article import extract_article
@@ -60,6 +61,12 @@ class SourceResult:
     @property
     def failed(self) -> bool:
         return self.status in ("failing", "blocked")
+
+
+@functools.lru_cache(maxsize=4)
+def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]) -> Matcher:
+    """Building the segmenter's dictionary is costly; `monitor run` crawls every few minutes."""
+    return Matcher(topics, synonyms)
 
 
 def _same_origin(a: str, b: str) -> bool:
@@ -163,15 +170,22 @@ def _matched(item: Item, source: Source, matcher: Matcher) -> Item:
 
 
 async def crawl(config: Config, store: Store, sources: Sequence[Source] | None = None,
-                *, now: datetime | None = None) -> list[SourceResult]:
-    """One crawl of the given sources (all by default); every source gets a result."""
+                *, now: datetime | None = None, fetcher: Fetcher | None = None
+                ) -> list[SourceResult]:
+    """One crawl of the given sources (all by default); every source gets a result.
+
+    `monitor run` passes its long-lived fetcher so politeness spans crawls.
+    """
     now = now or datetime.now(UTC)
     chosen = list(config.sources if sources is None else sources)
-    matcher = Matcher(config.topics, config.synonyms)
-    async with Fetcher(user_agent=config.user_agent,
-                       concurrency=config.fetch.concurrency) as fetcher:
+    matcher = matcher_for(config.topics, config.synonyms)
+    if fetcher is not None:
         return list(await asyncio.gather(
             *(_crawl_one(s, config, store, fetcher, matcher, now) for s in chosen)))
+    async with Fetcher(user_agent=config.user_agent,
+                       concurrency=config.fetch.concurrency) as own:
+        return list(await asyncio.gather(
+            *(_crawl_one(s, config, store, own, matcher, now) for s in chosen)))
 
 
 async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetcher,

@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
-from monitor.match import Matcher
-from monitor.pipeline import PREVIEW_ARTICLES, SourceRead, read_source
+from monitor.pipeline import PREVIEW_ARTICLES, SourceRead, matcher_for, read_source
 from monitor.settings import Config
 
 
@@ -24,7 +23,7 @@ async def preview(config: Config, name: str, *, now: datetime | None = None) -> 
                           path=str(config.path), key="preview")
     async with Fetcher(user_agent=config.user_agent,
                        concurrency=config.fetch.concurrency) as fetcher:
-        return await read_source(source, config, fetcher, Matcher(config.topics, config.synonyms),
+        return await read_source(source, config, fetcher, matcher_for(config.topics, config.synonyms),
                                  now=now or datetime.now(UTC), article_limit=PREVIEW_ARTICLES)
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from monitor.publish import feeds
+from monitor.publish.html_page import PER_TOPIC, Section, index_html
 from monitor.publish.atomic import write_atomic
 from monitor.settings import Config
 from monitor.store import Store
 
 
 def publish_all(config: Config, store: Store, *, now: datetime | None = None) -> list[str]:
-    """Write feed.xml, atom.xml, feed.json and topics/<id>.xml; returns the files written."""
+    """Write feed.xml, atom.xml, feed.json, topics/<id>.xml and index.html; returns their names."""
+    now = now or datetime.now(UTC)
     out = config.output_dir
     limit = config.feed.max_items
     entries = store.entries(limit=limit)
@@ -23,6 +25,12 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
     for topic in config.topics:
         written[f"topics/{topic.id}.xml"] = feeds.rss(
             config, store.entries(limit=limit, topic=topic.id), topic=topic)
+    sections = [Section(t.id, t.title, store.entries(limit=PER_TOPIC, topic=t.id))
+                for t in config.topics]
+    untagged = [e for e in store.entries(limit=PER_TOPIC * 2) if not e.topics]
+    if untagged:
+        sections.append(Section("other", "รายการอื่นจากแหล่งที่ติดตามทั้งหมด", untagged))
+    written["index.html"] = index_html(config, sections, store.all_health(), now)
     for name, data in written.items():
         write_atomic(out / name, data)
     return sorted(written)

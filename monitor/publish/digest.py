@@ -1,0 +1,103 @@
+"""The weekly digest: one ISO week (Monday to Sunday in `timezone`), Thai first.
+
+Written as digests/<YYYY>-W<ww>.html and .txt; the same two texts are what
+the email carries, so what was sent can always be read again on disk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from monitor.errors import ConfigError
+from monitor.publish.atomic import write_atomic
+from monitor.publish.feeds import outlet_name
+from monitor.publish.render import render
+from monitor.settings import Config
+from monitor.store import Report, Store
+
+MAX_ENTRIES = 500
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Week:
+    year: int
+    number: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.number:02d}"
+
+    def monday(self) -> date:
+        return date.fromisocalendar(self.year, self.number, 1)
+
+    def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        start = datetime.combine(self.monday(), time(0), tzinfo=tz)
+        end = datetime.combine(self.monday() + timedelta(days=7), time(0), tzinfo=tz)
+        return start, end
+
+
+def parse_week(text: str) -> Week:
+    match = _WEEK.match(text.strip())
+    if match:
+        year, number = int(match[1]), int(match[2])
+        try:
+            date.fromisocalendar(year, number, 1)
+        except ValueError:
+            pass
+        else:
+            return Week(year, number)
+    raise ConfigError(f"{text!r} is not an ISO week such as 2026-W47", key="--week")
+
+
+def last_complete_week(now: datetime, tz: ZoneInfo) -> Week:
+    iso = (now.astimezone(tz).date() - timedelta(days=7)).isocalendar()
+    return Week(iso.year, iso.week)
+
+
+@dataclass(frozen=True)
+class Digest:
+    week: Week
+    subject: str
+    html: str
+    text: str
+    entries: int
+
+
+def build_digest(config: Config, store: Store, week: Week, now: datetime) -> Digest:
+    start, end = week.bounds(config.timezone)
+    entries = store.entries(limit=MAX_ENTRIES, since=start, until=end)
+    titles = {s.name: s.display_title for s in config.sources}
+    sections = []
+    for topic in config.topics:
+        chosen = [e for e in entries if topic.id in e.topics]
+        sections.append({"id": topic.id, "title": topic.title, "entries": chosen})
+    other = [e for e in entries if not e.topics]
+    if other:
+        sections.append({"id": "other", "title": "รายการอื่นจากแหล่งที่ติดตามทั้งหมด",
+                         "entries": other})
+
+    def outlet(report: Report) -> str:
+        return outlet_name(report, titles)
+
+    context = {
+        "feed": config.feed, "week": week, "start": start, "last_day": end - timedelta(days=1),
+        "sections": sections, "count": len(entries), "tz": config.timezone, "now": now,
+        "outlet": outlet,
+    }
+    subject = render("digest_subject.txt", context).strip()
+    return Digest(week, subject, render("digest.html", {**context, "subject": subject}),
+                  render("digest.txt", {**context, "subject": subject}), len(entries))
+
+
+def write_digest(config: Config, digest: Digest) -> tuple[Path, Path]:
+    folder = config.output_dir / "digests"
+    html_path = folder / f"{digest.week.label}.html"
+    text_path = folder / f"{digest.week.label}.txt"
+    write_atomic(html_path, digest.html)
+    write_atomic(text_path, digest.text)
+    return html_path, text_path
