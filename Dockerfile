@@ -11,4 +11,4 @@ RUN mkdir -p /app/output && chown monitor /app/output
 USER monitor
 VOLUME ["/app/output"]
 EXPOSE 8080
-CMD ["monitor", "crawl", "--config", "/app/sources.yaml"]
+CMD ["monitor", "run", "--config", "/app/sources.yaml", "--serve", "0.0.0.0:8080"]
