@@ -1,7 +1,8 @@
-"""Durations and sizes as people write them in sources.yaml (`6h`, `5MB`).
+"""Single values as people write them in sources.yaml: `6h`, `5MB`, `mon 08:00`, ...
 
 Kept apart from the config loader so the scheduler, the CLI and tests can parse
-and print the same syntax without pulling in YAML handling.
+and print the same syntax without pulling in YAML handling, and so each rule is
+a plain function of a string, testable on its own.
 
 Sizes: `KB`, `MB`, `GB` are decimal (1 KB = 1000 bytes), as disk and network
 vendors count and as the default `5MB` in settings.py is meant; `KiB`, `MiB`,
@@ -15,8 +16,14 @@ the largest unit down (`1h30m`, `1d12h`). Lower case only, because `M` reads as
 
 from __future__ import annotations
 
+import codecs
+import difflib
 import re
 from decimal import Decimal, InvalidOperation
+from email.utils import parseaddr
+from functools import cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DURATION_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 SIZE_UNITS = {
@@ -87,3 +94,103 @@ def format_size(size: int) -> str:
         if size and size % factor == 0:
             return f"{size // factor}{unit}"
     return f"{size}B"
+
+
+# -- other single values of sources.yaml ------------------------------------
+# Each takes the text as written and returns the value, or raises ValueError
+# whose message says what is wrong and what to write instead.
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SCHEDULE_RE = re.compile(r"(?P<day>[A-Za-z]+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})")
+SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
+_LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+# Labels Python has no codec for, though browsers and Thai sites use them.
+_ENCODING_ALIASES = {"windows-874": "cp874", "x-windows-874": "cp874"}
+
+
+def parse_schedule(text: str) -> tuple[int, int, int]:
+    """`mon 08:00` as (weekday, hour, minute), Monday = 0 as in datetime.weekday()."""
+    match = _SCHEDULE_RE.fullmatch(text.strip())
+    day = match["day"].lower() if match else ""
+    weekday = (WEEKDAYS.index(day) if day in WEEKDAYS else
+               _FULL_WEEKDAYS.index(day) if day in _FULL_WEEKDAYS else None)
+    if match is None or weekday is None or int(match["hour"]) > 23 \
+            or int(match["minute"]) > 59:
+        raise ValueError(f"{text!r} is not `<weekday> HH:MM`, e.g. \"mon 08:00\" (weekday: "
+                         f"{', '.join(WEEKDAYS)}; 24-hour time)")
+    return weekday, int(match["hour"]), int(match["minute"])
+
+
+def parse_timezone(text: str) -> ZoneInfo:
+    """An IANA zone; a near miss (`asia/bangkok`, `Asia/Bankok`) gets a suggestion."""
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    names = {name.lower(): name for name in _timezones()}
+    close = difflib.get_close_matches(text.lower(), list(names), n=1)
+    hint = f"did you mean {names[close[0]]!r}?" if close else "e.g. Asia/Bangkok"
+    raise ValueError(f"unknown time zone {text!r}; {hint}")
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def check_slug(text: str) -> str:
+    """Names and ids end up in file names, URLs and command lines: keep them plain."""
+    if not SLUG_RE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a slug; use lowercase a-z, 0-9, '-' and '_', "
+                         "starting and ending with a letter or digit (e.g. dga-news)")
+    return text
+
+
+def check_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname \
+            or any(c.isspace() for c in text):
+        raise ValueError(f"{text!r} is not an http:// or https:// URL")
+    return text
+
+
+def check_email(text: str) -> str:
+    """An address, bare or as `Name <address>`; only the obvious slips are caught here."""
+    address = parseaddr(text)[1]
+    if "@" not in address or any(c.isspace() for c in address):
+        raise ValueError(f"{text!r} is not an email address")
+    return text
+
+
+def check_language(text: str) -> str:
+    if not _LANGUAGE_RE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a language code such as th or en")
+    return text
+
+
+def parse_encoding(text: str) -> str:
+    """A codec name Python can decode with; `windows-874` becomes `cp874`."""
+    if text.lower() in _ENCODING_ALIASES:
+        return _ENCODING_ALIASES[text.lower()]
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        raise ValueError(f"unknown encoding {text!r}; Thai sites use tis-620 (the same as "
+                         "windows-874 and iso-8859-11) or utf-8") from None
+    return text
+
+
+def check_keyword(keyword: str) -> str:
+    """`/.../` is a regular expression; one that does not compile, or that matches
+    the empty string (hence every item), is a mistake worth stopping for."""
+    if len(keyword) >= 2 and keyword.startswith("/") and keyword.endswith("/"):
+        try:
+            compiled = re.compile(keyword[1:-1])
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {keyword!r}: {exc.msg} "
+                             f"at position {exc.pos}") from None
+        if compiled.search("") is not None:
+            raise ValueError(f"regular expression {keyword!r} matches empty text, "
+                             "so it would match every item")
+    return keyword

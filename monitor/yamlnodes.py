@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -121,10 +121,24 @@ def compose_file(path: Path, shown: str) -> Node:
     return root
 
 
+# PyYAML's wording names parser states; these say what a person usually did wrong.
+_SYNTAX_HINTS = (
+    ("\\t", "indent with spaces, YAML does not allow tabs"),
+    ("expected <block end>", "this line is indented differently from the lines above it"),
+    ("mapping values are not allowed", "a value contains ': ', so put it in quotes"),
+    ("could not find expected ':'", "a line here lacks its ':', or a quote is left open"),
+    ("end of stream", "a quote or bracket opened here is never closed"),
+)
+
+
 def _syntax_error(exc: yaml.YAMLError, text: str, shown: str) -> ConfigError:
     """A YAML parser error as one readable message with the offending line and a caret."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+    lines = text.splitlines()
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None or (mark.line >= len(lines) and context_mark is not None):
+        mark = context_mark  # "end of stream" points past the file; where it began helps more
     if mark is not None:
         line, column = mark.line, mark.column
     elif isinstance(getattr(exc, "position", None), int):
@@ -133,12 +147,11 @@ def _syntax_error(exc: yaml.YAMLError, text: str, shown: str) -> ConfigError:
     else:
         return ConfigError(f"YAML syntax error: {problem}", path=shown)
     message = f"YAML syntax error: {problem}"
-    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if context and context_mark is not None and context_mark.line != line:
         message += f" ({context} at line {context_mark.line + 1})"
-    if "\\t" in problem or "\t" in problem:
-        message += "; indent with spaces, YAML does not allow tabs"
-    lines = text.splitlines()
+    hint = next((h for words, h in _SYNTAX_HINTS if words in repr(problem)), None)
+    if hint:
+        message += f"; {hint}"
     if line < len(lines):
         message += f"\n    {lines[line]}\n    {' ' * column}^"
     return ConfigError(message, path=shown, line=line + 1)
@@ -166,25 +179,41 @@ class NodeReader:
         self.raise_errors()
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def has_error(self, key: str) -> bool:
+        """Whether `key` or anything under it was reported, to avoid saying it twice."""
+        return any(e.key == key or e.key.startswith((key + ".", key + "["))
+                   for e in self.errors)
+
     def raise_errors(self) -> None:
         if not self.errors:
             return
         errors = sorted(self.errors, key=lambda e: e.line or 0)
         raise errors[0] if len(errors) == 1 else ConfigErrors(errors)
 
-    def attempt(self, key: str, convert: Callable[[Node], T], node: Node, default: T) -> T:
-        """`convert(node)`, or `default` with the mistake recorded under `key`."""
+    def attempt(self, key: str, convert: Callable[[Node], T], node: Node, default: T,
+                where: Node | None = None) -> T:
+        """`convert(node)`, or `default` with the mistake recorded under `key`.
+
+        A mistake in the value as a whole is reported at `where` (its key's line:
+        a block list or mapping starts on the line after); one inside it, at its own line.
+        """
         try:
             return convert(node)
         except Invalid as exc:
-            self.report(key + exc.subkey, exc.message, exc.node or node)
+            inner = exc.node is not None and exc.node is not node
+            self.report(key + exc.subkey, exc.message, exc.node if inner else where or node)
             return default
 
     # -- structure ---------------------------------------------------------
 
     def section(self, node: Node, path: str, allowed: Collection[str],
-                misplaced: Mapping[str, str] | None = None) -> Section:
-        """The keys of a mapping node, with unknown and repeated keys reported."""
+                misplaced: Mapping[str, str] | None = None,
+                where: Node | None = None) -> Section:
+        """The keys of a mapping node, with unknown and repeated keys reported.
+
+        `where` (the node that introduced the mapping, e.g. its key) is where a
+        missing required key is reported.
+        """
         if not isinstance(node, MappingNode):
             raise Invalid(f"expected a mapping (key: value lines), got {kind_of(node)}", node)
         own = [(k, v) for k, v in node.value if k.tag != MERGE_TAG]
@@ -211,7 +240,7 @@ class NodeReader:
                             unknown_key_message(name, allowed, misplaced), key_node)
                 continue
             entries[name] = (key_node, value_node)
-        return Section(self, path, node, entries)
+        return Section(self, path, node, entries, where or node)
 
     def items(self, node: Node, *, single_ok: bool = False) -> list[Node]:
         """A list's element nodes; nothing for `key:` left empty."""
@@ -312,21 +341,23 @@ class NodeReader:
         return scalar.value
 
     def parsed(self, node: Node, parse: Callable[[str], T], *, zero: T | None = None) -> T:
-        """A text value read by `parse` (a duration, a size); its ValueError becomes the message.
+        """A value read from its text by `parse` (a duration, a URL, ...), whose
+        ValueError message becomes the user's message.
 
         `zero` is what a bare 0 means, the one number that needs no unit.
         """
         scalar = self.scalar(node)
         if zero is not None and scalar.value == 0 and not isinstance(scalar.value, bool):
             return zero
-        if isinstance(scalar.value, bool) or scalar.value is None:
-            raise Invalid(f"expected a value, got {kind_of(node)}", node)
+        text = scalar.text.strip()
+        if scalar.value is None and not text:
+            raise Invalid("has no value", node)
         try:
-            return parse(scalar.text)
+            return parse(text)
         except ValueError as exc:
             message = str(exc)
             if scalar.from_env:  # never echo what came from the environment
-                message = message.replace(repr(scalar.text), repr(scalar.shown))
+                message = message.replace(repr(text), repr(scalar.shown))
             raise Invalid(message, node) from None
 
     def text_list(self, node: Node, *, single_ok: bool = False) -> tuple[str, ...]:
@@ -347,6 +378,7 @@ class Section:
     path: str
     node: MappingNode
     entries: dict[str, tuple[ScalarNode, Node]]
+    where: Node
 
     def key(self, name: str) -> str:
         return _join(self.path, name)
@@ -354,21 +386,19 @@ class Section:
     def __contains__(self, name: str) -> bool:
         return name in self.entries
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.entries)
-
     def value(self, name: str) -> Node:
         return self.entries[name][1]
 
     def get(self, name: str, convert: Callable[[Node], T], default: T) -> T:
         if name not in self.entries:
             return default
-        return self.reader.attempt(self.key(name), convert, self.value(name), default)
+        key_node, value_node = self.entries[name]
+        return self.reader.attempt(self.key(name), convert, value_node, default, key_node)
 
     def need(self, name: str, convert: Callable[[Node], T], missing: str) -> T | None:
         """A required key: None (with the mistake recorded) when absent or wrong."""
         if name not in self.entries:
-            self.reader.report(self.key(name), missing, self.node)
+            self.reader.report(self.key(name), missing, self.where)
             return None
         return self.get(name, convert, None)
 

@@ -1,0 +1,498 @@
+"""sources.yaml into a validated `Config`, or a ConfigError a user can act on.
+
+All rules about keys, defaults and types live here (and in settings.py's
+defaults), so the rest of the program trusts `Config` and never sees YAML.
+Mistakes are collected rather than raised one by one: a user who mistyped
+three keys should learn it from one `monitor check`, each with file, line and
+the key's path (`sources.dga-news.interval`, or `sources[3].name` while a
+source has no usable name yet; list positions count from 0).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from monitor import DEFAULT_USER_AGENT, units
+from monitor.settings import (
+    SMTP_SECURITY,
+    SOURCE_TYPES,
+    Config,
+    DigestSettings,
+    FeedSettings,
+    FetchSettings,
+    Selectors,
+    SmtpSettings,
+    Source,
+    Topic,
+)
+from monitor.units import (
+    SLUG_RE,
+    WEEKDAYS,
+    format_duration,
+    format_size,
+    parse_duration,
+    parse_size,
+)
+from monitor.yamlnodes import NULL_TAG, ConfigErrors, Invalid, NodeReader, Section, compose_file
+
+__all__ = ["ConfigErrors", "describe", "load_config", "parse_duration", "parse_size"]
+
+T = TypeVar("T")
+
+DEFAULT_TIMEZONE = "Asia/Bangkok"
+DEFAULT_OUTPUT_DIR = "output"
+DATABASE_NAME = "monitor.sqlite3"
+
+FETCH_KEYS = ("interval", "timeout", "max_bytes", "min_delay_per_host", "concurrency",
+              "retries", "respect_robots", "allow_private_networks")
+TOP_KEYS = ("timezone", "output_dir", "database", "user_agent", "fetch", "feed", "digest",
+            "synonyms", "topics", "sources")
+FEED_KEYS = ("title", "link", "description", "language", "max_items")
+DIGEST_KEYS = ("schedule", "from", "to", "smtp")
+SMTP_KEYS = ("host", "port", "security", "username", "password")
+TOPIC_KEYS = ("id", "title", "any", "all", "none")
+SOURCE_OWN_KEYS = ("name", "title", "url", "type", "topics", "keep_all", "fetch_article",
+                   "encoding", "select")
+SOURCE_KEYS = SOURCE_OWN_KEYS + FETCH_KEYS
+SELECT_KEYS = ("item", "title", "link", "date", "summary")
+
+# Where a key belongs when it turns up in the wrong section (typos are checked first).
+MISPLACED: dict[str, str] = {
+    **{k: "under 'digest: smtp:'" for k in SMTP_KEYS},
+    **{k: "under 'digest:'" for k in DIGEST_KEYS},
+    **{k: "under 'feed:'" for k in ("link", "description", "language", "max_items")},
+    **{k: "on a topic, under 'topics:'" for k in ("id", "any", "all", "none")},
+    **{k: "in a source's 'select:'" for k in ("item", "date", "summary")},
+    **{k: "on a source, under 'sources:'" for k in SOURCE_OWN_KEYS},
+    **{k: "under 'fetch:' (or on a source, for that source only)" for k in FETCH_KEYS},
+}
+
+
+def load_config(path: Path | str, *, environ: Mapping[str, str] | None = None) -> Config:
+    """Raises ConfigError naming file, line and key (`sources[2].select.item`,
+    `sources.dga-news.interval`); ConfigErrors, one line each, for several mistakes."""
+    file = Path(path)
+    reader = NodeReader(str(path), os.environ if environ is None else environ)
+    root = compose_file(file, str(path))
+    config = _Loader(reader, file.absolute()).config(root)
+    reader.raise_errors()
+    return config
+
+
+class _Loader:
+    """One pass over the node tree; mistakes go to the reader, defaults fill the gaps."""
+
+    def __init__(self, reader: NodeReader, path: Path) -> None:
+        self.r = reader
+        self.path = path
+
+    def config(self, root: Node) -> Config:
+        try:
+            top = self.r.section(root, "", TOP_KEYS, MISPLACED)
+        except Invalid as exc:
+            self.r.fail("", "the top level must be key: value lines such as `topics:` and "
+                        f"`sources:`; {exc.message}", root)
+        base = self.path.parent
+        output_dir = top.get("output_dir", lambda n: self._path(n, base),
+                             _resolve(Path(DEFAULT_OUTPUT_DIR), base))
+        fetch = self._fetch(self._sub(top, "fetch", FETCH_KEYS), FetchSettings())
+        topics = self._topics(top)
+        return Config(
+            path=self.path,
+            timezone=top.get("timezone", self._value(units.parse_timezone),
+                             ZoneInfo(DEFAULT_TIMEZONE)),
+            output_dir=output_dir,
+            database=top.get("database", lambda n: self._path(n, base),
+                             output_dir / DATABASE_NAME),
+            user_agent=top.get("user_agent", self.r.required_text, DEFAULT_USER_AGENT),
+            fetch=fetch,
+            feed=self._feed(self._sub(top, "feed", FEED_KEYS)),
+            digest=self._digest(self._sub(top, "digest", DIGEST_KEYS)),
+            synonyms=top.get("synonyms", self._synonyms, ()),
+            topics=topics,
+            sources=self._sources(top, fetch, {t.id for t in topics}),
+        )
+
+    def _sub(self, parent: Section, name: str, allowed: tuple[str, ...]) -> Section | None:
+        """A nested mapping such as `fetch:`; None when absent, empty or not a mapping."""
+        if name not in parent:
+            return None
+        key_node, node = parent.entries[name]
+        if isinstance(node, ScalarNode) and node.tag == NULL_TAG:
+            return None
+        try:
+            return self.r.section(node, parent.key(name), allowed, MISPLACED, key_node)
+        except Invalid as exc:
+            self.r.report(parent.key(name), exc.message, key_node)
+            return None
+
+    # -- fetch, feed, digest ------------------------------------------------
+
+    def _fetch(self, section: Section | None, base: FetchSettings) -> FetchSettings:
+        """`base` with the fetch keys given in `section` (the top-level `fetch:` or a source)."""
+        if section is None:
+            return base
+        converters: dict[str, Callable[[Node], Any]] = {
+            "interval": self._duration(allow_zero=False),
+            "timeout": self._duration(allow_zero=False),
+            "max_bytes": self._size,
+            "min_delay_per_host": self._duration(allow_zero=True),
+            "concurrency": lambda n: self.r.integer(n, minimum=1),
+            "retries": lambda n: self.r.integer(n, minimum=0),
+            "respect_robots": self.r.boolean,
+            "allow_private_networks": self.r.boolean,
+        }
+        changes = {name: section.get(name, convert, getattr(base, name))
+                   for name, convert in converters.items() if name in section}
+        return replace(base, **changes)
+
+    def _feed(self, section: Section | None) -> FeedSettings:
+        default = FeedSettings()
+        if section is None:
+            return default
+        link = section.get("link", self._value(units.check_url), default.link)
+        return FeedSettings(
+            title=section.get("title", self.r.required_text, default.title),
+            # A directory URL: without the slash, urljoin would drop its last segment.
+            link=link if link.endswith("/") else link + "/",
+            description=section.get("description", self.r.required_text, default.description),
+            language=section.get("language", self._value(units.check_language), default.language),
+            max_items=section.get("max_items", lambda n: self.r.integer(n, minimum=1),
+                                  default.max_items),
+        )
+
+    def _digest(self, section: Section | None) -> DigestSettings:
+        default = DigestSettings()
+        if section is None:
+            return default
+        weekday, hour, minute = section.get("schedule", self._value(units.parse_schedule),
+                                            (default.weekday, default.hour, default.minute))
+        return DigestSettings(
+            schedule=f"{WEEKDAYS[weekday]} {hour:02d}:{minute:02d}",
+            weekday=weekday, hour=hour, minute=minute,
+            from_addr=section.get("from", self._value(units.check_email), default.from_addr),
+            # One address written without brackets is what a user means by a list of one.
+            to=section.get("to", lambda n: self._each(n, units.check_email), default.to),
+            smtp=self._smtp(self._sub(section, "smtp", SMTP_KEYS)),
+        )
+
+    def _smtp(self, section: Section | None) -> SmtpSettings:
+        default = SmtpSettings()
+        if section is None:
+            return default
+        return SmtpSettings(
+            host=section.get("host", self.r.required_text, default.host),
+            port=section.get("port", lambda n: self.r.integer(n, 1, 65535), default.port),
+            security=section.get("security", self._choice(SMTP_SECURITY), default.security),
+            username=section.get("username", self._optional_text, None),
+            password=section.get("password", self._password, None),
+        )
+
+    # -- topics --------------------------------------------------------------
+
+    def _topics(self, top: Section) -> tuple[Topic, ...]:
+        seen: dict[str, int] = {}
+        nodes = top.get("topics", self.r.items, [])
+        topics = [self._topic(node, index, seen) for index, node in enumerate(nodes)]
+        return tuple(t for t in topics if t is not None)
+
+    def _topic(self, node: Node, index: int, seen: dict[str, int]) -> Topic | None:
+        topic_id = _peek(node, "id")
+        here = f"topics.{topic_id}" if topic_id and topic_id not in seen else f"topics[{index}]"
+        try:
+            section = self.r.section(node, here, TOPIC_KEYS, MISPLACED)
+        except Invalid as exc:
+            self.r.report(here, exc.message, node)
+            return None
+        topic_id = self._unique(section, "id", seen, "topic")
+        any_ = self._keywords(section, "any")
+        if "any" not in section:
+            self.r.report(section.key("any"), "missing: a topic needs `any:`, keywords of "
+                          "which at least one must match", section.node)
+        elif not any_ and not self.r.has_error(section.key("any")):
+            self.r.report(section.key("any"), "is empty: a topic needs at least one keyword",
+                          section.value("any"))
+        if topic_id is None:
+            return None
+        return Topic(id=topic_id, title=section.get("title", self.r.required_text, topic_id),
+                     any=any_, all=self._keywords(section, "all"),
+                     none=self._keywords(section, "none"))
+
+    def _keywords(self, section: Section, name: str) -> tuple[str, ...]:
+        """Every keyword checked, each bad one reported: a topic often has several."""
+        if name not in section:
+            return ()
+        try:
+            items = self.r.items(section.value(name), single_ok=True)
+        except Invalid as exc:
+            self.r.report(section.key(name), exc.message, exc.node)
+            return ()
+        keywords = (self.r.attempt(f"{section.key(name)}[{index}]",
+                                   lambda n: self.r.parsed(n, _check_keyword), item, None)
+                    for index, item in enumerate(items))
+        return tuple(k for k in keywords if k is not None)
+
+    def _synonyms(self, node: Node) -> tuple[tuple[str, ...], ...]:
+        groups = []
+        for index, group in enumerate(self.r.items(node)):
+            terms = self.r.text_list(group)
+            if len(terms) < 2:
+                raise Invalid('a synonym group needs at least two terms, e.g. ["สพร.", "DGA"]',
+                              group, subkey=f"[{index}]")
+            groups.append(terms)
+        return tuple(groups)
+
+    # -- sources -------------------------------------------------------------
+
+    def _sources(self, top: Section, fetch: FetchSettings,
+                 topic_ids: set[str]) -> tuple[Source, ...]:
+        seen: dict[str, int] = {}
+        nodes = top.get("sources", self.r.items, [])
+        sources = [self._source(node, index, seen, fetch, topic_ids)
+                   for index, node in enumerate(nodes)]
+        return tuple(s for s in sources if s is not None)
+
+    def _source(self, node: Node, index: int, seen: dict[str, int], fetch: FetchSettings,
+                topic_ids: set[str]) -> Source | None:
+        name = _peek(node, "name")
+        here = f"sources.{name}" if name and name not in seen else f"sources[{index}]"
+        try:
+            section = self.r.section(node, here, SOURCE_KEYS, MISPLACED)
+        except Invalid as exc:
+            self.r.report(here, exc.message, node)
+            return None
+        name = self._unique(section, "name", seen, "source")
+        url = section.need("url", self._value(units.check_url),
+                           "missing: the address of the feed, sitemap or listing page")
+        kind = section.need("type", self._value(_check_type),
+                            "missing: one of " + ", ".join(SOURCE_TYPES))
+        topics = section.get("topics", lambda n: self._each(n, _topic_ref(topic_ids)), None)
+        keep_all = section.get("keep_all", self.r.boolean, False)
+        if topics == () and not keep_all:
+            self.r.report(section.key("topics"), "is empty, so this source would never "
+                          "publish anything; remove it to try every topic, or set "
+                          "keep_all: true", section.value("topics"))
+        select = self._selectors(section, kind)
+        if name is None or url is None or kind is None:
+            return None
+        return Source(
+            name=name, url=url, type=kind,
+            title=section.get("title", self.r.required_text, name),
+            topics=topics, keep_all=keep_all,
+            fetch_article=section.get("fetch_article", self.r.boolean, False),
+            encoding=section.get("encoding", self._value(units.parse_encoding), None),
+            fetch=self._fetch(section, fetch),
+            select=select,
+        )
+
+    def _unique(self, section: Section, key: str, seen: dict[str, int],
+                what: str) -> str | None:
+        """A required slug (`name`, `id`) that no earlier entry uses; `seen` maps it to a line."""
+        value = section.need(key, self._value(units.check_slug),
+                             f"missing: every {what} needs a unique `{key}:` slug")
+        if value is None:
+            return None
+        if value in seen:
+            self.r.report(section.key(key), f"{value!r} is already the {key} of the {what} "
+                          f"at line {seen[value]}; each {what} needs its own",
+                          section.value(key))
+            return None
+        seen[value] = section.node.start_mark.line + 1
+        return value
+
+    def _selectors(self, source: Section, kind: str | None) -> Selectors | None:
+        key = source.key("select")
+        if kind != "html":
+            if kind is not None and "select" in source:
+                self.r.report(key, f"only for type html; a {kind} source finds its items "
+                              "itself (remove `select:`, or set `type: html`)",
+                              source.entries["select"][0])
+            return None
+        if "select" not in source:
+            self.r.report(key, "missing: type html needs `select:` with at least `item:`, "
+                          "a CSS selector matching one element per item", source.node)
+            return None
+        section = self._sub(source, "select", SELECT_KEYS)
+        if section is None:
+            if not self.r.has_error(key):
+                self.r.report(key + ".item", "missing: `select:` needs `item:`, a CSS "
+                              "selector matching one element per item",
+                              source.entries["select"][0])
+            return None
+        item = section.need("item", self.r.required_text, "missing: a CSS selector matching "
+                            "one element per item, e.g. \"div.news-list > div.item\"")
+        optional = {k: section.get(k, self.r.required_text, None) for k in SELECT_KEYS[1:]}
+        return Selectors(item=item, **optional) if item else None
+
+    # -- single values -------------------------------------------------------
+
+    def _value(self, parse: Callable[[str], T]) -> Callable[[Node], T]:
+        return lambda node: self.r.parsed(node, parse)
+
+    def _each(self, node: Node, check: Callable[[str], T]) -> tuple[T, ...]:
+        """A list (or one bare value) with `check` applied to every element."""
+        values = []
+        for index, item in enumerate(self.r.items(node, single_ok=True)):
+            try:
+                values.append(self.r.parsed(item, check))
+            except Invalid as exc:
+                raise Invalid(exc.message, item, subkey=f"[{index}]") from None
+        return tuple(values)
+
+    def _path(self, node: Node, base: Path) -> Path:
+        return _resolve(Path(self.r.required_text(node)).expanduser(), base)
+
+    def _optional_text(self, node: Node) -> str | None:
+        text = self.r.text(node)
+        return (text.strip() or None) if text is not None else None
+
+    def _password(self, node: Node) -> str | None:
+        """Only through `${...}`: a password in the file ends up in backups and git history."""
+        if isinstance(node, ScalarNode) and node.value and "${" not in node.value:
+            raise Invalid("write the password as ${SMTP_PASSWORD} and set that variable "
+                          "(or SMTP_PASSWORD_FILE); secrets never live in this file", node)
+        return self._optional_text(node)
+
+    def _duration(self, *, allow_zero: bool) -> Callable[[Node], float]:
+        def convert(node: Node) -> float:
+            seconds = self.r.parsed(node, parse_duration, zero=0.0 if allow_zero else None)
+            if seconds <= 0 and not allow_zero:
+                raise Invalid("must be longer than 0s", node)
+            return seconds
+        return convert
+
+    def _size(self, node: Node) -> int:
+        size = self.r.parsed(node, parse_size)
+        if size <= 0:
+            raise Invalid("must be more than 0 bytes", node)
+        return size
+
+    def _choice(self, choices: tuple[str, ...]) -> Callable[[Node], str]:
+        def check(value: str) -> str:
+            if value not in choices:
+                raise ValueError(f"{value!r} is not one of: {', '.join(choices)}")
+            return value
+        return self._value(check)
+
+
+def _check_type(value: str) -> str:
+    if value not in SOURCE_TYPES:
+        meant = {"rss": "feed", "atom": "feed", "json": "feed", "xml": "sitemap"}.get(
+            value.lower().split()[0] if value.strip() else "")
+        hint = f" (for {value!r} write {meant!r})" if meant else ""
+        raise ValueError(f"{value!r} is not one of: {', '.join(SOURCE_TYPES)}{hint}")
+    return value
+
+
+def _topic_ref(topic_ids: set[str]) -> Callable[[str], str]:
+    def check(ref: str) -> str:
+        if ref not in topic_ids:
+            close = difflib.get_close_matches(ref, sorted(topic_ids), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            known = ", ".join(sorted(topic_ids)) or "none are defined"
+            raise ValueError(f"unknown topic {ref!r}; {hint}the topics are: {known}")
+        return ref
+    return check
+
+
+def _check_keyword(keyword: str) -> str:
+    """The local check, then the matcher's own if it has one: it knows its syntax best."""
+    units.check_keyword(keyword)
+    try:
+        from monitor.match import keyword_error
+    except ImportError:
+        return keyword
+    problem = keyword_error(keyword)
+    if problem:
+        raise ValueError(str(problem))
+    return keyword
+
+
+def _peek(node: Node, key: str) -> str | None:
+    """A mapping's `key` as written, before validation: to name the entry in error paths."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key and isinstance(value_node, ScalarNode) \
+                    and SLUG_RE.fullmatch(value_node.value):
+                return str(value_node.value)
+    return None
+
+
+def _resolve(path: Path, base: Path) -> Path:
+    return Path(os.path.normpath(path if path.is_absolute() else base / path))
+
+
+# -- describe -----------------------------------------------------------------
+
+def describe(config: Config) -> str:
+    """What `monitor check` prints: enough to confirm the file says what its author meant.
+
+    The SMTP username and password are never shown, only whether a login is set.
+    """
+    f = config.fetch
+    lines = [
+        f"Configuration: {config.path}",
+        f"  timezone    {config.timezone.key}",
+        f"  output      {config.output_dir}",
+        f"  database    {config.database}",
+        f"  user agent  {config.user_agent}",
+        f"  fetching    {', '.join(_fetch_summary(f))}",
+        f"  feed        {config.feed.title} ({config.feed.language}), newest "
+        f"{config.feed.max_items} items, served at {config.feed.link}",
+    ]
+    if config.synonyms:
+        count = len(config.synonyms)
+        lines.append(f"  synonyms    {count} group{'' if count == 1 else 's'}")
+    lines += ["", f"Topics ({len(config.topics)}):"]
+    width = max((len(t.id) for t in config.topics), default=0)
+    for t in config.topics:
+        count = len(t.any) + len(t.all) + len(t.none)
+        lines.append(f"  {t.id:<{width}}  {count} keywords (any {len(t.any)}, "
+                     f"all {len(t.all)}, none {len(t.none)})  {t.title}")
+    if not config.topics:
+        lines.append("  none: only sources with keep_all: true will publish anything")
+    lines += ["", f"Sources ({len(config.sources)}):"]
+    width = max((len(s.name) for s in config.sources), default=0)
+    for s in config.sources:
+        flags = _source_flags(s, f)
+        lines.append(f"  {s.name:<{width}}  {s.type:<7}  every "
+                     f"{format_duration(s.fetch.interval):<5}  {s.url}"
+                     + (f"  [{', '.join(flags)}]" if flags else ""))
+    d, smtp = config.digest, config.digest.smtp
+    login = "with login" if smtp.username or smtp.password else "without login"
+    recipients = ", ".join(d.to) if d.to else "nobody (digest.to is empty: written, not sent)"
+    lines += ["", f"Digest: {d.schedule} ({config.timezone.key}) from {d.from_addr} to "
+              f"{recipients}; SMTP {smtp.host}:{smtp.port} {smtp.security}, {login}"]
+    return "\n".join(lines)
+
+
+def _fetch_summary(f: FetchSettings) -> list[str]:
+    return [
+        f"every {format_duration(f.interval)}", f"timeout {format_duration(f.timeout)}",
+        f"at most {format_size(f.max_bytes)}",
+        f"{format_duration(f.min_delay_per_host)} between requests to a host",
+        f"{f.concurrency} at once", f"{f.retries} retries",
+        "robots.txt " + ("obeyed" if f.respect_robots else "ignored"),
+        "private networks " + ("allowed" if f.allow_private_networks else "refused"),
+    ]
+
+
+def _source_flags(source: Source, defaults: FetchSettings) -> list[str]:
+    """What sets a source apart: its own topics, switches and fetch overrides."""
+    flags = []
+    if source.topics is not None:
+        flags.append("topics: " + (", ".join(source.topics) or "none"))
+    flags += [name for name in ("keep_all", "fetch_article") if getattr(source, name)]
+    if source.encoding:
+        flags.append(f"encoding {source.encoding}")
+    mine, theirs = _fetch_summary(source.fetch), _fetch_summary(defaults)
+    flags += [m for m, t in zip(mine[1:], theirs[1:], strict=True) if m != t]
+    return flags
