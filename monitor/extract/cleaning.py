@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 SUMMARY_LIMIT = 500
 ALLOWED_SCHEMES = ("http", "https")
@@ -25,7 +25,11 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # line ends are the parser's business.
 _DOC_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|\w+);")
-_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object")
+_DROP_TAGS = "script, style, noscript, template, iframe, object"
+# Elements that end a line when rendered; inline ones (b, span, a) do not.
+_BLOCKS = ("address, article, aside, blockquote, br, dd, div, dl, dt, figcaption, figure, "
+           "footer, h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, "
+           "table, td, th, tr, ul")
 
 # Years a structured date may claim before we distrust it: outside this band
 # the date is more likely a Buddhist-era year written in an ISO/RFC field, or a
@@ -67,17 +71,34 @@ def truncate(text: str, limit: int = SUMMARY_LIMIT) -> str:
     return cut.rstrip() + "…"
 
 
+def mark_blocks(tree: LexborHTMLParser | LexborNode) -> None:
+    """Put a line break after every block element and drop script-like ones.
+
+    Text is then taken with no separator: a separator between all nodes would
+    split words at inline markup (Thai `ทาง<b>อิเล็กทรอนิกส์</b>` would gain a
+    space, `e<i>-Service</i>` would become `e -Service`), none would glue
+    paragraphs and table cells together.
+    """
+    for node in tree.css(_DROP_TAGS):
+        node.decompose()
+    for node in tree.css(_BLOCKS):
+        node.insert_after("\n")
+
+
+def node_text(node: LexborNode) -> str:
+    """Visible text of an element of a tree prepared by mark_blocks, on one line."""
+    return collapse(node.text(separator="") or "")
+
+
 def html_to_text(fragment: str, limit: int | None = SUMMARY_LIMIT) -> str:
     """Reduce an HTML fragment to one line of plain text (tags gone, entities decoded)."""
     if not fragment:
         return ""
     if _MARKUP_HINT.search(fragment):
         tree = LexborHTMLParser(fragment)
-        for tag in _DROP_TAGS:
-            for node in tree.css(tag):
-                node.decompose()
+        mark_blocks(tree)
         root = tree.body or tree.root
-        fragment = root.text(separator=" ") if root is not None else ""
+        fragment = root.text(separator="") if root is not None else ""
     text = collapse(fragment)
     return truncate(text, limit) if limit else text
 

@@ -32,16 +32,18 @@ from monitor.extract.cleaning import (
     safe_link,
     strip_document_controls,
 )
-from monitor.extract.xmlsafe import strip_prolog
+from monitor.extract.xmlsafe import drop_bad_charrefs, strip_prolog
 from monitor.models import Document, Extraction, RawItem
 from monitor.settings import Source
 
 JSON_TYPES = ("application/feed+json", "application/json")
 _JSONFEED_VERSION = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/1')
 _JSONFEED_PREFIXES = ("https://jsonfeed.org/version/1", "http://jsonfeed.org/version/1")
-# A date string ends with an explicit zone: +07:00, +0700, Z after a digit, or a name.
-_HAS_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|(?<=\d)Z|\s[A-Za-z]{2,5})\s*$")
+# A date string ends with an explicit zone: +07:00, +0700, Z after a digit, or one of
+# the RFC 822 zone names (not any letters: "10:00 AM" names no zone).
+_HAS_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|(?<=\d)Z|\s(?:GMT|UTC?|[ECMP][SD]T))\s*$")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_HTML_PAGE = re.compile(r"<(?:!doctype\s+html|html|body)[\s>]", re.IGNORECASE)
 _VERSION_NAMES = {
     "rss090": "RSS 0.90", "rss091n": "RSS 0.91", "rss091u": "RSS 0.91", "rss092": "RSS 0.92",
     "rss093": "RSS 0.93", "rss094": "RSS 0.94", "rss20": "RSS 2.0", "rss10": "RSS 1.0",
@@ -55,7 +57,7 @@ _NO_TITLE, _NO_LINK, _BAD_LINK = "no title", "no link", "a link that is not http
 
 def extract(doc: Document, source: Source) -> Extraction:
     """Read one feed document; raise ExtractError when it is not a feed at all."""
-    text = strip_document_controls(doc.text)
+    text = strip_document_controls(doc.text).removeprefix("\ufeff")
     if not text.strip():
         raise ExtractError("not a feed: the document is empty")
     if _is_json_feed(doc.content_type, text):
@@ -66,20 +68,26 @@ def extract(doc: Document, source: Source) -> Extraction:
 # --- XML feeds -----------------------------------------------------------------------
 
 def _extract_xml(doc: Document, source: Source, text: str) -> Extraction:
-    text, warnings = strip_prolog(text)
-    result = feedparser.parse(
-        io.BytesIO(text.encode("utf-8")),
-        response_headers={
-            "content-type": "application/xml; charset=utf-8",
-            "content-location": doc.url,
-        },
-    )
+    text, warnings = strip_prolog(drop_bad_charrefs(text))
+    try:
+        result = feedparser.parse(
+            io.BytesIO(text.encode("utf-8")),
+            response_headers={
+                "content-type": "application/xml; charset=utf-8",
+                "content-location": doc.url,
+            },
+        )
+    except Exception as exc:  # a crash of the parser on hostile input fails this source only
+        raise ExtractError(f"the feed parser failed: {type(exc).__name__}: {exc}") from exc
     version = result.get("version", "")
     entries = result.get("entries", [])
     problem = result.get("bozo_exception") if result.get("bozo") else None
     if not version and not entries:
-        reason = f"{problem}" if problem else "no RSS, Atom or RDF root element"
-        raise ExtractError(f"not a feed: {reason} ({doc.url})")
+        if _HTML_PAGE.search(text[:4096]):
+            raise ExtractError(f"not a feed: {doc.url} is an HTML page; "
+                               "use `type: html` with `select:` or `type: auto`")
+        detail = f" ({problem})" if problem else ""
+        raise ExtractError(f"not a feed: no RSS, Atom or RDF root element in {doc.url}{detail}")
     notes = [f"read as {_VERSION_NAMES.get(version, version or 'an unknown feed format')}"]
     if problem is not None and not isinstance(problem, feedparser.CharacterEncodingOverride):
         warnings.append(f"the feed is not well-formed XML ({problem}); "

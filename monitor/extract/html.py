@@ -16,7 +16,7 @@ from urllib.parse import urldefrag
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from monitor.errors import ExtractError
-from monitor.extract.cleaning import collapse, safe_link, truncate
+from monitor.extract.cleaning import collapse, mark_blocks, node_text, safe_link, truncate
 from monitor.models import Document, Extraction, RawItem
 from monitor.settings import Selectors, Source
 
@@ -63,7 +63,7 @@ class Selector:
 def _value(node: LexborNode, attr: str | None) -> str:
     if attr:
         return node.attributes.get(attr) or ""
-    return node.text(separator=" ") or ""
+    return node_text(node)
 
 
 def extract(doc: Document, source: Source) -> Extraction:
@@ -79,6 +79,7 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
     if item_sel.attr or not item_sel.css:
         raise ExtractError(f"select.item {select.item!r} must select elements, not an attribute")
     tree = LexborHTMLParser(doc.text)
+    mark_blocks(tree)
     base = _base_url(tree, doc.url)
     elements = item_sel.nodes(tree.root) if tree.root is not None else []
     if not elements:
@@ -164,12 +165,12 @@ def _link_title(element: LexborNode, link_node: LexborNode | None, link: str,
     link to the same page in the item (card layouts), then its title attribute."""
     if link_node is None:
         return ""
-    text = collapse(link_node.text(separator=" ") or "")
+    text = node_text(link_node)
     if text:
         return text
     for anchor in element.css("a[href]"):
         if safe_link(anchor.attributes.get("href"), base) == link:
-            text = collapse(anchor.text(separator=" ") or "")
+            text = node_text(anchor)
             if text:
                 return text
     return collapse(link_node.attributes.get("title") or "")

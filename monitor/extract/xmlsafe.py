@@ -21,6 +21,7 @@ from defusedxml import ElementTree as SafeET
 from monitor.errors import ExtractError
 
 _XML_DECL = re.compile(r"<\?xml\s[^>]*\?>")
+_CHARREF = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
 
 
 def _skip_to(text: str, pos: int, end: str) -> int:
@@ -87,6 +88,40 @@ def strip_prolog(text: str) -> tuple[str, list[str]]:
         else:
             break
     return "".join(out) + text[i:], warnings
+
+
+def _allowed_char(code: int) -> bool:
+    """What XML 1.0 allows as a character, minus controls no text field should carry."""
+    if code in (0x9, 0xA, 0xD):
+        return True
+    return (0x20 <= code < 0x7F or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF)
+
+
+def drop_bad_charrefs(text: str) -> str:
+    """Remove numeric character references to controls, surrogates or non-characters.
+
+    `&#xD800;` is not just invalid XML: feedparser's tolerant parser crashes
+    with UnicodeEncodeError on it. The raw characters themselves are removed
+    by cleaning.strip_document_controls; this covers their escaped spelling.
+    """
+    def keep(match: re.Match[str]) -> str:
+        code = int(match[1], 16) if match[1] else int(match[2])
+        return match[0] if _allowed_char(code) else ""
+
+    return _CHARREF.sub(keep, text)
+
+
+def without_declaration(text: str) -> bytes:
+    """UTF-8 bytes of already-decoded text, minus a BOM and the now-stale XML declaration.
+
+    Unlike strip_prolog this keeps any DOCTYPE, so that parse_xml can refuse it.
+    """
+    text = text.removeprefix("\ufeff")
+    match = _XML_DECL.match(text.lstrip())
+    if match:
+        text = text.lstrip()[match.end() :]
+    return text.encode("utf-8")
 
 
 def parse_xml(data: bytes, what: str = "document") -> StdET.Element:

@@ -1,0 +1,195 @@
+"""The `html` extractor: listing pages read with `select:` selectors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitor.errors import ExtractError
+from monitor.extract import get_extractor
+from monitor.extract.html import Selector
+from monitor.models import Document, Extraction
+from monitor.settings import Selectors, Source
+
+PAGES = Path(__file__).parent / "fixtures" / "html"
+
+
+def page(name: str, url: str) -> Document:
+    body = (PAGES / name).read_bytes()
+    return Document(url=url, content=body, text=body.decode("utf-8"), encoding="utf-8",
+                    content_type="text/html")
+
+
+def html_doc(markup: str, url: str = "https://www.example.go.th/news/list.php") -> Document:
+    return Document(url=url, content=markup.encode(), text=markup, encoding="utf-8",
+                    content_type="text/html")
+
+
+def run(doc: Document, **select: str) -> Extraction:
+    source = Source(name="test", url=doc.url, type="html", select=Selectors(**select))
+    return get_extractor("html")(doc, source)
+
+
+OPDC = "https://www.opdc.go.th/news/list.php"
+ETDA = "https://www.etda.or.th/th/newsevents/list?page=1"
+GAZETTE = "https://apprkj.soc.go.th/search?q=%E0%B8%AD%E0%B8%B4"
+E_SIGN = "https://www.etda.or.th/th/newsevents/pr-news/e-signature-gov.aspx"
+SECURITY = "https://www.etda.or.th/th/newsevents/pr-news/security-standard.aspx"
+
+# (case id, fixture, page url, selectors, expected (title, link, date_text, summary),
+#  expected warnings)
+CASES: list[tuple[str, str, str, dict[str, str], list[tuple[Any, ...]], list[str]]] = [
+    ("defaults-with-date-and-summary", "opdc_list.html", OPDC,
+     {"item": "div.news-list > div.item", "date": "span.date", "summary": "p.excerpt"},
+     [("ก.พ.ร. ประชุมคณะทำงาน พัฒนาระบบราชการ 4.0", "https://www.opdc.go.th/content/Nzk1Ng",
+       "9 พ.ย. 65", "รายละเอียด การประชุม"),
+      # relative to the page's directory; the repeated link (third item) is dropped
+      ("แนวทางการประเมินตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์",
+       "https://www.opdc.go.th/news/content/Nzk1NQ?lang=th#top",
+       "วันที่ 8 พฤศจิกายน 2565", "")],
+     ["skipped 1 item whose link points back to this page",
+      "skipped 1 item without a title",
+      "skipped 2 items without an http(s) link"]),
+    ("base-href-attr-link-datetime-attr", "etda_cards.html", ETDA,
+     {"item": "article.card", "title": "h3.card-title", "link": "h3 a::attr(href)",
+      "date": "time::attr(datetime)", "summary": "p.excerpt"},
+     [("ETDA ชวนหน่วยงานรัฐใช้ลายมือชื่ออิเล็กทรอนิกส์", E_SIGN, "2022-11-10T08:45:00+07:00",
+       "แนวทางการใช้ ลายมือชื่อ อิเล็กทรอนิกส์ในงานสารบรรณ"),
+      ("มาตรฐานความมั่นคงปลอดภัยบริการดิจิทัลภาครัฐ", SECURITY, "2022-11-03", "")],
+     ["skipped 1 item without an http(s) link"]),
+    ("default-title-of-an-image-link-comes-from-the-headline-link", "etda_cards.html", ETDA,
+     {"item": "article.card", "date": "time"},
+     [("ETDA ชวนหน่วยงานรัฐใช้ลายมือชื่ออิเล็กทรอนิกส์", E_SIGN, "10 พ.ย. 2565", ""),
+      ("มาตรฐานความมั่นคงปลอดภัยบริการดิจิทัลภาครัฐ", SECURITY, "3 พ.ย. 2565", ""),
+      ("อ่านต่อ", "https://www.etda.or.th/th/newsevents/pr-news/untitled.aspx", None, "")],
+     []),
+    ("link-selector-without-attr-means-its-href", "etda_cards.html", ETDA,
+     {"item": "article.card", "title": "h3", "link": "a.more"},
+     [("ETDA ชวนหน่วยงานรัฐใช้ลายมือชื่ออิเล็กทรอนิกส์", E_SIGN + "?ref=more", None, ""),
+      ("มาตรฐานความมั่นคงปลอดภัยบริการดิจิทัลภาครัฐ", SECURITY + "?ref=more", None, "")],
+     ["skipped 1 item without a title"]),
+    ("table-rows-with-thai-digits", "gazette_table.html", GAZETTE,
+     {"item": "table.result tr", "title": "td:nth-child(2)", "date": "td:nth-child(4)"},
+     [("ประกาศสำนักนายกรัฐมนตรี เรื่อง มาตรฐานการให้บริการทางอิเล็กทรอนิกส์ พ.ศ. ๒๕๖๕",
+       "https://apprkj.soc.go.th/DATA/PDF/2565/E/265/T_0012.PDF", "๙ พฤศจิกายน ๒๕๖๕", ""),
+      ("พระราชกฤษฎีกากำหนดหลักเกณฑ์และวิธีการทางอิเล็กทรอนิกส์ พ.ศ. ๒๕๖๕",
+       "https://apprkj.soc.go.th/DATA/PDF/2565/A/065/T_0001.PDF", "๑ พฤศจิกายน ๒๕๖๕", "")],
+     ["skipped 1 item without an http(s) link"]),   # the header row
+    ("item-itself-via-bare-attr", "gazette_table.html", GAZETTE,
+     {"item": "a.doc", "link": "::attr(href)", "title": "::attr(title)"},
+     [("ประกาศสำนักนายกรัฐมนตรี เรื่อง มาตรฐานการให้บริการทางอิเล็กทรอนิกส์",
+       "https://apprkj.soc.go.th/DATA/PDF/2565/E/265/T_0012.PDF", None, "")],
+     ["skipped 1 item without a title"]),
+    ("item-that-is-a-link-defaults", "gazette_table.html", GAZETTE,
+     {"item": "a.doc"},
+     [("ประกาศสำนักนายกรัฐมนตรี เรื่อง มาตรฐานการให้บริการทางอิเล็กทรอนิกส์ พ.ศ. ๒๕๖๕",
+       "https://apprkj.soc.go.th/DATA/PDF/2565/E/265/T_0012.PDF", None, ""),
+      ("พระราชกฤษฎีกากำหนดหลักเกณฑ์และวิธีการทางอิเล็กทรอนิกส์ พ.ศ. ๒๕๖๕",
+       "https://apprkj.soc.go.th/DATA/PDF/2565/A/065/T_0001.PDF", None, "")],
+     []),
+]
+
+
+@pytest.mark.parametrize(("fixture", "url", "select", "expected", "warnings"),
+                         [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_listing_pages(fixture: str, url: str, select: dict[str, str],
+                       expected: list[tuple[Any, ...]], warnings: list[str]) -> None:
+    result = run(page(fixture, url), **select)
+    got = [(i.title, i.link, i.date_text, i.summary) for i in result.items]
+    assert got == expected
+    assert result.warnings == warnings
+    assert all(i.published is None for i in result.items)  # dates are the Thai reader's job
+
+
+def test_repeated_links_keep_the_first_and_say_so() -> None:
+    result = run(page("opdc_list.html", OPDC), item="div.item")
+    assert [i.title for i in result.items if i.link.endswith("/content/Nzk1Ng")] == [
+        "ก.พ.ร. ประชุมคณะทำงาน พัฒนาระบบราชการ 4.0"]
+    assert "kept the first of repeated links (1 duplicates skipped)" in result.notes
+
+
+def test_zero_matches_is_a_warning_not_an_error() -> None:
+    result = run(page("opdc_list.html", OPDC), item="div.x")
+    assert result.items == []
+    assert result.warnings == ["no element matched select.item 'div.x'"]
+
+
+def test_base_href_that_is_not_http_is_ignored() -> None:
+    markup = ('<html><head><base href="javascript:alert(1)//"></head><body>'
+              '<ul><li><a href="detail/1">ข่าวหนึ่ง</a></li></ul></body></html>')
+    [item] = run(html_doc(markup), item="li").items
+    assert item.link == "https://www.example.go.th/news/detail/1"
+
+
+def test_relative_base_href_resolves_against_the_page() -> None:
+    markup = ('<html><head><base href="/th/"></head><body>'
+              '<ul><li><a href="news/2">ข่าวสอง</a></li></ul></body></html>')
+    result = run(html_doc(markup), item="li")
+    assert result.items[0].link == "https://www.example.go.th/th/news/2"
+    assert "links resolved against <base href> https://www.example.go.th/th/" in result.notes
+
+
+@pytest.mark.parametrize("href", ["mailto:pr@dga.or.th", "data:text/html,hi", "file:///etc/passwd",
+                                  " JavaScript:alert(1)", "javascript\n:alert(1)"])
+def test_non_http_links_are_skipped(href: str) -> None:
+    markup = f'<ul><li><a href="{href}">ลิงก์</a></li><li><a href="/n/3">ข่าวสาม</a></li></ul>'
+    result = run(html_doc(markup), item="li")
+    assert [i.link for i in result.items] == ["https://www.example.go.th/n/3"]
+    assert result.warnings == ["skipped 1 item without an http(s) link"]
+
+
+def test_titles_are_cleaned_and_inline_markup_does_not_split_words() -> None:
+    markup = ('<div class="i"><a href="/a">การปฏิบัติราชการทาง<b>อิเล็กทรอนิกส์</b>\n\t'
+              'และ e<i>-Service</i>\x00\x1b\u00a0ใหม่</a><p>ย่อหน้า</p><p>สอง</p></div>')
+    [item] = run(html_doc(markup), item="div.i", summary="p").items
+    assert item.title == "การปฏิบัติราชการทางอิเล็กทรอนิกส์ และ e-Service ใหม่"
+    assert item.summary == "ย่อหน้า"
+
+
+def test_summaries_are_bounded() -> None:
+    markup = f'<div class="i"><a href="/a">หัวข้อ</a><p>{"ข้อความยาว " * 200}</p></div>'
+    [item] = run(html_doc(markup), item="div.i", summary="p").items
+    assert len(item.summary) <= 500 and item.summary.endswith("…")
+
+
+@pytest.mark.parametrize(("select", "message"), [
+    ({"item": "div["}, "select.item 'div[' is not valid CSS"),
+    ({"item": "li", "title": "h3 >"}, "select.title 'h3 >' is not valid CSS"),
+    ({"item": "li::attr(href)"}, "must select elements"),
+    ({"item": "::attr(href)"}, "must select elements"),
+])
+def test_bad_selectors_are_errors_that_name_the_key(select: dict[str, str],
+                                                    message: str) -> None:
+    with pytest.raises(ExtractError, match=re.escape(message)):
+        run(html_doc('<ul><li><a href="/a">ข่าว</a></li></ul>'), **select)
+
+
+def test_an_html_source_without_selectors_is_an_error() -> None:
+    doc = html_doc("<p>x</p>")
+    with pytest.raises(ExtractError, match="no `select:`"):
+        get_extractor("html")(doc, Source(name="dga", url=doc.url, type="html"))
+
+
+@pytest.mark.parametrize(("spec", "css", "attr"), [
+    ("a::attr(href)", "a", "href"),
+    ("time::attr(datetime)", "time", "datetime"),
+    ("::attr(href)", "", "href"),
+    ("div.x > a[href^='/n']::attr( data-url )", "div.x > a[href^='/n']", "data-url"),
+    ("h3 a", "h3 a", None),
+    ("  span.date  ", "span.date", None),
+])
+def test_selector_syntax(spec: str, css: str, attr: str | None) -> None:
+    parsed = Selector.parse("link", spec)
+    assert (parsed.css, parsed.attr) == (css, attr)
+
+
+def test_block_elements_separate_words_and_scripts_are_not_text() -> None:
+    markup = ('<div class="i"><a href="/a"><h4>หัวข้อข่าว</h4><span>อ่านต่อ</span></a>'
+              '<div class="sum"><p>ย่อหน้าแรก</p><p>ย่อหน้าสอง</p>'
+              '<script>var x = "โฆษณา";</script><style>p{}</style></div></div>')
+    [item] = run(html_doc(markup), item="div.i", summary="div.sum").items
+    assert item.title == "หัวข้อข่าว อ่านต่อ"
+    assert item.summary == "ย่อหน้าแรก ย่อหน้าสอง"
