@@ -15,7 +15,7 @@ from monitor.settings import SmtpSettings
 
 SMTP_TIMEOUT = 30.0
 ATTEMPTS = 3
-BACKOFF = 2.0
+BACKOFF = 1.0
 
 
 def build_message(*, subject: str, sender: str, recipient: str, text: str, html: str

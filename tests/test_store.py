@@ -1,0 +1,114 @@
+"""The SQLite store on real files: identity, guid stability, stories, health, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.health import Health
+from monitor.models import Document, Item
+from monitor.schema import MIGRATIONS
+from monitor.store import Store
+
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+
+
+def item(n: int, title: str, *, source: str = "dga", topics: tuple[str, ...] = ("egov-act",),
+         hours: int = 0, link: str | None = None) -> Item:
+    url = link or f"https://example.org/news/{n}"
+    return Item(source=source, url=url, link=url, title=title, summary=f"สรุป {n}",
+                published=NOW - timedelta(hours=hours), date_is_first_seen=False,
+                identity=url, topics=topics, matched_keywords=tuple("kw" for _ in topics))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "db" / "monitor.sqlite3")
+
+
+def test_new_items_are_counted_once_and_known_afterwards(store: Store) -> None:
+    first = store.save_items([item(1, "ก"), item(2, "ข", topics=())], NOW)
+    assert (first.new, first.new_relevant) == (2, 1)
+    again = store.save_items([item(1, "ก"), item(2, "ข", topics=())], NOW)
+    assert (again.new, again.updated) == (0, 0)
+    assert store.known(["https://example.org/news/1", "https://x/none"]) == {
+        "https://example.org/news/1"}
+    assert [e.title for e in store.entries(limit=10)] == ["ก"], "unmatched items never publish"
+
+
+def test_keep_all_publishes_unmatched_items(store: Store) -> None:
+    store.save_items([item(3, "ข่าวทั่วไปของหน่วยงาน", topics=())], NOW, keep_all=True)
+    (entry,) = store.entries(limit=10)
+    assert entry.topics == ()
+
+
+def test_changed_title_is_updated_in_place_with_the_same_guid(store: Store) -> None:
+    store.save_items([item(1, "ร่างประกาศ")], NOW)
+    (before,) = store.entries(limit=10)
+    result = store.save_items([item(1, "ประกาศฉบับจริง")], NOW + timedelta(hours=1))
+    assert result.updated == 1 and result.new == 0
+    (after,) = store.entries(limit=10)
+    assert after.guid == before.guid and after.title == "ประกาศฉบับจริง"
+
+
+def test_same_story_from_two_outlets_is_one_entry_naming_both(store: Store) -> None:
+    title = "ครม.อนุมัติร่างพระราชกฤษฎีกาตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์"
+    store.save_items([item(1, title, source="matichon")], NOW)
+    store.save_items([item(2, title.replace("ครม.", "ครม. "), source="khaosod",
+                           topics=("digital-government",))], NOW)
+    store.save_items([item(3, "ข่าวอื่นที่ไม่เกี่ยวข้องกันเลยสักนิด", source="khaosod")], NOW)
+    entries = store.entries(limit=10)
+    assert len(entries) == 2
+    story = next(e for e in entries if e.title == title)
+    assert [r.source for r in story.reports] == ["matichon", "khaosod"]
+    assert story.topics == ("digital-government", "egov-act")
+    assert [e.title for e in store.entries(limit=10, topic="digital-government")] == [title]
+
+
+def test_entries_newest_first_limited_and_windowed(store: Store) -> None:
+    store.save_items([item(n, f"เรื่องที่ {n} ไม่ซ้ำกันเลย {'ก' * n}", hours=n)
+                      for n in range(1, 6)], NOW)
+    entries = store.entries(limit=3)
+    assert [e.published for e in entries] == sorted((e.published for e in entries),
+                                                     reverse=True)
+    assert len(entries) == 3
+    window = store.entries(limit=10, since=NOW - timedelta(hours=3, minutes=30),
+                           until=NOW - timedelta(hours=1, minutes=30))
+    assert len(window) == 2
+
+
+def test_a_failed_save_loses_nothing_already_stored(store: Store) -> None:
+    store.save_items([item(1, "ก")], NOW)
+    broken = replace(item(2, "ข"), published=None)  # type: ignore[arg-type]
+    with pytest.raises(AttributeError):
+        store.save_items([item(3, "ค"), broken], NOW)
+    assert store.known(["https://example.org/news/1", "https://example.org/news/3"]) == {
+        "https://example.org/news/1"}, "the whole failed batch is rolled back"
+
+
+def test_validators_and_health_survive_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "m.sqlite3"
+    with Store(path) as store:
+        doc = Document(url="https://x/feed", content=b"", text="", encoding="utf-8",
+                       etag='"abc"', last_modified="Tue, 10 Nov 2026 00:00:00 GMT")
+        store.save_validators("https://x/feed", doc, NOW)
+        store.save_health(Health("dga", "broken", NOW, NOW, "no items", 0, 0, 12))
+    with Store(path) as store:
+        validators = store.validators("https://x/feed")
+        assert validators is not None and validators.etag == '"abc"'
+        assert store.health("dga") == Health("dga", "broken", NOW, NOW, "no items", 0, 0, 12)
+        assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_newer_schema_is_refused_with_a_remedy(tmp_path: Path) -> None:
+    path = tmp_path / "m.sqlite3"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(RuntimeError, match="upgrade"):
+        Store(path)
