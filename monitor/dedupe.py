@@ -35,7 +35,9 @@ def item_identity(link: str, identity: str | None = None) -> str:
 def story_key(title: str) -> str:
     """A title reduced to what survives republication: letters and digits only."""
     text = normalise_text(title)
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "M" or "\u0e00" <= ch <= "\u0e7f")
+    # Latin accents go; Thai vowel and tone marks (also category M) carry meaning and stay.
+    text = "".join(ch for ch in text
+                   if unicodedata.category(ch)[0] != "M" or "\u0e00" <= ch <= "\u0e7f")
     return _NOT_WORD.sub("", text)
 
 

@@ -34,7 +34,8 @@ def after_success(prev: Health | None, source: str, now: datetime,
     if items is None:
         state = prev.state if prev.state in ("ok", "broken") else "ok"
         return replace(prev, state=state, last_attempt=now, last_success=now,
-                       consecutive_failures=0, last_error=None if state == "ok" else prev.last_error)
+                       consecutive_failures=0,
+                       last_error=None if state == "ok" else prev.last_error)
     broken = items == 0 and prev.items_ever > 0
     return replace(
         prev,

@@ -23,7 +23,8 @@ async def preview(config: Config, name: str, *, now: datetime | None = None) -> 
                           path=str(config.path), key="preview")
     async with Fetcher(user_agent=config.user_agent,
                        concurrency=config.fetch.concurrency) as fetcher:
-        return await read_source(source, config, fetcher, matcher_for(config.topics, config.synonyms),
+        matcher = matcher_for(config.topics, config.synonyms)
+        return await read_source(source, config, fetcher, matcher,
                                  now=now or datetime.now(UTC), article_limit=PREVIEW_ARTICLES)
 
 

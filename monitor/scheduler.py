@@ -8,6 +8,7 @@ waiting for its timeouts. A job's failure is logged and the schedule goes on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import signal
@@ -15,6 +16,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -48,7 +50,7 @@ def serve_directory(directory: Path, host: str, port: int) -> ThreadingHTTPServe
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map,
                       ".xml": "application/xml; charset=utf-8",
                       ".json": "application/feed+json; charset=utf-8",
                       ".html": "text/html; charset=utf-8",
@@ -63,10 +65,9 @@ async def run(config: Config, *, serve: str | None = None,
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
+        # Only the main thread may install handlers; elsewhere the caller owns `stop`.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread (tests)
-            pass
     httpd = serve_directory(config.output_dir, *parse_bind(serve)) if serve else None
     store = Store(config.database)
     scheduler = AsyncIOScheduler(timezone=config.timezone, event_loop=loop)

@@ -10,14 +10,13 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.config import load_config
+from monitor.errors import ConfigError
 from monitor.health import Health
 from monitor.models import Item
 from monitor.publish import publish_all
-from monitor.publish.digest import (Week, build_digest, last_complete_week, parse_week,
-                                    write_digest)
+from monitor.publish.digest import Week, build_digest, last_complete_week, parse_week, write_digest
 from monitor.settings import Config
 from monitor.store import Store
-from monitor.errors import ConfigError
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์'
