@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from monitor.textnorm import normalise_text
 from monitor.urls import canonical_url
 
-# Two titles are one story when this share of their trigrams agree.
-JACCARD_MIN = 0.72
+# Two titles are one story when this share of their trigrams agree. Headlines
+# about the act share its long name, so the bar is high: a few words of
+# difference make another story.
+JACCARD_MIN = 0.8
 OVERLAP_MIN = 0.9
 OVERLAP_MIN_TRIGRAMS = 20   # containment only counts for titles long enough to be specific
+OVERLAP_MIN_RATIO = 0.7     # ... and only when one adds little to the other (a prefix)
 
 _NOT_WORD = re.compile(r"[^\w]+")
 
@@ -56,8 +59,9 @@ def same_story(key_a: str, key_b: str) -> bool:
     common = len(a & b)
     if common / len(a | b) >= JACCARD_MIN:
         return True
-    smaller = min(len(a), len(b))
-    return smaller >= OVERLAP_MIN_TRIGRAMS and common / smaller >= OVERLAP_MIN
+    smaller, larger = sorted((len(a), len(b)))
+    return (smaller >= OVERLAP_MIN_TRIGRAMS and smaller / larger >= OVERLAP_MIN_RATIO
+            and common / smaller >= OVERLAP_MIN)
 
 
 @dataclass(frozen=True)

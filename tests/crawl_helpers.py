@@ -1,0 +1,55 @@
+"""Building a sources.yaml around a fixture server, and running one crawl in-process."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import feedparser
+
+from monitor.cli import main
+
+TOPICS = """
+topics:
+  - id: egov-act
+    title: "พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์"
+    any: ["การปฏิบัติราชการทางอิเล็กทรอนิกส์", "Electronic Government Operations Act"]
+  - id: digital-government
+    title: "รัฐบาลดิจิทัล"
+    any: ["ทางรัฐ", "สำนักงานพัฒนารัฐบาลดิจิทัล", "สารบรรณอิเล็กทรอนิกส์"]
+"""
+
+
+def rss(*items: tuple[str, str], extra: str = "") -> bytes:
+    """A small RSS 2.0 document of (title, link) pairs."""
+    body = "".join(
+        f"<item><title>{title}</title><link>{link}</link>"
+        f"<pubDate>Tue, 10 Nov 2026 09:{n:02d}:00 +0700</pubDate></item>"
+        for n, (title, link) in enumerate(items))
+    return (f'<?xml version="1.0" encoding="utf-8"?>{extra}<rss version="2.0"><channel>'
+            f"<title>t</title><link>http://x.example/</link><description>d</description>"
+            f"{body}</channel></rss>").encode()
+
+
+def write_config(tmp_path: Path, sources: str, *, fetch: str = "") -> Path:
+    fetch_block = fetch or """
+  min_delay_per_host: 0s
+  retries: 0
+  timeout: 5s
+  allow_private_networks: true
+"""
+    path = tmp_path / "sources.yaml"
+    path.write_text(f"output_dir: out\nfetch:{fetch_block}{TOPICS}\nsources:\n{sources}",
+                    "utf-8")
+    return path
+
+
+def crawl(config: Path, *extra: str) -> int:
+    return main(["crawl", "--config", str(config), *extra])
+
+
+def published(config: Path) -> dict[str, str]:
+    """title -> link of every entry in feed.xml, which must be a valid feed."""
+    parsed = feedparser.parse(io.BytesIO((config.parent / "out" / "feed.xml").read_bytes()))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return {e.title: e.link for e in parsed.entries}
