@@ -172,12 +172,14 @@ class Store:
         story = None
         if relevant:
             since = _iso(now - STORY_WINDOW)
+            # An aggregator's items come from many outlets: the outlet is the reporter.
             candidates = (
-                StoryCandidate(r["story"], r["story_key"], r["source"])
+                StoryCandidate(r["story"], r["story_key"], r["origin"])
                 for r in self.db.execute(
-                    "SELECT story, story_key, source FROM items WHERE relevant = 1 "
-                    "AND first_seen >= ? AND id = story ORDER BY id", (since,)))
-            story = find_story(key, item.source, candidates)
+                    "SELECT story, story_key, COALESCE(outlet, source) AS origin FROM items "
+                    "WHERE relevant = 1 AND first_seen >= ? AND id = story ORDER BY id",
+                    (since,)))
+            story = find_story(key, item.outlet or item.source, candidates)
         cursor = self.db.execute(
             "INSERT INTO items (identity, guid, story, story_key, url, link, title, summary, "
             "text, published, date_is_first_seen, date_text, source, outlet, relevant, "

@@ -1,0 +1,144 @@
+"""Issue 4 end to end: sitemaps, `auto`, Google News and `fetch_article` through real crawls."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+from tests.crawl_helpers import crawl, published, write_config
+from tests.httpserver import FixtureServer
+
+ARTICLE = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">
+<meta property="og:title" content="{title}">
+<meta property="article:published_time" content="2026-11-18T10:00:00+07:00">
+<title>{title} | หน่วยงาน</title></head><body>
+<nav><a href="/">หน้าแรก</a><a href="/news">ข่าว</a></nav>
+<article><h1>{title}</h1>
+<p>{body}</p>
+<p>รายละเอียดเพิ่มเติมเกี่ยวกับการดำเนินงานของหน่วยงานในปีงบประมาณนี้ซึ่งมีหลายโครงการ</p>
+</article><footer>ติดต่อสำนักงาน โทร 02-000-0000</footer></body></html>"""
+
+BODY_ONLY = "หน่วยงานได้จัดทำระบบตามพระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565"
+
+
+def article(title: str, body: str) -> str:
+    return ARTICLE.format(title=title, body=body)
+
+
+def test_sitemap_index_news_sitemap_gzip_and_articles(server: FixtureServer,
+                                                      tmp_path: Path) -> None:
+    news_ns = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+    server.page("/sitemap_index.xml", f"""<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <sitemap><loc>{server.url('/news-sitemap.xml')}</loc><lastmod>2026-11-19</lastmod></sitemap>
+  <sitemap><loc>{server.url('/pages.xml.gz')}</loc><lastmod>2026-11-18</lastmod></sitemap>
+</sitemapindex>""", "application/xml")
+    server.page("/news-sitemap.xml", f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" {news_ns}>
+  <url><loc>{server.url('/news/1')}</loc><news:news>
+    <news:publication><news:name>DGA</news:name><news:language>th</news:language></news:publication>
+    <news:publication_date>2026-11-19T09:00:00+07:00</news:publication_date>
+    <news:title>สพร. ขยายบริการแอปทางรัฐครอบคลุมทุกจังหวัด</news:title></news:news></url>
+  <url><loc>{server.url('/news/2')}</loc><news:news>
+    <news:publication><news:name>DGA</news:name><news:language>th</news:language></news:publication>
+    <news:publication_date>2026-11-19T08:00:00+07:00</news:publication_date>
+    <news:title>สพร. จัดกิจกรรมวันเด็กแห่งชาติ</news:title></news:news></url>
+</urlset>""", "application/xml")
+    server.page("/pages.xml.gz", gzip.compress(f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <url><loc>{server.url('/page/9')}</loc><lastmod>2026-11-18T10:00:00+07:00</lastmod></url>
+</urlset>""".encode()), "application/gzip")
+    for path, title, body in [
+        ("/news/1", "สพร. ขยายบริการแอปทางรัฐครอบคลุมทุกจังหวัด", "ข่าว"),
+        ("/news/2", "สพร. จัดกิจกรรมวันเด็กแห่งชาติ", "กิจกรรมสำหรับเด็ก"),
+        ("/page/9", "หน่วยงานเปิดระบบยื่นคำขอใหม่", BODY_ONLY),
+    ]:
+        server.page(path, article(title, body))
+    config = write_config(tmp_path, f"""  - name: dga-sitemap
+    url: "{server.url('/sitemap_index.xml')}"
+    type: sitemap
+    fetch_article: true
+""")
+    assert crawl(config) == 0
+    titles = published(config)
+    assert set(titles) == {"สพร. ขยายบริการแอปทางรัฐครอบคลุมทุกจังหวัด",
+                           "หน่วยงานเปิดระบบยื่นคำขอใหม่"}, "keyword only in the body matched"
+    assert crawl(config) == 0
+    for path in ("/news/1", "/news/2", "/page/9"):
+        assert len(server.requests_for(path)) == 1, f"{path}: articles are never fetched twice"
+
+
+AUTO_PAGE = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>ข่าว</title></head>
+<body><header><nav class="menu"><ul>
+<li><a href="/about">เกี่ยวกับสำนักงานและโครงสร้างองค์กรทั้งหมด</a></li>
+<li><a href="/contact">ติดต่อสำนักงานและช่องทางการร้องเรียนต่าง ๆ</a></li></ul></nav></header>
+<main><div class="news-grid">{items}</div></main>
+<aside class="sidebar"><h3>ยอดนิยม</h3><ul>
+<li><a href="/popular/1">ข่าวยอดนิยมประจำสัปดาห์ที่ผ่านมาของเว็บไซต์</a></li></ul></aside>
+<footer><a href="/sitemap">แผนผังเว็บไซต์และนโยบายความเป็นส่วนตัว</a></footer></body></html>"""
+
+AUTO_TITLES = [
+    "ก.พ.ร. เร่งหน่วยงานจัดทำบริการตามกฎหมายว่าด้วยการปฏิบัติราชการทางอิเล็กทรอนิกส์",
+    "ก.พ.ร. มอบรางวัลเลิศรัฐประจำปีแก่หน่วยงานดีเด่นทั่วประเทศ",
+    "ก.พ.ร. จัดสัมมนาการพัฒนาระบบราชการสู่ระบบราชการ 4.0",
+    "ก.พ.ร. ลงพื้นที่ติดตามศูนย์บริการประชาชนแบบเบ็ดเสร็จจังหวัดขอนแก่น",
+]
+
+
+def test_auto_listing_is_found_and_preview_says_why(
+        server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    items = "".join(
+        f'<div class="card"><h3 class="card-title"><a href="/news/{n}">{title}</a></h3>'
+        f'<span class="date">{10 + n} พ.ย. 2569</span></div>'
+        for n, title in enumerate(AUTO_TITLES))
+    server.page("/news", AUTO_PAGE.format(items=items))
+    config = write_config(tmp_path, f"""  - name: opdc
+    url: "{server.url('/news')}"
+    type: auto
+    keep_all: true
+""")
+    assert main(["preview", "opdc", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "how:" in out, "preview shows what auto chose and why"
+    for title in AUTO_TITLES:
+        assert title in out
+    for trap in ("เกี่ยวกับสำนักงาน", "ข่าวยอดนิยม", "แผนผังเว็บไซต์"):
+        assert trap not in out
+    assert "egov-act (การปฏิบัติราชการทางอิเล็กทรอนิกส์)" in out
+    assert "2569-11-10" not in out and "2026-11-10 00:00" in out, "Thai listing dates read"
+    assert crawl(config) == 0
+    assert set(published(config)) == set(AUTO_TITLES), "keep_all publishes every item"
+
+
+GNEWS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>
+<title>"การปฏิบัติราชการทางอิเล็กทรอนิกส์" - Google News</title>
+<link>https://news.google.com/search?q=x&amp;hl=th</link><description>Google News</description>
+{items}</channel></rss>"""
+GNEWS_ITEM = """<item><title>{title} - {outlet}</title>
+<link>https://news.google.com/rss/articles/{token}?oc=5</link>
+<guid isPermaLink="false">{token}</guid><pubDate>Wed, 18 Nov 2026 02:00:00 GMT</pubDate>
+<source url="https://{host}">{outlet}</source></item>"""
+
+
+def test_google_news_outlets_and_title_dedupe(server: FixtureServer, tmp_path: Path) -> None:
+    title = "ครม.ไฟเขียวร่างกฎกระทรวงตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์"
+    first = GNEWS_ITEM.format(title=title, outlet="มติชน", token="CBMiAAA", host="matichon.co.th")
+    server.page("/gnews", GNEWS.format(items=first), "application/rss+xml")
+    config = write_config(tmp_path, f"""  - name: gnews
+    url: "{server.url('/gnews')}"
+    type: feed
+""")
+    assert crawl(config) == 0
+    # Next crawl: the same story, same outlet, a new opaque token; and another outlet.
+    again = GNEWS_ITEM.format(title=title, outlet="มติชน", token="CBMiBBB", host="matichon.co.th")
+    other = GNEWS_ITEM.format(title=title, outlet="ข่าวสด", token="CBMiCCC", host="khaosod.co.th")
+    server.page("/gnews", GNEWS.format(items=again + other), "application/rss+xml")
+    assert crawl(config) == 0
+    feed = (config.parent / "out" / "feed.json").read_text("utf-8")
+    items = json.loads(feed)["items"]
+    assert [i["title"] for i in items] == [title], "suffix removed, one entry"
+    assert [a["name"] for a in items[0]["authors"]] == ["มติชน", "ข่าวสด"]
