@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from monitor.settings import Config, Source, Topic
 from monitor.errors import MonitorError
 from monitor.extract import get_extractor
 from monitor.extract.article import extract_article
@@ -25,6 +24,7 @@ from monitor.health import after_failure, after_success
 from monitor.match import Matcher
 from monitor.models import Document, Extraction, Item, NotModified, RawItem
 from monitor.normalise import Dropped, normalise, read_date
+from monitor.settings import Config, Source, Topic
 from monitor.store import Store
 
 log = logging.getLogger(__name__)

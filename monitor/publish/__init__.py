@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from monitor.publish import feeds
-from monitor.publish.html_page import PER_TOPIC, Section, index_html
 from monitor.publish.atomic import write_atomic
+from monitor.publish.html_page import PER_TOPIC, Section, index_html
 from monitor.settings import Config
 from monitor.store import Store
 
