@@ -39,11 +39,13 @@ class HostThrottle:
         host.not_before = max(host.not_before, self._clock() + seconds)
 
     @asynccontextmanager
-    async def slot(self, key: str, min_delay: float) -> AsyncIterator[None]:
-        """Wait for the host's turn, then for a free slot; the start time is when both are had.
+    async def slot(self, key: str, min_delay: float) -> AsyncIterator[Callable[[], None]]:
+        """Wait for the host's turn, then for a free slot; yields `mark`.
 
-        The start is recorded only after the global slot is acquired, so the
-        spacing holds between the actual starts even when slots are scarce.
+        The start is recorded once the global slot is had, so spacing holds
+        between real starts even when slots are scarce. Calling `mark()` when
+        the request actually goes on the wire moves the start there: opening a
+        connection can take a while, and the host should see the spacing.
         """
         host = self._host(key)
         async with host.lock:
@@ -54,7 +56,10 @@ class HostThrottle:
                 await asyncio.sleep(wait)
             await self._slots.acquire()
             host.last_start = self._clock()
+        def mark() -> None:
+            host.last_start = max(host.last_start, self._clock())
+
         try:
-            yield
+            yield mark
         finally:
             self._slots.release()

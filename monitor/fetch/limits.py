@@ -9,6 +9,7 @@ beyond the limit, whatever the compression ratio.
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections.abc import AsyncIterator, Iterator
 
@@ -21,11 +22,8 @@ MAX_ENCODINGS = 3          # "gzip, gzip" is legal; a long chain is an attack
 def describe_size(n: int) -> str:
     """Say a byte count the way sources.yaml writes it (5MB, 512KB)."""
     for unit, size in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
-        if n >= size and n % size == 0:
-            return f"{n // size} {unit}"
-    for unit, size in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
         if n >= size:
-            return f"{n / size:.1f} {unit}"
+            return f"{n // size} {unit}" if n % size == 0 else f"{n / size:.3g} {unit}"
     return f"{n} bytes"
 
 
@@ -41,6 +39,7 @@ class _Inflater:
         self._wbits = 16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS
         self._obj = zlib.decompressobj(self._wbits)
         self._started = False
+        self._members = 1
         self._done = False
 
     def feed(self, data: bytes) -> Iterator[bytes]:
@@ -48,6 +47,9 @@ class _Inflater:
             try:
                 out = self._obj.decompress(data, STEP)
             except zlib.error:
+                if self._members > 1:
+                    self._done = True   # junk after a complete gzip stream: ignored, as
+                    break               # browsers do
                 if self._gzip or self._started:
                     raise
                 self._wbits = -zlib.MAX_WBITS
@@ -63,9 +65,10 @@ class _Inflater:
                 if self._gzip and rest.lstrip(b"\0"):
                     # A gzip file may hold several members, one after the other.
                     self._obj = zlib.decompressobj(self._wbits)
+                    self._members += 1
                     data = rest
                     continue
-                self._done = True  # trailing garbage after the stream is ignored
+                self._done = True
                 break
             if not data and len(out) < STEP:
                 break  # input used up and no output held back
@@ -109,11 +112,12 @@ def decoders_for(content_encoding: str, url: str) -> list[_Layer]:
 
 
 def _through(layers: list[_Layer], chunk: bytes, final: bool) -> Iterator[bytes]:
-    """Push a chunk through every layer; each layer's output is bounded by STEP."""
+    """Push a chunk through every layer, lazily: one compressed network chunk can
+    inflate to a thousand times its size, so pieces are produced (at most STEP
+    each) only as fast as the caller takes and counts them."""
     first, rest = layers[0], layers[1:]
-    pieces = list(first.feed(chunk)) if chunk else []
-    if final:
-        pieces.extend(first.flush())
+    pieces = itertools.chain(first.feed(chunk) if chunk else (),
+                             first.flush() if final else ())
     if not rest:
         yield from pieces
         return

@@ -35,7 +35,8 @@ def host_key(url: str) -> str:
 
 
 def check_scheme(url: str) -> None:
-    """Refuse file:, javascript:, ftp: and anything else that is not a web page."""
+    """Refuse file:, javascript:, ftp: and anything else that is not a web page,
+    and URLs the HTTP client could not even parse (before anything else touches them)."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -47,6 +48,10 @@ def check_scheme(url: str) -> None:
                               url=url)
     if not parts.hostname:
         raise NotAllowedError(f"URL has no host: {url}", url=url)
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        raise FetchError(f"not a valid URL: {url} ({exc})", url=url) from None
 
 
 def _unmapped(ip: IPAddress) -> IPAddress:

@@ -1,0 +1,138 @@
+"""One HTTP request and its response, bounded in time and size, with httpx kept inside.
+
+Everything httpx can raise becomes one of our FetchErrors here, with one
+readable line, so no caller ever sees (or has to know) an httpx exception.
+`Transient` marks the failures another attempt may cure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from monitor.errors import FetchError, FetchTimeoutError, TooLargeError
+from monitor.fetch import netguard
+from monitor.fetch.challenge import SNIFF
+from monitor.fetch.limits import describe_size, read_bounded
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A complete response: body read in full for 2xx, in part for errors, not at all
+    for 304 and redirects (nothing in them is used)."""
+
+    url: str
+    status: int
+    reason: str
+    headers: httpx.Headers
+    body: bytes = b""
+
+    @property
+    def location(self) -> str | None:
+        if self.status in REDIRECTS:
+            return self.headers.get("location") or None
+        return None
+
+
+class Transient(FetchError):
+    """A failure another attempt may cure (connection refused or reset, a timeout)."""
+
+    def __init__(self, message: str, *, url: str, timed_out: bool) -> None:
+        self.timed_out = timed_out
+        super().__init__(message, url=url)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text or type(exc).__name__
+
+
+async def exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, str], *,
+                   timeout: float, max_bytes: int, check_peer: bool,
+                   truncate: bool = False, on_send: Callable[[], None] | None = None) -> Reply:
+    """GET `url` once; the whole exchange, body included, must end within `timeout`.
+
+    httpx's own timeouts apply per network operation, so a server that sends
+    one byte a second would never trip them; asyncio.timeout bounds the total.
+    `on_send` is called when the request headers start going out.
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            return await _exchange(client, url, headers, timeout, max_bytes, check_peer,
+                                   truncate, on_send)
+    except (TimeoutError, httpx.TimeoutException):
+        raise Transient(f"no complete response from {url} within {timeout:g} s (timeout)",
+                        url=url, timed_out=True) from None
+    except httpx.ConnectError as exc:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):   # will not cure itself: no retry
+            raise FetchError(f"TLS certificate of {url} could not be verified: "
+                             f"{_reason(exc)}", url=url) from None
+        raise Transient(f"connection to {url} failed: {_reason(exc)}", url=url,
+                        timed_out=False) from None
+    except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+        raise Transient(f"connection to {url} failed: {_reason(exc)}", url=url,
+                        timed_out=False) from None
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"not a valid URL: {url} ({_reason(exc)})", url=url) from None
+    except httpx.HTTPError as exc:
+        raise FetchError(f"request to {url} failed: {_reason(exc)}", url=url) from None
+    except UnicodeError:
+        raise FetchError(f"not a valid host name in {url}", url=url) from None
+
+
+async def _exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, str],
+                    timeout: float, max_bytes: int, check_peer: bool, truncate: bool,
+                    on_send: Callable[[], None] | None) -> Reply:
+    async def trace(event: str, info: Mapping[str, object]) -> None:
+        if on_send is not None and event.endswith("send_request_headers.started"):
+            on_send()
+
+    async with client.stream("GET", url, headers=headers, timeout=httpx.Timeout(timeout),
+                             extensions={"trace": trace}) as response:
+        if check_peer:
+            netguard.check_peer(url, response)
+        status = response.status_code
+        encoding = response.headers.get("content-encoding", "")
+        if status == 304 or (status in REDIRECTS and "location" in response.headers):
+            body = b""
+        elif 200 <= status < 300:
+            _refuse_declared_oversize(url, response.headers, max_bytes, truncate)
+            body = await read_bounded(response.aiter_raw(), encoding, max_bytes, url=url,
+                                      truncate=truncate)
+        else:
+            body = await _error_body(response, url, min(SNIFF, max_bytes))
+        return Reply(url=url, status=status, reason=response.reason_phrase,
+                     headers=response.headers, body=body)
+
+
+async def _error_body(response: httpx.Response, url: str, limit: int) -> bytes:
+    """An error body, read only far enough to recognise an anti-bot wall; one we cannot
+    read (an odd encoding) must not hide the status, which is what matters."""
+    try:
+        return await read_bounded(response.aiter_raw(), response.headers.get(
+            "content-encoding", ""), limit, url=url, truncate=True)
+    except FetchError:
+        return b""
+
+
+def _refuse_declared_oversize(url: str, headers: httpx.Headers, max_bytes: int,
+                              truncate: bool) -> None:
+    """Fail before reading when an uncompressed body announces it is too large."""
+    if truncate or headers.get("content-encoding", "identity").lower() != "identity":
+        return
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise TooLargeError(f"body of {url} is larger than {describe_size(max_bytes)} "
+                            f"(max_bytes): Content-Length {declared}", url=url)
+
+
+def timeout_error(exc: Transient, attempts: int) -> FetchError:
+    """The final error after the last attempt, naming how many there were."""
+    suffix = f" after {attempts} attempts" if attempts > 1 else ""
+    cls = FetchTimeoutError if exc.timed_out else FetchError
+    return cls(f"{exc}{suffix}", url=exc.url)

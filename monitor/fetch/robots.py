@@ -1,0 +1,119 @@
+"""robots.txt per RFC 9309, cached per origin.
+
+Python's urllib.robotparser takes the first matching rule instead of the
+longest and ignores `*` and `$`, so Protego (Scrapy's RFC-following parser)
+does the matching. The status rules are the RFC's: a 4xx means there is no
+robots.txt (allow all); a 5xx or no answer means the site may be in trouble
+(disallow all until it answers). A good copy is kept for 24 hours; a failed
+fetch is remembered briefly, and a previous good copy is preferred to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from protego import Protego
+
+from monitor.errors import FetchError, NotAllowedError
+
+TTL = timedelta(hours=24)
+FAILURE_TTL = timedelta(minutes=10)
+MAX_ROBOTS_BYTES = 500 * 1024   # RFC 9309: parse at least the first 500 KiB
+
+
+@dataclass(frozen=True)
+class RobotsAnswer:
+    """What fetching /robots.txt gave: a status and body, or an error (unreachable)."""
+
+    status: int = 0
+    body: bytes = b""
+    error: str = ""
+
+
+RobotsFetch = Callable[[str], Awaitable[RobotsAnswer]]
+
+
+@dataclass
+class _Entry:
+    rules: Protego | None     # None with allow_all False: disallow all
+    allow_all: bool
+    reason: str               # why everything is allowed/disallowed, for messages
+    expires: datetime
+
+
+def agent_token(user_agent: str) -> str:
+    """The product token robots.txt groups are matched against (RFC 9309 2.2.1).
+
+    Matching the whole User-Agent header would let a group for any word in its
+    comment (such as a home-page URL) apply to us.
+    """
+    token = user_agent.strip().split("/", 1)[0].split()[0] if user_agent.strip() else ""
+    return token or user_agent
+
+
+def robots_url(origin: str) -> str:
+    return f"{origin}/robots.txt"
+
+
+class RobotsCache:
+    def __init__(self, *, user_agent: str, now: Callable[[], datetime]) -> None:
+        self._agent = agent_token(user_agent)
+        self._now = now
+        self._entries: dict[str, _Entry] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def check(self, url: str, origin: str, fetch: RobotsFetch) -> None:
+        """Raise NotAllowedError unless robots.txt of `origin` lets us fetch `url`.
+
+        `fetch` is called with the robots.txt URL when the cache has no fresh copy;
+        it comes from the caller so the fetch uses that page's settings and trust.
+        """
+        entry = await self._entry(origin, fetch)
+        if entry.rules is not None:
+            if not entry.rules.can_fetch(url, self._agent):
+                raise NotAllowedError(
+                    f"robots.txt disallows {url} for {self._agent}", url=url)
+            return
+        if not entry.allow_all:
+            raise NotAllowedError(
+                f"{url} not fetched: {robots_url(origin)} {entry.reason}, which means "
+                "disallow all (RFC 9309)", url=url)
+
+    async def _entry(self, origin: str, fetch: RobotsFetch) -> _Entry:
+        lock = self._locks.setdefault(origin, asyncio.Lock())
+        async with lock:   # one robots.txt request per origin, however many pages wait
+            entry = self._entries.get(origin)
+            if entry is not None and entry.expires > self._now():
+                return entry
+            fresh = self._interpret(await fetch(robots_url(origin)))
+            if (fresh.rules is None and not fresh.allow_all and entry is not None
+                    and entry.rules is not None):
+                # Unreachable now, but we have a good copy: keep using it for a while.
+                entry.expires = self._now() + FAILURE_TTL
+                return entry
+            self._entries[origin] = fresh
+            return fresh
+
+    def _interpret(self, answer: RobotsAnswer) -> _Entry:
+        now = self._now()
+        if answer.error:
+            return _Entry(None, False, f"is unreachable ({answer.error})", now + FAILURE_TTL)
+        if 200 <= answer.status < 300:
+            text = answer.body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
+            return _Entry(Protego.parse(text), True, "", now + TTL)
+        if answer.status == 429 or answer.status >= 500:
+            return _Entry(None, False, f"answered HTTP {answer.status}", now + FAILURE_TTL)
+        if 400 <= answer.status < 500:
+            return _Entry(None, True, f"answered HTTP {answer.status}", now + TTL)
+        return _Entry(None, False, f"answered HTTP {answer.status}", now + FAILURE_TTL)
+
+
+def answer_from_error(exc: FetchError) -> RobotsAnswer:
+    """A failed robots.txt fetch, as RFC 9309 sees it: unreachable, or an HTTP status."""
+    status = getattr(exc, "status", 0)
+    if status:
+        return RobotsAnswer(status=status)
+    return RobotsAnswer(error=str(exc))

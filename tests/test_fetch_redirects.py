@@ -1,0 +1,143 @@
+"""Redirects followed by hand, and the guards every hop passes: scheme and private networks."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from monitor.errors import FetchError, NotAllowedError
+from monitor.fetch import Fetcher
+from monitor.fetch.netguard import address_kind
+from monitor.models import Document
+from monitor.settings import FetchSettings
+from tests.httpserver import FixtureServer, Response
+
+UA = "thai-egov-monitor/test (+https://example.org/)"
+PRIVATE_OK = FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0,
+                           respect_robots=False, allow_private_networks=True)
+GUARDED = FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0,
+                        respect_robots=True, allow_private_networks=False)
+
+
+def fetch(url: str, settings: FetchSettings = PRIVATE_OK, *, trusted: bool = True) -> object:
+    async def go() -> object:
+        async with Fetcher(user_agent=UA) as fetcher:
+            return await fetcher.fetch(url, settings, trusted=trusted)
+    return asyncio.run(go())
+
+
+def redirect(location: str, status: int = 302) -> Response:
+    return Response(status, b"", {"Location": location})
+
+
+def test_redirect_is_followed_and_final_url_kept(server: FixtureServer) -> None:
+    server.add("/old", redirect("/new", 301))
+    server.page("/new", "moved here")
+    doc = fetch(server.url("/old"))
+    assert isinstance(doc, Document)
+    assert doc.url == server.url("/new") and doc.text == "moved here"
+
+
+def test_redirect_loop_is_detected(server: FixtureServer) -> None:
+    server.add("/a", redirect("/b"))
+    server.add("/b", redirect("/a"))
+    with pytest.raises(FetchError, match=r"redirect loop: .*/b redirects back to .*/a"):
+        fetch(server.url("/a"))
+    assert len(server.requests_for("/a")) == 1 and len(server.requests_for("/b")) == 1
+
+
+def test_too_many_redirects(server: FixtureServer) -> None:
+    for i in range(12):
+        server.add(f"/r{i}", redirect(f"/r{i + 1}"))
+    with pytest.raises(FetchError, match=r"more than 10 redirects, starting at .*/r0"):
+        fetch(server.url("/r0"))
+    assert len([r for r in server.log if r.path.startswith("/r")]) == 11
+
+
+def test_ten_redirects_are_fine(server: FixtureServer) -> None:
+    for i in range(10):
+        server.add(f"/r{i}", redirect(f"/r{i + 1}"))
+    server.page("/r10", "end")
+    doc = fetch(server.url("/r0"))
+    assert isinstance(doc, Document) and doc.text == "end"
+
+
+def test_redirect_to_loopback_from_other_host_is_refused(server: FixtureServer) -> None:
+    # A source configured as http://localhost:PORT redirects to 127.0.0.1: a
+    # different host, so the target counts as content-derived.
+    server.add("/jump", redirect(server.url("/internal", host="127.0.0.1")))
+    server.page("/internal", "intranet")
+    with pytest.raises(NotAllowedError, match=r"127\.0\.0\.1, a loopback address"):
+        fetch(server.url("/jump", host="localhost"), GUARDED)
+    assert server.requests_for("/internal") == []
+
+
+def test_redirect_to_loopback_allowed_when_private_networks_allowed(
+        server: FixtureServer) -> None:
+    server.add("/jump", redirect(server.url("/internal", host="127.0.0.1")))
+    server.page("/internal", "intranet")
+    doc = fetch(server.url("/jump", host="localhost"), PRIVATE_OK)
+    assert isinstance(doc, Document) and doc.text == "intranet"
+
+
+def test_same_origin_redirect_of_trusted_url_stays_trusted(server: FixtureServer) -> None:
+    server.add("/jump", redirect("/here"))
+    server.page("/here", "fine")
+    doc = fetch(server.url("/jump"), GUARDED, trusted=True)
+    assert isinstance(doc, Document) and doc.text == "fine"
+
+
+def test_untrusted_loopback_url_is_refused_before_any_request(server: FixtureServer) -> None:
+    server.page("/article", "x")
+    with pytest.raises(NotAllowedError, match=r"fetch\.allow_private_networks"):
+        fetch(server.url("/article"), GUARDED, trusted=False)
+    assert server.log == []
+
+
+def test_untrusted_loopback_url_allowed_when_private_networks_allowed(
+        server: FixtureServer) -> None:
+    server.page("/article", "x")
+    doc = fetch(server.url("/article"), PRIVATE_OK, trusted=False)
+    assert isinstance(doc, Document)
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "JavaScript:alert(document.cookie)",
+    "ftp://example.org/file",
+    "data:text/html,<h1>x</h1>",
+    "//example.org/no-scheme",
+    "http:///no-host",
+])
+def test_non_http_urls_are_refused(url: str) -> None:
+    with pytest.raises(NotAllowedError, match=r"only http and https|no host"):
+        fetch(url, PRIVATE_OK, trusted=False)
+
+
+def test_redirect_to_file_url_is_refused(server: FixtureServer) -> None:
+    server.add("/jump", redirect("file:///etc/passwd"))
+    with pytest.raises(NotAllowedError, match="not file:"):
+        fetch(server.url("/jump"))
+
+
+@pytest.mark.parametrize(("address", "kind"), [
+    ("127.0.0.1", "loopback"),
+    ("::1", "loopback"),
+    ("::ffff:127.0.0.1", "loopback"),
+    ("10.1.2.3", "private"),
+    ("172.16.0.1", "private"),
+    ("192.168.1.1", "private"),
+    ("169.254.169.254", "link-local"),     # cloud metadata service
+    ("fe80::1", "link-local"),
+    ("fc00::1", "private"),
+    ("0.0.0.0", "private"),
+    ("100.64.0.1", "non-global"),          # carrier-grade NAT
+    ("224.0.0.1", "multicast"),
+    ("8.8.8.8", None),
+    ("2001:4860:4860::8888", None),
+    ("164.115.41.1", None),
+])
+def test_address_kind(address: str, kind: str | None) -> None:
+    assert address_kind(address) == kind

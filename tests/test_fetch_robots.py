@@ -1,0 +1,167 @@
+"""robots.txt: RFC 9309 rules, status handling and caching, proven by the server log."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from monitor.errors import NotAllowedError
+from monitor.fetch import Fetcher
+from monitor.fetch.robots import agent_token
+from monitor.models import Document
+from monitor.settings import FetchSettings
+from tests.httpserver import FixtureServer, Response
+
+UA = "thai-egov-monitor/0.1.0 (+https://github.com/thai-egov-monitor/monitor)"
+POLITE = FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0, respect_robots=True)
+
+
+def robots(server: FixtureServer, text: str, status: int = 200) -> None:
+    server.add("/robots.txt", Response(status, text.encode(), {"Content-Type": "text/plain"}))
+
+
+async def _fetch_all(urls: list[str], settings: FetchSettings,
+                     now: Callable[[], datetime] | None = None) -> list[object]:
+    kwargs = {"now": now} if now else {}
+    async with Fetcher(user_agent=UA, **kwargs) as fetcher:  # type: ignore[arg-type]
+        results: list[object] = []
+        for url in urls:
+            try:
+                results.append(await fetcher.fetch(url, settings))
+            except NotAllowedError as exc:
+                results.append(exc)
+        return results
+
+
+def fetch_all(urls: list[str], settings: FetchSettings = POLITE,
+              now: Callable[[], datetime] | None = None) -> list[object]:
+    return asyncio.run(_fetch_all(urls, settings, now))
+
+
+def test_disallowed_path_is_never_requested(server: FixtureServer) -> None:
+    robots(server, "User-agent: *\nDisallow: /private/\n")
+    server.page("/private/page", "secret")
+    [result] = fetch_all([server.url("/private/page")])
+    assert isinstance(result, NotAllowedError)
+    assert str(result) == (f"robots.txt disallows {server.url('/private/page')} "
+                           "for thai-egov-monitor")
+    assert server.requests_for("/private/page") == []
+    [robots_request] = server.requests_for("/robots.txt")
+    assert robots_request.headers["user-agent"] == UA
+
+
+def test_wildcards_and_longest_match(server: FixtureServer) -> None:
+    robots(server, "User-agent: *\n"
+                   "Disallow: /*.pdf$\n"
+                   "Disallow: /news/*/print\n"
+                   "Allow: /docs/public/*.pdf$\n")
+    for path in ("/files/a.pdf", "/files/a.pdf?download=1", "/docs/public/b.pdf",
+                 "/news/2565/print", "/news/2565/view"):
+        server.page(path.split("?")[0], "ok", content_type="text/plain")
+    urls = [server.url(p) for p in ("/files/a.pdf", "/files/a.pdf?download=1",
+                                    "/docs/public/b.pdf", "/news/2565/print",
+                                    "/news/2565/view")]
+    results = fetch_all(urls)
+    allowed = [isinstance(r, Document) for r in results]
+    assert allowed == [False, True, True, False, True]
+    requested = {r.path for r in server.log}
+    assert "/files/a.pdf" not in requested and "/news/2565/print" not in requested
+
+
+def test_group_for_our_product_token_wins_over_star(server: FixtureServer) -> None:
+    robots(server, "User-agent: *\nAllow: /\n\n"
+                   "User-agent: thai-egov-monitor\nDisallow: /\n\n"
+                   "User-agent: github\nAllow: /\n")   # a word in our UA comment: not us
+    server.page("/", "home")
+    [result] = fetch_all([server.url("/")])
+    assert isinstance(result, NotAllowedError)
+    assert server.requests_for("/") == []
+
+
+def test_robots_404_allows_everything(server: FixtureServer) -> None:
+    server.page("/page", "content")
+    [result] = fetch_all([server.url("/page")])
+    assert isinstance(result, Document)
+    assert [r.path for r in server.log] == ["/robots.txt", "/page"]
+
+
+def test_robots_500_disallows_everything(server: FixtureServer) -> None:
+    robots(server, "oops", status=500)
+    server.page("/page", "content")
+    [result] = fetch_all([server.url("/page")])
+    assert isinstance(result, NotAllowedError)
+    assert "robots.txt answered HTTP 500" in str(result)
+    assert "disallow all" in str(result)
+    assert server.requests_for("/page") == []
+
+
+def test_robots_unreachable_disallows_everything(server: FixtureServer) -> None:
+    server.add("/robots.txt", Response(200, b"", delay=2.0))   # never answers in time
+    server.page("/page", "content")
+    settings = FetchSettings(min_delay_per_host=0, timeout=0.3, retries=0)
+    [result] = fetch_all([server.url("/page")], settings)
+    assert isinstance(result, NotAllowedError)
+    assert "unreachable" in str(result)
+    assert server.requests_for("/page") == []
+
+
+def test_respect_robots_false_skips_robots(server: FixtureServer) -> None:
+    robots(server, "User-agent: *\nDisallow: /\n")
+    server.page("/page", "content")
+    settings = FetchSettings(min_delay_per_host=0, respect_robots=False)
+    [result] = fetch_all([server.url("/page")], settings)
+    assert isinstance(result, Document)
+    assert server.requests_for("/robots.txt") == []
+
+
+def test_robots_is_cached_for_a_day(server: FixtureServer) -> None:
+    robots(server, "User-agent: *\nDisallow: /no\n")
+    server.page("/a", "a")
+    clock = [datetime(2025, 1, 1, tzinfo=UTC)]
+
+    async def scenario() -> None:
+        async with Fetcher(user_agent=UA, now=lambda: clock[0]) as fetcher:
+            await fetcher.fetch(server.url("/a"), POLITE)
+            clock[0] += timedelta(hours=23)
+            await fetcher.fetch(server.url("/a"), POLITE)
+            assert len(server.requests_for("/robots.txt")) == 1
+            clock[0] += timedelta(hours=2)
+            await fetcher.fetch(server.url("/a"), POLITE)
+            assert len(server.requests_for("/robots.txt")) == 2
+
+    asyncio.run(scenario())
+
+
+def test_concurrent_pages_share_one_robots_request(server: FixtureServer) -> None:
+    server.add("/robots.txt", Response(200, b"User-agent: *\nAllow: /\n", delay=0.3))
+    for i in range(5):
+        server.page(f"/p{i}", "x")
+
+    async def scenario() -> None:
+        async with Fetcher(user_agent=UA) as fetcher:
+            await asyncio.gather(*(fetcher.fetch(server.url(f"/p{i}"), POLITE)
+                                   for i in range(5)))
+
+    asyncio.run(scenario())
+    assert len(server.requests_for("/robots.txt")) == 1
+
+
+def test_redirect_hop_is_checked_against_robots(server: FixtureServer) -> None:
+    robots(server, "User-agent: *\nDisallow: /private\n")
+    server.add("/go", Response(302, b"", {"Location": "/private/x"}))
+    server.page("/private/x", "secret")
+    [result] = fetch_all([server.url("/go")])
+    assert isinstance(result, NotAllowedError)
+    assert server.requests_for("/private/x") == []
+
+
+@pytest.mark.parametrize(("ua", "token"), [
+    (UA, "thai-egov-monitor"),
+    ("MyBot", "MyBot"),
+    ("  spaced-bot/2 (x)", "spaced-bot"),
+])
+def test_agent_token(ua: str, token: str) -> None:
+    assert agent_token(ua) == token
