@@ -1,0 +1,324 @@
+"""Thai-aware, deterministic topic matching.
+
+A keyword matches as a whole word. Latin words are delimited by what surrounds
+them, but Thai is written without spaces between words, so a plain substring
+test would find `ทางรัฐ` (the government app) inside `ทางรัฐบาล` ("the
+government side"). The matcher therefore finds candidate occurrences by
+substring search in squeezed text (see `monitor.textnorm.squeeze`) and accepts
+one only when both of its ends are word boundaries:
+
+- an end made of a Latin letter or digit must not touch another one;
+- an end made of a Thai character must fall on a cut of PyThaiNLP's newmm
+  segmenter, whose dictionary is the default one plus every configured keyword
+  and its variants (so the segmenter knows the keyword as a word), or where the
+  writer put a space;
+- an end made of punctuation (`ก.พ.ร.`, `(DGA)`) delimits itself.
+
+Whole words are the segmenter's words, so a keyword that is only part of a
+dictionary compound does not match inside it: `ราชการ` is not found in
+`ติดต่อราชการ`, which the dictionary holds as one word. Configure the longer
+form, or a `/regex/` where a plain substring is really meant.
+
+Segmenting is the expensive step, so it runs only for texts with a Thai
+candidate, once per text. Everything here is a pure function of the topics
+and the text: the same input always gives the same output, in config order.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from pythainlp.tokenize import word_dict_trie
+from pythainlp.tokenize.newmm import segment
+from pythainlp.util import Trie
+
+from monitor.settings import Topic
+from monitor.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
+
+__all__ = ["BUILTIN_SYNONYMS", "Matcher", "TopicMatch", "keyword_error"]
+
+# Standard abbreviations and names that mean the same thing in Thai official
+# and news writing. Only unambiguous ones: `กพร.` is left out of the OPDC group
+# because it is also the Department of Skill Development, and the bare `สพร.`
+# out of the DGA group because it is also the Skill Development Institutes.
+BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("พ.ร.บ.", "พระราชบัญญัติ", "พรบ.", "พ.ร.บ"),
+    ("พ.ร.ฎ.", "พระราชกฤษฎีกา", "พรฎ.", "พ.ร.ฎ"),
+    ("พ.ร.ก.", "พระราชกำหนด", "พรก.", "พ.ร.ก"),
+    ("ครม.", "คณะรัฐมนตรี", "ค.ร.ม."),
+    ("รมว.", "รัฐมนตรีว่าการ"),
+    ("สนง.", "สำนักงาน"),
+    ("ก.พ.ร.", "ก.พ.ร", "คณะกรรมการพัฒนาระบบราชการ", "สำนักงานคณะกรรมการพัฒนาระบบราชการ",
+     "สำนักงาน ก.พ.ร.", "OPDC"),
+    ("สพธอ.", "สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์", "ETDA",
+     "Electronic Transactions Development Agency"),
+    ("สำนักงานพัฒนารัฐบาลดิจิทัล", "DGA", "Digital Government Development Agency"),
+    ("สคก.", "สำนักงานคณะกรรมการกฤษฎีกา", "Office of the Council of State"),
+    ("กปส.", "กรมประชาสัมพันธ์"),
+    ("ดศ.", "กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม", "กระทรวงดีอี", "MDES"),
+    ("ปค.", "กรมการปกครอง", "DOPA"),
+    ("ป.ป.ช.", "คณะกรรมการป้องกันและปราบปรามการทุจริตแห่งชาติ"),
+    ("สคส.", "สำนักงานคณะกรรมการคุ้มครองข้อมูลส่วนบุคคล", "PDPC"),
+    ("PDPA", "พระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล"),
+    ("สกมช.", "สำนักงานคณะกรรมการการรักษาความมั่นคงปลอดภัยไซเบอร์แห่งชาติ", "NCSA"),
+)
+
+# A keyword with several abbreviations multiplies out; beyond this many
+# spellings the extra ones are improbable and only cost time.
+_MAX_VARIANTS = 256
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """A topic an item belongs to, with the keyword that put it there.
+
+    The keyword is reported as the user wrote it, so `monitor preview` can
+    show why an item matched in the terms of their own sources.yaml.
+    """
+
+    topic: str      # topic id
+    keyword: str    # the configured keyword (as written in sources.yaml) that matched
+
+
+def _is_regex(keyword: str) -> bool:
+    return len(keyword) >= 2 and keyword.startswith("/") and keyword.endswith("/")
+
+
+def _compile(keyword: str) -> re.Pattern[str]:
+    """Compile a /regex/ keyword to run on normalised (case-folded) text.
+
+    The pattern gets the Unicode clean-up but not case folding, which would
+    turn `\\D`, `\\S`, `\\W` into their opposites; IGNORECASE does that job.
+    """
+    return re.compile(normalise_script(keyword[1:-1]), re.IGNORECASE)
+
+
+def keyword_error(keyword: str) -> str | None:
+    """Say why a configured keyword cannot work, or None when it can.
+
+    Config validation calls this so a user learns about a broken keyword when
+    they run `monitor check`, not as a topic that silently never matches.
+    """
+    if not keyword.strip():
+        return "the keyword is empty"
+    if _is_regex(keyword):
+        if len(keyword) == 2:
+            return "the regular expression // is empty; it would match every item"
+        try:
+            pattern = _compile(keyword)
+        except re.error as exc:
+            return f"{keyword} is not a valid regular expression: {exc}"
+        if pattern.search("") is not None:
+            return f"{keyword} matches the empty text, so it would match every item"
+        return None
+    if re.fullmatch(r"/.+/[aimsux]{1,3}", keyword):
+        return (f"{keyword} looks like a regular expression with flags; flags are not "
+                "supported (matching ignores case already): write it as /.../")
+    if not squeeze(normalise_text(keyword))[0]:
+        return "the keyword contains only invisible characters"
+    return None
+
+
+class _LayeredTrie(Trie):
+    """PyThaiNLP's cached default dictionary plus our own words, without copying it.
+
+    Building a Trie of the ~62,000 default words takes a noticeable fraction
+    of a second; newmm only ever asks `prefixes`, so answering from both tries
+    gives the same segmentation as one merged Trie at the cost of the extras only.
+    """
+
+    def __init__(self, base: Trie, extra: Iterable[str]) -> None:
+        super().__init__(extra)
+        self._base = base
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        own = super().prefixes(text, start)
+        if not own:
+            return self._base.prefixes(text, start)
+        return sorted(set(own).union(self._base.prefixes(text, start)), key=len)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and (super().__contains__(key) or key in self._base)
+
+    def __iter__(self) -> Iterator[str]:
+        seen = set(super().__iter__())
+        yield from sorted(seen)
+        yield from (w for w in self._base if w not in seen)
+
+    def __len__(self) -> int:
+        return len(self._base) + sum(1 for w in super().__iter__() if w not in self._base)
+
+
+class _Equivalences:
+    """Groups of interchangeable terms, merged where they share a member."""
+
+    def __init__(self, groups: Iterable[Sequence[str]]) -> None:
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                x = parent[x]
+            return x
+
+        for group in groups:
+            forms = [squeeze(normalise_text(t))[0] for t in group]
+            forms = [f for f in forms if f]
+            for other in forms[1:]:
+                a, b = find(forms[0]), find(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+        classes: dict[str, set[str]] = {}
+        for form in parent:
+            classes.setdefault(find(form), set()).add(form)
+        self._class_of = {f: tuple(sorted(c)) for c in classes.values() for f in c}
+        # Longest first, so `สำนักงานคณะกรรมการพัฒนาระบบราชการ` wins over the
+        # shorter member inside it and `พ.ร.บ.` over `พ.ร.บ`.
+        self._forms = sorted(self._class_of, key=lambda f: (-len(f), f))
+
+    def variants(self, form: str) -> tuple[str, ...]:
+        """Every spelling of a squeezed keyword, members substituted for each other."""
+        pieces: list[tuple[str, ...]] = []
+        i = 0
+        while i < len(form):
+            member = next((m for m in self._forms if form.startswith(m, i)
+                           and _ends_ok(form, i, i + len(m), m)), None)
+            if member is None:
+                pieces.append((form[i],))
+                i += 1
+            else:
+                pieces.append(self._class_of[member])
+                i += len(member)
+        spellings = {form}
+        for combo in itertools.islice(itertools.product(*pieces), _MAX_VARIANTS):
+            spellings.add("".join(combo))
+        return tuple(sorted(spellings, key=lambda s: (s != form, s)))
+
+
+def _ends_ok(text: str, start: int, end: int, word: str) -> bool:
+    """Latin/digit ends must not run on into more letters or digits."""
+    if is_word_char(word[0]) and start > 0 and is_word_char(text[start - 1]):
+        return False
+    return not (is_word_char(word[-1]) and end < len(text) and is_word_char(text[end]))
+
+
+@dataclass(frozen=True)
+class _Keyword:
+    written: str                        # as in sources.yaml, reported back in TopicMatch
+    pattern: re.Pattern[str] | None     # for /regex/ keywords
+    variants: tuple[str, ...] = ()      # squeezed spellings, for the others
+
+
+@dataclass(frozen=True)
+class _Rule:
+    topic: str
+    any: tuple[_Keyword, ...]
+    all: tuple[_Keyword, ...]
+    none: tuple[_Keyword, ...]
+
+
+class _Text:
+    """One text prepared for matching; segmented only if a Thai end needs it."""
+
+    def __init__(self, raw: str, segmenter: Callable[[str], frozenset[int]]) -> None:
+        self.normalised = normalise_text(raw)
+        self.squeezed, self._gaps = squeeze(self.normalised)
+        self._segmenter = segmenter
+        self._cuts: frozenset[int] | None = None
+
+    def _thai_boundary(self, pos: int) -> bool:
+        if pos in (0, len(self.squeezed)) or pos in self._gaps:
+            return True
+        if self._cuts is None:
+            self._cuts = self._segmenter(self.squeezed)
+        return pos in self._cuts
+
+    def _end_ok(self, pos: int, inner: str, outer_index: int) -> bool:
+        if is_thai(inner):
+            return self._thai_boundary(pos)
+        if is_word_char(inner):
+            return not (0 <= outer_index < len(self.squeezed)
+                        and is_word_char(self.squeezed[outer_index]))
+        return True
+
+    def contains(self, keyword: _Keyword) -> bool:
+        if keyword.pattern is not None:
+            return keyword.pattern.search(self.normalised) is not None
+        text = self.squeezed
+        for variant in keyword.variants:
+            start = text.find(variant)
+            while start != -1:
+                end = start + len(variant)
+                if (self._end_ok(start, variant[0], start - 1)
+                        and self._end_ok(end, variant[-1], end)):
+                    return True
+                start = text.find(variant, start + 1)
+        return False
+
+
+class Matcher:
+    """Decides which topics an item belongs to; build once, reuse for every item."""
+
+    def __init__(self, topics: Sequence[Topic], synonyms: Sequence[Sequence[str]] = ()) -> None:
+        equivalences = _Equivalences([*BUILTIN_SYNONYMS, *synonyms])
+        words: set[str] = set()
+
+        def prepare(topic_id: str, written: str) -> _Keyword:
+            error = keyword_error(written)
+            if error is not None:
+                raise ValueError(f"topic {topic_id!r}, keyword {written!r}: {error}")
+            if _is_regex(written):
+                return _Keyword(written, _compile(written))
+            variants = equivalences.variants(squeeze(normalise_text(written))[0])
+            words.update(v for v in variants if any(map(is_thai, v)))
+            return _Keyword(written, None, variants)
+
+        self._rules = tuple(
+            _Rule(
+                topic=t.id,
+                any=tuple(prepare(t.id, k) for k in t.any),
+                all=tuple(prepare(t.id, k) for k in t.all),
+                none=tuple(prepare(t.id, k) for k in t.none),
+            )
+            for t in topics
+        )
+        trie = _LayeredTrie(word_dict_trie(), sorted(words))
+        self._segmenter = functools.lru_cache(maxsize=512)(
+            lambda text: _cuts(segment(text, custom_dict=trie))
+        )
+
+    def match(self, *texts: str, only: Collection[str] | None = None) -> list[TopicMatch]:
+        """Topics whose rules hold over the texts (title, summary, main text), in config order.
+
+        A keyword may occur in any one of the texts, never across two of them.
+        `only` restricts to those topic ids (a source's `topics:`).
+        """
+        if isinstance(only, str):   # a lone id, not a collection of its letters
+            only = (only,)
+        prepared = [_Text(t, self._segmenter) for t in texts if t and t.strip()]
+
+        def found(keyword: _Keyword) -> bool:
+            return any(t.contains(keyword) for t in prepared)
+
+        matches: list[TopicMatch] = []
+        for rule in self._rules:
+            if only is not None and rule.topic not in only:
+                continue
+            if rule.any:
+                hit = next((k for k in rule.any if found(k)), None)
+            else:  # a topic of `all:` keywords only: they alone decide
+                hit = rule.all[0] if rule.all and found(rule.all[0]) else None
+            if hit is None or not all(found(k) for k in rule.all):
+                continue
+            if any(found(k) for k in rule.none):
+                continue
+            matches.append(TopicMatch(rule.topic, hit.written))
+        return matches
+
+
+def _cuts(tokens: list[str]) -> frozenset[int]:
+    """Positions between tokens, i.e. where the segmenter put a word boundary."""
+    return frozenset(itertools.accumulate(len(t) for t in tokens))

@@ -1,0 +1,97 @@
+"""Text normalisation shared by matching, dedupe and display.
+
+Thai text reaches us in several byte-for-byte different spellings that a reader
+sees as identical: sara am typed as nikhahit + sara aa (common in PDF
+extraction and older keyboards), zero-width spaces that CMSs insert as
+line-break hints, soft hyphens, Thai digits, decomposed Unicode. Comparing raw
+strings would make a keyword silently miss; so both the text and the keywords
+go through `normalise_text` before any comparison.
+
+`squeeze` goes one step further for matching only: in Thai, spaces separate
+phrases rather than words and PDF extraction scatters them inside words, so
+they carry no meaning for "does this keyword occur"; between two Latin words
+or numbers they do, so those are kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["is_thai", "is_word_char", "normalise_script", "normalise_text", "squeeze"]
+
+# Invisible characters that only hint at line breaking or joining; a keyword
+# must match whether or not a CMS sprinkled them into the text.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+# Thai digits ๐-๙ (U+0E50-U+0E59) read as ASCII digits, so "๒๕๖๕" finds "2565".
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+# Sara am written as nikhahit (U+0E4D) + sara aa (U+0E32), possibly with the
+# tone mark typed between them ("นํ้า"): the tone mark belongs before the vowel.
+_SPLIT_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Return the canonical form under which text and keywords are compared.
+
+    `normalise_script`, then case-folded (Thai has no case, Latin has), and
+    whitespace runs (newlines and no-break spaces included) collapsed to one
+    space and trimmed. Idempotent: normalising twice gives the same result.
+    """
+    # Case folding can emit decomposed sequences (e.g. for "İ"): compose after it.
+    text = normalise_script(text.casefold())
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def normalise_script(text: str) -> str:
+    """Unify how Thai is encoded, leaving case and whitespace alone.
+
+    NFC; sara am composed; zero-width characters and soft hyphens removed;
+    Thai digits to ASCII. This is the part that is safe on a regular
+    expression too, where folding case would turn `\\D` into `\\d`.
+    """
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = _SPLIT_SARA_AM.sub("\\1\u0e33", text)
+    return text.translate(_THAI_DIGITS)
+
+
+def is_thai(ch: str) -> bool:
+    """True for a character of the Thai block (letters, vowels, marks, digits)."""
+    return "\u0e00" <= ch <= "\u0e7f"
+
+
+def is_word_char(ch: str) -> bool:
+    """True for a letter or digit of a script that separates words with spaces.
+
+    Such characters (Latin, digits, ...) form words whose ends are decided by
+    their neighbours, unlike Thai, whose word ends only a segmenter can find.
+    """
+    return ch.isalnum() and not is_thai(ch)
+
+
+def squeeze(normalised: str) -> tuple[str, frozenset[int]]:
+    """Drop the spaces of normalised text except those between two word characters.
+
+    Returns the squeezed text and the positions (in it) where a space was
+    dropped: the writer put a break there, which the matcher may trust as a
+    word boundary even where the segmenter would not cut.
+    """
+    parts = normalised.split(" ")
+    out: list[str] = [parts[0]]
+    length = len(parts[0])
+    gaps: set[int] = set()
+    for part in parts[1:]:
+        if not part:
+            continue
+        previous = out[-1]
+        if previous and is_word_char(previous[-1]) and is_word_char(part[0]):
+            out.append(" ")
+            length += 1
+        elif length:
+            gaps.add(length)
+        out.append(part)
+        length += len(part)
+    return "".join(out), frozenset(gaps)

@@ -1,0 +1,314 @@
+"""Matching as PRODUCT.md's "Matching" section defines it, one table per rule.
+
+Each table row is (keyword, text, expected): the keyword goes into a one-topic
+Matcher's `any:` list and the text is matched against it, so a row reads the
+way a user would check a keyword in `sources.yaml`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pythainlp.tokenize.newmm import segment
+from pythainlp.util import Trie
+
+from monitor.match import Matcher, TopicMatch, _LayeredTrie, keyword_error
+from monitor.settings import Topic
+from monitor.textnorm import normalise_text, squeeze
+
+
+def matches(keyword: str, text: str, synonyms: tuple[tuple[str, ...], ...] = ()) -> bool:
+    return bool(Matcher([Topic("t", "t", (keyword,))], synonyms).match(text))
+
+
+def check(keyword: str, text: str, expected: bool) -> None:
+    assert matches(keyword, text) is expected, (
+        f"keyword {keyword!r} {'should' if expected else 'should not'} match {text!r}")
+
+
+# --- normalisation ------------------------------------------------------------
+
+NORMALISATION = [
+    pytest.param("Cafe\u0301", "café", id="nfc"),
+    pytest.param("ท\u0e4d\u0e32งาน", "ทำงาน", id="sara-am"),
+    pytest.param("น\u0e49\u0e4d\u0e32", "น้ำ", id="sara-am-after-tone-mark"),
+    pytest.param("น\u0e4d\u0e49\u0e32", "น้ำ", id="sara-am-tone-mark-inside"),
+    pytest.param("ทาง\u200bรัฐ", "ทางรัฐ", id="zero-width-space"),
+    pytest.param("ทาง\u200cรัฐ\u200d", "ทางรัฐ", id="zero-width-non-joiner-and-joiner"),
+    pytest.param("\ufeffทาง\u2060รัฐ", "ทางรัฐ", id="bom-and-word-joiner"),
+    pytest.param("อิเล็ก\u00adทรอนิกส์", "อิเล็กทรอนิกส์", id="soft-hyphen"),
+    pytest.param("พ.ศ. ๒๕๖๕", "พ.ศ. 2565", id="thai-digits"),
+    pytest.param("ThaID DGA e-Service", "thaid dga e-service", id="case"),
+    pytest.param("  ทางรัฐ \t\n  app\u00a0 ", "ทางรัฐ app", id="whitespace-collapsed"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), NORMALISATION)
+def test_normalise_text(raw: str, expected: str) -> None:
+    assert normalise_text(raw) == expected
+    assert normalise_text(expected) == expected   # idempotent
+
+
+# The same normalisations, seen through matching: text and keyword may be
+# spelled differently and still meet.
+NORMALISED_MATCHING = [
+    pytest.param("น้ำประปา", "ค่าน\u0e4d\u0e49\u0e32ประปาออนไลน์", id="sara-am-in-text"),
+    pytest.param("ท\u0e4d\u0e32เนียบรัฐบาล", "ที่ทำเนียบรัฐบาลวันนี้", id="sara-am-in-keyword"),
+    pytest.param("ทางรัฐ", "แอป ทาง\u200bรัฐ", id="zero-width-in-text"),
+    pytest.param("อิเล็กทรอนิกส์", "อิเล็ก\u00adทรอนิกส์", id="soft-hyphen-in-text"),
+    pytest.param("พ.ศ. 2565", "พ.ศ. ๒๕๖๕", id="thai-digits-in-text"),
+    pytest.param("Digital ID", "DIGITAL id", id="case"),
+    pytest.param("Cafe\u0301", "café", id="nfc"),
+]
+
+
+@pytest.mark.parametrize(("keyword", "text"), NORMALISED_MATCHING)
+def test_normalised_forms_match(keyword: str, text: str) -> None:
+    check(keyword, text, True)
+
+
+# --- whitespace -------------------------------------------------------------------
+
+WHITESPACE = [
+    ("พ.ร.บ.การปฏิบัติ", "พ.ร.บ. การปฏิบัติราชการ", True),
+    ("พ.ร.บ. การปฏิบัติ", "พ.ร.บ.การปฏิบัติราชการ", True),
+    ("พระราชบัญญัติ", "ตามพระราช บัญญัติ นี้", True),              # PDF-extracted
+    ("การปฏิบัติราชการทางอิเล็กทรอนิกส์", "การปฏิบัติ ราชการ ทาง อิเล็กทรอนิกส์", True),
+    ("พ.ศ. 2565", "พ.ศ.2565", True),
+    ("Biz Portal", "Biz   Portal", True),
+    ("Biz Portal", "BizPortal", False),                             # Latin spaces separate words
+    ("BizPortal", "Biz Portal", False),
+    ("Digital Government", "digital\ngovernment", True),
+]
+
+
+@pytest.mark.parametrize(("keyword", "text", "expected"), WHITESPACE)
+def test_whitespace(keyword: str, text: str, expected: bool) -> None:
+    check(keyword, text, expected)
+
+
+def test_squeeze_keeps_spaces_only_between_latin_words() -> None:
+    assert squeeze("พ.ร.บ. การ digital government 2565 x") == (
+        "พ.ร.บ.การdigital government 2565 x", frozenset({6, 9}))
+
+
+# --- whole words --------------------------------------------------------------------
+
+TRAPS = [
+    # ทางรัฐ (the app) is not ทางรัฐบาล ("the government side") nor ทางรัฐสภา
+    ("ทางรัฐ", "ดาวน์โหลดแอปทางรัฐ", True),
+    ("ทางรัฐ", "ทางรัฐบาลยืนยันเดินหน้าโครงการ", False),
+    ("ทางรัฐ", "ยื่นกระทู้ถามทางรัฐสภา", False),
+    # ไทยดี (ThaID) is not in ไทยดีขึ้น ("Thailand gets better")
+    ("ไทยดี", "สมัครแอป ไทยดี วันนี้", True),
+    ("ไทยดี", "เศรษฐกิจไทยดีขึ้น", False),
+    ("ไทยดี", "ไทยดีขึ้น", False),
+    # ก.พ.ร. is not the date 1 ก.พ. followed by รับทราบ
+    ("ก.พ.ร.", "ก.พ.ร. รับทราบผลการประเมิน", True),
+    ("ก.พ.ร.", "ที่ประชุมเมื่อ 1 ก.พ. รับทราบ", False),
+    ("ก.พ.ร.", "1 ก.พ. รับทราบ", False),
+    ("ก.พ.ร", "ที่ประชุมเมื่อ 1 ก.พ. รับทราบ", False),     # the same without the final dot
+    ("ก.พ.ร", "มติ ก.พ.ร มีผลทันที", True),
+    # Latin keywords end at word boundaries
+    ("DGA", "DGA เปิดตัวบริการใหม่", True),
+    ("DGA", "(DGA) Thailand", True),
+    ("DGA", "ความร่วมมือกับDGAล่าสุด", True),
+    ("DGA", "DGAP forum", False),
+    ("DGA", "the xDGA index", False),
+    ("DGA", "DGA2 model", False),
+    ("e-Service", "ระบบe-Serviceของกรมที่ดิน", True),
+    ("e-Service", "e-Services", False),
+    ("ThaID", "แอปThaIDใหม่", True),
+]
+
+
+@pytest.mark.parametrize(("keyword", "text", "expected"), TRAPS)
+def test_whole_words(keyword: str, text: str, expected: bool) -> None:
+    check(keyword, text, expected)
+
+
+def test_a_space_the_writer_typed_is_a_word_boundary() -> None:
+    """Unspaced, newmm reads ไทย|ดีขึ้น; the space says ไทยดี ends there."""
+    assert not matches("ไทยดี", "แอปไทยดีขึ้นอันดับ 1")
+    assert matches("ไทยดี", "แอป ไทยดี ขึ้นอันดับ 1")
+
+
+def test_configured_keywords_join_the_segmenter_dictionary() -> None:
+    """The default dictionary alone reads ...ดิจิทัล|ไอ|ดีแล้ว, hiding the keyword's end."""
+    assert matches("ดิจิทัลไอดี", "ประชาชนใช้ดิจิทัลไอดีแล้ว 10 ล้านคน")
+    assert matches("ทางรัฐ", "เปิดทางรัฐใหม่")         # default: เปิดทาง|รัฐ
+
+
+def test_layered_dictionary_segments_like_a_merged_one() -> None:
+    """The cheap layered Trie must give newmm exactly what one big Trie would."""
+    from pythainlp.corpus import thai_words
+
+    extra = ["ทางรัฐ", "ไทยดี", "ก.พ.ร.", "การปฏิบัติราชการทางอิเล็กทรอนิกส์"]
+    merged = Trie([*thai_words(), *extra])
+    layered = _LayeredTrie(Trie(thai_words()), extra)
+    for text in ["ทางรัฐบาลไทยดีขึ้น", "1ก.พ.รับทราบก.พ.ร.รับทราบ", "แอปทางรัฐไทยดี",
+                 "พระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์พ.ศ.2565"]:
+        assert segment(text, custom_dict=layered) == segment(text, custom_dict=merged)
+    assert "ทางรัฐ" in layered and "รัฐบาล" in layered and "ทางรัฐบ" not in layered
+    assert len(layered) == len(merged)
+
+
+# --- abbreviations and synonyms -------------------------------------------------------
+
+ABBREVIATIONS = [
+    ("พ.ร.บ.", "พระราชบัญญัติ"),
+    ("พ.ร.บ.", "พรบ."),
+    ("พ.ร.ฎ.", "พระราชกฤษฎีกา"),
+    ("พ.ร.ก.", "พระราชกำหนด"),
+    ("ครม.", "คณะรัฐมนตรี"),
+    ("ก.พ.ร.", "สำนักงานคณะกรรมการพัฒนาระบบราชการ"),
+    ("ก.พ.ร.", "สำนักงาน ก.พ.ร."),
+    ("สพธอ.", "สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์"),
+    ("สพธอ.", "ETDA"),
+    ("สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์", "ETDA"),
+    ("DGA", "สำนักงานพัฒนารัฐบาลดิจิทัล"),
+    ("พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์", "พระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์"),
+    ("พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์", "พรบ. การปฏิบัติราชการทางอิเล็กทรอนิกส์"),
+    ("มติ ครม.", "มติคณะรัฐมนตรี"),
+]
+
+
+@pytest.mark.parametrize(("short", "long"), ABBREVIATIONS)
+@pytest.mark.parametrize("direction", ["keyword-short", "keyword-long"])
+def test_abbreviations_are_equivalent(short: str, long: str, direction: str) -> None:
+    keyword, text = (short, long) if direction == "keyword-short" else (long, short)
+    check(keyword, f"ข่าว {text} วันนี้", True)
+
+
+@pytest.mark.parametrize(("keyword", "text"), [
+    ("ก.พ.ร.", "กพร. เปิดรับสมัครฝึกอาชีพ"),      # กพร. is the Department of Skill Development
+    ("สำนักงานพัฒนารัฐบาลดิจิทัล", "สพร.10 อุบลราชธานี"),  # bare สพร. is ambiguous
+    ("พ.ร.บ.", "พ.ร.ฎ."),
+])
+def test_ambiguous_abbreviations_are_not_equivalent(keyword: str, text: str) -> None:
+    check(keyword, text, False)
+
+
+def test_synonym_groups_substitute_both_ways() -> None:
+    group = (("ศูนย์ราชการสะดวก", "GECC"),)
+    assert matches("GECC", "เปิดศูนย์ราชการสะดวกแห่งใหม่", group)
+    assert matches("ศูนย์ราชการสะดวก", "new GECC opens", group)
+    assert not matches("GECC", "เปิดศูนย์ราชการสะดวกแห่งใหม่")
+
+
+def test_synonyms_substitute_inside_keywords() -> None:
+    group = (("แอป", "แอปพลิเคชัน"),)
+    assert matches("แอปทางรัฐ", "แอปพลิเคชัน ทางรัฐ", group)
+    assert not matches("แอปทางรัฐ", "แอปพลิเคชัน ทางรัฐ")
+
+
+def test_synonym_groups_merge_with_builtin_ones() -> None:
+    group = (("ETDA", "เอ็ตด้า"),)
+    assert matches("สพธอ.", "เอ็ตด้าเตือนภัยออนไลน์", group)
+
+
+# --- regular expressions -------------------------------------------------------------
+
+REGEXES = [
+    ("/e-?service/", "ระบบ eService ใหม่", True),
+    ("/e-?service/", "ระบบ E-Service ใหม่", True),
+    ("/DGA\\d+/", "dga2026 conference", True),              # upper case in the pattern too
+    ("/พ\\.ศ\\. 25\\d\\d/", "พ.ศ. ๒๕๖๕", True),            # runs on normalised text: Thai digits
+    ("/น้ำ/", "น\u0e4d\u0e49\u0e32ท่วม", True),
+    ("/^ทางรัฐ$/", "ทางรัฐบาล", False),
+    ("/\\bact\\b/", "the Act takes effect", True),
+    ("/\\bact\\b/", "transaction", False),
+]
+
+
+@pytest.mark.parametrize(("keyword", "text", "expected"), REGEXES)
+def test_regex_keywords(keyword: str, text: str, expected: bool) -> None:
+    check(keyword, text, expected)
+
+
+@pytest.mark.parametrize(("keyword", "problem"), [
+    ("/(/", "not a valid regular expression"),
+    ("/a*/", "matches the empty text"),
+    ("//", "empty"),
+    ("/dga/i", "flags"),
+    ("", "empty"),
+    ("   ", "empty"),
+    ("\u200b", "invisible"),
+])
+def test_keyword_error_explains(keyword: str, problem: str) -> None:
+    error = keyword_error(keyword)
+    assert error is not None and problem in error
+
+
+@pytest.mark.parametrize("keyword", ["DGA", "ทางรัฐ", "/e-?service/", "/", "a/b/", "/news/abc"])
+def test_keyword_error_accepts_valid_keywords(keyword: str) -> None:
+    assert keyword_error(keyword) is None
+
+
+def test_matcher_refuses_invalid_keywords() -> None:
+    with pytest.raises(ValueError, match=r"topic 'x'.*not a valid regular expression"):
+        Matcher([Topic("x", "x", ("ok",), none=("/(/",))])
+
+
+# --- any / all / none, several texts, only= -------------------------------------------
+
+RULE = Topic("act", "act", any=("พ.ร.บ.", "Royal Decree"), all=("ราชการ",),
+             none=("ทางปกครอง",))
+
+RULES = [
+    (("พระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์",), "พ.ร.บ."),
+    (("Royal Decree on ราชการ services",), "Royal Decree"),
+    (("พ.ร.บ. ใหม่",), None),                                       # `all` missing
+    (("ราชการ ไทย",), None),                                         # no `any`
+    (("พ.ร.บ.วิธีปฏิบัติราชการทางปกครอง",), None),                  # `none` present
+    (("พ.ร.บ. ใหม่", "สำหรับ ราชการ ไทย"), "พ.ร.บ."),                # title + summary
+    (("พ.ร.บ. ใหม่", "", "ราชการ ไทย ... ทางปกครอง"), None),         # `none` in main text
+    (("ฉบับใหม่ พ.ร.", "บ. ราชการ ไทย"), None),                      # no keyword across texts
+]
+
+
+@pytest.mark.parametrize(("texts", "keyword"), RULES)
+def test_any_all_none(texts: tuple[str, ...], keyword: str | None) -> None:
+    expected = [TopicMatch("act", keyword)] if keyword else []
+    assert Matcher([RULE]).match(*texts) == expected
+
+
+def test_reports_the_first_matching_any_keyword_as_written() -> None:
+    topic = Topic("t", "t", any=("ETDA", "สพธอ.", "ดิจิทัล"))
+    assert Matcher([topic]).match("สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์ ดิจิทัล") == [
+        TopicMatch("t", "ETDA")]
+
+
+def test_topic_of_all_keywords_only() -> None:
+    matcher = Matcher([Topic("t", "t", any=(), all=("ทางรัฐ", "ThaID"))])
+    assert matcher.match("แอปทางรัฐ รองรับ ThaID") == [TopicMatch("t", "ทางรัฐ")]
+    assert matcher.match("แอปทางรัฐ") == []
+
+
+TOPICS = [Topic("a", "a", ("DGA",)), Topic("b", "b", ("ทางรัฐ",)), Topic("c", "c", ("ETDA",))]
+
+
+@pytest.mark.parametrize(("only", "expected"), [
+    (None, ["a", "b", "c"]),
+    (("c", "a"), ["a", "c"]),        # config order, not the order of `only`
+    (["b"], ["b"]),
+    ("b", ["b"]),                    # a lone id, not its letters
+    ((), []),
+    (("unknown",), []),
+])
+def test_only_restricts_topics_in_config_order(only: tuple[str, ...] | str | None,
+                                               expected: list[str]) -> None:
+    result = Matcher(TOPICS).match("ETDA และ DGA เปิดแอปทางรัฐ", only=only)
+    assert [m.topic for m in result] == expected
+
+
+def test_empty_texts_match_nothing() -> None:
+    assert Matcher(TOPICS).match() == []
+    assert Matcher(TOPICS).match("", "   ") == []
+
+
+def test_deterministic() -> None:
+    text = "สพธอ. DGA แอปทางรัฐ ไทยดีขึ้น 1 ก.พ. รับทราบ"
+    first = Matcher(TOPICS).match(text)
+    assert all(Matcher(TOPICS).match(text) == first for _ in range(3))
+    matcher = Matcher(TOPICS)
+    assert all(matcher.match(text) == first for _ in range(3))
