@@ -1,0 +1,197 @@
+"""The `auto` extractor on five CMS-like listing layouts and on the traps around them.
+
+Each fixture in tests/fixtures/auto/ has a `<name>.expected.txt` beside it:
+`# url:` (where the page was "fetched"), optional `# encoding:`, `# chose:`
+(the path the notes must name) and `# first-date:`, then the article links.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.extract.auto import extract
+from monitor.models import Document, Extraction
+from monitor.settings import Source
+
+FIXTURES = Path(__file__).parent / "fixtures" / "auto"
+LAYOUTS = sorted(p.name.removesuffix(".expected.txt") for p in FIXTURES.glob("*.expected.txt"))
+
+
+def load(name: str) -> tuple[Document, dict[str, str], list[str]]:
+    header: dict[str, str] = {}
+    links: list[str] = []
+    for line in (FIXTURES / f"{name}.expected.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ") and ":" in line:
+            key, _, value = line[2:].partition(":")
+            header.setdefault(key.strip(), value.strip())
+        elif line.strip() and not line.startswith("#"):
+            links.append(line.strip())
+    raw = (FIXTURES / f"{name}.html").read_bytes()
+    encoding = header.get("encoding", "utf-8")
+    doc = Document(url=header["url"], content=raw, text=raw.decode(encoding),
+                   encoding=encoding, content_type="text/html")
+    return doc, header, links
+
+
+def run(html: str, url: str = "https://www.example.go.th/news/") -> Extraction:
+    doc = Document(url=url, content=html.encode(), text=html, encoding="utf-8",
+                   content_type="text/html")
+    return extract(doc, Source(name="test", url=url, type="auto"))
+
+
+def listing(*rows: str, extra: str = "") -> str:
+    """A minimal listing page: one <ul> of the given <li> bodies, plus anything else."""
+    items = "".join(f"<li>{row}</li>" for row in rows)
+    return f"<html><body><nav><a href='/about'>เกี่ยวกับสำนักงานและผู้บริหาร</a></nav>" \
+           f"<div id='content'><ul>{items}</ul></div>{extra}</body></html>"
+
+
+def headline(i: int) -> str:
+    return f"ข่าวประชาสัมพันธ์การปฏิบัติราชการทางอิเล็กทรอนิกส์ ฉบับที่ {i}"
+
+
+def test_at_least_five_layouts_are_covered() -> None:
+    assert {"wordpress", "drupal", "table", "cards", "plain_list"} <= set(LAYOUTS)
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_layout_recall_and_no_false_positives(name: str) -> None:
+    doc, _, expected = load(name)
+    found = [item.link for item in extract(doc, Source(name=name, url=doc.url, type="auto")).items]
+    recall = sum(1 for link in expected if link in found) / len(expected)
+    assert recall >= 0.9, f"{name}: recall {recall:.2f}, missed {set(expected) - set(found)}"
+    assert [link for link in found if link not in expected] == []
+    assert len(found) == len(set(found)), "links must be deduplicated"
+    assert 8 <= len(expected) <= 15
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_notes_say_what_was_chosen_and_what_was_rejected(name: str) -> None:
+    doc, header, _ = load(name)
+    result = extract(doc, Source(name=name, url=doc.url, type="auto"))
+    assert result.warnings == []
+    chose = result.notes[0]
+    assert chose.startswith(f"chose {len(result.items)} links under '{header['chose']}'")
+    assert "mean text" in chose and "dates on" in chose
+    assert any(note.startswith("rejected '") for note in result.notes[1:])
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_each_item_has_its_own_date_and_title(name: str) -> None:
+    doc, header, _ = load(name)
+    items = extract(doc, Source(name=name, url=doc.url, type="auto")).items
+    assert items[0].date_text == header["first-date"]
+    assert all(item.date_text for item in items)
+    assert all(len(item.title) >= 15 and "\n" not in item.title for item in items)
+
+
+def test_summary_comes_from_a_paragraph_of_the_item() -> None:
+    doc, _, _ = load("drupal")
+    items = extract(doc, Source(name="d", url=doc.url, type="auto")).items
+    assert items[0].summary.startswith("ผู้แทนส่วนราชการกว่า 300 คน")
+    assert items[2].summary == ""            # that row has no body field
+    assert all(item.title not in item.summary for item in items)
+
+
+def test_navigation_regions_are_named_in_the_notes() -> None:
+    doc, _, _ = load("wordpress")
+    notes = extract(doc, Source(name="wp", url=doc.url, type="auto")).notes
+    assert "rejected 'aside#secondary.widget-area' (sidebar, 7 links)" in notes
+    assert any(n.startswith("rejected 'header#masthead.site-header' (header") for n in notes)
+
+
+def test_a_page_without_a_repeated_block_yields_nothing_and_warns() -> None:
+    html = (
+        "<html><body><header><a href='/'>หน้าแรกของสำนักงาน</a></header>"
+        "<article><h1>ประกาศสำนักงาน เรื่อง การให้บริการทางอิเล็กทรอนิกส์</h1>"
+        "<p>ดูรายละเอียดเพิ่มเติมได้ที่ <a href='/docs/announce-2565.pdf'>"
+        "เอกสารประกาศฉบับเต็มของสำนักงาน</a></p></article></body></html>"
+    )
+    result = run(html)
+    assert result.items == []
+    assert len(result.warnings) == 1
+    assert "no repeated block of article links" in result.warnings[0]
+    assert "select:" in result.warnings[0]
+
+
+def test_two_items_are_not_a_listing() -> None:
+    result = run(listing(f"<a href='/n/1'>{headline(1)}</a>", f"<a href='/n/2'>{headline(2)}</a>"))
+    assert result.items == [] and result.warnings
+
+
+@pytest.mark.parametrize(("href", "kept"), [
+    ("/news/view/1", True),
+    ("/?p=4871", True),                                   # WordPress post id
+    ("/index.php?page=news&id=5", True),                  # a route, not paging
+    ("/th/content/category/detail/id/9/iid/140112", True),  # PRD article under "category"
+    ("https://news.example.go.th/story/9", True),         # same registrable domain
+    ("/tag/egov-act", False),
+    ("/category/news/", False),
+    ("/category/news/page/2/", False),
+    ("/news/?page=2", False),
+    ("/taxonomy/term/12", False),
+    ("/search?q=digital", False),
+    ("https://www.other.go.th/news/1", False),            # go.th is a suffix, not a site
+    ("https://www.facebook.com/sharer.php?u=x", False),
+    ("javascript:void(0)", False),
+    ("mailto:pr@example.go.th", False),
+    ("#top", False),
+    ("/", False),
+])
+def test_which_urls_can_be_articles(href: str, kept: bool) -> None:
+    rows = [f"<a href='/n/{i}'>{headline(i)}</a>" for i in range(1, 4)]
+    rows.append(f"<a href='{href}'>{headline(99)}</a>")
+    titles = [item.title for item in run(listing(*rows)).items]
+    assert (headline(99) in titles) is kept
+    assert headline(1) in titles
+
+
+def test_short_link_text_is_not_a_headline() -> None:
+    rows = [f"<a href='/n/{i}'>{headline(i)}</a>" for i in range(1, 4)]
+    rows.append("<a href='/n/77'>อ่านต่อ</a>")
+    links = [item.link for item in run(listing(*rows)).items]
+    assert "https://www.example.go.th/n/77" not in links
+    assert len(links) == 3
+
+
+def test_relative_links_resolve_against_base_href() -> None:
+    html = listing(*[f"<a href='view.php?id={i}'>{headline(i)}</a>" for i in range(3)])
+    html = html.replace("<body>", "<head><base href='https://www.example.go.th/old/'></head><body>")
+    links = [item.link for item in run(html, "https://www.example.go.th/list.php").items]
+    assert links == [f"https://www.example.go.th/old/view.php?id={i}" for i in range(3)]
+
+
+def test_fragments_are_dropped_and_links_deduplicated() -> None:
+    rows = [f"<a href='/n/{i}'>{headline(i)}</a> <a href='/n/{i}#comments'>"
+            f"แสดงความคิดเห็นเกี่ยวกับเรื่องนี้ {i}</a>" for i in range(4)]
+    items = run(listing(*rows)).items
+    assert [item.link for item in items] == [f"https://www.example.go.th/n/{i}" for i in range(4)]
+    assert items[0].title == headline(0)
+
+
+def test_lists_under_date_headings_are_one_listing() -> None:
+    days = "".join(
+        f"<h3>{day} พ.ย. 2565</h3><ul>"
+        + "".join(f"<li><a href='/n/{day}{i}'>{headline(day * 10 + i)}</a> "
+                  f"<span>{day} พ.ย. 2565</span></li>" for i in range(2))
+        + "</ul>" for day in (9, 8, 7))
+    html = f"<html><body><div id='content'>{days}</div></body></html>"
+    assert len(run(html).items) == 6
+
+
+def test_an_unmarked_side_list_loses_to_the_main_list() -> None:
+    side = "<div class='box-popular'><ol>" + "".join(
+        f"<li><a href='/pop/{i}'>{headline(50 + i)}</a></li>" for i in range(7)) + "</ol></div>"
+    rows = [f"<a href='/n/{i}'>{headline(i)}</a> <span>{i + 1} พ.ย. 2565</span>" for i in range(4)]
+    result = run(listing(*rows, extra=side))
+    assert [item.link.rsplit("/", 2)[-2] for item in result.items] == ["n"] * 4
+    assert any("looks like a side list" in note for note in result.notes)
+
+
+def test_deeply_nested_markup_does_not_exhaust_recursion() -> None:
+    depth = 1500
+    rows = "".join(f"<li><a href='/n/{i}'>{headline(i)}</a></li>" for i in range(3))
+    html = f"<html><body>{'<div>' * depth}<ul>{rows}</ul>{'</div>' * depth}</body></html>"
+    assert len(run(html).items) == 3
