@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from monitor import __version__
-from monitor.config import describe, load_config
+from monitor.config import load_config
+from monitor.describe import describe
 from monitor.errors import ConfigError, MonitorError
 from monitor.settings import Config
 

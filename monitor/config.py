@@ -36,14 +36,12 @@ from monitor.settings import (
 from monitor.units import (
     SLUG_RE,
     WEEKDAYS,
-    format_duration,
-    format_size,
     parse_duration,
     parse_size,
 )
 from monitor.yamlnodes import NULL_TAG, ConfigErrors, Invalid, NodeReader, Section, compose_file
 
-__all__ = ["ConfigErrors", "describe", "load_config", "parse_duration", "parse_size"]
+__all__ = ["ConfigErrors", "load_config", "parse_duration", "parse_size"]
 
 T = TypeVar("T")
 
@@ -431,68 +429,3 @@ def _resolve(path: Path, base: Path) -> Path:
 
 
 # -- describe -----------------------------------------------------------------
-
-def describe(config: Config) -> str:
-    """What `monitor check` prints: enough to confirm the file says what its author meant.
-
-    The SMTP username and password are never shown, only whether a login is set.
-    """
-    f = config.fetch
-    lines = [
-        f"Configuration: {config.path}",
-        f"  timezone    {config.timezone.key}",
-        f"  output      {config.output_dir}",
-        f"  database    {config.database}",
-        f"  user agent  {config.user_agent}",
-        f"  fetching    {', '.join(_fetch_summary(f))}",
-        f"  feed        {config.feed.title} ({config.feed.language}), newest "
-        f"{config.feed.max_items} items, served at {config.feed.link}",
-    ]
-    if config.synonyms:
-        count = len(config.synonyms)
-        lines.append(f"  synonyms    {count} group{'' if count == 1 else 's'}")
-    lines += ["", f"Topics ({len(config.topics)}):"]
-    width = max((len(t.id) for t in config.topics), default=0)
-    for t in config.topics:
-        count = len(t.any) + len(t.all) + len(t.none)
-        lines.append(f"  {t.id:<{width}}  {count} keywords (any {len(t.any)}, "
-                     f"all {len(t.all)}, none {len(t.none)})  {t.title}")
-    if not config.topics:
-        lines.append("  none: only sources with keep_all: true will publish anything")
-    lines += ["", f"Sources ({len(config.sources)}):"]
-    width = max((len(s.name) for s in config.sources), default=0)
-    for s in config.sources:
-        flags = _source_flags(s, f)
-        lines.append(f"  {s.name:<{width}}  {s.type:<7}  every "
-                     f"{format_duration(s.fetch.interval):<5}  {s.url}"
-                     + (f"  [{', '.join(flags)}]" if flags else ""))
-    d, smtp = config.digest, config.digest.smtp
-    login = "with login" if smtp.username or smtp.password else "without login"
-    recipients = ", ".join(d.to) if d.to else "nobody (digest.to is empty: written, not sent)"
-    lines += ["", f"Digest: {d.schedule} ({config.timezone.key}) from {d.from_addr} to "
-              f"{recipients}; SMTP {smtp.host}:{smtp.port} {smtp.security}, {login}"]
-    return "\n".join(lines)
-
-
-def _fetch_summary(f: FetchSettings) -> list[str]:
-    return [
-        f"every {format_duration(f.interval)}", f"timeout {format_duration(f.timeout)}",
-        f"at most {format_size(f.max_bytes)}",
-        f"{format_duration(f.min_delay_per_host)} between requests to a host",
-        f"{f.concurrency} at once", f"{f.retries} retries",
-        "robots.txt " + ("obeyed" if f.respect_robots else "ignored"),
-        "private networks " + ("allowed" if f.allow_private_networks else "refused"),
-    ]
-
-
-def _source_flags(source: Source, defaults: FetchSettings) -> list[str]:
-    """What sets a source apart: its own topics, switches and fetch overrides."""
-    flags = []
-    if source.topics is not None:
-        flags.append("topics: " + (", ".join(source.topics) or "none"))
-    flags += [name for name in ("keep_all", "fetch_article") if getattr(source, name)]
-    if source.encoding:
-        flags.append(f"encoding {source.encoding}")
-    mine, theirs = _fetch_summary(source.fetch), _fetch_summary(defaults)
-    flags += [m for m, t in zip(mine[1:], theirs[1:], strict=True) if m != t]
-    return flags

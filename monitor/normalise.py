@@ -7,22 +7,18 @@ if it is only the time it was first seen (and says so).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.dedupe import item_identity
+from monitor.extract.cleaning import collapse, strip_controls, truncate
 from monitor.models import Item, RawItem
 from monitor.thaidate import parse_date
 from monitor.urls import canonical_url, is_publishable
 
-# C0/C1 controls except tab and newline, lone surrogates, and non-characters:
-# feedgen (lxml) refuses them and they are never meant to be shown.
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 EARLIEST = datetime(1990, 1, 1, tzinfo=ZoneInfo("UTC"))
 FUTURE_SLACK = timedelta(days=1)
-SUMMARY_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -35,17 +31,8 @@ class Dropped:
 
 
 def clean(text: str | None) -> str:
-    """Plain, single-spaced, showable text."""
-    if not text:
-        return ""
-    return " ".join(_UNSHOWABLE.sub("", text).split())
-
-
-def shorten(text: str, limit: int = SUMMARY_MAX) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit].rstrip() + "…"
+    """Plain, single-spaced, showable text, whatever the extractor left in it."""
+    return collapse(text) if text else ""
 
 
 def read_date(raw: RawItem, *, tz: ZoneInfo, now: datetime) -> datetime | None:
@@ -74,11 +61,11 @@ def normalise(raw: RawItem, *, source: str, tz: ZoneInfo, now: datetime,
         url=canonical_url(link),
         link=link,
         title=title,
-        summary=shorten(clean(raw.summary)),
+        summary=truncate(clean(raw.summary)),
         published=published or now,
         date_is_first_seen=published is None,
         identity=item_identity(link, raw.identity),
         outlet=clean(raw.outlet) or None,
         date_text=clean(raw.date_text) or None,
-        text=_UNSHOWABLE.sub("", raw.text or ""),
+        text=strip_controls(raw.text or ""),
     )

@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor import DEFAULT_USER_AGENT
-from monitor.config import ConfigErrors, describe, load_config, parse_duration, parse_size
+from monitor.config import ConfigErrors, load_config, parse_duration, parse_size
+from monitor.describe import describe
 from monitor.errors import ConfigError
 from monitor.settings import (
     Config,

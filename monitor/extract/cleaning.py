@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from monitor.urls import is_publishable
+
 SUMMARY_LIMIT = 500
-ALLOWED_SCHEMES = ("http", "https")
 
 # C0 controls except tab/newline, DEL, C1 controls, lone surrogates and the two
 # non-characters XML 1.0 forbids. Carriage returns go too: fields are single
@@ -116,12 +117,9 @@ def safe_link(href: str | None, base: str) -> str | None:
         return None
     try:
         url = urljoin(base, href)
-        parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ALLOWED_SCHEMES or not parts.hostname:
-        return None
-    return url
+    return url if is_publishable(url) else None
 
 
 def aware_or_none(value: datetime) -> datetime | None:
