@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.dedupe import StoryCandidate, find_story, story_key
+from monitor.dedupe import OVERLAP_MIN_RATIO, StoryCandidate, find_story, story_key
 from monitor.health import Health
 from monitor.models import Document, Item, Validators
 from monitor.schema import MIGRATIONS
@@ -173,13 +173,19 @@ class Store:
         if relevant:
             since = _iso(now - STORY_WINDOW)
             # An aggregator's items come from many outlets: the outlet is the reporter.
+            # SQL narrows to other reporters and titles of comparable length
+            # (same_story needs a length ratio of OVERLAP_MIN_RATIO at least).
+            origin = item.outlet or item.source
             candidates = (
                 StoryCandidate(r["story"], r["story_key"], r["origin"])
                 for r in self.db.execute(
                     "SELECT story, story_key, COALESCE(outlet, source) AS origin FROM items "
-                    "WHERE relevant = 1 AND first_seen >= ? AND id = story ORDER BY id",
-                    (since,)))
-            story = find_story(key, item.outlet or item.source, candidates)
+                    "WHERE relevant = 1 AND first_seen >= ? AND id = story "
+                    "AND COALESCE(outlet, source) != ? AND length(story_key) BETWEEN ? AND ? "
+                    "ORDER BY id",
+                    (since, origin, int(len(key) * OVERLAP_MIN_RATIO),
+                     int(len(key) / OVERLAP_MIN_RATIO) + 1)))
+            story = find_story(key, origin, candidates)
         cursor = self.db.execute(
             "INSERT INTO items (identity, guid, story, story_key, url, link, title, summary, "
             "text, published, date_is_first_seen, date_text, source, outlet, relevant, "
