@@ -22,7 +22,7 @@ from monitor.extract.article import extract_article
 from monitor.fetch import Fetcher
 from monitor.health import after_failure, after_success
 from monitor.match import Matcher
-from monitor.models import Document, Extraction, Item, NotModified, RawItem
+from monitor.models import Document, Extraction, Item, NotModified, RawItem, Validators
 from monitor.normalise import Dropped, normalise, read_date
 from monitor.settings import Config, Source, Topic
 from monitor.store import Store
@@ -81,7 +81,7 @@ async def read_source(
     matcher: Matcher,
     *,
     now: datetime,
-    validators: Callable[[str], object] | None = None,
+    validators: Callable[[str], Validators | None] | None = None,
     is_new: Callable[[Sequence[Item]], Collection[str]] | None = None,
     article_limit: int | None = None,
 ) -> SourceRead:
@@ -89,7 +89,7 @@ async def read_source(
     read = SourceRead(source)
     first = await fetcher.fetch(
         source.url, source.fetch, encoding=source.encoding, trusted=True,
-        validators=validators(source.url) if validators else None)  # type: ignore[arg-type]
+        validators=validators(source.url) if validators else None)
     if isinstance(first, NotModified):
         read.not_modified = True
         return read
@@ -194,8 +194,8 @@ async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetc
     try:
         read = await read_source(
             source, config, fetcher, matcher, now=now, validators=store.validators,
-            is_new=lambda items: set(i.identity for i in items)
-            - store.known(i.identity for i in items))
+            is_new=lambda items: ({i.identity for i in items}
+                                  - store.known(i.identity for i in items)))
     except Exception as error:  # one source's failure must never stop the others
         if not isinstance(error, MonitorError):
             log.exception("%s: unexpected error", source.name)

@@ -16,7 +16,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -50,11 +50,16 @@ def serve_directory(directory: Path, host: str, port: int) -> ThreadingHTTPServe
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map,
-                      ".xml": "application/xml; charset=utf-8",
-                      ".json": "application/feed+json; charset=utf-8",
-                      ".html": "text/html; charset=utf-8",
-                      ".txt": "text/plain; charset=utf-8"}
+    """Serves feeds with the charset feed readers need; logs only at debug level."""
+
+    TYPES: ClassVar[dict[str, str]] = {".xml": "application/xml; charset=utf-8",
+                                       ".json": "application/feed+json; charset=utf-8",
+                                       ".html": "text/html; charset=utf-8",
+                                       ".txt": "text/plain; charset=utf-8"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **self.TYPES}
+        super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("serve: " + format, *args)

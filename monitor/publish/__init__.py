@@ -17,7 +17,7 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
     out = config.output_dir
     limit = config.feed.max_items
     entries = store.entries(limit=limit)
-    written = {
+    written: dict[str, bytes | str] = {
         "feed.xml": feeds.rss(config, entries),
         "atom.xml": feeds.atom(config, entries),
         "feed.json": feeds.json_feed(config, entries),
