@@ -198,7 +198,7 @@ class _Loader:
 
     def _topics(self, top: Section) -> tuple[Topic, ...]:
         seen: dict[str, int] = {}
-        nodes = top.get("topics", self.r.items, [])
+        nodes: list[Node] = top.get("topics", self.r.items, [])
         topics = [self._topic(node, index, seen) for index, node in enumerate(nodes)]
         return tuple(t for t in topics if t is not None)
 
@@ -253,7 +253,7 @@ class _Loader:
     def _sources(self, top: Section, fetch: FetchSettings,
                  topic_ids: set[str]) -> tuple[Source, ...]:
         seen: dict[str, int] = {}
-        nodes = top.get("sources", self.r.items, [])
+        nodes: list[Node] = top.get("sources", self.r.items, [])
         sources = [self._source(node, index, seen, fetch, topic_ids)
                    for index, node in enumerate(nodes)]
         return tuple(s for s in sources if s is not None)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.extract.article import Article, extract_article, find_date_text, summarize
+from monitor.extract.article import Article, extract_article
+from monitor.extract.htmltext import find_date_text, summarize
 from monitor.models import Document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"

@@ -14,22 +14,28 @@ fixtures in tests/fixtures/articles (measure.py there reruns it):
 4. Blocks break at block tags and `<br>` (old government pages separate
    paragraphs with `<br>` in one `<td>`); link-dominated blocks are dropped.
 The tree is never mutated (left-out elements are ids the walker skips), so no
-node is used after being freed. The text helpers here (`collapse`,
-`find_date_text`, `text_blocks`, `class_words`) serve the `auto` extractor too.
+node is used after being freed. The paragraph walker, class words, date finder
+and summary cut are shared with the `auto` extractor, in `htmltext`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from monitor.extract.cleaning import collapse
+from monitor.extract.htmltext import (
+    COMPONENT,
+    class_words,
+    find_date_text,
+    summarize,
+    text_blocks,
+)
 from monitor.models import Document
 
-SUMMARY_LIMIT = 300
 MIN_ROOT_CHARS = 150      # a preferred selector must hold at least this much text
 CONTENT_SELECTORS = (
     "[itemprop=articleBody]", ".entry-content", ".post-content", ".article-content",
@@ -37,14 +43,6 @@ CONTENT_SELECTORS = (
     ".content-detail", ".detail-content", ".news-content", "#news-detail",
     "article", "[role=main]", "main",
 )
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "select",
-                       "textarea", "button", "iframe", "object"})
-BLOCK_TAGS = frozenset({
-    "p", "div", "section", "article", "main", "td", "th", "tr", "li", "ul", "ol", "dl", "dt",
-    "dd", "table", "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-    "figure", "figcaption", "header", "footer", "nav", "aside", "form", "address", "center",
-    "body", "html",
-})
 DROP_TAGS = frozenset({"nav", "aside", "header", "footer", "form", "menu", "figure"})
 # Class/id words of boilerplate: the first set matches whole words only (short or
 # ambiguous), the second also inside a word (`jp-relatedposts`, `sharedaddy`).
@@ -56,117 +54,6 @@ DROP_PARTS = ("share", "sharing", "related", "comment", "social", "sidebar", "wi
               "popular", "advert", "newsletter", "breadcrumb", "pagination", "navbar", "menu")
 NOT_BODY = frozenset({"sidebar", "related", "popular", "widget", "footer", "comment"})
 FURNITURE = NOT_BODY | {"header", "nav", "menu", "navbar", "breadcrumb"}
-# A class token starting with one of these names a part of one item, not a page region.
-COMPONENT = frozenset({"entry", "post", "card", "article", "item", "news", "node", "teaser",
-                       "panel", "media", "content", "views", "list"})
-# A class token starting with one of these describes state, not a region: `has-sidebar`.
-MODIFIERS = frozenset({"has", "no", "with", "without", "is", "layout"})
-
-_DIGIT = "[0-9๐-๙]"
-_MONTHS = (
-    "มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|"
-    "พฤศจิกายน|ธันวาคม|"
-    + "|".join(rf"{a}\.\s?{b}\.?" for a, b in (
-        ("ม", "ค"), ("ก", "พ"), ("มี", "ค"), ("เม", "ย"), ("พ", "ค"), ("มิ", "ย"),
-        ("ก", "ค"), ("ส", "ค"), ("ก", "ย"), ("ต", "ค"), ("พ", "ย"), ("ธ", "ค")))
-)
-_EN_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_TIME = rf"(?:\s*,?\s*(?:เวลา\s*)?{_DIGIT}{{1,2}}[:.]{_DIGIT}{{2}}(?:\s*น\.)?)?"
-DATE_RE = re.compile(
-    rf"(?<![0-9๐-๙])(?:"
-    rf"(?:วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?ที่\s*)?"
-    rf"{_DIGIT}{{1,2}}\s*(?:{_MONTHS})\s*(?:พ\.ศ\.\s*)?{_DIGIT}{{2,4}}(?![0-9๐-๙]){_TIME}"
-    rf"|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}"
-    rf"(?:[T ][0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}})?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?"
-    rf"|{_DIGIT}{{1,2}}/{_DIGIT}{{1,2}}/{_DIGIT}{{2,4}}(?![0-9๐-๙]){_TIME}"
-    rf"|[0-9]{{1,2}}\s+{_EN_MONTH},?\s+[0-9]{{4}}|{_EN_MONTH}\s+[0-9]{{1,2}},\s+[0-9]{{4}}"
-    rf"|{_DIGIT}+\s*(?:นาที|ชั่วโมง|ชม\.|วัน|สัปดาห์|เดือน)\s*(?:ที่แล้ว|ที่ผ่านมา|ก่อน)"
-    rf"|เมื่อวาน(?:นี้)?)"
-)
-
-
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-
-
-def collapse(text: str) -> str:
-    """One space for each whitespace run (NBSP too), control characters gone: scraped text
-    ends up in XML feeds, which refuse them."""
-    return " ".join(_CONTROLS.sub("", text).split())
-
-
-def find_date_text(text: str) -> str | None:
-    """The first date-looking run in `text`, as written; the Thai date reader interprets it."""
-    match = DATE_RE.search(text)
-    return collapse(match.group(0)) if match else None
-
-
-def class_words(node: LexborNode) -> list[tuple[str, ...]]:
-    """The words of each class/id token (`mainNav` -> main, nav), state modifiers left out."""
-    attrs = node.attributes
-    tokens = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
-    result = []
-    for token in tokens:
-        spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", token).lower()
-        words = tuple(w for w in re.split(r"[^a-z0-9]+", spaced) if w)
-        if words and words[0] not in MODIFIERS:
-            result.append(words)
-    return result
-
-
-@dataclass(frozen=True)
-class Block:
-    text: str                  # whitespace-collapsed text of one visual paragraph
-    link_chars: int            # how much of it sits inside <a>
-    owner: LexborNode | None   # the block-level element that holds it
-
-
-def text_blocks(root: LexborNode, skip: frozenset[int] = frozenset()) -> list[Block]:
-    """Visual paragraphs under `root`: breaks at block tags and <br>, inline text joined as is.
-
-    Iterative, so deeply nested layout tables cannot exhaust the recursion limit.
-    """
-    blocks: list[Block] = []
-    parts: list[tuple[str, bool]] = []
-    owners: list[LexborNode] = [root]
-    in_link = 0
-
-    def flush() -> None:
-        text = collapse("".join(t for t, _ in parts))
-        if text:
-            linked = len(collapse("".join(t for t, inside in parts if inside)))
-            blocks.append(Block(text, linked, owners[-1]))
-        parts.clear()
-
-    stack: list[tuple[str, LexborNode | None]] = [("enter", root)]
-    while stack:
-        event, node = stack.pop()
-        if event == "exit-block":
-            flush()
-            owners.pop()
-            continue
-        if event == "exit-a":
-            in_link -= 1
-            continue
-        assert node is not None
-        tag = node.tag
-        if tag == "-text":
-            parts.append((node.text_content or "", in_link > 0))
-            continue
-        if tag in SKIP_TAGS or tag.startswith("-") or node.mem_id in skip:
-            continue
-        if tag in ("br", "hr"):
-            flush()
-            continue
-        if tag in BLOCK_TAGS or node is root:
-            flush()
-            owners.append(node)
-            stack.append(("exit-block", None))
-        elif tag == "a":
-            in_link += 1
-            stack.append(("exit-a", None))
-        stack.extend(("enter", child) for child in reversed(list(node.iter(include_text=True))))
-    flush()
-    return blocks
 
 
 @dataclass(frozen=True)
@@ -174,7 +61,7 @@ class Article:
     text: str              # main text, plain, whitespace-collapsed paragraphs joined by "\n"
     title: str | None      # og:title / h1 / <title>
     date_text: str | None  # the publication date as written on the page
-    summary: str           # the first sentences, up to about SUMMARY_LIMIT characters
+    summary: str           # the first sentences, up to about htmltext.SUMMARY_LIMIT chars
 
 
 def extract_article(doc: Document) -> Article:
@@ -210,41 +97,6 @@ def extract_article(doc: Document) -> Article:
 def _first_date(texts: Iterable[str]) -> str | None:
     return next(filter(None, map(find_date_text, texts)), None)
 
-
-def summarize(text: str, limit: int = SUMMARY_LIMIT) -> str:
-    """The first sentences of `text`, cut where a reader would pause.
-
-    Thai ends sentences and clauses with a space, not a full stop, so the cut
-    is the last paragraph end, else sentence end, else space before `limit`,
-    skipping spaces that bind (inside a date, after `พ.ร.บ.`); only text with
-    no usable space is cut hard, and then says so with "…".
-    """
-    flat = collapse(text)
-    if len(flat) <= limit:
-        return flat
-    floor = limit // 2
-    para_end = text.rfind("\n", 0, limit + 1)
-    if para_end >= floor:
-        return collapse(text[:para_end])
-    window = flat[: limit + 1]
-    for match in reversed(list(re.finditer(r"[.!?。]\s", window))):
-        if match.start() >= floor and not _binds(window, match.start() + 1, match.end()):
-            return window[: match.start() + 1]
-    for match in reversed(list(re.finditer(r"\s+", window))):
-        if match.start() < floor // 2:
-            break
-        if not _binds(window, match.start(), match.end()):
-            return window[: match.start()].rstrip(" ,;:")
-    return window[:limit].rstrip() + "…"
-
-
-def _binds(text: str, start: int, end: int) -> bool:
-    """A space that joins rather than separates: inside a date or number, after `พ.ร.บ.`."""
-    before = text[:start].rsplit(None, 1)[-1] if text[:start].strip() else ""
-    after = text[end:].split(None, 1)[0] if text[end:].strip() else ""
-    if re.fullmatch(r"[0-9๐-๙.,]+", before) or re.match(r"[0-9๐-๙]", after):
-        return True
-    return before.count(".") > 1 or bool(re.search(r"[\u0e00-\u0e7f]\.$", before))
 
 
 def _title(tree: LexborHTMLParser) -> str | None:

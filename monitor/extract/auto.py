@@ -33,14 +33,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.extract.article import (
+from monitor.extract.cleaning import collapse
+from monitor.extract.htmltext import (
     COMPONENT,
     class_words,
-    collapse,
     find_date_text,
     summarize,
     text_blocks,
@@ -120,7 +121,7 @@ def extract(doc: Document, source: Source) -> Extraction:
 def _choose(links: list[_Link]) -> tuple[list[_Link], list[str]]:
     """The best-scoring group of at least MIN_ITEMS links, with notes on it and its rivals."""
     holders = {anc.mem_id for link in links for anc in _ancestors(link.node, True)}
-    alike: dict[tuple[int, str, frozenset[str]], int] = {}
+    alike: dict[tuple[int, str | None, frozenset[str]], int] = {}
     for link in links:
         link.container = _container(link.node, holders, alike)
         if link.container is not None:
@@ -137,8 +138,9 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str]]:
     chosen = list(groups[best])
     runs = {link.run for link in chosen}
     seen = {link.node.mem_id for link in chosen}
+    signature = cast("tuple[str, ...]", best[0])
     chosen += [link for link in links
-               if link.node.mem_id not in seen and _joins(link, best[0], runs)]
+               if link.node.mem_id not in seen and _joins(link, signature, runs)]
     chosen.sort(key=lambda link: link.order)
     unique = list({link.url: link for link in reversed(chosen)}.values())[::-1]
     dated = sum(1 for link in unique if link.date is not None)
@@ -147,7 +149,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str]]:
     notes = [f"chose {len(unique)} links under '{_label(groups[best])}' (repeated {repeats}×, "
              f"mean text {mean} chars, dates on {dated})"]
     for key in [k for k in ranked if k != best][:3]:
-        side = " (looks like a side list)" if _is_side(key[0]) else ""
+        side = " (looks like a side list)" if _is_side(cast("tuple[str, ...]", key[0])) else ""
         notes.append(f"rejected '{_label(groups[key])}' ({_count(len(groups[key]))}, score "
                      f"{_score(groups[key]):.0f} < {_score(groups[best]):.0f}){side}")
     return unique, notes
@@ -308,7 +310,7 @@ def _ancestors(node: LexborNode, include_self: bool) -> list[LexborNode]:
 
 
 def _container(anchor: LexborNode, holders: set[int],
-               alike: dict[tuple[int, str, frozenset[str]], int]) -> LexborNode | None:
+               alike: dict[tuple[int, str | None, frozenset[str]], int]) -> LexborNode | None:
     """The nearest ancestor with >= 2 alike siblings holding candidates (`alike` memoises
     the count per parent and shape: a listing of 800 rows is compared once, not 800 times)."""
     node = anchor
@@ -337,10 +339,10 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def _signature(container: LexborNode) -> tuple[str, ...]:
     """The container's tag/classes and its ancestors' tag/id/classes (own id is per item)."""
-    parts = [container.tag + "".join(f".{c}" for c in sorted(_classes(container)))]
+    parts = [(container.tag or "") + "".join(f".{c}" for c in sorted(_classes(container)))]
     for anc in _ancestors(container, False):
         ident = re.sub(r"\d+", "#", anc.attributes.get("id") or "")
-        parts.append(anc.tag + (f"#{ident}" if ident else "")
+        parts.append((anc.tag or "") + (f"#{ident}" if ident else "")
                      + "".join(f".{c}" for c in sorted(_classes(anc))))
     return tuple(parts)
 
@@ -378,4 +380,4 @@ def _label_of(node: LexborNode, structural: frozenset[str] | None = None) -> str
         plain = [t for t in tokens if t.lower() in structural]
         tokens = plain or [t for t in tokens if re.sub(r"\d+", "#", t.lower()) in structural]
         ident = ""
-    return node.tag + (f"#{ident}" if ident else "") + "".join(f".{t}" for t in tokens[:3])
+    return (node.tag or "") + (f"#{ident}" if ident else "") + "".join(f".{t}" for t in tokens[:3])

@@ -170,7 +170,7 @@ def _entry_date(entry: Any) -> tuple[str | None, datetime | None]:
         parsed = entry.get(f"{key}_parsed")
         published = None
         if parsed and _HAS_ZONE.search(raw):
-            published = aware_or_none(datetime(*parsed[:6], tzinfo=UTC))
+            published = aware_or_none(datetime(*parsed[:6]).replace(tzinfo=UTC))
         return raw, published
     return None, None
 

@@ -67,13 +67,13 @@ def declared_codec(content: bytes) -> str | None:
     for pattern in (_XML, _META):
         match = pattern.search(head)
         if match:
-            codec = codec_for(match.group(1).decode("ascii", "replace"))
-            if codec and codec.startswith(("utf-16", "utf-32")):
+            named = codec_for(match.group(1).decode("ascii", "replace"))
+            if named and named.startswith(("utf-16", "utf-32")):
                 # Readable ASCII declaring UTF-16 cannot be UTF-16 (the HTML
                 # standard's rule); the author meant UTF-8.
                 return "utf-8"
-            if codec:
-                return codec
+            if named:
+                return named
     return None
 
 
