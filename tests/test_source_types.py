@@ -142,3 +142,37 @@ def test_google_news_outlets_and_title_dedupe(server: FixtureServer, tmp_path: P
     items = json.loads(feed)["items"]
     assert [i["title"] for i in items] == [title], "suffix removed, one entry"
     assert [a["name"] for a in items[0]["authors"]] == ["มติชน", "ข่าวสด"]
+
+
+def test_preview_warns_about_selectors_dates_and_filtered_items(
+        server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server.page("/empty", "<html><body><div class='news'><p>ไม่มีข่าว</p></div></body></html>")
+    server.page("/undated", "<html><body>" + "".join(
+        f'<div class="row"><a href="/d/{n}">ข่าวประชาสัมพันธ์ลำดับที่ {n} ของหน่วยงาน</a>'
+        f'<span class="when">เร็ว ๆ นี้</span></div>' for n in range(3)) + "</body></html>")
+    server.page("/unsafe", "<html><body>" + "".join(
+        f'<div class="row"><a href="javascript:go({n})">ข่าวลำดับที่ {n}</a></div>'
+        for n in range(2)) + "</body></html>")
+    config = write_config(tmp_path, f"""  - name: empty
+    url: "{server.url('/empty')}"
+    type: html
+    select: {{item: "div.item"}}
+  - name: undated
+    url: "{server.url('/undated')}"
+    type: html
+    select: {{item: "div.row", date: "span.when"}}
+  - name: unsafe
+    url: "{server.url('/unsafe')}"
+    type: html
+    select: {{item: "div.row"}}
+""")
+    assert main(["preview", "empty", "--config", str(config)]) == 0
+    assert "no element matched select.item" in capsys.readouterr().out
+    assert main(["preview", "undated", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "first seen" in out and "'เร็ว ๆ นี้'" in out
+    assert "3 of 3 items have no readable date" in out
+    assert "topics:  none (would be stored, not published)" in out
+    assert main(["preview", "unsafe", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "warning:" in out and "0 items" in out
