@@ -202,13 +202,20 @@ class _Loader:
         topics = [self._topic(node, index, seen) for index, node in enumerate(nodes)]
         return tuple(t for t in topics if t is not None)
 
-    def _topic(self, node: Node, index: int, seen: dict[str, int]) -> Topic | None:
-        topic_id = _peek(node, "id")
-        here = f"topics.{topic_id}" if topic_id and topic_id not in seen else f"topics[{index}]"
+    def _entry(self, node: Node, index: int, seen: dict[str, int], listing: str,
+               slug_key: str, keys: tuple[str, ...]) -> Section | None:
+        """Open one list entry, named by its slug while that is unique, else by position."""
+        slug = _peek(node, slug_key)
+        here = f"{listing}.{slug}" if slug and slug not in seen else f"{listing}[{index}]"
         try:
-            section = self.r.section(node, here, TOPIC_KEYS, MISPLACED)
+            return self.r.section(node, here, keys, MISPLACED)
         except Invalid as exc:
             self.r.report(here, exc.message, node)
+            return None
+
+    def _topic(self, node: Node, index: int, seen: dict[str, int]) -> Topic | None:
+        section = self._entry(node, index, seen, "topics", "id", TOPIC_KEYS)
+        if section is None:
             return None
         topic_id = self._unique(section, "id", seen, "topic")
         any_ = self._keywords(section, "any")
@@ -260,12 +267,8 @@ class _Loader:
 
     def _source(self, node: Node, index: int, seen: dict[str, int], fetch: FetchSettings,
                 topic_ids: set[str]) -> Source | None:
-        name = _peek(node, "name")
-        here = f"sources.{name}" if name and name not in seen else f"sources[{index}]"
-        try:
-            section = self.r.section(node, here, SOURCE_KEYS, MISPLACED)
-        except Invalid as exc:
-            self.r.report(here, exc.message, node)
+        section = self._entry(node, index, seen, "sources", "name", SOURCE_KEYS)
+        if section is None:
             return None
         name = self._unique(section, "name", seen, "source")
         url = section.need("url", self._value(units.check_url),

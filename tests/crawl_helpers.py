@@ -1,4 +1,8 @@
-"""Building a sources.yaml around a fixture server, and running one crawl in-process."""
+"""Building a sources.yaml around a fixture server, and running one crawl in-process.
+
+TOPICS is the one small topic set every test config uses, so tests agree on
+what "relevant" means without depending on the shipped topics.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,16 @@ import feedparser
 from monitor.cli import main
 
 TOPICS = """
+synonyms:
+  - ["สำนักงานพัฒนารัฐบาลดิจิทัล", "สพร.", "DGA"]
 topics:
   - id: egov-act
     title: "พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์"
     any: ["การปฏิบัติราชการทางอิเล็กทรอนิกส์", "Electronic Government Operations Act"]
   - id: digital-government
     title: "รัฐบาลดิจิทัล"
-    any: ["ทางรัฐ", "สำนักงานพัฒนารัฐบาลดิจิทัล", "สารบรรณอิเล็กทรอนิกส์"]
+    any: ["ทางรัฐ", "สำนักงานพัฒนารัฐบาลดิจิทัล", "สารบรรณอิเล็กทรอนิกส์", "e-Service"]
+    none: ["ดิจิทัลวอลเล็ต"]
 """
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.crawl_helpers import TOPICS
 from tests.httpserver import FixtureServer
 
 SITE = Path(__file__).parent / "fixtures" / "site"
@@ -85,16 +86,7 @@ fetch:
 feed:
   title: "Test monitor"
   link: "https://monitor.example.org/"
-synonyms:
-  - ["สำนักงานพัฒนารัฐบาลดิจิทัล", "สพร.", "DGA"]
-topics:
-  - id: egov-act
-    title: "พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์"
-    any: ["การปฏิบัติราชการทางอิเล็กทรอนิกส์", "Electronic Government Operations Act"]
-  - id: digital-government
-    title: "รัฐบาลดิจิทัล"
-    any: ["ทางรัฐ", "สำนักงานพัฒนารัฐบาลดิจิทัล", "สารบรรณอิเล็กทรอนิกส์", "e-Service"]
-    none: ["ดิจิทัลวอลเล็ต"]
+{TOPICS}
 sources:
   - name: news-rss
     title: "ข่าวตัวอย่าง RSS"

@@ -20,6 +20,7 @@ from monitor.config import load_config
 from monitor.models import Item
 from monitor.publish import publish_all
 from monitor.store import Store
+from tests.crawl_helpers import TOPICS
 from tests.httpserver import FixtureServer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -43,12 +44,8 @@ def chromium(*args: str, tmp: Path) -> str:
 
 def test_index_html_in_chromium(server: FixtureServer, tmp_path: Path) -> None:
     config_path = tmp_path / "sources.yaml"
-    config_path.write_text("""
-topics:
-  - id: egov-act
-    title: "พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์"
-    any: ["การปฏิบัติราชการทางอิเล็กทรอนิกส์"]
-sources:
+    config_path.write_text(f"""
+{TOPICS}sources:
   - name: dga
     title: "สพร. <i>DGA</i>"
     url: "https://dga.example.org/feed"

@@ -18,6 +18,7 @@ from monitor.cli import main
 from monitor.config import load_config
 from monitor.models import Item
 from monitor.store import Store
+from tests.crawl_helpers import TOPICS
 
 
 class Inbox:
@@ -68,11 +69,7 @@ digest:
     security: none
     username: monitor
     password: ${{SMTP_PASSWORD}}
-topics:
-  - id: egov-act
-    title: "พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์"
-    any: ["การปฏิบัติราชการทางอิเล็กทรอนิกส์"]
-sources:
+{TOPICS}sources:
   - name: dga
     title: "สพร."
     url: "https://dga.example.org/feed"

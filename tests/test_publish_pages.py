@@ -17,6 +17,7 @@ from monitor.publish import publish_all
 from monitor.publish.digest import Week, build_digest, last_complete_week, parse_week, write_digest
 from monitor.settings import Config
 from monitor.store import Store
+from tests.crawl_helpers import TOPICS
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์'
@@ -25,15 +26,11 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> พ.ร.บ.�
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
     path = tmp_path / "sources.yaml"
-    path.write_text("""
+    path.write_text(f"""
 feed:
   title: "ทดสอบ <b>monitor</b>"
   link: "https://monitor.example.org/"
-topics:
-  - id: egov-act
-    title: "พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์"
-    any: ["การปฏิบัติราชการทางอิเล็กทรอนิกส์"]
-sources:
+{TOPICS}sources:
   - name: dga
     title: "สพร."
     url: "https://dga.example.org/feed"

@@ -46,7 +46,7 @@ def test_sitemap_index_news_sitemap_gzip_and_articles(server: FixtureServer,
   <url><loc>{server.url('/news/2')}</loc><news:news>
     <news:publication><news:name>DGA</news:name><news:language>th</news:language></news:publication>
     <news:publication_date>2026-11-19T08:00:00+07:00</news:publication_date>
-    <news:title>สพร. จัดกิจกรรมวันเด็กแห่งชาติ</news:title></news:news></url>
+    <news:title>หน่วยงานจัดกิจกรรมวันเด็กแห่งชาติ</news:title></news:news></url>
 </urlset>""", "application/xml")
     server.page("/pages.xml.gz", gzip.compress(f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -54,7 +54,7 @@ def test_sitemap_index_news_sitemap_gzip_and_articles(server: FixtureServer,
 </urlset>""".encode()), "application/gzip")
     for path, title, body in [
         ("/news/1", "สพร. ขยายบริการแอปทางรัฐครอบคลุมทุกจังหวัด", "ข่าว"),
-        ("/news/2", "สพร. จัดกิจกรรมวันเด็กแห่งชาติ", "กิจกรรมสำหรับเด็ก"),
+        ("/news/2", "หน่วยงานจัดกิจกรรมวันเด็กแห่งชาติ", "กิจกรรมสำหรับเด็ก"),
         ("/page/9", "หน่วยงานเปิดระบบยื่นคำขอใหม่", BODY_ONLY),
     ]:
         server.page(path, article(title, body))
