@@ -78,9 +78,7 @@ class RobotsCache:
                     f"robots.txt disallows {url} for {self._agent}", url=url)
             return
         if not entry.allow_all:
-            raise NotAllowedError(
-                f"{url} not fetched: {robots_url(origin)} {entry.reason}, which means "
-                "disallow all (RFC 9309)", url=url)
+            raise NotAllowedError(f"{url} not fetched: {entry.reason}", url=url)
 
     async def _entry(self, origin: str, fetch: RobotsFetch) -> _Entry:
         lock = self._locks.setdefault(origin, asyncio.Lock())
@@ -88,7 +86,7 @@ class RobotsCache:
             entry = self._entries.get(origin)
             if entry is not None and entry.expires > self._now():
                 return entry
-            fresh = self._interpret(await fetch(robots_url(origin)))
+            fresh = self._interpret(await fetch(robots_url(origin)), origin)
             if (fresh.rules is None and not fresh.allow_all and entry is not None
                     and entry.rules is not None):
                 # Unreachable now, but we have a good copy: keep using it for a while.
@@ -97,18 +95,23 @@ class RobotsCache:
             self._entries[origin] = fresh
             return fresh
 
-    def _interpret(self, answer: RobotsAnswer) -> _Entry:
+    def _interpret(self, answer: RobotsAnswer, origin: str) -> _Entry:
+        """RFC 9309's reading of the answer; `reason` is what the user reads when refused."""
         now = self._now()
+        refused = f"{robots_url(origin)} answered HTTP {answer.status}, which means disallow all"
         if answer.error:
-            return _Entry(None, False, f"is unreachable ({answer.error})", now + FAILURE_TTL)
+            # Usually the whole site is down or its name does not resolve: say that first.
+            return _Entry(None, False, f"cannot reach {origin} ({answer.error}); an "
+                          "unreachable robots.txt means disallow all (RFC 9309)",
+                          now + FAILURE_TTL)
         if 200 <= answer.status < 300:
             text = answer.body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
             return _Entry(Protego.parse(text), True, "", now + TTL)
         if answer.status == 429 or answer.status >= 500:
-            return _Entry(None, False, f"answered HTTP {answer.status}", now + FAILURE_TTL)
+            return _Entry(None, False, refused + " (RFC 9309)", now + FAILURE_TTL)
         if 400 <= answer.status < 500:
             return _Entry(None, True, f"answered HTTP {answer.status}", now + TTL)
-        return _Entry(None, False, f"answered HTTP {answer.status}", now + FAILURE_TTL)
+        return _Entry(None, False, refused, now + FAILURE_TTL)
 
 
 def answer_from_error(exc: FetchError) -> RobotsAnswer:
