@@ -169,3 +169,21 @@ def test_python_dash_m_runs(site: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "list-win874" in done.stdout
     assert BANGKOK.key in done.stdout
+
+
+def test_status_into_a_closed_pipe_has_no_traceback(site: Path) -> None:
+    """`monitor status | head -1`: the reader is gone before the table is written."""
+    import os
+    import subprocess
+    import sys
+    assert main(["crawl", "--config", str(site)]) == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "monitor", "status", "--config", str(site)],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0
