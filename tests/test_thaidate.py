@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from monitor.thaidate import format_thai_date, parse_date
@@ -268,6 +268,8 @@ INTERNATIONAL = [
 
 @FAST
 @given(moments, delays, st.sampled_from(INTERNATIONAL))
+@example(datetime(2022, 11, 9, 0, 5, tzinfo=BKK), timedelta(0), INTERNATIONAL[-1])  # 12:05 AM
+@example(datetime(2022, 11, 9, 12, 5, tzinfo=BKK), timedelta(0), INTERNATIONAL[-1])  # 12:05 PM
 def test_international_formats_read_back(moment: datetime, delay: timedelta, write) -> None:
     text = write(moment)
     assert parse_date(text, tz=BKK, now=moment + delay) == moment, text
