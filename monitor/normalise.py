@@ -8,17 +8,14 @@ if it is only the time it was first seen (and says so).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from monitor.dedupe import item_identity
 from monitor.extract.cleaning import collapse, strip_controls, truncate
 from monitor.models import Item, RawItem
-from monitor.thaidate import parse_date
+from monitor.thaidate import is_plausible, parse_date
 from monitor.urls import canonical_url, is_publishable
-
-EARLIEST = datetime(1990, 1, 1, tzinfo=ZoneInfo("UTC"))
-FUTURE_SLACK = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,7 @@ def read_date(raw: RawItem, *, tz: ZoneInfo, now: datetime) -> datetime | None:
     """The format's structured date if plausible, else the Thai date reader on the text."""
     if raw.published is not None:
         published = raw.published if raw.published.tzinfo else raw.published.replace(tzinfo=tz)
-        if EARLIEST <= published <= now + FUTURE_SLACK:
+        if is_plausible(published, now, tz):
             return published
     if raw.date_text:
         return parse_date(raw.date_text, tz=tz, now=now)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-__all__ = ["format_thai_date", "parse_date"]
+__all__ = ["format_thai_date", "is_plausible", "parse_date"]
 
 BE_OFFSET = 543
 EARLIEST = datetime(1990, 1, 1)  # wall time in the caller's zone; nothing older is believable
@@ -384,6 +384,15 @@ class _Reader:
         return datetime.combine(chosen.day, moment, tzinfo=clock.zone or self.tz)
 
 
+def is_plausible(value: datetime, now: datetime, tz: tzinfo) -> bool:
+    """A publication date worth believing: from 1990 (in `tz`) to a day after `now`.
+
+    Also applied to the dates feeds give in structured form, so every date the
+    program stores passes the same test.
+    """
+    return EARLIEST.replace(tzinfo=tz) <= value <= now + FUTURE_SLACK
+
+
 def parse_date(text: str, *, tz: ZoneInfo, now: datetime) -> datetime | None:
     """Read a date as Thai and international sites write it. Returns an aware datetime, or None
     when unreadable, in the future by more than a day relative to `now`, or before 1990.
@@ -401,9 +410,7 @@ def parse_date(text: str, *, tz: ZoneInfo, now: datetime) -> datetime | None:
         if found is None:
             return None
         found = found.astimezone(tz)
-        if not EARLIEST.replace(tzinfo=tz) <= found <= now + FUTURE_SLACK:
-            return None
-        return found
+        return found if is_plausible(found, now, tz) else None
     except (_Unreadable, ValueError, OverflowError):
         return None  # year 0, a day past 9999: impossible dates are unreadable, not errors
 
