@@ -187,3 +187,27 @@ def test_status_into_a_closed_pipe_has_no_traceback(site: Path) -> None:
         os.close(write_end)
     assert "Traceback" not in done.stderr
     assert done.returncode == 0
+
+
+def test_max_items_and_publish_rebuilds_every_output(site: Path) -> None:
+    text = site.read_text("utf-8").replace('link: "https://monitor.example.org/"',
+                                           'link: "https://monitor.example.org/"\n  max_items: 3')
+    site.write_text(text, "utf-8")
+    assert main(["crawl", "--config", str(site)]) == 0
+    out = site.parent / "out"
+    newest = [e.title for e in read_feed(out / "feed.xml").entries]
+    assert len(newest) == 3
+    assert len(read_feed(out / "atom.xml").entries) == 3
+    everything = sorted(expected_titles())
+    assert set(newest) <= set(everything)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.xml")}
+    for path in before:
+        (out / path).unlink()
+    (out / "feed.json").unlink()
+    assert main(["publish", "--config", str(site)]) == 0
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.xml")}
+    assert after.keys() == before.keys()
+    assert {k: read_feed(out / k).entries[0].id for k in after} == {
+        k: feedparser.parse(io.BytesIO(v)).entries[0].id for k, v in before.items()}
+    assert (out / "feed.json").exists() and (out / "index.html").exists()
+    assert not list(out.rglob(".*.tmp")), "no temporary file is left behind"
