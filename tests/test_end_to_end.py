@@ -69,6 +69,13 @@ def test_crawl_publishes_exactly_the_matching_items(site: Path, capsys: pytest.C
     assert datetime(*first.published_parsed[:6]) == datetime(2026, 11, 10, 2, 30)
     assert "คณะรัฐมนตรีมีมติเห็นชอบ" in first.summary and "<p>" not in first.summary
     assert first.source.title == "ข่าวตัวอย่าง RSS"
+    assert first.source.href.endswith("/rss.xml"), "<source> names the channel, not the item"
+    assert rss.feed.link == "https://monitor.example.org/"
+    assert any(link.rel == "self" and link.href == "https://monitor.example.org/feed.xml"
+               for link in rss.feed.links)
+    atom_first = next(e for e in atom.entries if e.id == first.id)
+    assert "คณะรัฐมนตรีมีมติเห็นชอบ" in atom_first.summary
+    assert [a.name for a in atom_first.authors] == ["ข่าวตัวอย่าง RSS"]
     # A Thai listing date ("9 พ.ย. 69") is read in the Buddhist era, in Asia/Bangkok.
     act_utf8 = by_title[LISTINGS["utf8"][3][0]]
     assert datetime(*act_utf8.published_parsed[:6]) == datetime(2026, 11, 8, 17, 0)

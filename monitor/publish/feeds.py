@@ -42,14 +42,16 @@ def _generator(config: Config, title: str, self_path: str, description_text: str
     fg.description(description_text)
     fg.subtitle(description_text)
     fg.language(config.feed.language)
-    fg.link(href=config.feed.link, rel="alternate")
+    # feedgen keeps RSS's one channel <link> from the last link set: self first.
     fg.link(href=urljoin(config.feed.link, self_path), rel="self")
+    fg.link(href=config.feed.link, rel="alternate")
     fg.generator(GENERATOR)
     return fg
 
 
 def _add_entries(fg: FeedGenerator, entries: Sequence[Entry], config: Config,
                  source_titles: Mapping[str, str]) -> None:
+    source_urls = {s.name: s.url for s in config.sources}
     for entry in entries:
         fe = fg.add_entry(order="append")
         fe.id(entry.guid)
@@ -59,14 +61,16 @@ def _add_entries(fg: FeedGenerator, entries: Sequence[Entry], config: Config,
         published = entry.published.astimezone(config.timezone)
         fe.published(published)
         fe.updated(published)
-        fe.description(description(entry, source_titles))
+        fe.summary(description(entry, source_titles))
         for topic in entry.topics:
             fe.category(term=topic)
-        first = entry.reports[0] if entry.reports else None
         for report in entry.reports:
             fe.author(name=outlet_name(report, source_titles), uri=report.link)
-        if first is not None:
-            fe.source(url=first.link, title=outlet_name(first, source_titles))
+        if entry.reports:
+            # <source> names the channel the item came from, not the item.
+            first = entry.reports[0]
+            fe.source(url=source_urls.get(first.source, first.link),
+                      title=outlet_name(first, source_titles))
 
 
 def _source_titles(config: Config) -> dict[str, str]:
