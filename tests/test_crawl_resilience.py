@@ -182,7 +182,7 @@ def test_one_host_is_spaced_and_two_hosts_run_in_parallel(
     same = abs(times["/h1"] - times["/h2"])
     assert same >= 1.4, f"requests to one host {same:.2f}s apart"
     first_same = min(times["/h1"], times["/h2"])
-    assert abs(times["/o1"] - first_same) < 0.4, "another host does not wait its turn"
+    assert abs(times["/o1"] - first_same) < 1.0, "another host does not wait its turn"
 
 
 LISTING = """<html><body><div class="list">{items}</div></body></html>"""
