@@ -22,12 +22,12 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
         "atom.xml": feeds.atom(config, entries),
         "feed.json": feeds.json_feed(config, entries),
     }
+    sections = []
     for topic in config.topics:
-        written[f"topics/{topic.id}.xml"] = feeds.rss(
-            config, store.entries(limit=limit, topic=topic.id), topic=topic)
-    sections = [Section(t.id, t.title, store.entries(limit=PER_TOPIC, topic=t.id))
-                for t in config.topics]
-    untagged = [e for e in store.entries(limit=PER_TOPIC * 2) if not e.topics]
+        chosen = store.entries(limit=limit, topic=topic.id)
+        written[f"topics/{topic.id}.xml"] = feeds.rss(config, chosen, topic=topic)
+        sections.append(Section(topic.id, topic.title, chosen[:PER_TOPIC]))
+    untagged = [e for e in entries if not e.topics][:PER_TOPIC]
     if untagged:
         sections.append(Section("other", "รายการอื่นจากแหล่งที่ติดตามทั้งหมด", untagged))
     written["index.html"] = index_html(config, sections, store.all_health(), now)
