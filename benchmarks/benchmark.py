@@ -22,13 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.config import load_config  # noqa: E402
+from monitor.config.loader import load_config  # noqa: E402
+from monitor.config.settings import FetchSettings  # noqa: E402
 from monitor.errors import TooLargeError  # noqa: E402
 from monitor.fetch import Fetcher  # noqa: E402
 from monitor.match import Matcher  # noqa: E402
 from monitor.pipeline import crawl  # noqa: E402
 from monitor.publish import publish_all  # noqa: E402
-from monitor.settings import FetchSettings  # noqa: E402
 from monitor.store import Store  # noqa: E402
 from tests.httpserver import FixtureServer, Request, Response  # noqa: E402
 

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from monitor import __version__
-from monitor.config import load_config
-from monitor.describe import describe
-from monitor.errors import ConfigError, MonitorError
-from monitor.settings import Config
+from monitor.config.describe import describe
+from monitor.config.loader import load_config
+from monitor.config.settings import Config
+from monitor.errors import ConfigError, MonitorError, StoreError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONFIG = "sources.yaml"
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(Path(getattr(args, "config", DEFAULT_CONFIG)))
         return COMMANDS[args.command](config, args)
-    except ConfigError as error:
+    except (ConfigError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except MonitorError as error:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from monitor.errors import ConfigError, MailError
+from monitor.config.settings import Config, Source
+from monitor.errors import ConfigError
 from monitor.health import Health
-from monitor.mail import build_message
-from monitor.mail import send as send_mail
-from monitor.pipeline import SourceResult, crawl
+from monitor.pipeline import crawl, result_line
 from monitor.publish import publish_all
-from monitor.publish.digest import build_digest, last_complete_week, parse_week, write_digest
-from monitor.settings import Config, Source
+from monitor.publish.digest import (
+    build_digest,
+    last_complete_week,
+    parse_week,
+    send_digest,
+    write_digest,
+)
 from monitor.store import Store
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -31,12 +36,6 @@ def pick_sources(config: Config, names: Sequence[str]) -> list[Source]:
                               path=str(config.path), key="--source")
         chosen.append(source)
     return chosen
-
-
-def result_line(result: SourceResult) -> str:
-    line = (f"{result.source:<28} {result.status:<13} seen {result.seen:>4}  "
-            f"new {result.new:>4}  matched {result.matched:>4}")
-    return f"{line}  {result.error}" if result.error else line
 
 
 def crawl_command(config: Config, names: Sequence[str]) -> int:
@@ -99,22 +98,12 @@ def digest_command(config: Config, week_label: str | None, send: bool, force: bo
         print(f"{week.label}: {digest.entries} entries; wrote {html_path} and {text_path}")
         if not send:
             return EXIT_OK
-        if not config.digest.to:
-            raise ConfigError("no recipients: add digest.to", path=str(config.path),
-                              key="digest.to")
-        failed = 0
-        for recipient in config.digest.to:
-            if store.digest_sent(week.label, recipient) and not force:
-                print(f"{recipient}: {week.label} already sent (use --force to send again)")
-                continue
-            message = build_message(subject=digest.subject, sender=config.digest.from_addr,
-                                    recipient=recipient, text=digest.text, html=digest.html)
-            try:
-                send_mail(message, config.digest.smtp)
-            except MailError as error:
-                failed += 1
-                print(f"{recipient}: not sent: {error}")
-                continue
-            store.mark_digest_sent(week.label, recipient, now)
-            print(f"{recipient}: sent")
-    return EXIT_FAILED if failed else EXIT_OK
+        deliveries = send_digest(config, store, digest, now, force=force)
+    for delivery in deliveries:
+        if delivery.status == "already sent":
+            print(f"{delivery.recipient}: {week.label} already sent (use --force to send again)")
+        elif delivery.status == "failed":
+            print(f"{delivery.recipient}: not sent: {delivery.error}", file=sys.stderr)
+        else:
+            print(f"{delivery.recipient}: sent")
+    return EXIT_FAILED if any(d.status == "failed" for d in deliveries) else EXIT_OK

@@ -16,8 +16,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from monitor.textnorm import normalise_text
-from monitor.urls import canonical_url
+from monitor.text.textnorm import normalise_text
+from monitor.text.urls import canonical_url
 
 # Two titles are one story when this share of their trigrams agree. Headlines
 # about the act share its long name, so the bar is high: a few words of

@@ -9,7 +9,9 @@
     │   ├── HTTPStatusError    a status the program does not accept
     │   └── BlockedError       an anti-bot challenge page instead of content
     ├── ExtractError       a document could not be read as its source type
-    └── MailError          the digest could not be sent (exit 1)
+    ├── MailError          the digest could not be sent (exit 1)
+    └── StoreError         the database cannot be used: newer schema, not SQLite,
+                           locked, corrupt or on a full disk (exit 2)
 """
 
 from __future__ import annotations
@@ -74,3 +76,10 @@ class ExtractError(MonitorError):
 
 class MailError(MonitorError):
     """The digest could not be delivered; the message says what to check."""
+
+
+class StoreError(MonitorError):
+    """The database cannot be used as it is; the message names the file and the remedy.
+
+    Like a configuration error it needs the user, not a retry, so it exits 2.
+    """

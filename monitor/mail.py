@@ -10,8 +10,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from monitor.config.settings import SmtpSettings
 from monitor.errors import MailError
-from monitor.settings import SmtpSettings
 
 SMTP_TIMEOUT = 30.0
 ATTEMPTS = 3

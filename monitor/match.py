@@ -4,7 +4,7 @@ A keyword matches as a whole word. Latin words are delimited by what surrounds
 them, but Thai is written without spaces between words, so a plain substring
 test would find `ทางรัฐ` (the government app) inside `ทางรัฐบาล` ("the
 government side"). The matcher therefore finds candidate occurrences by
-substring search in squeezed text (see `monitor.textnorm.squeeze`) and accepts
+substring search in squeezed text (see `monitor.text.textnorm.squeeze`) and accepts
 one only when both of its ends are word boundaries:
 
 - an end made of a Latin letter or digit must not touch another one;
@@ -36,8 +36,8 @@ from pythainlp.tokenize import word_dict_trie
 from pythainlp.tokenize.newmm import segment
 from pythainlp.util import Trie
 
-from monitor.settings import Topic
-from monitor.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
+from monitor.config.settings import Topic
+from monitor.text.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
 
 __all__ = ["BUILTIN_SYNONYMS", "Matcher", "TopicMatch", "keyword_error"]
 

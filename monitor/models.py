@@ -1,7 +1,7 @@
 """The data that flows through the pipeline, stage by stage.
 
 fetch -> Document; extract -> Extraction of RawItem; normalise -> Item;
-match adds topics; store keeps Items; publish reads StoredItem back.
+match adds topics; store keeps Items; publish reads Entry (a story) back.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ class Document:
 
     url: str                  # final URL, after redirects
     content: bytes            # raw body (decompressed)
-    text: str                 # body decoded per PRODUCT.md's charset rules
+    text: str                 # body decoded by monitor.fetch.decode's charset rules
     encoding: str             # the codec used for `text`
     content_type: str = ""    # media type without parameters, lower case
     status: int = 200
@@ -82,3 +82,28 @@ class Item:
     text: str = ""
     topics: tuple[str, ...] = ()
     matched_keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """One outlet's copy of a story."""
+
+    source: str
+    link: str
+    outlet: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A published story: its first item, plus every outlet that reported it."""
+
+    id: int
+    guid: str
+    title: str
+    link: str
+    summary: str
+    published: datetime
+    date_is_first_seen: bool
+    first_seen: datetime
+    topics: tuple[str, ...]
+    reports: tuple[Report, ...]   # first is the item's own source

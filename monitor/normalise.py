@@ -12,10 +12,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from monitor.dedupe import item_identity
-from monitor.extract.cleaning import collapse, strip_controls, truncate
 from monitor.models import Item, RawItem
-from monitor.thaidate import is_plausible, parse_date
-from monitor.urls import canonical_url, is_publishable
+from monitor.text.clean import collapse, strip_controls, truncate
+from monitor.text.thaidate import is_plausible, parse_date
+from monitor.text.urls import canonical_url, is_publishable
 
 
 @dataclass(frozen=True)

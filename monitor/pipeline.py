@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from monitor.config.settings import Config, Source, Topic
 from monitor.errors import MonitorError
 from monitor.extract import get_extractor
 from monitor.extract.article import extract_article
@@ -24,7 +25,6 @@ from monitor.health import after_failure, after_success
 from monitor.match import Matcher
 from monitor.models import Document, Extraction, Item, NotModified, RawItem, Validators
 from monitor.normalise import Dropped, normalise, read_date
-from monitor.settings import Config, Source, Topic
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,13 @@ class SourceResult:
     @property
     def failed(self) -> bool:
         return self.status in ("failing", "blocked")
+
+
+def result_line(result: SourceResult) -> str:
+    """One source's crawl as `monitor crawl` prints it and `monitor run` logs it."""
+    line = (f"{result.source:<28} {result.status:<13} seen {result.seen:>4}  "
+            f"new {result.new:>4}  matched {result.matched:>4}")
+    return f"{line}  {result.error}" if result.error else line
 
 
 @functools.lru_cache(maxsize=4)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from monitor.config.settings import Config
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
 from monitor.pipeline import PREVIEW_ARTICLES, SourceRead, matcher_for, read_source
-from monitor.settings import Config
 
 
 async def preview(config: Config, name: str, *, now: datetime | None = None) -> SourceRead:

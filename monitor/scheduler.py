@@ -22,11 +22,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.commands import digest_command, result_line
+from monitor.config.settings import Config, Source
 from monitor.fetch import Fetcher
-from monitor.pipeline import crawl
+from monitor.pipeline import crawl, result_line
 from monitor.publish import publish_all
-from monitor.settings import Config, Source
+from monitor.publish.digest import build_digest, last_complete_week, send_digest, write_digest
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
@@ -90,9 +90,22 @@ async def run(config: Config, *, serve: str | None = None,
             except Exception:
                 log.exception("crawl of %s failed", source.name)
 
+        def send_weekly_digest() -> None:
+            now = datetime.now(UTC)
+            week = last_complete_week(now, config.timezone)
+            with Store(config.database) as own:   # its own connection: this runs in a thread
+                digest = build_digest(config, own, week, now)
+                write_digest(config, digest)
+                for delivery in send_digest(config, own, digest, now):
+                    if delivery.status == "failed":
+                        log.error("digest %s to %s not sent: %s", week.label,
+                                  delivery.recipient, delivery.error)
+                    elif delivery.status == "sent":
+                        log.warning("digest %s sent to %s", week.label, delivery.recipient)
+
         async def digest_job() -> None:
             try:
-                await asyncio.to_thread(digest_command, config, None, True, False)
+                await asyncio.to_thread(send_weekly_digest)
             except Exception:
                 log.exception("digest failed; the schedule goes on")
 

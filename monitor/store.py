@@ -15,36 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.dedupe import OVERLAP_MIN_RATIO, StoryCandidate, find_story, story_key
+from monitor.errors import StoreError
 from monitor.health import Health
-from monitor.models import Document, Item, Validators
+from monitor.models import Document, Entry, Item, Report, Validators
 from monitor.schema import MIGRATIONS
 
 STORY_WINDOW = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class Report:
-    """One outlet's copy of a story."""
-
-    source: str
-    link: str
-    outlet: str | None
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A published story: its first item, plus every outlet that reported it."""
-
-    id: int
-    guid: str
-    title: str
-    link: str
-    summary: str
-    published: datetime
-    date_is_first_seen: bool
-    first_seen: datetime
-    topics: tuple[str, ...]
-    reports: tuple[Report, ...]   # first is the item's own source
 
 
 @dataclass(frozen=True)
@@ -62,6 +38,18 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _why(error: sqlite3.DatabaseError) -> str:
+    """SQLite's message, with the remedy a user needs for the common cases."""
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        return f"{text} (the `database:` key must name an SQLite file the monitor created)"
+    if "locked" in text or "busy" in text:
+        return f"{text} (another monitor holds it; try again when it has finished)"
+    if "full" in text:
+        return f"{text} (free some disk space)"
+    return text
+
+
 def make_guid(identity: str) -> str:
     """Derived once from the identity and then stored, so it never changes with a title."""
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
@@ -73,12 +61,15 @@ class Store:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        self._migrate()
+        try:
+            self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: cannot use the database: {_why(error)}") from None
 
     def close(self) -> None:
         self.db.close()
@@ -92,7 +83,7 @@ class Store:
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            raise RuntimeError(
+            raise StoreError(
                 f"{self.path} has schema version {version}, newer than this program knows "
                 f"({len(MIGRATIONS)}): upgrade the monitor")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from monitor.config import load_config
+from monitor.config.loader import load_config
 from monitor.models import Item
 from monitor.publish import publish_all
 from monitor.store import Store

@@ -16,10 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor import DEFAULT_USER_AGENT
-from monitor.config import ConfigErrors, load_config, parse_duration, parse_size
-from monitor.describe import describe
-from monitor.errors import ConfigError
-from monitor.settings import (
+from monitor.config.describe import describe
+from monitor.config.loader import ConfigErrors, load_config, parse_duration, parse_size
+from monitor.config.settings import (
     Config,
     DigestSettings,
     FeedSettings,
@@ -27,7 +26,8 @@ from monitor.settings import (
     Selectors,
     SmtpSettings,
 )
-from monitor.units import format_duration, format_size
+from monitor.config.units import format_duration, format_size
+from monitor.errors import ConfigError
 
 SHIPPED = Path(__file__).resolve().parents[1] / "sources.yaml"
 MARK = "# <-"

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from monitor.cli import main
-from monitor.config import load_config
+from monitor.config.loader import load_config
 from monitor.models import Item
 from monitor.store import Store
 from tests.crawl_helpers import TOPICS
@@ -139,5 +139,6 @@ def test_unreachable_server_fails_with_exit_1_and_writes_the_files(
     monkeypatch.setenv("SMTP_PASSWORD", "s3cret")
     seed(config)
     assert main(["digest", "--week", "2026-W47", "--send", "--config", str(config)]) == 1
-    assert "could not send mail" in capsys.readouterr().out
+    captured = capsys.readouterr()   # failures go to stderr, where scripts look for them
+    assert "could not send mail" in captured.err and "could not send mail" not in captured.out
     assert (tmp_path / "output" / "digests" / "2026-W47.txt").exists()

@@ -7,7 +7,8 @@ import argparse
 import re
 from pathlib import Path
 
-from monitor import cli, config
+from monitor import cli
+from monitor.config import loader as config
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text("utf-8")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from monitor.config.settings import Source
 from monitor.extract.auto import extract
 from monitor.models import Document, Extraction
-from monitor.settings import Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "auto"
 LAYOUTS = sorted(p.name.removesuffix(".expected.txt") for p in FIXTURES.glob("*.expected.txt"))

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from monitor.config.settings import Selectors, Source
 from monitor.errors import ExtractError
 from monitor.extract import get_extractor
 from monitor.extract.html import Selector
 from monitor.models import Document, Extraction
-from monitor.settings import Selectors, Source
 
 PAGES = Path(__file__).parent / "fixtures" / "html"
 

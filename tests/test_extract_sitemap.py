@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from monitor.config.settings import Source
 from monitor.errors import ExtractError
 from monitor.extract import get_extractor
 from monitor.extract.sitemap import MAX_FOLLOW, gunzip
 from monitor.models import Document, Extraction
-from monitor.settings import Source
 
 SITEMAPS = Path(__file__).parent / "fixtures" / "sitemaps"
 ICT = timezone(timedelta(hours=7))

@@ -7,12 +7,12 @@ import asyncio
 import httpx
 import pytest
 
+from monitor.config.settings import FetchSettings
 from monitor.errors import BlockedError, HTTPStatusError
 from monitor.fetch import Fetcher
 from monitor.fetch.challenge import detect
 from monitor.fetch.retry import RetryPolicy
 from monitor.models import Document
-from monitor.settings import FetchSettings
 from tests.httpserver import FixtureServer, Response
 
 UA = "thai-egov-monitor/test (+https://example.org/)"

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from monitor.config.settings import FetchSettings
 from monitor.errors import HTTPStatusError
 from monitor.fetch import Fetcher
 from monitor.models import Document, NotModified, Validators
-from monitor.settings import FetchSettings
 from tests.httpserver import FixtureServer, Request, Response
 
 UA = "thai-egov-monitor/test (+https://example.org/)"

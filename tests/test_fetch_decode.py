@@ -8,10 +8,10 @@ import random
 
 import pytest
 
+from monitor.config.settings import FetchSettings
 from monitor.fetch import Fetcher
 from monitor.fetch.decode import codec_for, declared_codec, decode, media_type
 from monitor.models import Document
-from monitor.settings import FetchSettings
 from tests.httpserver import FixtureServer
 
 UA = "thai-egov-monitor/test (+https://example.org/)"

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from monitor.config.settings import FetchSettings
 from monitor.fetch import Fetcher
 from monitor.fetch.hosts import HostThrottle
 from monitor.fetch.retry import RetryPolicy
 from monitor.models import Document
-from monitor.settings import FetchSettings
 from tests.httpserver import FixtureServer, Request, Response
 
 UA = "thai-egov-monitor/test (+https://example.org/)"

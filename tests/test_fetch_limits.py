@@ -11,12 +11,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from monitor.config.settings import FetchSettings
 from monitor.errors import FetchError, FetchTimeoutError, TooLargeError
 from monitor.fetch import Fetcher
 from monitor.fetch.limits import describe_size, read_bounded
 from monitor.fetch.retry import RetryPolicy
 from monitor.models import Document
-from monitor.settings import FetchSettings
 from tests.httpserver import FixtureServer, Response
 
 UA = "thai-egov-monitor/test (+https://example.org/)"

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
+from monitor.config.settings import FetchSettings
 from monitor.errors import FetchError, NotAllowedError
 from monitor.fetch import Fetcher
 from monitor.fetch.netguard import address_kind
 from monitor.models import Document
-from monitor.settings import FetchSettings
 from tests.httpserver import FixtureServer, Response
 
 UA = "thai-egov-monitor/test (+https://example.org/)"

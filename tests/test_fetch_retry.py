@@ -10,11 +10,11 @@ from email.utils import format_datetime
 
 import pytest
 
+from monitor.config.settings import FetchSettings
 from monitor.errors import FetchError, FetchTimeoutError, HTTPStatusError
 from monitor.fetch import Fetcher
 from monitor.fetch.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from monitor.models import Document
-from monitor.settings import FetchSettings
 from tests.httpserver import FixtureServer, Response
 
 UA = "thai-egov-monitor/test (+https://example.org/)"

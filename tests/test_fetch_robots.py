@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from monitor.config.settings import FetchSettings
 from monitor.errors import NotAllowedError
 from monitor.fetch import Fetcher
 from monitor.fetch.robots import agent_token
 from monitor.models import Document
-from monitor.settings import FetchSettings
 from tests.httpserver import FixtureServer, Response
 
 UA = "thai-egov-monitor/0.1.0 (+https://github.com/thai-egov-monitor/monitor)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from monitor.config import load_config
+from monitor.config.loader import load_config
 from monitor.match import Matcher
 
 ROOT = Path(__file__).parent.parent

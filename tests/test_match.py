@@ -1,4 +1,4 @@
-"""Matching as PRODUCT.md's "Matching" section defines it, one table per rule.
+"""Matching as the README's "Matching" section defines it, one table per rule.
 
 Each table row is (keyword, text, expected): the keyword goes into a one-topic
 Matcher's `any:` list and the text is matched against it, so a row reads the
@@ -11,9 +11,9 @@ import pytest
 from pythainlp.tokenize.newmm import segment
 from pythainlp.util import Trie
 
+from monitor.config.settings import Topic
 from monitor.match import Matcher, TopicMatch, _LayeredTrie, keyword_error
-from monitor.settings import Topic
-from monitor.textnorm import normalise_text, squeeze
+from monitor.text.textnorm import normalise_text, squeeze
 
 
 def matches(keyword: str, text: str, synonyms: tuple[tuple[str, ...], ...] = ()) -> bool:

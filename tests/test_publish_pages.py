@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from monitor.config import load_config
+from monitor.config.loader import load_config
+from monitor.config.settings import Config
 from monitor.errors import ConfigError
 from monitor.health import Health
 from monitor.models import Item
 from monitor.publish import publish_all
 from monitor.publish.digest import Week, build_digest, last_complete_week, parse_week, write_digest
-from monitor.settings import Config
 from monitor.store import Store
 from tests.crawl_helpers import TOPICS
 

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from monitor.config.settings import Topic
 from monitor.match import Matcher
-from monitor.settings import Topic
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CONFIG = ROOT / "sources.yaml"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.errors import StoreError
 from monitor.health import Health
 from monitor.models import Document, Item
 from monitor.schema import MIGRATIONS
@@ -110,5 +111,5 @@ def test_a_newer_schema_is_refused_with_a_remedy(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     db.close()
-    with pytest.raises(RuntimeError, match="upgrade"):
+    with pytest.raises(StoreError, match="upgrade"):
         Store(path)

@@ -1,7 +1,7 @@
 """The Thai date reader: a table of real-world strings, then properties over every format.
 
 The month, weekday and format tables below are written out independently of
-monitor.thaidate on purpose: a round trip through the module's own tables alone would
+monitor.text.thaidate on purpose: a round trip through the module's own tables alone would
 pass even if both the writer and the reader had the same month wrong.
 """
 
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from monitor.thaidate import format_thai_date, parse_date
+from monitor.text.thaidate import format_thai_date, parse_date
 
 BKK = ZoneInfo("Asia/Bangkok")
 TABLE = Path(__file__).parent / "data" / "thai_dates.tsv"
@@ -79,7 +79,7 @@ def test_real_world_strings(row: Row) -> None:
 
 
 def test_table_covers_the_contract() -> None:
-    """Every example PRODUCT.md and the brief name is in the table, with enough around them."""
+    """Every example the README names is in the table, with enough around them."""
     inputs = {r.text for r in ROWS}
     contract = [
         "9 พ.ย. 65", "9 พ.ย. 2565", "7 ก.ค.2569", "(7 เม.ย.66)", "9 พฤศจิกายน 2565",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.urls import canonical_url, is_publishable
+from monitor.text.urls import canonical_url, is_publishable
 
 SAME = [
     ("https://www.dga.or.th/news/1", "HTTPS://WWW.DGA.OR.TH/news/1"),

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.extract.cleaning import collapse
 from monitor.extract.htmltext import (
     COMPONENT,
     class_words,
@@ -35,6 +34,7 @@ from monitor.extract.htmltext import (
     text_blocks,
 )
 from monitor.models import Document
+from monitor.text.clean import collapse
 
 MIN_ROOT_CHARS = 150      # a preferred selector must hold at least this much text
 CONTENT_SELECTORS = (

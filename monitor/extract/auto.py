@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.extract.cleaning import collapse
+from monitor.config.settings import Source
 from monitor.extract.htmltext import (
     COMPONENT,
     class_words,
@@ -47,7 +47,7 @@ from monitor.extract.htmltext import (
     text_blocks,
 )
 from monitor.models import Document, Extraction, RawItem
-from monitor.settings import Source
+from monitor.text.clean import collapse
 
 MIN_TITLE, MIN_ITEMS, TITLE_CREDIT = 15, 3, 120
 GENERIC_SLD = frozenset({"co", "or", "go", "ac", "in", "mi", "net", "com", "org", "gov", "edu"})

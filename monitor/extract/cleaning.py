@@ -14,17 +14,14 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.urls import is_publishable
+from monitor.text.clean import (
+    SUMMARY_LIMIT,
+    collapse,
+    strip_controls,
+    truncate,
+)
+from monitor.text.urls import is_publishable
 
-SUMMARY_LIMIT = 500
-
-# C0 controls except tab/newline, DEL, C1 controls, lone surrogates and the two
-# non-characters XML 1.0 forbids. Carriage returns go too: fields are single
-# logical strings, and "\r\n" has already been folded to "\n" before this runs.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-# The same, keeping "\r": used on a whole document before it is parsed, where
-# line ends are the parser's business.
-_DOC_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|\w+);")
 _DROP_TAGS = "script, style, noscript, template, iframe, object"
 # Elements that end a line when rendered; inline ones (b, span, a) do not.
@@ -36,40 +33,6 @@ _BLOCKS = ("address, article, aside, blockquote, br, dd, div, dl, dt, figcaption
 # the date is more likely a Buddhist-era year written in an ISO/RFC field, or a
 # CMS placeholder such as 1970-01-01, and is left to the Thai date reader.
 PLAUSIBLE_YEARS = range(1990, 2101)
-
-
-def strip_controls(text: str) -> str:
-    """Remove characters no feed, page or mail may carry (see module docstring)."""
-    return _CONTROLS.sub("", text.replace("\r\n", "\n"))
-
-
-def strip_document_controls(text: str) -> str:
-    """Like strip_controls but keeps line ends; run on a whole body before parsing.
-
-    Doing it before the XML parser sees the text lets a feed with one bad byte
-    still be read strictly instead of falling back to the tolerant parser.
-    """
-    return _DOC_CONTROLS.sub("", text)
-
-
-def collapse(text: str) -> str:
-    """Single-space all whitespace (NBSP included), so layouts don't leak into titles."""
-    return " ".join(strip_controls(text).split())
-
-
-def truncate(text: str, limit: int = SUMMARY_LIMIT) -> str:
-    """Shorten to `limit` characters, at a space when one is near the end.
-
-    Thai has no spaces between words, so a hard cut is the fallback rather
-    than cutting back to a distant space and losing most of the text.
-    """
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
 
 
 def mark_blocks(tree: LexborHTMLParser | LexborNode) -> None:
@@ -107,7 +70,7 @@ def html_to_text(fragment: str, limit: int | None = SUMMARY_LIMIT) -> str:
 def safe_link(href: str | None, base: str) -> str | None:
     """Resolve `href` against `base`; None unless the result is an http(s) URL with a host.
 
-    Only http and https links may ever be published (PRODUCT.md), so anything
+    Only http and https links may ever be published (README, Security), so anything
     else (javascript:, data:, mailto:, file:) is treated as no link at all.
     """
     if not href:
@@ -134,7 +97,7 @@ def aware_or_none(value: datetime) -> datetime | None:
 def parse_iso_aware(text: str | None) -> datetime | None:
     """An ISO 8601 / W3C datetime with an explicit zone, else None.
 
-    A date without a zone is in the configured timezone (PRODUCT.md), which an
+    A date without a zone is in the configured timezone, which an
     extractor does not know: such dates stay in `date_text` for the pipeline.
     """
     if not text:

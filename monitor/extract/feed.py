@@ -23,18 +23,12 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from monitor.config.settings import Source
 from monitor.errors import ExtractError
-from monitor.extract.cleaning import (
-    aware_or_none,
-    collapse,
-    html_to_text,
-    parse_iso_aware,
-    safe_link,
-    strip_document_controls,
-)
+from monitor.extract.cleaning import aware_or_none, html_to_text, parse_iso_aware, safe_link
 from monitor.extract.xmlsafe import drop_bad_charrefs, strip_prolog
 from monitor.models import Document, Extraction, RawItem
-from monitor.settings import Source
+from monitor.text.clean import collapse, strip_document_controls
 
 JSON_TYPES = ("application/feed+json", "application/json")
 _JSONFEED_VERSION = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/1')
@@ -158,7 +152,7 @@ def _entry_summary(entry: Any) -> str:
 def _entry_date(entry: Any) -> tuple[str | None, datetime | None]:
     """The date as written, and feedparser's reading of it when the text named a zone.
 
-    feedparser reads a zoneless date as UTC, but PRODUCT.md says such a date
+    feedparser reads a zoneless date as UTC, but the monitor's rule is that such a date
     is in the configured timezone, which only the pipeline knows; and a
     Buddhist-era year (2565) in pubDate parses to a date centuries ahead. Both
     are left to the Thai date reader through `date_text`.

@@ -3,7 +3,7 @@
 A selector is CSS, optionally followed by `::attr(name)` to take an attribute
 instead of the text; `::attr(name)` alone means the item element itself. A
 page that matches nothing is not an error here: it yields a warning, and the
-pipeline decides whether the source is `broken` (PRODUCT.md, status).
+pipeline decides whether the source is `broken` (see `monitor status`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from urllib.parse import urldefrag
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
+from monitor.config.settings import Selectors, Source
 from monitor.errors import ExtractError
-from monitor.extract.cleaning import collapse, mark_blocks, node_text, safe_link, truncate
+from monitor.extract.cleaning import mark_blocks, node_text, safe_link
 from monitor.models import Document, Extraction, RawItem
-from monitor.settings import Selectors, Source
+from monitor.text.clean import collapse, truncate
 
 _ATTR = re.compile(r"^(?P<css>.*?)\s*::attr\(\s*(?P<attr>[^()\s]+)\s*\)\s*$", re.DOTALL)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from monitor.extract.cleaning import collapse
+from monitor.text.clean import collapse
 
 SUMMARY_LIMIT = 300       # summarize's cut, in characters
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "select",

@@ -23,16 +23,12 @@ from datetime import UTC, datetime
 from typing import TypeVar
 from xml.etree.ElementTree import Element
 
+from monitor.config.settings import Source
 from monitor.errors import ExtractError
-from monitor.extract.cleaning import (
-    collapse,
-    parse_iso_aware,
-    safe_link,
-    strip_document_controls,
-)
+from monitor.extract.cleaning import parse_iso_aware, safe_link
 from monitor.extract.xmlsafe import local_name, parse_xml, without_declaration
 from monitor.models import Document, Extraction, RawItem
-from monitor.settings import Source
+from monitor.text.clean import collapse, strip_document_controls
 
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_DECOMPRESSED = 50 * 1024 * 1024   # the protocol's own limit for one uncompressed sitemap

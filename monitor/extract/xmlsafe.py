@@ -103,7 +103,7 @@ def drop_bad_charrefs(text: str) -> str:
 
     `&#xD800;` is not just invalid XML: feedparser's tolerant parser crashes
     with UnicodeEncodeError on it. The raw characters themselves are removed
-    by cleaning.strip_document_controls; this covers their escaped spelling.
+    by text.clean.strip_document_controls; this covers their escaped spelling.
     """
     def keep(match: re.Match[str]) -> str:
         code = int(match[1], 16) if match[1] else int(match[2])

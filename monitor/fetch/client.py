@@ -19,6 +19,7 @@ from types import TracebackType
 
 import httpx
 
+from monitor.config.settings import FetchSettings
 from monitor.errors import BlockedError, FetchError, HTTPStatusError, NotAllowedError
 from monitor.fetch import challenge, netguard
 from monitor.fetch.decode import decode, media_type
@@ -33,7 +34,6 @@ from monitor.fetch.robots import (
     answer_from_error,
 )
 from monitor.models import Document, NotModified, Validators
-from monitor.settings import FetchSettings
 
 MAX_REDIRECTS = 10
 ROBOTS_REDIRECTS = 5     # RFC 9309 asks crawlers to follow at least five

@@ -1,4 +1,4 @@
-"""Turning body bytes into text, by the charset rules of PRODUCT.md.
+"""Turning body bytes into text, by the charset rules the README states.
 
 Order: the source's `encoding:` override, the Content-Type header, the
 document's own declaration (BOM, `<meta>`, `<?xml?>`), detection, UTF-8.

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
+from monitor.config.settings import Config
 from monitor.publish import feeds
 from monitor.publish.atomic import write_atomic
 from monitor.publish.html_page import PER_TOPIC, Section, index_html
-from monitor.settings import Config
-from monitor.store import Store
+
+if TYPE_CHECKING:   # publish only reads what the store hands it
+    from monitor.store import Store
 
 
 def publish_all(config: Config, store: Store, *, now: datetime | None = None) -> list[str]:

@@ -10,14 +10,20 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-from monitor.errors import ConfigError
+from monitor.config.settings import Config
+from monitor.errors import ConfigError, MailError
+from monitor.mail import build_message
+from monitor.mail import send as send_mail
+from monitor.models import Report
 from monitor.publish.atomic import write_atomic
 from monitor.publish.feeds import outlet_name
 from monitor.publish.render import render
-from monitor.settings import Config
-from monitor.store import Report, Store
+
+if TYPE_CHECKING:   # publish only reads what the store hands it
+    from monitor.store import Store
 
 MAX_ENTRIES = 500
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -101,3 +107,39 @@ def write_digest(config: Config, digest: Digest) -> tuple[Path, Path]:
     write_atomic(html_path, digest.html)
     write_atomic(text_path, digest.text)
     return html_path, text_path
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened to one recipient's copy of a digest."""
+
+    recipient: str
+    status: Literal["sent", "already sent", "failed"]
+    error: str | None = None
+
+
+def send_digest(config: Config, store: Store, digest: Digest, now: datetime, *,
+                force: bool = False) -> list[Delivery]:
+    """Email a written digest to every recipient who has not had this week yet.
+
+    Returns what happened per recipient, for the command to print and the
+    scheduler to log; a failing recipient never stops the others.
+    """
+    if not config.digest.to:
+        raise ConfigError("no recipients: add digest.to", path=str(config.path),
+                          key="digest.to")
+    deliveries: list[Delivery] = []
+    for recipient in config.digest.to:
+        if store.digest_sent(digest.week.label, recipient) and not force:
+            deliveries.append(Delivery(recipient, "already sent"))
+            continue
+        message = build_message(subject=digest.subject, sender=config.digest.from_addr,
+                                recipient=recipient, text=digest.text, html=digest.html)
+        try:
+            send_mail(message, config.digest.smtp)
+        except MailError as error:
+            deliveries.append(Delivery(recipient, "failed", str(error)))
+            continue
+        store.mark_digest_sent(digest.week.label, recipient, now)
+        deliveries.append(Delivery(recipient, "sent"))
+    return deliveries

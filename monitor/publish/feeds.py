@@ -13,8 +13,8 @@ from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 
-from monitor.settings import Config, Topic
-from monitor.store import Entry, Report
+from monitor.config.settings import Config, Topic
+from monitor.models import Entry, Report
 
 GENERATOR = "thai-egov-monitor"
 

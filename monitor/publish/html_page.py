@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from monitor.config.settings import Config
 from monitor.health import Health
+from monitor.models import Entry, Report
 from monitor.publish.feeds import outlet_name
 from monitor.publish.render import render
-from monitor.settings import Config
-from monitor.store import Entry, Report
 
 PER_TOPIC = 30
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from monitor.thaidate import format_thai_date
+from monitor.text.thaidate import format_thai_date
 
 
 def _safe_href(url: str) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from monitor import DEFAULT_USER_AGENT
+from monitor.config.sourcetypes import SourceKind
 
-SOURCE_TYPES = ("feed", "sitemap", "html", "auto")
 SMTP_SECURITY = ("none", "starttls", "ssl")
 DEFAULT_FEED_TITLE = "ติดตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565 และรัฐบาลดิจิทัล"
 
@@ -46,7 +46,7 @@ class Selectors:
 class Source:
     name: str
     url: str
-    type: str
+    type: SourceKind
     title: str = ""
     topics: tuple[str, ...] | None = None   # None: every topic
     keep_all: bool = False

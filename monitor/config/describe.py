@@ -5,8 +5,8 @@ Never prints a secret: SMTP login is reported as present or absent.
 
 from __future__ import annotations
 
-from monitor.settings import Config, FetchSettings, Source
-from monitor.units import format_duration, format_size
+from monitor.config.settings import Config, FetchSettings, Source
+from monitor.config.units import format_duration, format_size
 
 
 def describe(config: Config) -> str:

@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from monitor import DEFAULT_USER_AGENT, units
-from monitor.settings import (
+from monitor import DEFAULT_USER_AGENT
+from monitor.config import units
+from monitor.config.settings import (
     SMTP_SECURITY,
-    SOURCE_TYPES,
     Config,
     DigestSettings,
     FeedSettings,
@@ -33,13 +33,21 @@ from monitor.settings import (
     Source,
     Topic,
 )
-from monitor.units import (
+from monitor.config.sourcetypes import SOURCE_TYPES, SourceKind
+from monitor.config.units import (
     SLUG_RE,
     WEEKDAYS,
     parse_duration,
     parse_size,
 )
-from monitor.yamlnodes import NULL_TAG, ConfigErrors, Invalid, NodeReader, Section, compose_file
+from monitor.config.yamlnodes import (
+    NULL_TAG,
+    ConfigErrors,
+    Invalid,
+    NodeReader,
+    Section,
+    compose_file,
+)
 
 __all__ = ["ConfigErrors", "load_config", "parse_duration", "parse_size"]
 
@@ -60,7 +68,8 @@ TOPIC_KEYS = ("id", "title", "any", "all", "none")
 SOURCE_OWN_KEYS = ("name", "title", "url", "type", "topics", "keep_all", "fetch_article",
                    "encoding", "select")
 SOURCE_KEYS = SOURCE_OWN_KEYS + FETCH_KEYS
-SELECT_KEYS = ("item", "title", "link", "date", "summary")
+# Every key any source type accepts under `select:` (each type its own subset).
+SELECT_KEYS = tuple(dict.fromkeys(k for t in SOURCE_TYPES.values() for k in t.select_keys))
 
 # Where a key belongs when it turns up in the wrong section (typos are checked first).
 MISPLACED: dict[str, str] = {
@@ -311,27 +320,37 @@ class _Loader:
 
     def _selectors(self, source: Section, kind: str | None) -> Selectors | None:
         key = source.key("select")
-        if kind != "html":
-            if kind is not None and "select" in source:
-                self.r.report(key, f"only for type html; a {kind} source finds its items "
-                              "itself (remove `select:`, or set `type: html`)",
+        record = SOURCE_TYPES.get(kind) if kind else None
+        if record is None:
+            return None
+        if not record.select_keys:
+            if "select" in source:
+                takes = [t.name for t in SOURCE_TYPES.values() if t.select_keys]
+                self.r.report(key, f"only for type {' or '.join(takes)}; a {kind} source finds "
+                              "its items itself (remove `select:`, or change `type:`)",
                               source.entries["select"][0])
             return None
+        first = record.select_required[0] if record.select_required else record.select_keys[0]
+        example = _SELECT_EXAMPLES.get(first, f"required for type {kind}")
         if "select" not in source:
-            self.r.report(key, "missing: type html needs `select:` with at least `item:`, "
-                          "a CSS selector matching one element per item", source.node)
+            self.r.report(key, f"missing: type {kind} needs `select:` with at least "
+                          f"`{first}:`, {example}", source.node)
             return None
-        section = self._sub(source, "select", SELECT_KEYS)
+        section = self._sub(source, "select", record.select_keys)
         if section is None:
             if not self.r.has_error(key):
-                self.r.report(key + ".item", "missing: `select:` needs `item:`, a CSS "
-                              "selector matching one element per item",
+                self.r.report(f"{key}.{first}", f"missing: `select:` needs `{first}:`, {example}",
                               source.entries["select"][0])
             return None
-        item = section.need("item", self.r.required_text, "missing: a CSS selector matching "
-                            "one element per item, e.g. \"div.news-list > div.item\"")
-        optional = {k: section.get(k, self.r.required_text, None) for k in SELECT_KEYS[1:]}
-        return Selectors(item=item, **optional) if item else None
+        values = {k: section.get(k, self.r.required_text, None) for k in record.select_keys}
+        for required in record.select_required:
+            if values.get(required) is None and not self.r.has_error(f"{key}.{required}"):
+                values[required] = section.need(
+                    required, self.r.required_text,
+                    f"missing: {_SELECT_EXAMPLES.get(required, f'required for type {kind}')}")
+        if any(values.get(r) is None for r in record.select_required):
+            return None
+        return Selectors(**{k: v for k, v in values.items() if v is not None})
 
     # -- single values -------------------------------------------------------
 
@@ -384,13 +403,18 @@ class _Loader:
         return self._value(check)
 
 
-def _check_type(value: str) -> str:
+_SELECT_EXAMPLES = {
+    "item": "a CSS selector matching one element per item, e.g. \"div.news-list > div.item\"",
+}
+
+
+def _check_type(value: str) -> SourceKind:
     if value not in SOURCE_TYPES:
         meant = {"rss": "feed", "atom": "feed", "json": "feed", "xml": "sitemap"}.get(
             value.lower().split()[0] if value.strip() else "")
         hint = f" (for {value!r} write {meant!r})" if meant else ""
         raise ValueError(f"{value!r} is not one of: {', '.join(SOURCE_TYPES)}{hint}")
-    return value
+    return SOURCE_TYPES[value].name
 
 
 def _topic_ref(topic_ids: set[str]) -> Callable[[str], str]:

@@ -1,0 +1,55 @@
+"""Plain-text hygiene for anything scraped: controls out, whitespace folded, length bounded.
+
+Scraped text goes into XML feeds, HTML pages and email: a stray control
+character or lone surrogate makes a feed invalid (feedgen/lxml refuse it).
+These are string functions with no knowledge of HTML or the pipeline, so
+extractors and the normalise stage share them.
+"""
+
+from __future__ import annotations
+
+import re
+
+SUMMARY_LIMIT = 500
+
+
+# C0 controls except tab/newline, DEL, C1 controls, lone surrogates and the two
+# non-characters XML 1.0 forbids. Carriage returns go too: fields are single
+# logical strings, and "\r\n" has already been folded to "\n" before this runs.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# The same, keeping "\r": used on a whole document before it is parsed, where
+# line ends are the parser's business.
+_DOC_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+def strip_controls(text: str) -> str:
+    """Remove characters no feed, page or mail may carry (see module docstring)."""
+    return _CONTROLS.sub("", text.replace("\r\n", "\n"))
+
+
+def strip_document_controls(text: str) -> str:
+    """Like strip_controls but keeps line ends; run on a whole body before parsing.
+
+    Doing it before the XML parser sees the text lets a feed with one bad byte
+    still be read strictly instead of falling back to the tolerant parser.
+    """
+    return _DOC_CONTROLS.sub("", text)
+
+
+def collapse(text: str) -> str:
+    """Single-space all whitespace (NBSP included), so layouts don't leak into titles."""
+    return " ".join(strip_controls(text).split())
+
+
+def truncate(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """Shorten to `limit` characters, at a space when one is near the end.
+
+    Thai has no spaces between words, so a hard cut is the fallback rather
+    than cutting back to a distant space and losing most of the text.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
