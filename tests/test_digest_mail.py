@@ -127,8 +127,9 @@ def test_wrong_password_is_a_clear_failure(smtp: tuple[Inbox, int], tmp_path: Pa
     monkeypatch.setenv("SMTP_PASSWORD", "Wr0ngPa55")
     seed(config)
     assert main(["digest", "--week", "2026-W47", "--send", "--config", str(config)]) == 1
-    out = capsys.readouterr().out
-    assert "refused the login" in out and "Wr0ngPa55" not in out
+    captured = capsys.readouterr()
+    assert "refused the login" in captured.err and "refused the login" not in captured.out
+    assert "Wr0ngPa55" not in captured.out + captured.err
     assert inbox.messages == []
 
 
