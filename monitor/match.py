@@ -37,40 +37,10 @@ from pythainlp.tokenize.newmm import segment
 from pythainlp.util import Trie
 
 from monitor.config.settings import Topic
+from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
 
 __all__ = ["BUILTIN_SYNONYMS", "Matcher", "TopicMatch", "keyword_error"]
-
-# Standard abbreviations and names that mean the same thing in Thai official
-# and news writing. Only unambiguous ones: `กพร.` is left out of the OPDC group
-# because it is also the Department of Skill Development, and the bare `สพร.`
-# out of the DGA group because it is also the Skill Development Institutes.
-BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
-    ("พ.ร.บ.", "พระราชบัญญัติ", "พรบ.", "พ.ร.บ"),
-    ("พ.ร.ฎ.", "พระราชกฤษฎีกา", "พรฎ.", "พ.ร.ฎ"),
-    ("พ.ร.ก.", "พระราชกำหนด", "พรก.", "พ.ร.ก"),
-    ("ครม.", "คณะรัฐมนตรี", "ค.ร.ม."),
-    ("รมว.", "รัฐมนตรีว่าการ"),
-    ("สนง.", "สำนักงาน"),
-    ("ก.พ.ร.", "ก.พ.ร", "คณะกรรมการพัฒนาระบบราชการ", "สำนักงานคณะกรรมการพัฒนาระบบราชการ",
-     "สำนักงาน ก.พ.ร.", "OPDC"),
-    ("สพธอ.", "สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์", "ETDA",
-     "Electronic Transactions Development Agency"),
-    ("สำนักงานพัฒนารัฐบาลดิจิทัล", "DGA", "Digital Government Development Agency"),
-    ("สคก.", "สำนักงานคณะกรรมการกฤษฎีกา", "Office of the Council of State"),
-    ("กปส.", "กรมประชาสัมพันธ์"),
-    ("ดศ.", "กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม", "กระทรวงดีอี", "MDES"),
-    ("ปค.", "กรมการปกครอง", "DOPA"),
-    ("ป.ป.ช.", "คณะกรรมการป้องกันและปราบปรามการทุจริตแห่งชาติ"),
-    ("สคส.", "สำนักงานคณะกรรมการคุ้มครองข้อมูลส่วนบุคคล", "PDPC"),
-    ("PDPA", "พระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล"),
-    ("สกมช.", "สำนักงานคณะกรรมการการรักษาความมั่นคงปลอดภัยไซเบอร์แห่งชาติ", "NCSA"),
-)
-
-# A keyword with several abbreviations multiplies out; beyond this many
-# spellings the extra ones are improbable and only cost time.
-_MAX_VARIANTS = 256
-
 
 @dataclass(frozen=True)
 class TopicMatch:
@@ -153,58 +123,6 @@ class _LayeredTrie(Trie):
         return len(self._base) + sum(1 for w in super().__iter__() if w not in self._base)
 
 
-class _Equivalences:
-    """Groups of interchangeable terms, merged where they share a member."""
-
-    def __init__(self, groups: Iterable[Sequence[str]]) -> None:
-        parent: dict[str, str] = {}
-
-        def find(x: str) -> str:
-            while parent.setdefault(x, x) != x:
-                x = parent[x]
-            return x
-
-        for group in groups:
-            forms = [squeeze(normalise_text(t))[0] for t in group]
-            forms = [f for f in forms if f]
-            for other in forms[1:]:
-                a, b = find(forms[0]), find(other)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-        classes: dict[str, set[str]] = {}
-        for form in parent:
-            classes.setdefault(find(form), set()).add(form)
-        self._class_of = {f: tuple(sorted(c)) for c in classes.values() for f in c}
-        # Longest first, so `สำนักงานคณะกรรมการพัฒนาระบบราชการ` wins over the
-        # shorter member inside it and `พ.ร.บ.` over `พ.ร.บ`.
-        self._forms = sorted(self._class_of, key=lambda f: (-len(f), f))
-
-    def variants(self, form: str) -> tuple[str, ...]:
-        """Every spelling of a squeezed keyword, members substituted for each other."""
-        pieces: list[tuple[str, ...]] = []
-        i = 0
-        while i < len(form):
-            member = next((m for m in self._forms if form.startswith(m, i)
-                           and _ends_ok(form, i, i + len(m), m)), None)
-            if member is None:
-                pieces.append((form[i],))
-                i += 1
-            else:
-                pieces.append(self._class_of[member])
-                i += len(member)
-        spellings = {form}
-        for combo in itertools.islice(itertools.product(*pieces), _MAX_VARIANTS):
-            spellings.add("".join(combo))
-        return tuple(sorted(spellings, key=lambda s: (s != form, s)))
-
-
-def _ends_ok(text: str, start: int, end: int, word: str) -> bool:
-    """Latin/digit ends must not run on into more letters or digits."""
-    if is_word_char(word[0]) and start > 0 and is_word_char(text[start - 1]):
-        return False
-    return not (is_word_char(word[-1]) and end < len(text) and is_word_char(text[end]))
-
-
 @dataclass(frozen=True)
 class _Keyword:
     written: str                        # as in sources.yaml, reported back in TopicMatch
@@ -263,7 +181,7 @@ class Matcher:
     """Decides which topics an item belongs to; build once, reuse for every item."""
 
     def __init__(self, topics: Sequence[Topic], synonyms: Sequence[Sequence[str]] = ()) -> None:
-        equivalences = _Equivalences([*BUILTIN_SYNONYMS, *synonyms])
+        equivalences = Equivalences([*BUILTIN_SYNONYMS, *synonyms])
         words: set[str] = set()
 
         def prepare(topic_id: str, written: str) -> _Keyword:
