@@ -335,6 +335,11 @@ class Matcher:
             for t in topics
         )
         self._words = sorted(words)
+        # Most crawled items match nothing. One search for every spelling of every
+        # plain keyword at once rules them out before the per-keyword checks.
+        spellings = sorted({v for rule in self._rules for k in (*rule.any, *rule.all, *rule.none)
+                            for v in k.variants}, key=lambda v: (-len(v), v))
+        self._any_spelling = re.compile("|".join(map(re.escape, spellings))) if spellings else None
         self._segment: Callable[[str], frozenset[int]] | None = None
         self._segmenter = functools.lru_cache(maxsize=512)(self._cut)
 
@@ -356,8 +361,12 @@ class Matcher:
         if isinstance(only, str):   # a lone id, not a collection of its letters
             only = (only,)
         prepared = [_Text(t, self._segmenter, timed_out) for t in texts if t and t.strip()]
+        spelled = self._any_spelling is not None and any(
+            self._any_spelling.search(t.squeezed) for t in prepared)
 
         def found(keyword: _Keyword) -> bool:
+            if keyword.pattern is None and not spelled:
+                return False
             return any(t.contains(keyword) for t in prepared)
 
         matches: list[TopicMatch] = []
