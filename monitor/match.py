@@ -31,8 +31,9 @@ import itertools
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from pythainlp.tokenize import word_dict_trie
+import regex
 from pythainlp.tokenize.newmm import segment
 from pythainlp.util import Trie
 
@@ -41,6 +42,12 @@ from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
 
 __all__ = ["BUILTIN_SYNONYMS", "Matcher", "TopicMatch", "keyword_error"]
+
+# A /regex/ keyword runs through the `regex` module with this time limit per
+# search: backtracking can be exponential, and `check` refuses only the
+# patterns it can recognise (nested quantifiers). A search that times out
+# counts as no match and is reported as a warning for that item.
+REGEX_TIMEOUT = 0.1
 
 @dataclass(frozen=True)
 class TopicMatch:
@@ -58,13 +65,44 @@ def _is_regex(keyword: str) -> bool:
     return len(keyword) >= 2 and keyword.startswith("/") and keyword.endswith("/")
 
 
-def _compile(keyword: str) -> re.Pattern[str]:
+def _compile(keyword: str) -> regex.Pattern[str]:
     """Compile a /regex/ keyword to run on normalised (case-folded) text.
 
     The pattern gets the Unicode clean-up but not case folding, which would
     turn `\\D`, `\\S`, `\\W` into their opposites; IGNORECASE does that job.
+    Python's `re` syntax is checked first (it is what the README promises);
+    `regex` runs it, because only it can stop a search after a time limit.
     """
-    return re.compile(normalise_script(keyword[1:-1]), re.IGNORECASE)
+    source = normalise_script(keyword[1:-1])
+    re.compile(source)
+    return regex.compile(source, regex.IGNORECASE | regex.VERSION0)
+
+
+def _nested_quantifier(keyword: str) -> bool:
+    """A repeat inside a repeat, such as `(a+)+`: the shape of catastrophic backtracking."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    def children(name: str, arg: Any) -> list[Any]:
+        if name == "SUBPATTERN":
+            return [arg[-1]]
+        if name == "BRANCH":
+            return list(arg[1])
+        if name in ("ASSERT", "ASSERT_NOT"):
+            return [arg[1]]
+        return []
+
+    def walk(items: Any, inside: bool) -> bool:
+        for op, arg in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                repeats = arg[1] > 1
+                if (repeats and inside) or walk(arg[2], inside or repeats):
+                    return True
+            elif any(walk(sub, inside) for sub in children(name, arg)):
+                return True
+        return False
+
+    return walk(_parser.parse(normalise_script(keyword[1:-1])), False)
 
 
 def keyword_error(keyword: str) -> str | None:
@@ -80,8 +118,11 @@ def keyword_error(keyword: str) -> str | None:
             return "the regular expression // is empty; it would match every item"
         try:
             pattern = _compile(keyword)
-        except re.error as exc:
+        except (re.error, regex.error) as exc:
             return f"{keyword} is not a valid regular expression: {exc}"
+        if _nested_quantifier(keyword):
+            return (f"{keyword} repeats a repetition (like (a+)+), which can take exponential "
+                    "time on some titles: write it without the nested quantifier")
         if pattern.search("") is not None:
             return f"{keyword} matches the empty text, so it would match every item"
         return None
@@ -126,7 +167,7 @@ class _LayeredTrie(Trie):
 @dataclass(frozen=True)
 class _Keyword:
     written: str                        # as in sources.yaml, reported back in TopicMatch
-    pattern: re.Pattern[str] | None     # for /regex/ keywords
+    pattern: regex.Pattern[str] | None  # for /regex/ keywords
     variants: tuple[str, ...] = ()      # squeezed spellings, for the others
 
 
@@ -141,7 +182,9 @@ class _Rule:
 class _Text:
     """One text prepared for matching; segmented only if a Thai end needs it."""
 
-    def __init__(self, raw: str, segmenter: Callable[[str], frozenset[int]]) -> None:
+    def __init__(self, raw: str, segmenter: Callable[[str], frozenset[int]],
+                 timed_out: list[str] | None = None) -> None:
+        self.timed_out = timed_out
         self.normalised = normalise_text(raw)
         self.squeezed, self._gaps = squeeze(self.normalised)
         self._segmenter = segmenter
@@ -164,7 +207,13 @@ class _Text:
 
     def contains(self, keyword: _Keyword) -> bool:
         if keyword.pattern is not None:
-            return keyword.pattern.search(self.normalised) is not None
+            try:
+                return keyword.pattern.search(self.normalised, timeout=REGEX_TIMEOUT,
+                                              concurrent=True) is not None
+            except TimeoutError:
+                if self.timed_out is not None:
+                    self.timed_out.append(keyword.written)
+                return False
         text = self.squeezed
         for variant in keyword.variants:
             start = text.find(variant)
@@ -203,22 +252,39 @@ class Matcher:
             )
             for t in topics
         )
-        trie = _LayeredTrie(word_dict_trie(), sorted(words))
-        self._segmenter = functools.lru_cache(maxsize=512)(
-            lambda text: _cuts(segment(text, custom_dict=trie))
-        )
+        self._words = sorted(words)
+        # Most crawled items match nothing. One search for every spelling of every
+        # plain keyword at once rules them out before the per-keyword checks.
+        spellings = sorted({v for rule in self._rules for k in (*rule.any, *rule.all, *rule.none)
+                            for v in k.variants}, key=lambda v: (-len(v), v))
+        self._any_spelling = re.compile("|".join(map(re.escape, spellings))) if spellings else None
+        self._segment: Callable[[str], frozenset[int]] | None = None
+        self._segmenter = functools.lru_cache(maxsize=512)(self._cut)
 
-    def match(self, *texts: str, only: Collection[str] | None = None) -> list[TopicMatch]:
+    def _cut(self, text: str) -> frozenset[int]:
+        # The dictionary trie is built on the first Thai boundary question, not in
+        # __init__: a crawl where nothing is new, or no Thai keyword is near, never pays.
+        if self._segment is None:
+            self._segment = _segmenter(self._words)
+        return self._segment(text)
+
+    def match(self, *texts: str, only: Collection[str] | None = None,
+              timed_out: list[str] | None = None) -> list[TopicMatch]:
         """Topics whose rules hold over the texts (title, summary, main text), in config order.
 
         A keyword may occur in any one of the texts, never across two of them.
-        `only` restricts to those topic ids (a source's `topics:`).
+        `only` restricts to those topic ids (a source's `topics:`). A /regex/
+        keyword whose search timed out is appended to `timed_out`.
         """
         if isinstance(only, str):   # a lone id, not a collection of its letters
             only = (only,)
-        prepared = [_Text(t, self._segmenter) for t in texts if t and t.strip()]
+        prepared = [_Text(t, self._segmenter, timed_out) for t in texts if t and t.strip()]
+        spelled = self._any_spelling is not None and any(
+            self._any_spelling.search(t.squeezed) for t in prepared)
 
         def found(keyword: _Keyword) -> bool:
+            if keyword.pattern is None and not spelled:
+                return False
             return any(t.contains(keyword) for t in prepared)
 
         matches: list[TopicMatch] = []
@@ -235,6 +301,13 @@ class Matcher:
                 continue
             matches.append(TopicMatch(rule.topic, hit.written))
         return matches
+
+
+def _segmenter(words: Sequence[str]) -> Callable[[str], frozenset[int]]:
+    """newmm over the default dictionary plus our words; imports PyThaiNLP on first use."""
+    from pythainlp.tokenize import word_dict_trie
+    trie = _LayeredTrie(word_dict_trie(), words)
+    return lambda text: _cuts(segment(text, custom_dict=trie))
 
 
 def _cuts(tokens: list[str]) -> frozenset[int]:
