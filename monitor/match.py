@@ -169,41 +169,78 @@ class _Keyword:
     written: str                        # as in sources.yaml, reported back in TopicMatch
     pattern: regex.Pattern[str] | None  # for /regex/ keywords
     variants: tuple[str, ...] = ()      # squeezed spellings, for the others
+    words: tuple[str, ...] = ()         # the Thai spellings, added to the segmenter's dictionary
+
+
+@dataclass(frozen=True)
+class _Group:
+    """An `any:` entry: one keyword, or a bracketed list whose keywords must all match."""
+
+    keywords: tuple[_Keyword, ...]
+
+    @property
+    def written(self) -> str:
+        return " + ".join(k.written for k in self.keywords)
 
 
 @dataclass(frozen=True)
 class _Rule:
     topic: str
-    any: tuple[_Keyword, ...]
+    any: tuple[_Group, ...]
     all: tuple[_Keyword, ...]
     none: tuple[_Keyword, ...]
 
 
-class _Text:
-    """One text prepared for matching; segmented only if a Thai end needs it."""
+Spans = tuple[tuple[int, int], ...]
 
-    def __init__(self, raw: str, segmenter: Callable[[str], frozenset[int]],
+
+class _Text:
+    """One text prepared for matching; segmented only if a Thai end needs it.
+
+    Each keyword's ends are judged on a segmentation whose dictionary is the
+    default one plus that keyword's own spellings only. One shared dictionary
+    of every configured keyword would let topics interfere: with the act's
+    whole name in it, no boundary falls before `ทางอิเล็กทรอนิกส์` inside the
+    name, so a topic that asks for `ทางอิเล็กทรอนิกส์` alone would miss it.
+    """
+
+    def __init__(self, raw: str, segmenter: Callable[[str, tuple[str, ...]], Spans],
                  timed_out: list[str] | None = None) -> None:
         self.timed_out = timed_out
         self.normalised = normalise_text(raw)
         self.squeezed, self._gaps = squeeze(self.normalised)
         self._segmenter = segmenter
-        self._cuts: frozenset[int] | None = None
 
-    def _thai_boundary(self, pos: int) -> bool:
-        if pos in (0, len(self.squeezed)) or pos in self._gaps:
+    def _written_break(self, pos: int) -> bool:
+        return pos in (0, len(self.squeezed)) or pos in self._gaps
+
+    def _thai_ends_ok(self, start: int, end: int, keyword: _Keyword,
+                      thai_start: bool, thai_end: bool) -> bool:
+        """Word boundaries at a Thai occurrence's ends, by the compound rule.
+
+        The end must be a boundary: `ทางรัฐ` is not in `ทางรัฐบาล`, where the
+        word runs on past it. The start may also fall inside a dictionary
+        compound that ends exactly where the keyword ends, so `ราชการ` is
+        found in `ติดต่อราชการ` (contacting government agencies): Thai
+        compounds put the head first, and the keyword is then the whole of
+        the compound's last part.
+        """
+        if (not thai_start or self._written_break(start)) and \
+                (not thai_end or self._written_break(end)):
             return True
-        if self._cuts is None:
-            self._cuts = self._segmenter(self.squeezed)
-        return pos in self._cuts
+        spans = self._segmenter(self.squeezed, keyword.words)
+        cuts = {0, *(e for _, e in spans)}
+        if thai_end and not (self._written_break(end) or end in cuts):
+            return False
+        if not thai_start or self._written_break(start) or start in cuts:
+            return True
+        return any(s < start and e == end for s, e in spans)
 
-    def _end_ok(self, pos: int, inner: str, outer_index: int) -> bool:
-        if is_thai(inner):
-            return self._thai_boundary(pos)
+    def _latin_end_ok(self, inner: str, outer_index: int) -> bool:
         if is_word_char(inner):
             return not (0 <= outer_index < len(self.squeezed)
                         and is_word_char(self.squeezed[outer_index]))
-        return True
+        return True   # punctuation (`ก.พ.ร.`, `(DGA)`) delimits itself
 
     def contains(self, keyword: _Keyword) -> bool:
         if keyword.pattern is not None:
@@ -216,11 +253,13 @@ class _Text:
                 return False
         text = self.squeezed
         for variant in keyword.variants:
+            thai_start, thai_end = is_thai(variant[0]), is_thai(variant[-1])
             start = text.find(variant)
             while start != -1:
                 end = start + len(variant)
-                if (self._end_ok(start, variant[0], start - 1)
-                        and self._end_ok(end, variant[-1], end)):
+                if ((thai_start or self._latin_end_ok(variant[0], start - 1))
+                        and (thai_end or self._latin_end_ok(variant[-1], end))
+                        and self._thai_ends_ok(start, end, keyword, thai_start, thai_end)):
                     return True
                 start = text.find(variant, start + 1)
         return False
@@ -231,7 +270,6 @@ class Matcher:
 
     def __init__(self, topics: Sequence[Topic], synonyms: Sequence[Sequence[str]] = ()) -> None:
         equivalences = Equivalences([*BUILTIN_SYNONYMS, *synonyms])
-        words: set[str] = set()
 
         def prepare(topic_id: str, written: str) -> _Keyword:
             error = keyword_error(written)
@@ -240,33 +278,38 @@ class Matcher:
             if _is_regex(written):
                 return _Keyword(written, _compile(written))
             variants = equivalences.variants(squeeze(normalise_text(written))[0])
-            words.update(v for v in variants if any(map(is_thai, v)))
-            return _Keyword(written, None, variants)
+            words = tuple(v for v in variants if any(map(is_thai, v)))
+            return _Keyword(written, None, variants, words)
+
+        def group(topic_id: str, entry: str | Sequence[str]) -> _Group:
+            written = (entry,) if isinstance(entry, str) else tuple(entry)
+            return _Group(tuple(prepare(topic_id, k) for k in written))
 
         self._rules = tuple(
             _Rule(
                 topic=t.id,
-                any=tuple(prepare(t.id, k) for k in t.any),
+                any=tuple(group(t.id, k) for k in t.any),
                 all=tuple(prepare(t.id, k) for k in t.all),
                 none=tuple(prepare(t.id, k) for k in t.none),
             )
             for t in topics
         )
-        self._words = sorted(words)
         # Most crawled items match nothing. One search for every spelling of every
         # plain keyword at once rules them out before the per-keyword checks.
-        spellings = sorted({v for rule in self._rules for k in (*rule.any, *rule.all, *rule.none)
-                            for v in k.variants}, key=lambda v: (-len(v), v))
+        every = [k for rule in self._rules
+                 for k in (*(k for g in rule.any for k in g.keywords), *rule.all, *rule.none)]
+        spellings = sorted({v for k in every for v in k.variants}, key=lambda v: (-len(v), v))
         self._any_spelling = re.compile("|".join(map(re.escape, spellings))) if spellings else None
-        self._segment: Callable[[str], frozenset[int]] | None = None
-        self._segmenter = functools.lru_cache(maxsize=512)(self._cut)
+        self._tries: dict[tuple[str, ...], Trie] = {}
+        self._segmenter = functools.lru_cache(maxsize=2048)(self._spans)
 
-    def _cut(self, text: str) -> frozenset[int]:
-        # The dictionary trie is built on the first Thai boundary question, not in
+    def _spans(self, text: str, words: tuple[str, ...]) -> Spans:
+        # A keyword's dictionary is built on its first Thai boundary question, not in
         # __init__: a crawl where nothing is new, or no Thai keyword is near, never pays.
-        if self._segment is None:
-            self._segment = _segmenter(self._words)
-        return self._segment(text)
+        trie = self._tries.get(words)
+        if trie is None:
+            trie = self._tries[words] = _dictionary(words)
+        return _spans(segment(text, custom_dict=trie))
 
     def match(self, *texts: str, only: Collection[str] | None = None,
               timed_out: list[str] | None = None) -> list[TopicMatch]:
@@ -291,8 +334,9 @@ class Matcher:
         for rule in self._rules:
             if only is not None and rule.topic not in only:
                 continue
+            hit: _Group | _Keyword | None
             if rule.any:
-                hit = next((k for k in rule.any if found(k)), None)
+                hit = next((g for g in rule.any if all(map(found, g.keywords))), None)
             else:  # a topic of `all:` keywords only: they alone decide
                 hit = rule.all[0] if rule.all and found(rule.all[0]) else None
             if hit is None or not all(found(k) for k in rule.all):
@@ -303,13 +347,13 @@ class Matcher:
         return matches
 
 
-def _segmenter(words: Sequence[str]) -> Callable[[str], frozenset[int]]:
-    """newmm over the default dictionary plus our words; imports PyThaiNLP on first use."""
+def _dictionary(words: Sequence[str]) -> Trie:
+    """The default dictionary plus one keyword's spellings; imports PyThaiNLP on first use."""
     from pythainlp.tokenize import word_dict_trie
-    trie = _LayeredTrie(word_dict_trie(), words)
-    return lambda text: _cuts(segment(text, custom_dict=trie))
+    return _LayeredTrie(word_dict_trie(), words)
 
 
-def _cuts(tokens: list[str]) -> frozenset[int]:
-    """Positions between tokens, i.e. where the segmenter put a word boundary."""
-    return frozenset(itertools.accumulate(len(t) for t in tokens))
+def _spans(tokens: list[str]) -> Spans:
+    """(start, end) of every token the segmenter found."""
+    ends = list(itertools.accumulate(len(t) for t in tokens))
+    return tuple(zip([0, *ends[:-1]], ends, strict=True))

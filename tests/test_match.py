@@ -152,6 +152,59 @@ def test_layered_dictionary_segments_like_a_merged_one() -> None:
     assert len(layered) == len(merged)
 
 
+def test_a_keyword_inside_another_topics_longer_keyword_still_matches() -> None:
+    """Every keyword's ends are judged with only its own spellings in the dictionary.
+
+    With one shared dictionary the act's whole name was one word, so no
+    boundary fell before ทางอิเล็กทรอนิกส์ inside it and topic b never matched.
+    """
+    topics = [Topic("a", "a", any=("พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์",)),
+              Topic("b", "b", any=("ราชการ",), all=("ทางอิเล็กทรอนิกส์",))]
+    title = "ประกาศตามพ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565"
+    assert [m.topic for m in Matcher(topics).match(title)] == ["a", "b"]
+    # ... and the other order of topics gives the same answer.
+    assert [m.topic for m in Matcher(topics[::-1]).match(title)] == ["b", "a"]
+
+
+@pytest.mark.parametrize(("keyword", "text", "expected"), [
+    # The keyword is the last part of a dictionary compound: found.
+    ("ราชการ", "ประชาชนติดต่อราชการได้ทางออนไลน์", True),
+    # The compound runs on past the keyword's end: not found (a civil servant,
+    # ข้าราชการพลเรือน, is one dictionary word).
+    ("ราชการ", "ข้าราชการพลเรือน", False),
+    ("ทางรัฐ", "ฝ่ายทางรัฐบาลแถลง", False),
+    ("ไทยดี", "เศรษฐกิจไทยดีขึ้น", False),
+    ("ราชการ", "ราชการไทย", True),
+    ("รัฐบาล", "ทางรัฐบาล", True),
+])
+def test_compound_rule(keyword: str, text: str, expected: bool) -> None:
+    """A keyword at the end of a compound matches; one cut off inside a word does not."""
+    check(keyword, text, expected)
+
+
+@pytest.mark.parametrize(("keyword", "text"), [
+    ("รัฐบาลดิจิทัล", "แผนพัฒนารัฐบาลดิจิตอล"),
+    ("รัฐบาลดิจิตอล", "แผนพัฒนารัฐบาลดิจิทัล"),
+    ("การปฏิบัติราชการทางอิเล็กทรอนิกส์", "พ.ร.บ.การปฏิบัติราชการทางอิเล็คทรอนิกส์"),
+    ("การปฏิบัติราชการทางอิเล็กทรอนิกส์", "พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิคส์"),
+    ("แอปทางรัฐ", "ดาวน์โหลดแอพทางรัฐ"),
+    ("ระบบอินเทอร์เน็ต", "ระบบอินเตอร์เน็ตของรัฐ"),
+])
+def test_transliteration_variants_are_built_in(keyword: str, text: str) -> None:
+    check(keyword, text, True)
+
+
+def test_a_group_in_any_needs_all_its_keywords() -> None:
+    thai = "/\\bthailand\\b|[ก-ฮ]/"
+    matcher = Matcher([Topic("t", "t", any=(("Digital Government", thai), "ThaID"))])
+    assert matcher.match("Singapore's digital government index") == []
+    assert matcher.match("Digital government plan", "Thailand's cabinet approved it") == [
+        TopicMatch("t", "Digital Government + " + thai)]
+    assert matcher.match("แผนรัฐ Digital Government") == [
+        TopicMatch("t", "Digital Government + " + thai)]
+    assert matcher.match("ThaID app") == [TopicMatch("t", "ThaID")]
+
+
 # --- abbreviations and synonyms -------------------------------------------------------
 
 ABBREVIATIONS = [

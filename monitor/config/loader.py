@@ -15,10 +15,10 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 from zoneinfo import ZoneInfo
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from monitor import DEFAULT_USER_AGENT
 from monitor.config import units
@@ -227,7 +227,7 @@ class _Loader:
         if section is None:
             return None
         topic_id = self._unique(section, "id", seen, "topic")
-        any_ = self._keywords(section, "any")
+        any_ = self._keywords(section, "any", groups=True)
         if "any" not in section:
             self.r.report(section.key("any"), "missing: a topic needs `any:`, keywords of "
                           "which at least one must match", section.node)
@@ -240,8 +240,20 @@ class _Loader:
                      any=any_, all=self._keywords(section, "all"),
                      none=self._keywords(section, "none"))
 
-    def _keywords(self, section: Section, name: str) -> tuple[str, ...]:
-        """Every keyword checked, each bad one reported: a topic often has several."""
+    @overload
+    def _keywords(self, section: Section, name: str) -> tuple[str, ...]: ...
+
+    @overload
+    def _keywords(self, section: Section, name: str, *, groups: Literal[True]
+                  ) -> tuple[str | tuple[str, ...], ...]: ...
+
+    def _keywords(self, section: Section, name: str, *, groups: bool = False
+                  ) -> tuple[str | tuple[str, ...], ...]:
+        """Every keyword checked, each bad one reported: a topic often has several.
+
+        With `groups` (for `any:`), an entry may itself be a list: keywords that
+        must all match together, e.g. an English phrase and a Thai context.
+        """
         if name not in section:
             return ()
         try:
@@ -249,10 +261,24 @@ class _Loader:
         except Invalid as exc:
             self.r.report(section.key(name), exc.message, exc.node)
             return ()
-        keywords = (self.r.attempt(f"{section.key(name)}[{index}]",
-                                   lambda n: self.r.parsed(n, _check_keyword), item, None)
-                    for index, item in enumerate(items))
-        return tuple(k for k in keywords if k is not None)
+        found: list[str | tuple[str, ...]] = []
+        for index, item in enumerate(items):
+            where = f"{section.key(name)}[{index}]"
+            if groups and isinstance(item, SequenceNode):
+                members = [self.r.attempt(f"{where}[{i}]",
+                                          lambda n: self.r.parsed(n, _check_keyword), m, None)
+                           for i, m in enumerate(item.value)]
+                if len(members) < 2:
+                    self.r.report(where, "a keyword group needs at least two keywords that "
+                                  "must all match, e.g. [\"Digital ID\", \"Thailand\"]", item)
+                elif all(m is not None for m in members):
+                    found.append(tuple(m for m in members if m is not None))
+                continue
+            keyword = self.r.attempt(where, lambda n: self.r.parsed(n, _check_keyword),
+                                     item, None)
+            if keyword is not None:
+                found.append(keyword)
+        return tuple(found)
 
     def _synonyms(self, node: Node) -> tuple[tuple[str, ...], ...]:
         groups = []

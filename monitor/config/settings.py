@@ -64,7 +64,9 @@ class Source:
 class Topic:
     id: str
     title: str
-    any: tuple[str, ...]
+    # One keyword, or a group whose keywords must all match (written as a YAML
+    # list inside `any:`), e.g. ["Digital Government", "/thailand|[ก-๙]/"].
+    any: tuple[str | tuple[str, ...], ...]
     all: tuple[str, ...] = ()
     none: tuple[str, ...] = ()
 
