@@ -1,0 +1,1 @@
+"""Pages built by script, read through a real headless Chromium (`render: true`)."""
