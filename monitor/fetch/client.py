@@ -184,7 +184,7 @@ class Fetcher:
             await self._robots.check(url, _origin_url(url), self._robots_fetch(settings, trusted))
         async with self._hosts.slot(netguard.host_key(url), settings.min_delay_per_host):
             page = await render.render(url, settings, user_agent=self._user_agent,
-                                       own_host_private=trusted)
+                                       own_host_private=trusted, resolve=self._resolve)
         return Document(url=page.url, content=page.html.encode("utf-8"), text=page.html,
                         encoding="utf-8", content_type="text/html", status=page.status,
                         fetched_at=self._now())
