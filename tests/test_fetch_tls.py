@@ -185,8 +185,8 @@ def _unknown_chain(root: Issued) -> list[Issued]:
 
 @pytest.mark.parametrize(("kind", "make"), [
     ("expired", lambda root: [issue(HOST, issuer=root, hosts=(HOST,), days=(-30, -1))]),
-    ("wrong host name", lambda root: [issue("elsewhere.test", issuer=root,
-                                            hosts=("elsewhere.test",))]),
+    ("wrong host name (it is for elsewhere.test)",
+     lambda root: [issue("elsewhere.test", issuer=root, hosts=("elsewhere.test",))]),
     ("unknown CA", _unknown_chain),
 ])
 def test_each_failure_says_its_kind(tmp_path: Path, root: Issued, kind: str,

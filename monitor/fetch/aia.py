@@ -101,5 +101,15 @@ def is_self_issued(cert: x509.Certificate) -> bool:
     return cert.issuer == cert.subject
 
 
+def host_names(cert: x509.Certificate) -> tuple[str, ...]:
+    """The DNS names and IP addresses a certificate is valid for."""
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (x509.ExtensionNotFound, ValueError):
+        return ()
+    return (*san.get_values_for_type(x509.DNSName),
+            *(str(ip) for ip in san.get_values_for_type(x509.IPAddress)))
+
+
 def issuer_name(cert: x509.Certificate) -> str:
     return cert.issuer.rfc4514_string()

@@ -309,6 +309,7 @@ class Fetcher:
         leaf, top = sent.leaf, sent.top
         note = ""
         if failure.code in ISSUER_MISSING and top is not None and not retried:
+            # Only the URLs of what the server sent are used, never its trust.
             found, note = await self._intermediates_for(top, settings)
             if found:
                 self._intermediates[netguard.host_key(url)] = found
@@ -318,7 +319,8 @@ class Fetcher:
         raise CertificateError(
             explain(url, failure.code, failure.reason, sent=len(sent.chain),
                     self_issued=leaf is not None and aia.is_self_issued(leaf),
-                    issuer=aia.issuer_name(top) if top is not None else "", aia=note),
+                    issuer=aia.issuer_name(top) if top is not None else "", aia=note,
+                    names=aia.host_names(leaf) if leaf is not None else ()),
             url=url, code=failure.code, reason=failure.reason)
 
     async def _intermediates_for(self, top: x509.Certificate, settings: FetchSettings

@@ -89,7 +89,7 @@ BUNDLE_HINT = ("if you trust it, save its CA certificate (PEM) next to sources.y
 
 
 def explain(url: str, code: int, reason: str, *, sent: int = 0, self_issued: bool = False,
-            issuer: str = "", aia: str = "") -> str:
+            issuer: str = "", aia: str = "", names: tuple[str, ...] = ()) -> str:
     """One line: which kind of failure, and what to do.
 
     `sent` is how many certificates the server sent (0: unknown), `self_issued`
@@ -103,8 +103,9 @@ def explain(url: str, code: int, reason: str, *, sent: int = 0, self_issued: boo
     if code == CERT_NOT_YET_VALID:
         return f"{head}: not valid yet ({reason}); check this machine's clock"
     if code in (HOSTNAME_MISMATCH, IP_ADDRESS_MISMATCH):
-        return (f"{head}: wrong host name ({reason}); use the host name the certificate "
-                "is for in `url:`")
+        valid = f" (it is for {', '.join(names[:5])})" if names else f" ({reason})"
+        return (f"{head}: wrong host name{valid}; use the host name the certificate is for "
+                "in `url:`")
     if code == DEPTH_ZERO_SELF_SIGNED_CERT or (code in ISSUER_MISSING and self_issued):
         return f"{head}: self-signed; {BUNDLE_HINT}"
     if code == SELF_SIGNED_CERT_IN_CHAIN:
