@@ -64,6 +64,7 @@ def test_ca_bundle_is_relative_to_the_sources_file_and_bound_to_the_host(tmp_pat
     ("request: {method: POST, form: [a, b]}\n", ["sources.ocs.request.form", "field: value"]),
     ("render: yes please\n", ["sources.ocs.render", "true or false"]),
     ("verify: false\n", ["sources.ocs.verify", "tls:"]),
+    ("render: true\nrequest: {method: POST}\n", ["sources.ocs.request", "render"]),
 ])
 def test_mistakes_are_one_line_with_the_key(tmp_path: Path, extra: str, words: list[str]
                                             ) -> None:
@@ -86,11 +87,11 @@ def test_post_form_and_render(tmp_path: Path) -> None:
         request:
           method: post
           form: {__EVENTTARGET: "", ddlYear: 2569}
-        render: true
         """).sources[0]
     assert source.request == RequestSettings("POST", (("__EVENTTARGET", ""),
                                                       ("ddlYear", "2569")))
-    assert source.render
+    assert not source.render
+    assert load(tmp_path, "render: true\n").sources[0].render
 
 
 def test_check_flags_verify_false_in_warning_words(tmp_path: Path,

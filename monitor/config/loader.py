@@ -300,6 +300,10 @@ class _Loader:
                           "publish anything; remove it to try every topic, or set "
                           "keep_all: true", section.value("topics"))
         select = self._selectors(section, kind)
+        if "render" in section and "request" in section:
+            self.r.report(section.key("request"), "cannot be combined with `render: true`, "
+                          "which loads the page as a browser does, with a GET",
+                          section.entries["request"][0])
         if name is None or url is None or kind is None:
             return None
         return Source(
