@@ -320,10 +320,10 @@ class _Loader:
 
     def _tls(self, source: Section, url: str) -> TlsSettings:
         """`tls:` bound to the source's own host, so it never reaches the sites it links to."""
-        host = (urlsplit(url).hostname or "") if url else ""
         section = self._sub(source, "tls", TLS_KEYS)
         if section is None:
-            return TlsSettings(host=host)
+            return TlsSettings()   # the usual checks: nothing to bind to a host
+        host = (urlsplit(url).hostname or "") if url else ""
         verify = section.get("verify", self.r.boolean, True)
         bundle = section.get("ca_bundle", self._ca_bundle, None)
         if not verify and bundle is not None:
