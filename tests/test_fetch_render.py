@@ -68,6 +68,10 @@ def test_a_listing_built_by_script_is_read_with_render(server: FixtureServer,
         "สพร. แนะนำระบบสารบรรณอิเล็กทรอนิกส์": server.url("/news/102"),
     }
     assert server.requests_for("/secret") == [], "a sub-request reached another private host"
+    # The page's own requests were sent by the fetcher (its Accept-Encoding, not
+    # Chromium's), so its guard, limits and deadline applied to each of them.
+    (api,) = server.requests_for("/api/news.json")
+    assert api.headers["accept-encoding"] == "gzip, deflate"
     assert server.requests_for("/robots.txt"), "robots.txt was asked first"
 
 

@@ -173,18 +173,37 @@ class Fetcher:
 
     async def _rendered(self, url: str, settings: FetchSettings, *, trusted: bool) -> Document:
         """The page after its scripts ran, from a headless Chromium, with the same manners:
-        robots.txt first, then the host's turn."""
+        robots.txt first, then the host's turn; every request the page makes is sent
+        from here (see `send`), never by the browser itself."""
         from monitor.fetch import render  # the browser is an optional extra
 
         netguard.check_scheme(url)
-        guard = not trusted and not settings.allow_private_networks
-        if guard:
+        own = netguard.origin(url) if trusted else None
+        if not trusted and not settings.allow_private_networks:
             await netguard.check_public(url, settings.timeout, self._resolve)
         if settings.respect_robots:
             await self._robots.check(url, _origin_url(url), self._robots_fetch(settings, trusted))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + settings.timeout
+
+        async def send(method: str, target: str, headers: dict[str, str],
+                       body: bytes | None) -> Reply:
+            netguard.check_scheme(target)
+            # Only the source's own origin may be private (its URL is the user's choice).
+            guard = netguard.origin(target) != own and not settings.allow_private_networks
+            ask = GET if method == "GET" and not body else Ask(method, content=body)
+            for retried in (False, True):
+                try:
+                    return await exchange(self._client_for(target, settings, guard), target,
+                                          headers, timeout=deadline - loop.time(),
+                                          max_bytes=settings.max_bytes, check_peer=guard,
+                                          ask=ask, shown_timeout=settings.timeout)
+                except CertificateError as exc:
+                    await self._repair_or_explain(target, exc, settings, guard, retried=retried)
+            raise AssertionError("unreachable")   # the second failure is raised, explained
+
         async with self._hosts.slot(netguard.host_key(url), settings.min_delay_per_host):
-            page = await render.render(url, settings, user_agent=self._user_agent,
-                                       own_host_private=trusted, resolve=self._resolve)
+            page = await render.render(url, settings, user_agent=self._user_agent, send=send)
         return Document(url=page.url, content=page.html.encode("utf-8"), text=page.html,
                         encoding="utf-8", content_type="text/html", status=page.status,
                         fetched_at=self._now())

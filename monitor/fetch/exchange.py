@@ -55,10 +55,12 @@ def _reason(exc: Exception) -> str:
 
 @dataclass(frozen=True)
 class Ask:
-    """What to send: a GET, or a POST of form fields (sites that list only after one)."""
+    """What to send: a GET, a POST of form fields (sites that list only after one), or
+    whatever a rendered page's own script sends (`content`)."""
 
     method: str = "GET"
     form: tuple[tuple[str, str], ...] = ()
+    content: bytes | None = None
 
 
 GET = Ask()
@@ -115,7 +117,7 @@ async def _exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, s
             on_send()
 
     async with client.stream(ask.method, url, headers=headers, timeout=httpx.Timeout(timeout),
-                             data=dict(ask.form) if ask.method == "POST" else None,
+                             data=dict(ask.form) if ask.form else None, content=ask.content,
                              extensions={"trace": trace}) as response:
         if check_peer:
             netguard.check_peer(url, response)

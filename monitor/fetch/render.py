@@ -3,11 +3,12 @@
 A last resort for listings that exist only after the page's scripts ran. The
 browser is the system's Chromium (Debian's `chromium`), driven by Playwright
 (`pip install '.[render]'`); Playwright's own browser downloads are never used.
-The usual limits hold: the caller checks robots.txt and takes the host's turn;
-here every request the page makes is checked against the private-network
-guard (only the source's own host may be private, and only when the source's
-URL is), the whole visit has the source's `timeout`, and the rendered HTML its
-`max_bytes`. Images, media and fonts are not loaded: they hold no listing.
+
+The browser itself never touches the network: every request the page makes
+is intercepted and sent by the fetcher (`send`), so each one passes the same
+private-network guard at connect time, `max_bytes` and the source's deadline
+as any other fetch. The caller checks robots.txt for the page and takes the
+host's turn. Images, media and fonts are not loaded: they hold no listing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,10 +27,9 @@ from monitor.errors import (
     FetchError,
     FetchTimeoutError,
     HTTPStatusError,
-    NotAllowedError,
     TooLargeError,
 )
-from monitor.fetch import netguard
+from monitor.fetch.exchange import Reply
 from monitor.fetch.limits import describe_size
 
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -36,8 +37,16 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-component-update", "--disable-sync")
 SKIPPED_RESOURCES = ("image", "media", "font")
 SETTLE = 5.0     # seconds to wait, at most, for the page's own requests to finish
+# Headers the fetcher sets itself, or that describe the wire form it has undone.
+NOT_FORWARDED = frozenset(("host", "content-length", "accept-encoding", "connection",
+                           "keep-alive", "transfer-encoding", "te", "upgrade",
+                           "proxy-connection", "content-encoding"))
 INSTALL = ("render: true needs a headless Chromium and Playwright: apt-get install chromium "
            "and pip install '.[render]'")
+
+
+# (method, url, headers, body) -> the reply, or a FetchError (refused, too large, ...)
+Send = Callable[[str, str, dict[str, str], bytes | None], Awaitable[Reply]]
 
 
 @dataclass(frozen=True)
@@ -56,8 +65,7 @@ def chromium_path() -> str | None:
 
 
 async def render(url: str, settings: FetchSettings, *, user_agent: str,
-                 own_host_private: bool,
-                 resolve: netguard.Resolver = netguard.system_resolve) -> Rendered:
+                 send: Send) -> Rendered:
     """Load `url` in a fresh headless Chromium profile and return the DOM as HTML."""
     try:
         from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -67,25 +75,23 @@ async def render(url: str, settings: FetchSettings, *, user_agent: str,
     executable = chromium_path()
     if executable is None:
         raise FetchError(f"{INSTALL} (no chromium found)", url=url)
-    _, own_host, _ = netguard.origin(url)
-    guard = not settings.allow_private_networks
-    refused: list[str] = []
+    failures: dict[str, FetchError] = {}
 
-    async def check(route: Any) -> None:
-        request_url = route.request.url
-        if route.request.resource_type in SKIPPED_RESOURCES:
-            await route.abort()
+    async def through_fetcher(route: Any) -> None:
+        request = route.request
+        if request.resource_type in SKIPPED_RESOURCES:
+            await route.abort("blockedbyclient")
             return
+        headers = {k: v for k, v in (await request.all_headers()).items()
+                   if k.lower() not in NOT_FORWARDED and not k.startswith(":")}
         try:
-            netguard.check_scheme(request_url)
-            _, host, port = netguard.origin(request_url)
-            if guard and not (own_host_private and host == own_host):
-                await netguard.resolve_checked(host, port, resolve, guard=True)
+            reply = await send(request.method, request.url, headers, request.post_data_buffer)
         except FetchError as exc:
-            refused.append(f"{request_url}: {exc}")
-            await route.abort()
+            failures.setdefault(request.url, exc)
+            await route.abort("blockedbyclient")
             return
-        await route.continue_()
+        await route.fulfill(status=reply.status, body=reply.body, headers={
+            k: v for k, v in reply.headers.items() if k.lower() not in NOT_FORWARDED})
 
     try:
         with tempfile.TemporaryDirectory(prefix="monitor-render-") as profile:
@@ -95,7 +101,7 @@ async def render(url: str, settings: FetchSettings, *, user_agent: str,
                     args=list(CHROMIUM_FLAGS), user_agent=user_agent,
                     service_workers="block", accept_downloads=False)
                 try:
-                    await context.route("**/*", check)
+                    await context.route("**/*", through_fetcher)
                     page = context.pages[0] if context.pages else await context.new_page()
                     response = await page.goto(url, wait_until="load")
                     # Still busy after SETTLE (polling, ads): read what is there.
@@ -111,8 +117,8 @@ async def render(url: str, settings: FetchSettings, *, user_agent: str,
     except FetchError:
         raise
     except Exception as exc:   # Playwright's errors: a crash, a refused navigation
-        if refused and url in refused[0]:
-            raise NotAllowedError(refused[0], url=url) from None
+        if url in failures:
+            raise failures[url] from None
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise FetchError(f"{url} could not be rendered: {first}", url=url) from None
     status = response.status if response is not None else 200
@@ -120,5 +126,5 @@ async def render(url: str, settings: FetchSettings, *, user_agent: str,
         raise HTTPStatusError(f"HTTP {status} from {url} (rendered)", url=url, status=status)
     if len(html.encode("utf-8")) > settings.max_bytes:
         raise TooLargeError(f"rendered page of {url} is larger than "
-                         f"{describe_size(settings.max_bytes)} (max_bytes)", url=url)
+                            f"{describe_size(settings.max_bytes)} (max_bytes)", url=url)
     return Rendered(url=final, html=html, status=status)
