@@ -171,9 +171,9 @@ async def check_public(url: str, timeout: float, resolve: Resolver = system_reso
 def check_peer(url: str, response: httpx.Response) -> None:
     """Refuse a response whose connection ended up at a private address.
 
-    Resolution before the request and the client's own resolution are two
-    lookups; a DNS answer that changes in between (rebinding) is caught here,
-    before the body is read or used.
+    A second line of defence: the connection is made only to an address
+    checked first (`monitor.fetch.pinned`), so this should never fire; if it
+    does, the body is still neither read nor used.
     """
     stream = response.extensions.get("network_stream")
     peer = stream.get_extra_info("server_addr") if stream is not None else None
