@@ -42,6 +42,7 @@ from monitor.fetch.tlstrust import ISSUER_MISSING, CertificateError, Trust, cont
 from monitor.models import Document, NotModified, Validators
 
 MAX_REDIRECTS = 10
+AIA_FAILURE_TTL = 600.0  # seconds before a failed AIA URL is tried again
 ROBOTS_REDIRECTS = 5     # RFC 9309 asks crawlers to follow at least five
 ACCEPT = ("text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
           "application/feed+json,application/xml;q=0.9,application/json;q=0.8,*/*;q=0.5")
@@ -99,7 +100,9 @@ class Fetcher:
         # is never reused under another.
         self._clients: dict[tuple[bool, Trust], httpx.AsyncClient] = {}
         self._intermediates: dict[str, tuple[bytes, ...]] = {}   # host:port -> DER
-        self._aia: dict[str, bytes | FetchError] = {}             # AIA URL -> DER
+        # AIA URL -> DER, or the failure and when it happened: `monitor run` keeps one
+        # Fetcher for days, and a CA's server that failed once may answer later.
+        self._aia: dict[str, bytes | tuple[float, FetchError]] = {}
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -362,28 +365,36 @@ class Fetcher:
         return tuple(found), ""
 
     async def _aia_certificate(self, url: str, settings: FetchSettings) -> bytes | FetchError:
-        """The certificate at an AIA URL, fetched once per run, with the guard, a small
-        size limit and no robots.txt (a CA's certificate file, not a page)."""
-        if url not in self._aia:
-            quick = replace(settings, timeout=min(settings.timeout, 10.0), retries=0,
-                            tls=TlsSettings())
-            try:
-                reply = await self._follow(
-                    url, quick, {"Accept": "application/pkix-cert,application/x-x509-ca-cert,"
-                                 "application/pkcs7-mime,*/*;q=0.5"}, trusted=False,
-                    max_hops=3, robots=False, retries=0, max_bytes=aia.MAX_CERT_BYTES,
-                    repair_tls=False)
-                if reply.status != 200:
-                    raise FetchError(f"HTTP {reply.status} from {url}", url=url)
-                certs = aia.load_certificates(reply.body)
-                if not certs:
-                    raise FetchError(f"{url} holds no certificate", url=url)
-                self._aia[url] = certs[0].public_bytes(Encoding.DER)
-            except ValueError:
-                self._aia[url] = FetchError(f"{url} is not a certificate", url=url)
-            except FetchError as exc:
-                self._aia[url] = exc
-        return self._aia[url]
+        """The certificate at an AIA URL, fetched once per run (a failure is retried after
+        AIA_FAILURE_TTL), with the guard, a small size limit and no robots.txt (a CA's
+        certificate file, not a page)."""
+        loop = asyncio.get_running_loop()
+        known = self._aia.get(url)
+        if isinstance(known, bytes):
+            return known
+        if known is not None and loop.time() - known[0] < AIA_FAILURE_TTL:
+            return known[1]
+        quick = replace(settings, timeout=min(settings.timeout, 10.0), retries=0,
+                        tls=TlsSettings())
+        try:
+            reply = await self._follow(
+                url, quick, {"Accept": "application/pkix-cert,application/x-x509-ca-cert,"
+                             "application/pkcs7-mime,*/*;q=0.5"}, trusted=False,
+                max_hops=3, robots=False, retries=0, max_bytes=aia.MAX_CERT_BYTES,
+                repair_tls=False)
+            if reply.status != 200:
+                raise FetchError(f"HTTP {reply.status} from {url}", url=url)
+            certs = aia.load_certificates(reply.body)
+            if not certs:
+                raise FetchError(f"{url} holds no certificate", url=url)
+        except (ValueError, FetchError) as exc:
+            failure = exc if isinstance(exc, FetchError) else FetchError(
+                f"{url} is not a certificate", url=url)
+            self._aia[url] = (loop.time(), failure)
+            return failure
+        der = certs[0].public_bytes(Encoding.DER)
+        self._aia[url] = der
+        return der
 
     def _robots_fetch(self, settings: FetchSettings, trusted: bool) -> RobotsFetch:
         """How to fetch one robots.txt: with the page's manners and trust, no retries,
