@@ -123,3 +123,11 @@ def test_preview_reads_an_unverified_site_and_says_so(tmp_path: Path,
     out = capsys.readouterr().out
     assert "ทางรัฐ ประกาศใหม่" in out
     assert "warning: tls: {verify: false}: its certificate is not checked" in out
+
+
+def test_status_flags_verify_false(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = load(tmp_path, "tls: {verify: false}\n")
+    assert main(["status", "--config", str(config.path)]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines()
+               if line.startswith("ocs "))
+    assert "TLS NOT VERIFIED" in row
