@@ -131,3 +131,14 @@ def test_status_flags_verify_false(tmp_path: Path, capsys: pytest.CaptureFixture
     row = next(line for line in capsys.readouterr().out.splitlines()
                if line.startswith("ocs "))
     assert "TLS NOT VERIFIED" in row
+
+
+def test_tls_finds_a_thai_domain_however_it_is_spelled(tmp_path: Path) -> None:
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "ca.pem").write_bytes(issue("Thai Root", ca=True).pem())
+    path = tmp_path / "conf" / "sources.yaml"
+    path.write_text(HEAD.replace("https://www.ocs.go.th/news", "https://ไทย.ไทย/news")
+                    + "    tls: {ca_bundle: ca.pem}\n", "utf-8")
+    tls = load_config(path, environ={}).sources[0].fetch.tls
+    assert tls.applies_to("xn--o3cw4h.xn--o3cw4h") and tls.applies_to("ไทย.ไทย")
+    assert not tls.applies_to("xn--o3cw4h.com")

@@ -17,6 +17,14 @@ SMTP_SECURITY = ("none", "starttls", "ssl")
 DEFAULT_FEED_TITLE = "ติดตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565 และรัฐบาลดิจิทัล"
 
 
+def _ascii_host(host: str) -> str:
+    """One spelling per host name: a Thai domain may be written in Thai or as xn--."""
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return host.lower()
+
+
 @dataclass(frozen=True)
 class TlsSettings:
     """A source's own TLS trust (`tls:`), applied only to its own host.
@@ -31,7 +39,7 @@ class TlsSettings:
     host: str = ""                     # the source's host; empty: applies nowhere
 
     def applies_to(self, host: str) -> bool:
-        return bool(self.host) and host.lower() == self.host.lower()
+        return bool(self.host) and _ascii_host(host) == _ascii_host(self.host)
 
     @property
     def is_default(self) -> bool:
