@@ -12,6 +12,7 @@ The fetching itself goes through the Fetcher, with its guard and limits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 from dataclasses import dataclass
 
@@ -60,6 +61,9 @@ async def sent_chain(host: str, address: str, port: int, timeout: float) -> Sent
         return Sent(tuple(_unverified_chain(obj)) if obj is not None else ())
     finally:
         writer.close()
+        with contextlib.suppress(OSError, ssl.SSLError, TimeoutError):
+            async with asyncio.timeout(1.0):
+                await writer.wait_closed()
 
 
 def _unverified_chain(obj: ssl.SSLObject) -> list[bytes]:
