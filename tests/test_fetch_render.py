@@ -7,14 +7,21 @@ message runs everywhere.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
 import pytest
 
+from monitor.config.settings import FetchSettings
+from monitor.fetch import Fetcher
 from monitor.fetch.render import chromium_path
+from monitor.models import Document, NotModified
 from tests.crawl_helpers import crawl, published, rss, write_config
 from tests.httpserver import FixtureServer
+from tests.tlsfixtures import Resolver
+
+UA = "thai-egov-monitor/test (+https://example.org/)"
 
 NEEDS_BROWSER = pytest.mark.skipif(
     chromium_path() is None and os.environ.get("MONITOR_REQUIRE_BROWSER") != "1",
@@ -102,3 +109,36 @@ def test_without_chromium_the_source_fails_in_one_line_and_the_crawl_goes_on(
     assert any("apt-get install chromium" in line and "pip install '.[render]'" in line
                for line in lines), lines
     assert "Traceback" not in err.out + err.err
+
+
+@NEEDS_BROWSER
+def test_every_request_of_the_page_goes_through_the_fetcher(server: FixtureServer) -> None:
+    # `site.test` and `intranet.test` exist only in the fetcher's resolver: Chromium
+    # could not even load the page by itself. The intranet name is another host on
+    # 127.0.0.1, refused at connect time; an oversize response is cut off by max_bytes.
+    shell = SHELL.replace("http://localhost:PORT/secret", f"http://intranet.test:{server.port}"
+                          "/secret").replace('fetch("/api/news.json")',
+                                             'fetch("/big.json").then(r => r.text())'
+                                             '.then(t => document.body.dataset.big = t.length)'
+                                             '.catch(() => document.body.dataset.big = "cut"); '
+                                             'fetch("/api/news.json")')
+    server.page("/", shell)
+    server.page("/api/news.json", ITEMS, "application/json")
+    server.page("/big.json", "[" + "0," * 300_000 + "0]", "application/json")
+    server.page("/secret", "intranet")
+    resolver = Resolver({"site.test": ["127.0.0.1"], "intranet.test": ["127.0.0.1"]})
+    settings = FetchSettings(min_delay_per_host=0.0, timeout=30.0, retries=0,
+                             respect_robots=False, max_bytes=100_000)
+
+    async def go() -> Document | NotModified:
+        async with Fetcher(user_agent=UA, resolve=resolver) as fetcher:
+            return await fetcher.fetch(f"http://site.test:{server.port}/", settings,
+                                       render=True)
+
+    doc = asyncio.run(go())
+    assert isinstance(doc, Document)
+    assert "ทางรัฐ เปิดบริการใหม่ผ่านแอป" in doc.text and 'class="news"' in doc.text
+    assert 'data-big="cut"' in doc.text, "the oversize response never reached the page"
+    assert server.requests_for("/secret") == []
+    assert "intranet.test" in resolver.lookups, "the page's request was checked, and refused"
+    assert {r.host for r in server.log} == {f"site.test:{server.port}"}
