@@ -63,15 +63,21 @@ def _when(value: datetime | None, config: Config) -> str:
     return value.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M") if value else "never"
 
 
+def _tls_flag(source: Source) -> str:
+    """`tls: {verify: false}` in warning words: what the source says may be forged."""
+    return " (TLS NOT VERIFIED)" if source.tls_insecure else ""
+
+
 def status_table(config: Config, health: dict[str, Health]) -> str:
     header = ("source", "state", "last success", "failures", "items", "last error")
     rows = []
     for source in config.sources:
         h = health.get(source.name)
         if h is None:
-            rows.append((source.name, "new", "never", "0", "-", "not crawled yet"))
+            rows.append((source.name, "new" + _tls_flag(source), "never", "0", "-",
+                         "not crawled yet"))
             continue
-        rows.append((source.name, h.state, _when(h.last_success, config),
+        rows.append((source.name, h.state + _tls_flag(source), _when(h.last_success, config),
                      str(h.consecutive_failures),
                      "-" if h.items_last is None else str(h.items_last), h.last_error or ""))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]

@@ -96,7 +96,8 @@ async def read_source(
     read = SourceRead(source)
     first = await fetcher.fetch(
         source.url, source.fetch, encoding=source.encoding, trusted=True,
-        validators=validators(source.url) if validators else None)
+        validators=validators(source.url) if validators else None,
+        request=source.request, render=source.render)
     if isinstance(first, NotModified):
         read.not_modified = True
         return read

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from monitor.config.describe import TLS_INSECURE_WARNING
 from monitor.config.settings import Config
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
@@ -58,6 +59,8 @@ def render(read: SourceRead, config: Config) -> str:
         out.append(f"\n  dropped: {dropped.title or '(no title)'} <{dropped.link}>: "
                    f"{dropped.reason}")
     warnings = list(read.warnings)
+    if source.tls_insecure:
+        warnings.insert(0, TLS_INSECURE_WARNING)
     undated = sum(1 for i in read.items if i.date_is_first_seen)
     if undated:
         warnings.append(f"{undated} of {len(read.items)} items have no readable date "

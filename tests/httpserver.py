@@ -22,6 +22,7 @@ class Request:
     headers: dict[str, str]
     time: float          # time.monotonic() when the request arrived
     host: str = ""        # the Host header as sent
+    body: bytes = b""     # a POST's body
 
 
 @dataclass
@@ -56,6 +57,9 @@ class FixtureServer:
                 server._handle(self)
 
             def do_HEAD(self) -> None:
+                server._handle(self)
+
+            def do_POST(self) -> None:
                 server._handle(self)
 
             def handle(self) -> None:
@@ -114,6 +118,7 @@ class FixtureServer:
             headers={k.lower(): v for k, v in handler.headers.items()},
             time=time.monotonic(),
             host=handler.headers.get("Host", ""),
+            body=handler.rfile.read(int(handler.headers.get("Content-Length") or 0)),
         )
         with self._lock:
             self.log.append(request)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gzip
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from monitor.config.settings import Source
+from monitor.config.settings import FetchSettings, Source
 from monitor.errors import ExtractError
 from monitor.extract import get_extractor
 from monitor.extract.sitemap import MAX_FOLLOW, gunzip
@@ -73,9 +74,22 @@ def test_a_gzip_bomb_stops_at_the_limit() -> None:
     bomb = gzip.compress(b"<urlset>" + b" " * (60 * 1024 * 1024), compresslevel=9)
     assert len(bomb) < 100_000
     started = time.perf_counter()
-    with pytest.raises(ExtractError, match="inflates past 50 MB"):
+    with pytest.raises(ExtractError, match=r"inflates past 5MB \(max_bytes\)"):
         run(doc_of(bomb))
     assert time.perf_counter() - started < 5
+
+
+def test_a_gzip_sitemap_without_content_encoding_obeys_the_sources_max_bytes() -> None:
+    # 1.2 MB of entries once became 206,078 items under a fixed 50 MB limit
+    entry = b"<url><loc>https://www.mdes.go.th/news/detail/1</loc></url>"
+    body = gzip.compress(b"<urlset>" + entry * (1_200_000 // len(entry)) + b"</urlset>")
+    doc = doc_of(body, url="https://www.mdes.go.th/sitemap.xml.gz")
+    small = Source(name="test", url=doc.url, type="sitemap",
+                   fetch=FetchSettings(max_bytes=1_000_000))
+    with pytest.raises(ExtractError, match=r"inflates past 1MB \(max_bytes\)"):
+        get_extractor("sitemap")(doc, small)
+    roomy = replace(small, fetch=FetchSettings(max_bytes=2_000_000))
+    assert get_extractor("sitemap")(doc, roomy).items
 
 
 @pytest.mark.parametrize(("size", "limit", "ok"), [(1000, 1000, True), (1001, 1000, False)])

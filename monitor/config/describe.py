@@ -8,6 +8,10 @@ from __future__ import annotations
 from monitor.config.settings import Config, FetchSettings, Source
 from monitor.config.units import format_duration, format_size
 
+TLS_INSECURE_WARNING = ("tls: {verify: false}: its certificate is not checked, so anyone on "
+                        "the network path can change what it says; use tls: {ca_bundle: FILE} "
+                        "instead where possible")
+
 
 def describe(config: Config) -> str:
     """What `monitor check` prints: enough to confirm the file says what its author meant.
@@ -43,6 +47,8 @@ def describe(config: Config) -> str:
         lines.append(f"  {s.name:<{width}}  {s.type:<7}  every "
                      f"{format_duration(s.fetch.interval):<5}  {s.url}"
                      + (f"  [{', '.join(flags)}]" if flags else ""))
+    lines += [f"  WARNING: {s.name}: {TLS_INSECURE_WARNING}" for s in config.sources
+              if s.tls_insecure]
     d, smtp = config.digest, config.digest.smtp
     login = "with login" if smtp.username or smtp.password else "without login"
     recipients = ", ".join(d.to) if d.to else "nobody (digest.to is empty: written, not sent)"
@@ -70,6 +76,14 @@ def _source_flags(source: Source, defaults: FetchSettings) -> list[str]:
     flags += [name for name in ("keep_all", "fetch_article") if getattr(source, name)]
     if source.encoding:
         flags.append(f"encoding {source.encoding}")
+    if source.fetch.tls.ca_bundle is not None:
+        flags.append(f"ca_bundle {source.fetch.tls.ca_bundle.name}")
+    if source.tls_insecure:
+        flags.append("TLS NOT VERIFIED")
+    if source.request is not None and source.request.method != "GET":
+        flags.append(source.request.method)
+    if source.render:
+        flags.append("render")
     mine, theirs = _fetch_summary(source.fetch), _fetch_summary(defaults)
     flags += [m for m, t in zip(mine[1:], theirs[1:], strict=True) if m != t]
     return flags

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import difflib
 import os
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -28,9 +30,11 @@ from monitor.config.settings import (
     DigestSettings,
     FeedSettings,
     FetchSettings,
+    RequestSettings,
     Selectors,
     SmtpSettings,
     Source,
+    TlsSettings,
     Topic,
 )
 from monitor.config.sourcetypes import SOURCE_TYPES, SourceKind
@@ -66,7 +70,10 @@ DIGEST_KEYS = ("schedule", "from", "to", "smtp")
 SMTP_KEYS = ("host", "port", "security", "username", "password")
 TOPIC_KEYS = ("id", "title", "any", "all", "none")
 SOURCE_OWN_KEYS = ("name", "title", "url", "type", "topics", "keep_all", "fetch_article",
-                   "encoding", "select")
+                   "encoding", "select", "tls", "request", "render")
+TLS_KEYS = ("verify", "ca_bundle")
+REQUEST_KEYS = ("method", "form")
+REQUEST_METHODS = ("GET", "POST")
 SOURCE_KEYS = SOURCE_OWN_KEYS + FETCH_KEYS
 # Every key any source type accepts under `select:` (each type its own subset).
 SELECT_KEYS = tuple(dict.fromkeys(k for t in SOURCE_TYPES.values() for k in t.select_keys))
@@ -78,6 +85,8 @@ MISPLACED: dict[str, str] = {
     **{k: "under 'feed:'" for k in ("link", "description", "language", "max_items")},
     **{k: "on a topic, under 'topics:'" for k in ("id", "any", "all", "none")},
     **{k: "in a source's 'select:'" for k in ("item", "date", "summary")},
+    **{k: "in a source's 'tls:'" for k in TLS_KEYS},
+    **{k: "in a source's 'request:'" for k in REQUEST_KEYS},
     **{k: "on a source, under 'sources:'" for k in SOURCE_OWN_KEYS},
     **{k: "under 'fetch:' (or on a source, for that source only)" for k in FETCH_KEYS},
 }
@@ -317,6 +326,10 @@ class _Loader:
                           "publish anything; remove it to try every topic, or set "
                           "keep_all: true", section.value("topics"))
         select = self._selectors(section, kind)
+        if "render" in section and "request" in section:
+            self.r.report(section.key("request"), "cannot be combined with `render: true`, "
+                          "which loads the page as a browser does, with a GET",
+                          section.entries["request"][0])
         if name is None or url is None or kind is None:
             return None
         return Source(
@@ -325,9 +338,60 @@ class _Loader:
             topics=topics, keep_all=keep_all,
             fetch_article=section.get("fetch_article", self.r.boolean, False),
             encoding=section.get("encoding", self._value(units.parse_encoding), None),
-            fetch=self._fetch(section, fetch),
+            fetch=replace(self._fetch(section, fetch), tls=self._tls(section, url)),
             select=select,
+            request=self._request(section),
+            render=section.get("render", self.r.boolean, False),
         )
+
+    def _tls(self, source: Section, url: str) -> TlsSettings:
+        """`tls:` bound to the source's own host, so it never reaches the sites it links to."""
+        section = self._sub(source, "tls", TLS_KEYS)
+        if section is None:
+            return TlsSettings()   # the usual checks: nothing to bind to a host
+        host = (urlsplit(url).hostname or "") if url else ""
+        verify = section.get("verify", self.r.boolean, True)
+        bundle = section.get("ca_bundle", self._ca_bundle, None)
+        if not verify and bundle is not None:
+            self.r.report(section.key("verify"), "false turns every check off, so ca_bundle "
+                          "would be ignored; keep only one of them", section.value("verify"))
+        return TlsSettings(verify=verify, ca_bundle=bundle, host=host)
+
+    def _ca_bundle(self, node: Node) -> Path:
+        """A PEM file of CA certificates, relative to sources.yaml, checked now rather than
+        at the first crawl."""
+        path = self._path(node, self.path.parent)
+        try:
+            ssl.create_default_context(cafile=str(path))
+        except FileNotFoundError:
+            raise Invalid(f"no such file: {path}", node) from None
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            raise Invalid(f"{path} is not a PEM file of CA certificates ({exc})",
+                          node) from None
+        return path
+
+    def _request(self, source: Section) -> RequestSettings | None:
+        section = self._sub(source, "request", REQUEST_KEYS)
+        if section is None:
+            return None
+        method = section.get("method", self._value(_check_method), "GET")
+        form: tuple[tuple[str, str], ...] = section.get("form", self._form, ())
+        if form and method != "POST":
+            self.r.report(section.key("form"), "is sent only with `method: POST`",
+                          section.value("form"))
+        return RequestSettings(method=method, form=form)
+
+    def _form(self, node: Node) -> tuple[tuple[str, str], ...]:
+        if not isinstance(node, MappingNode):
+            raise Invalid("expected field: value lines, e.g. {__EVENTTARGET: \"\", page: 1}",
+                          node)
+        fields = []
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or not str(key_node.value):
+                raise Invalid("a form field needs a plain name", key_node)
+            value = self.r.text(value_node)
+            fields.append((str(key_node.value), value or ""))
+        return tuple(fields)
 
     def _unique(self, section: Section, key: str, seen: dict[str, int],
                 what: str) -> str | None:
@@ -441,6 +505,13 @@ def _check_type(value: str) -> SourceKind:
         hint = f" (for {value!r} write {meant!r})" if meant else ""
         raise ValueError(f"{value!r} is not one of: {', '.join(SOURCE_TYPES)}{hint}")
     return SOURCE_TYPES[value].name
+
+
+def _check_method(value: str) -> str:
+    method = value.strip().upper()
+    if method not in REQUEST_METHODS:
+        raise ValueError(f"{value!r} is not one of: {', '.join(REQUEST_METHODS)}")
+    return method
 
 
 def _topic_ref(topic_ids: set[str]) -> Callable[[str], str]:

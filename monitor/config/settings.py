@@ -17,6 +17,35 @@ SMTP_SECURITY = ("none", "starttls", "ssl")
 DEFAULT_FEED_TITLE = "ติดตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565 และรัฐบาลดิจิทัล"
 
 
+def _ascii_host(host: str) -> str:
+    """One spelling per host name: a Thai domain may be written in Thai or as xn--."""
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return host.lower()
+
+
+@dataclass(frozen=True)
+class TlsSettings:
+    """A source's own TLS trust (`tls:`), applied only to its own host.
+
+    Kept out of the shared defaults: a private CA or a switched-off check is a
+    fact about one agency's server, and must not reach the other hosts its
+    pages link to.
+    """
+
+    verify: bool = True
+    ca_bundle: Path | None = None      # extra trusted roots, added to the usual ones
+    host: str = ""                     # the source's host; empty: applies nowhere
+
+    def applies_to(self, host: str) -> bool:
+        return bool(self.host) and _ascii_host(host) == _ascii_host(self.host)
+
+    @property
+    def is_default(self) -> bool:
+        return self.verify and self.ca_bundle is None
+
+
 @dataclass(frozen=True)
 class FetchSettings:
     """Per-request limits and manners; `fetch:` gives defaults, a source may override any."""
@@ -29,6 +58,15 @@ class FetchSettings:
     retries: int = 3                  # further attempts after the first
     respect_robots: bool = True
     allow_private_networks: bool = False
+    tls: TlsSettings = field(default_factory=TlsSettings)   # a source's only, never `fetch:`'s
+
+
+@dataclass(frozen=True)
+class RequestSettings:
+    """How the source's own URL is requested (`request:`): some sites list only after a POST."""
+
+    method: str = "GET"
+    form: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,10 +92,17 @@ class Source:
     encoding: str | None = None
     fetch: FetchSettings = field(default_factory=FetchSettings)
     select: Selectors | None = None
+    request: RequestSettings | None = None
+    render: bool = False                    # read through a headless browser
 
     @property
     def display_title(self) -> str:
         return self.title or self.name
+
+    @property
+    def tls_insecure(self) -> bool:
+        """`tls: {verify: false}`: what this source says may be forged; show it as a warning."""
+        return not self.fetch.tls.verify
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import TypeVar
 from xml.etree.ElementTree import Element
 
 from monitor.config.settings import Source
+from monitor.config.units import format_size
 from monitor.errors import ExtractError
 from monitor.extract.cleaning import parse_iso_aware, safe_link
 from monitor.extract.xmlsafe import local_name, parse_xml, without_declaration
@@ -41,7 +42,9 @@ def extract(doc: Document, source: Source) -> Extraction:
     """Read one sitemap or sitemap index; raise ExtractError when it is neither."""
     notes: list[str] = []
     if doc.content.startswith(GZIP_MAGIC):
-        data = gunzip(doc.content)
+        # The fetcher could not count this body's inflated size (no Content-Encoding),
+        # so the source's own max_bytes is applied here, as it would have been there.
+        data = gunzip(doc.content, min(MAX_DECOMPRESSED, source.fetch.max_bytes))
         notes.append(f"gzip sitemap: {len(doc.content)} bytes inflated to {len(data)}")
     else:
         data = without_declaration(strip_document_controls(doc.text))
@@ -65,7 +68,8 @@ def gunzip(data: bytes, limit: int = MAX_DECOMPRESSED) -> bytes:
     except zlib.error as exc:
         raise ExtractError(f"not a readable gzip sitemap: {exc}") from exc
     if len(out) > limit or inflater.unconsumed_tail:
-        raise ExtractError(f"gzip sitemap inflates past {limit // (1024 * 1024)} MB; refused")
+        raise ExtractError(f"gzip sitemap inflates past {format_size(limit)} (max_bytes); "
+                           "refused")
     return out
 
 

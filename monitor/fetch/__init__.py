@@ -3,13 +3,18 @@
 One concern per module, in the order a request meets them:
 
     netguard   http(s) only; content-derived URLs may not reach private networks
+    pinned     ...checked where it counts: one lookup, checked, connected to (no rebinding)
     robots     robots.txt per RFC 9309, cached per origin (Protego)
     hosts      min_delay_per_host between starts to one host; `concurrency` overall
-    exchange   one GET with a total deadline; httpx errors become FetchErrors
+    exchange   one request with a deadline; httpx errors become FetchErrors
     limits     max_bytes on the decompressed body, memory bounded against gzip bombs
+    tlstrust   SSL contexts (public roots, a source's ca_bundle, AIA intermediates) and
+               what a failed certificate check means
+    aia        intermediates a server left out, found through its certificate's AIA URL
     challenge  anti-bot walls (Cloudflare & co.) -> BlockedError
     retry      which failures to retry, backoff with jitter, Retry-After
     decode     charset: override, header, BOM/<meta>/<?xml?>, detection; Thai -> cp874
+    render     `render: true`: headless Chromium, its requests sent through the fetcher
     client     the Fetcher, which puts them in that order and follows redirects by hand
 """
 

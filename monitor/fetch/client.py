@@ -13,18 +13,23 @@ checks as the first URL.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
 
 import httpx
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
-from monitor.config.settings import FetchSettings
+from monitor.config.settings import FetchSettings, RequestSettings, TlsSettings
 from monitor.errors import BlockedError, FetchError, HTTPStatusError, NotAllowedError
-from monitor.fetch import challenge, netguard
+from monitor.fetch import aia, challenge, netguard
 from monitor.fetch.decode import decode, media_type
-from monitor.fetch.exchange import Reply, Transient, exchange, timeout_error
+from monitor.fetch.exchange import GET, Ask, Reply, Transient, exchange, timeout_error
 from monitor.fetch.hosts import HostThrottle
+from monitor.fetch.pinned import PinnedBackend, pinned_transport
 from monitor.fetch.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from monitor.fetch.robots import (
     MAX_ROBOTS_BYTES,
@@ -33,9 +38,11 @@ from monitor.fetch.robots import (
     RobotsFetch,
     answer_from_error,
 )
+from monitor.fetch.tlstrust import ISSUER_MISSING, CertificateError, Trust, context_for, explain
 from monitor.models import Document, NotModified, Validators
 
 MAX_REDIRECTS = 10
+AIA_FAILURE_TTL = 600.0  # seconds before a failed AIA URL is tried again
 ROBOTS_REDIRECTS = 5     # RFC 9309 asks crawlers to follow at least five
 ACCEPT = ("text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
           "application/feed+json,application/xml;q=0.9,application/json;q=0.8,*/*;q=0.5")
@@ -52,56 +59,108 @@ def _origin_url(url: str) -> str:
     return f"{scheme}://{shown}" + ("" if port == default else f":{port}")
 
 
+@dataclass
+class _Budget:
+    """The total deadline of one fetch, shared by every hop of its redirect chain.
+
+    Only time on the network counts (waiting for a host's turn is politeness,
+    not slowness). A retry starts a fresh attempt with the whole `timeout`;
+    `retries` is shared by the chain too, so the worst case is bounded by
+    (retries + 1) x timeout however many hops there are.
+    """
+
+    timeout: float
+    retries: int
+    spent: float = 0.0
+
+    def remaining(self) -> float:
+        return self.timeout - self.spent
+
+
 class Fetcher:
     """Fetches with manners and bounds; see the package docstring for the rules.
 
-    One instance per run: it owns the connection pool, the per-host spacing
-    and the robots.txt cache, which only help when shared by every fetch.
+    One instance per run: it owns the connection pools, the per-host spacing,
+    the robots.txt cache and the intermediates fetched through AIA, which only
+    help when shared by every fetch.
     """
 
     def __init__(self, *, user_agent: str, concurrency: int = 16,
                  now: Callable[[], datetime] = _utcnow,
-                 retry: RetryPolicy | None = None) -> None:
+                 retry: RetryPolicy | None = None,
+                 resolve: netguard.Resolver = netguard.system_resolve) -> None:
         self._now = now
         self._retry = retry or RetryPolicy()
         self._hosts = HostThrottle(concurrency)
         self._robots = RobotsCache(user_agent=user_agent, now=now)
-        self._client = httpx.AsyncClient(
-            follow_redirects=False,
-            trust_env=False,   # no proxy or .netrc surprises; every hop is checked by us
-            timeout=httpx.Timeout(20.0),
-            # In-flight requests are capped by the HostThrottle; a pool cap too would
-            # only add a second queue whose wait counts against a request's deadline.
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=concurrency),
-            headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
-        )
+        self._resolve = resolve
+        self._user_agent = user_agent
+        self._concurrency = concurrency
+        # One pool per (guarded?, TLS trust): a connection checked under one rule
+        # is never reused under another.
+        self._clients: dict[tuple[bool, Trust], httpx.AsyncClient] = {}
+        self._intermediates: dict[str, tuple[bytes, ...]] = {}   # host:port -> DER
+        # AIA URL -> DER, or the failure and when it happened: `monitor run` keeps one
+        # Fetcher for days, and a CA's server that failed once may answer later.
+        self._aia: dict[str, bytes | tuple[float, FetchError]] = {}
 
     async def __aenter__(self) -> Fetcher:
-        await self._client.__aenter__()
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None:
-        await self._client.__aexit__(exc_type, exc, tb)
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    def _client_for(self, url: str, settings: FetchSettings, guard: bool) -> httpx.AsyncClient:
+        scheme, host, _ = netguard.origin(url)
+        trust = Trust()
+        if scheme == "https":
+            tls = settings.tls if settings.tls.applies_to(host) else TlsSettings()
+            trust = Trust(verify=tls.verify, ca_bundle=tls.ca_bundle,
+                          intermediates=self._intermediates.get(netguard.host_key(url), ()))
+        client = self._clients.get((guard, trust))
+        if client is None:
+            # In-flight requests are capped by the HostThrottle; a pool cap too would
+            # only add a second queue whose wait counts against a request's deadline.
+            limits = httpx.Limits(max_connections=None,
+                                  max_keepalive_connections=self._concurrency)
+            backend = PinnedBackend(self._resolve, guard=guard)
+            client = httpx.AsyncClient(
+                transport=pinned_transport(context_for(trust), limits, backend),
+                follow_redirects=False,
+                trust_env=False,   # no proxy or .netrc surprises; every hop is checked by us
+                timeout=httpx.Timeout(20.0),
+                headers={"User-Agent": self._user_agent, "Accept-Encoding": "gzip, deflate"},
+            )
+            self._clients[(guard, trust)] = client
+        return client
 
     async def fetch(self, url: str, settings: FetchSettings, *,
                     validators: Validators | None = None, encoding: str | None = None,
-                    trusted: bool = True) -> Document | NotModified:
+                    trusted: bool = True, request: RequestSettings | None = None,
+                    render: bool = False) -> Document | NotModified:
         """Fetch one URL: a Document, or NotModified when `validators` still hold.
 
         `trusted` is True only for a source's own configured URL; anything found
-        in content is untrusted and may not reach private networks.
+        in content is untrusted and may not reach private networks. `request`
+        (a POST) and `render` (a headless browser) are for a source's own URL.
         Raises FetchError or one of its subclasses, never anything from httpx.
         """
+        if render:
+            return await self._rendered(url, settings, trusted=trusted)
         headers = {"Accept": ACCEPT, "Accept-Language": "th,en;q=0.8"}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
+        ask = Ask(request.method, request.form) if request is not None else GET
         reply = await self._follow(url, settings, headers, trusted=trusted,
                                    max_hops=MAX_REDIRECTS, robots=settings.respect_robots,
-                                   retries=settings.retries, max_bytes=settings.max_bytes)
+                                   retries=settings.retries, max_bytes=settings.max_bytes,
+                                   ask=ask)
         if reply.status == 304 and conditional:
             return NotModified(url=reply.url)
         if not 200 <= reply.status < 300:
@@ -115,29 +174,70 @@ class Fetcher:
                         fetched_at=self._now(), etag=reply.headers.get("etag"),
                         last_modified=reply.headers.get("last-modified"))
 
+    async def _rendered(self, url: str, settings: FetchSettings, *, trusted: bool) -> Document:
+        """The page after its scripts ran, from a headless Chromium, with the same manners:
+        robots.txt first, then the host's turn; every request the page makes is sent
+        from here (see `send`), never by the browser itself."""
+        from monitor.fetch import render  # the browser is an optional extra
+
+        netguard.check_scheme(url)
+        own = netguard.origin(url) if trusted else None
+        if not trusted and not settings.allow_private_networks:
+            await netguard.check_public(url, settings.timeout, self._resolve)
+        if settings.respect_robots:
+            await self._robots.check(url, _origin_url(url), self._robots_fetch(settings, trusted))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + settings.timeout
+
+        async def send(method: str, target: str, headers: dict[str, str],
+                       body: bytes | None) -> Reply:
+            netguard.check_scheme(target)
+            # Only the source's own origin may be private (its URL is the user's choice).
+            guard = netguard.origin(target) != own and not settings.allow_private_networks
+            ask = GET if method == "GET" and not body else Ask(method, content=body)
+            for retried in (False, True):
+                try:
+                    return await exchange(self._client_for(target, settings, guard), target,
+                                          headers, timeout=deadline - loop.time(),
+                                          max_bytes=settings.max_bytes, check_peer=guard,
+                                          ask=ask, shown_timeout=settings.timeout)
+                except CertificateError as exc:
+                    await self._repair_or_explain(target, exc, settings, guard, retried=retried)
+            raise AssertionError("unreachable")   # the second failure is raised, explained
+
+        async with self._hosts.slot(netguard.host_key(url), settings.min_delay_per_host):
+            page = await render.render(url, settings, user_agent=self._user_agent, send=send)
+        return Document(url=page.url, content=page.html.encode("utf-8"), text=page.html,
+                        encoding="utf-8", content_type="text/html", status=page.status,
+                        fetched_at=self._now())
+
     async def _follow(self, url: str, settings: FetchSettings, headers: dict[str, str], *,
                       trusted: bool, max_hops: int, robots: bool, retries: int,
-                      max_bytes: int, truncate: bool = False) -> Reply:
+                      max_bytes: int, truncate: bool = False, ask: Ask = GET,
+                      repair_tls: bool = True) -> Reply:
         """Request `url` and follow redirects by hand, checking every hop like the first."""
         trusted_origin = netguard.origin(url) if trusted and _is_web(url) else None
         seen: set[str] = set()
         current = url
+        budget = _Budget(settings.timeout, retries)
         for _hop in range(max_hops + 1):
             netguard.check_scheme(current)
             seen.add(str(httpx.URL(current)))
             hop_trusted = trusted_origin is not None and netguard.origin(current) == trusted_origin
             guard = not hop_trusted and not settings.allow_private_networks
             if guard:
-                await netguard.check_public(current, settings.timeout)
+                await netguard.check_public(current, settings.timeout, self._resolve)
             if robots:
                 await self._robots.check(current, _origin_url(current),
                                          self._robots_fetch(settings, hop_trusted))
-            reply = await self._with_retries(current, settings, headers, retries=retries,
-                                             check_peer=guard, max_bytes=max_bytes,
-                                             truncate=truncate)
+            reply = await self._with_retries(current, settings, headers, budget=budget,
+                                             guard=guard, max_bytes=max_bytes,
+                                             truncate=truncate, ask=ask, repair_tls=repair_tls)
             target = reply.location
             if target is None:
                 return reply
+            if reply.status not in (307, 308):
+                ask = GET   # as browsers do: only 307 and 308 repeat a POST
             try:
                 current = str(httpx.URL(current).join(target))
             except (httpx.InvalidURL, ValueError, UnicodeError):
@@ -149,22 +249,21 @@ class Fetcher:
         raise FetchError(f"more than {max_hops} redirects, starting at {url}", url=url)
 
     async def _with_retries(self, url: str, settings: FetchSettings, headers: dict[str, str],
-                            *, retries: int, check_peer: bool, max_bytes: int,
-                            truncate: bool) -> Reply:
-        """One hop, retried on failures another attempt may cure."""
+                            *, budget: _Budget, guard: bool, max_bytes: int,
+                            truncate: bool, ask: Ask, repair_tls: bool) -> Reply:
+        """One hop, retried on failures another attempt may cure, within the budget."""
         host = netguard.host_key(url)
         waited = 0.0
-        attempts = retries + 1
-        for attempt in range(attempts):
+        attempt = 0
+        while True:
             reply: Reply | None = None
             failure: Transient | None = None
-            async with self._hosts.slot(host, settings.min_delay_per_host) as mark:
-                try:
-                    reply = await exchange(self._client, url, headers, timeout=settings.timeout,
-                                           max_bytes=max_bytes, check_peer=check_peer,
-                                           truncate=truncate, on_send=mark)
-                except Transient as exc:
-                    failure = exc
+            try:
+                reply = await self._attempt(url, settings, headers, budget=budget, guard=guard,
+                                            max_bytes=max_bytes, truncate=truncate, ask=ask,
+                                            repair_tls=repair_tls)
+            except Transient as exc:
+                failure = exc
             if reply is not None:
                 wall = challenge.detect(reply.status, reply.headers, reply.body)
                 if wall:
@@ -177,10 +276,10 @@ class Fetcher:
             wait, why = self._retry.delay(attempt, retry_after, waited)
             if retry_after is not None and wait is not None:
                 self._hosts.hold(host, wait)   # the whole host asked for a pause, not one URL
-            if attempt + 1 == attempts or wait is None:
+            if budget.retries <= 0 or wait is None:
                 done = attempt + 1
                 suffix = f" after {done} attempts" if done > 1 else ""
-                because = f" ({why})" if why and done < attempts else ""
+                because = f" ({why})" if why and budget.retries > 0 else ""
                 if failure is not None:
                     error = timeout_error(failure, done)
                     raise type(error)(f"{error}{because}", url=url)
@@ -189,7 +288,113 @@ class Fetcher:
                                       url=url, status=reply.status)
             await asyncio.sleep(wait)
             waited += wait
-        raise AssertionError("unreachable")  # the loop always returns or raises
+            attempt += 1
+            budget.retries -= 1
+            budget.spent = 0.0
+
+    async def _attempt(self, url: str, settings: FetchSettings, headers: dict[str, str], *,
+                       budget: _Budget, guard: bool, max_bytes: int, truncate: bool,
+                       ask: Ask, repair_tls: bool) -> Reply:
+        """One exchange in the host's turn; a certificate whose intermediate the server
+        left out is completed through AIA and the exchange tried once more."""
+        loop = asyncio.get_running_loop()
+        repaired = not repair_tls
+        while True:
+            async with self._hosts.slot(netguard.host_key(url), settings.min_delay_per_host
+                                        ) as mark:
+                started = loop.time()
+                try:
+                    return await exchange(self._client_for(url, settings, guard), url, headers,
+                                          timeout=budget.remaining(), max_bytes=max_bytes,
+                                          check_peer=guard, truncate=truncate, on_send=mark,
+                                          ask=ask, shown_timeout=settings.timeout)
+                except CertificateError as exc:
+                    failure = exc
+                finally:
+                    budget.spent += loop.time() - started
+            # Outside the host's turn: the AIA fetch needs a turn (and a slot) of its own.
+            await self._repair_or_explain(url, failure, settings, guard, retried=repaired)
+            repaired = True
+
+    async def _repair_or_explain(self, url: str, failure: CertificateError,
+                                 settings: FetchSettings, guard: bool, *, retried: bool) -> None:
+        """Return when a missing intermediate was found (try again); else raise the
+        failure, saying which kind it is and what to do."""
+        _, host, port = netguard.origin(url)
+        sent = aia.Sent(())
+        try:
+            address = (await netguard.resolve_checked(host, port, self._resolve,
+                                                      guard=guard))[0]
+            sent = await aia.sent_chain(host, address, port, min(settings.timeout, 10.0))
+        except (OSError, TimeoutError, ssl.SSLError, FetchError):
+            pass   # the explanation will be vaguer, that is all
+        leaf, top = sent.leaf, sent.top
+        note = ""
+        if failure.code in ISSUER_MISSING and top is not None and not retried:
+            # Only the URLs of what the server sent are used, never its trust.
+            found, note = await self._intermediates_for(top, settings)
+            if found:
+                self._intermediates[netguard.host_key(url)] = found
+                return
+        elif retried and failure.code in ISSUER_MISSING:
+            note = "the intermediate its AIA URL gave does not lead to a trusted root"
+        raise CertificateError(
+            explain(url, failure.code, failure.reason, sent=len(sent.chain),
+                    self_issued=leaf is not None and aia.is_self_issued(leaf),
+                    issuer=aia.issuer_name(top) if top is not None else "", aia=note,
+                    names=aia.host_names(leaf) if leaf is not None else ()),
+            url=url, code=failure.code, reason=failure.reason)
+
+    async def _intermediates_for(self, top: x509.Certificate, settings: FetchSettings
+                                 ) -> tuple[tuple[bytes, ...], str]:
+        """Intermediates above `top`, from AIA URLs (DER), and a note when none were found."""
+        found: list[bytes] = []
+        cert = top
+        for _ in range(aia.MAX_DEPTH):
+            if aia.is_self_issued(cert):
+                break
+            urls = aia.ca_issuer_urls(cert)
+            if not urls:
+                return tuple(found), ("" if found else
+                                      "its certificate names no AIA URL to fetch it from")
+            der = await self._aia_certificate(urls[0], settings)
+            if isinstance(der, FetchError):
+                return tuple(found), f"fetching it from its AIA URL failed: {der}"
+            found.append(der)
+            cert = x509.load_der_x509_certificate(der)
+        return tuple(found), ""
+
+    async def _aia_certificate(self, url: str, settings: FetchSettings) -> bytes | FetchError:
+        """The certificate at an AIA URL, fetched once per run (a failure is retried after
+        AIA_FAILURE_TTL), with the guard, a small size limit and no robots.txt (a CA's
+        certificate file, not a page)."""
+        loop = asyncio.get_running_loop()
+        known = self._aia.get(url)
+        if isinstance(known, bytes):
+            return known
+        if known is not None and loop.time() - known[0] < AIA_FAILURE_TTL:
+            return known[1]
+        quick = replace(settings, timeout=min(settings.timeout, 10.0), retries=0,
+                        tls=TlsSettings())
+        try:
+            reply = await self._follow(
+                url, quick, {"Accept": "application/pkix-cert,application/x-x509-ca-cert,"
+                             "application/pkcs7-mime,*/*;q=0.5"}, trusted=False,
+                max_hops=3, robots=False, retries=0, max_bytes=aia.MAX_CERT_BYTES,
+                repair_tls=False)
+            if reply.status != 200:
+                raise FetchError(f"HTTP {reply.status} from {url}", url=url)
+            certs = aia.load_certificates(reply.body)
+            if not certs:
+                raise FetchError(f"{url} holds no certificate", url=url)
+        except (ValueError, FetchError) as exc:
+            failure = exc if isinstance(exc, FetchError) else FetchError(
+                f"{url} is not a certificate", url=url)
+            self._aia[url] = (loop.time(), failure)
+            return failure
+        der = certs[0].public_bytes(Encoding.DER)
+        self._aia[url] = der
+        return der
 
     def _robots_fetch(self, settings: FetchSettings, trusted: bool) -> RobotsFetch:
         """How to fetch one robots.txt: with the page's manners and trust, no retries,

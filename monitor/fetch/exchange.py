@@ -17,6 +17,7 @@ from monitor.errors import FetchError, FetchTimeoutError, TooLargeError
 from monitor.fetch import netguard
 from monitor.fetch.challenge import SNIFF
 from monitor.fetch.limits import describe_size, read_bounded
+from monitor.fetch.tlstrust import CertificateError, verification_failure
 
 REDIRECTS = (301, 302, 303, 307, 308)
 
@@ -52,26 +53,49 @@ def _reason(exc: Exception) -> str:
     return text or type(exc).__name__
 
 
+@dataclass(frozen=True)
+class Ask:
+    """What to send: a GET, a POST of form fields (sites that list only after one), or
+    whatever a rendered page's own script sends (`content`)."""
+
+    method: str = "GET"
+    form: tuple[tuple[str, str], ...] = ()
+    content: bytes | None = None
+
+
+GET = Ask()
+
+
 async def exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, str], *,
                    timeout: float, max_bytes: int, check_peer: bool,
-                   truncate: bool = False, on_send: Callable[[], None] | None = None) -> Reply:
-    """GET `url` once; the whole exchange, body included, must end within `timeout`.
+                   truncate: bool = False, on_send: Callable[[], None] | None = None,
+                   ask: Ask = GET, shown_timeout: float | None = None) -> Reply:
+    """Send one request; the whole exchange, body included, must end within `timeout`.
 
     httpx's own timeouts apply per network operation, so a server that sends
     one byte a second would never trip them; asyncio.timeout bounds the total.
-    `on_send` is called when the request headers start going out.
+    `on_send` is called when the request headers start going out. `timeout` is
+    what is left of the fetch's deadline; `shown_timeout`, the configured one.
     """
+    shown = timeout if shown_timeout is None else shown_timeout
     try:
+        if timeout <= 0:
+            raise TimeoutError
         async with asyncio.timeout(timeout):
             return await _exchange(client, url, headers, timeout, max_bytes, check_peer,
-                                   truncate, on_send)
+                                   truncate, on_send, ask)
     except (TimeoutError, httpx.TimeoutException):
-        raise Transient(f"no complete response from {url} within {timeout:g} s (timeout)",
+        raise Transient(f"no complete response from {url} within {shown:g} s (timeout)",
                         url=url, timed_out=True) from None
+    except netguard.PrivateAddress as exc:
+        raise netguard.refusal(url, exc.address, exc.kind) from None
     except httpx.ConnectError as exc:
-        if "CERTIFICATE_VERIFY_FAILED" in str(exc):   # will not cure itself: no retry
-            raise FetchError(f"TLS certificate of {url} could not be verified: "
-                             f"{_reason(exc)}", url=url) from None
+        failure = verification_failure(exc)
+        if failure is not None:   # will not cure itself: no retry
+            reason = failure.verify_message or _reason(exc)
+            raise CertificateError(f"TLS certificate of {url} could not be verified: "
+                                   f"{reason}", url=url, code=failure.verify_code or 0,
+                                   reason=reason) from None
         raise Transient(f"connection to {url} failed: {_reason(exc)}", url=url,
                         timed_out=False) from None
     except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
@@ -87,12 +111,13 @@ async def exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, st
 
 async def _exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, str],
                     timeout: float, max_bytes: int, check_peer: bool, truncate: bool,
-                    on_send: Callable[[], None] | None) -> Reply:
+                    on_send: Callable[[], None] | None, ask: Ask) -> Reply:
     async def trace(event: str, info: Mapping[str, object]) -> None:
         if on_send is not None and event.endswith("send_request_headers.started"):
             on_send()
 
-    async with client.stream("GET", url, headers=headers, timeout=httpx.Timeout(timeout),
+    async with client.stream(ask.method, url, headers=headers, timeout=httpx.Timeout(timeout),
+                             data=dict(ask.form) if ask.form else None, content=ask.content,
                              extensions={"trace": trace}) as response:
         if check_peer:
             netguard.check_peer(url, response)

@@ -1,0 +1,202 @@
+"""TLS as a browser accepts it: AIA intermediates, a source's own CA, an explicit opt-out.
+
+Real TLS on 127.0.0.1 with certificates made in the test. Host names such as
+`ocs.test` reach the loopback server through the fetcher's resolver, so SNI,
+the Host header and the name check are those of a real site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from monitor.config.settings import FetchSettings, TlsSettings
+from monitor.errors import FetchError
+from monitor.fetch import Fetcher
+from monitor.models import Document
+from tests.httpserver import FixtureServer, Response
+from tests.tlsfixtures import Issued, Resolver, https_server, issue
+
+UA = "thai-egov-monitor/test (+https://example.org/)"
+HOST = "ocs.test"
+NAMES = {HOST: ["127.0.0.1"], "other.test": ["127.0.0.1"], "aia.test": ["127.0.0.1"]}
+
+
+def settings(tmp: Path, root: Issued | None = None, *, verify: bool = True,
+             private_ok: bool = True, host: str = HOST) -> FetchSettings:
+    bundle = None
+    if root is not None:
+        bundle = tmp / "ca.pem"
+        bundle.write_bytes(root.pem())
+    return FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0,
+                         respect_robots=False, allow_private_networks=private_ok,
+                         tls=TlsSettings(verify=verify, ca_bundle=bundle, host=host))
+
+
+def fetch_all(urls: list[str], fetch_settings: FetchSettings) -> list[Document | FetchError]:
+    """Fetch in turn with one Fetcher (one crawl); a failure is returned, not raised."""
+    async def go() -> list[Document | FetchError]:
+        out: list[Document | FetchError] = []
+        async with Fetcher(user_agent=UA, resolve=Resolver(NAMES)) as fetcher:
+            for url in urls:
+                try:
+                    doc = await fetcher.fetch(url, fetch_settings)
+                    assert isinstance(doc, Document)
+                    out.append(doc)
+                except FetchError as exc:
+                    out.append(exc)
+        return out
+    return asyncio.run(go())
+
+
+def fetch_one(url: str, fetch_settings: FetchSettings) -> Document | FetchError:
+    return fetch_all([url], fetch_settings)[0]
+
+
+@pytest.fixture
+def root() -> Issued:
+    return issue("Test Root CA", ca=True)
+
+
+@pytest.fixture
+def intermediate(root: Issued) -> Issued:
+    return issue("Test Intermediate CA", issuer=root, ca=True)
+
+
+def test_missing_intermediate_is_fetched_from_aia(tmp_path: Path, root: Issued,
+                                                  intermediate: Issued,
+                                                  server: FixtureServer) -> None:
+    server.add("/int.cer", Response(200, intermediate.der(),
+                                    {"Content-Type": "application/pkix-cert"}))
+    leaf = issue(HOST, issuer=intermediate, hosts=(HOST,),
+                 aia=server.url("/int.cer", host="aia.test"))
+    site = https_server(tmp_path, leaf)   # the intermediate is left out, as www.ocs.go.th does
+    site.page("/news", "<p>ข่าว</p>")
+    try:
+        url = f"https://{HOST}:{site.port}/news"
+        results = fetch_all([url, url], settings(tmp_path, root))
+    finally:
+        site.stop()
+    assert all(isinstance(r, Document) and r.text == "<p>ข่าว</p>" for r in results), results
+    assert len(server.requests_for("/int.cer")) == 1, "fetched once, then remembered"
+    assert site.requests_for("/news")[0].host == f"{HOST}:{site.port}"
+
+
+def test_without_aia_it_fails_saying_missing_intermediate(tmp_path: Path, root: Issued,
+                                                          intermediate: Issued) -> None:
+    leaf = issue(HOST, issuer=intermediate, hosts=(HOST,))
+    site = https_server(tmp_path, leaf)
+    site.page("/news", "x")
+    try:
+        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
+    finally:
+        site.stop()
+    assert isinstance(result, FetchError)
+    assert "missing intermediate" in str(result)
+    assert "no AIA URL" in str(result) and "ca_bundle" in str(result)
+    assert site.requests_for("/news") == []
+
+
+def test_the_full_chain_needs_no_aia(tmp_path: Path, root: Issued,
+                                     intermediate: Issued) -> None:
+    site = https_server(tmp_path, issue(HOST, issuer=intermediate, hosts=(HOST,)), intermediate)
+    site.page("/news", "whole chain")
+    try:
+        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
+    finally:
+        site.stop()
+    assert isinstance(result, Document) and result.text == "whole chain"
+
+
+def test_an_aia_intermediate_from_an_untrusted_root_is_not_enough(
+        tmp_path: Path, root: Issued, server: FixtureServer) -> None:
+    stranger = issue("Someone Else's Root", ca=True)
+    their_intermediate = issue("Their Intermediate", issuer=stranger, ca=True)
+    server.add("/int.cer", Response(200, their_intermediate.pem()))   # PEM works too
+    leaf = issue(HOST, issuer=their_intermediate, hosts=(HOST,),
+                 aia=server.url("/int.cer", host="aia.test"))
+    site = https_server(tmp_path, leaf)
+    site.page("/news", "x")
+    try:
+        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
+    finally:
+        site.stop()
+    assert isinstance(result, FetchError), "AIA completes a chain; it never adds trust"
+    assert len(server.requests_for("/int.cer")) == 1
+    assert site.requests_for("/news") == []
+
+
+def test_the_aia_fetch_passes_the_private_network_guard(tmp_path: Path, root: Issued,
+                                                        intermediate: Issued,
+                                                        server: FixtureServer) -> None:
+    server.add("/int.cer", Response(200, intermediate.der()))
+    leaf = issue(HOST, issuer=intermediate, hosts=(HOST,),
+                 aia=server.url("/int.cer", host="aia.test"))
+    site = https_server(tmp_path, leaf)
+    site.page("/news", "x")
+    try:
+        result = fetch_one(f"https://{HOST}:{site.port}/news",
+                           settings(tmp_path, root, private_ok=False))
+    finally:
+        site.stop()
+    assert isinstance(result, FetchError)
+    assert "missing intermediate" in str(result) and "loopback" in str(result)
+    assert server.requests_for("/int.cer") == [], "the certificate's URL is not trusted"
+
+
+def test_self_signed_works_with_ca_bundle_and_fails_without(tmp_path: Path) -> None:
+    own = issue(HOST, hosts=(HOST,))   # self-signed, as www.krisdika.go.th
+    site = https_server(tmp_path, own)
+    site.page("/news", "krisdika")
+    try:
+        url = f"https://{HOST}:{site.port}/news"
+        trusted = fetch_one(url, settings(tmp_path, own))
+        refused = fetch_one(url, settings(tmp_path))
+    finally:
+        site.stop()
+    assert isinstance(trusted, Document) and trusted.text == "krisdika"
+    assert isinstance(refused, FetchError)
+    assert "self-signed" in str(refused) and "tls: {ca_bundle: FILE}" in str(refused)
+
+
+def test_verify_false_works_for_the_sources_host_only(tmp_path: Path) -> None:
+    own = issue(HOST, hosts=(HOST, "other.test"))
+    site = https_server(tmp_path, own)
+    site.page("/news", "unchecked")
+    try:
+        insecure = settings(tmp_path, verify=False)
+        results = fetch_all([f"https://{HOST}:{site.port}/news",
+                             f"https://other.test:{site.port}/news"], insecure)
+    finally:
+        site.stop()
+    assert isinstance(results[0], Document) and results[0].text == "unchecked"
+    assert isinstance(results[1], FetchError), "verify: false must not reach other hosts"
+    assert "self-signed" in str(results[1])
+
+
+def _unknown_chain(root: Issued) -> list[Issued]:
+    # The server sends its chain, but the chain's top is signed by a root nobody trusts.
+    theirs = issue("Their Intermediate", issuer=issue("Unknown Root", ca=True), ca=True)
+    return [issue(HOST, issuer=theirs, hosts=(HOST,)), theirs]
+
+
+@pytest.mark.parametrize(("kind", "make"), [
+    ("expired", lambda root: [issue(HOST, issuer=root, hosts=(HOST,), days=(-30, -1))]),
+    ("wrong host name (it is for elsewhere.test)",
+     lambda root: [issue("elsewhere.test", issuer=root, hosts=("elsewhere.test",))]),
+    ("unknown CA", _unknown_chain),
+])
+def test_each_failure_says_its_kind(tmp_path: Path, root: Issued, kind: str,
+                                    make: Callable[[Issued], list[Issued]]) -> None:
+    site = https_server(tmp_path, *make(root))
+    site.page("/news", "x")
+    try:
+        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
+    finally:
+        site.stop()
+    assert isinstance(result, FetchError)
+    assert f"not accepted: {kind}" in str(result), str(result)
+    assert site.requests_for("/news") == []
