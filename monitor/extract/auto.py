@@ -108,7 +108,7 @@ def extract(doc: Document, source: Source) -> Extraction:
     data = read_embedded(doc)
     if data is None:
         return links
-    guessed = any("guessed" in note for note in data.notes)
+    guessed = any("guessed" in warning for warning in data.warnings)
     if data.items and (not links.items or (len(data.items) >= len(links.items)
                                            and not guessed)):
         return Extraction(items=data.items, warnings=data.warnings, notes=[

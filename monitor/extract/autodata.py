@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
 from monitor.config.settings import Source
 from monitor.errors import ExtractError
@@ -75,16 +74,18 @@ def _read(data: Any, url: str, origin: str) -> Extraction | None:
     if found.link:
         select["link"] = found.link
     else:
-        guess = f"{url.rstrip('/')}/{{{found.id_key}}}"
-        if urlsplit(url).query:
-            return None   # a guess only where the listing is a clean collection path
+        guess = f"{embedded.collection(url)}/{{{found.id_key}}}"
         select["link"] = guess
-        notes[0] += f"; no link field, so links are guessed as {guess}: check one in a browser"
+        guessed = (f"the data has no link field, so links are guessed as {guess} (a listing's "
+                   "usual route): open one in a browser, and if it is wrong use type: json "
+                   "with the site's own link template")
     if found.date:
         select["date"] = found.date
     notes.append("the same as type: json with select: "
                  + json.dumps(select, ensure_ascii=False))
     warnings = [f"skipped {dropped} records without a title or link"] if dropped else []
+    if not found.link:
+        warnings.append(guessed)
     return Extraction(items=[_raw(r) for r in records], notes=notes, warnings=warnings)
 
 

@@ -172,7 +172,7 @@ def read_records(found: Found, page_url: str) -> tuple[list[Record], int]:
         if found.link is not None:
             link = safe_link(_scalar(flat.get(found.link)), page_url)
         elif found.id_key is not None and _scalar(flat.get(found.id_key)):
-            link = safe_link(page_url.rstrip("/") + "/"
+            link = safe_link(collection(page_url) + "/"
                              + quote(_scalar(flat.get(found.id_key)), safe=""), page_url)
         else:
             link = None
@@ -345,5 +345,7 @@ def ld_articles(data: list[Any], page_url: str) -> list[Record]:
     return list(items.values())
 
 
-def same_site(url: str, page_url: str) -> bool:
-    return (urlsplit(url).hostname or "") == (urlsplit(page_url).hostname or "")
+def collection(page_url: str) -> str:
+    """The listing's path without query or trailing slash: where `/<id>` routes hang."""
+    parts = urlsplit(page_url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
