@@ -178,9 +178,13 @@ def _href(node: LexborNode) -> str | None:
 def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
     """The best-scoring group of at least MIN_ITEMS links, with notes on it and its rivals."""
     holders: dict[int, str] = {}      # element -> the first link URL under it
+    spread: dict[int, set[str]] = {}  # element -> up to two distinct URLs under it
     for link in links:
         for anc in _ancestors(link.node, True):
             holders.setdefault(anc.mem_id, link.url)
+            urls = spread.setdefault(anc.mem_id, set())
+            if len(urls) < 2:
+                urls.add(link.url)
     alike: dict[tuple[int, str | None, frozenset[str]], int] = {}
     shapes = _shape_counts(links)
     for link in links:
@@ -196,7 +200,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
     links = _best_per_container(links)
     for link in links:
         if link.kind == "more" or _cut(link.title):
-            better = _headline_near(link)
+            better = _headline_near(link, spread)
             if better:
                 link.title, link.kind = better, "headline"
         if link.container is not None:
@@ -209,7 +213,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
     eligible = headlines or eligible
     warnings: list[str] = []
     if not eligible:
-        single = _single_card(links)
+        single = _single_card(links, spread)
         if single is None:
             return [], [f"no group of at least {MIN_ITEMS} links (best: '{_label(groups[key])}', "
                         f"{len({ln.url for ln in groups[key]})})" for key in ranked[:1]], []
@@ -251,12 +255,12 @@ def _mean_title(group: list[_Link]) -> float:
     return sum(len(link.title) for link in group) / len(group)
 
 
-def _single_card(links: list[_Link]) -> _Link | None:
+def _single_card(links: list[_Link], spread: dict[int, set[str]]) -> _Link | None:
     """A page that shows one item (a reduced listing, a first page of one): accepted only
     as a card, a box with a heading and a date around one on-site link."""
     cards = {}
     for link in links:
-        box = _item_box(link)
+        box = _item_box(link, spread)
         if box is None or link.offsite or box.css_first("h1, h2, h3, h4, h5, h6") is None:
             continue
         if _date_near(box, link.node) and len(link.title) >= MIN_TITLE:
@@ -264,7 +268,7 @@ def _single_card(links: list[_Link]) -> _Link | None:
     if len(cards) != 1:
         return None
     link = next(iter(cards.values()))
-    box = _item_box(link)
+    box = _item_box(link, spread)
     assert box is not None
     link.container, link.signature = box, ("=" + _label_of(box),)
     link.run = (link.signature,)
@@ -454,21 +458,23 @@ def _shared_public(url: str, site: str) -> bool:
     return any(site.endswith("." + s) and other.endswith("." + s) for s in SHARED_SUFFIXES)
 
 
-def _item_box(link: _Link) -> LexborNode | None:
+def _item_box(link: _Link, spread: dict[int, set[str]]) -> LexborNode | None:
     """The element that holds the whole item: the container, or the nearest ancestor
-    (up to four levels above the link) that also holds a heading or a text line."""
+    (up to four levels above the link, never one that holds links elsewhere) that also
+    holds a heading or a text line."""
     start = link.container or link.node
-    candidates = [start, *_ancestors(start, False)[:4]]
-    for box in candidates:
+    for box in [start, *_ancestors(start, False)[:4]]:
+        if len(spread.get(box.mem_id, ())) > 1:
+            break
         if box.css_first("h1, h2, h3, h4, h5, h6") is not None or _text_line(box, link.node):
             return box
     return link.container
 
 
-def _headline_near(link: _Link) -> str:
+def _headline_near(link: _Link, spread: dict[int, set[str]]) -> str:
     """The item's headline when its link says only "read more" or is cut: a heading of
     the item, else its first line of headline length outside any link."""
-    box = _item_box(link)
+    box = _item_box(link, spread)
     if box is None:
         return ""
     for heading in box.css("h1, h2, h3, h4, h5, h6"):
@@ -610,9 +616,27 @@ def _container(anchor: LexborNode, holders: dict[int, str],
             alike[memo] = len({holders[s.mem_id] for s in parent.iter() if s.tag == node.tag
                                and s.mem_id in holders and _similar(_classes(s), key)})
         if alike[memo] >= 2:
-            return node
+            return _unless_row(node, anchor, holders, alike)
         node = parent
     return None
+
+
+def _unless_row(node: LexborNode, anchor: LexborNode, holders: dict[int, str],
+                alike: dict[tuple[int, str | None, frozenset[str]], int]) -> LexborNode:
+    """Links side by side in one row (headline, "read more", category) are parts of
+    the row, not items: when the link itself repeats and so does its parent, the
+    parent is the item."""
+    parent = node.parent
+    if node.mem_id != anchor.mem_id or parent is None \
+            or parent.parent is None or parent.tag in ("body", "html"):
+        return node
+    key = _classes(parent)
+    memo = (parent.parent.mem_id, parent.tag, key)
+    if memo not in alike:
+        alike[memo] = len({holders[s.mem_id] for s in parent.parent.iter()
+                           if s.tag == parent.tag and s.mem_id in holders
+                           and _similar(_classes(s), key)})
+    return parent if alike[memo] >= 2 else node
 
 
 def _classes(node: LexborNode) -> frozenset[str]:
