@@ -151,3 +151,31 @@ def test_config_rejects_bad_jmespath_in_one_line(tmp_path: Path, select: str, li
 def test_with_html_the_other_keys_are_css(tmp_path: Path) -> None:
     config = load_config(_config(tmp_path, "      html: html\n      item: div.infocard > a\n"))
     assert config.sources[0].select == Selectors(item="div.infocard > a", html="html")
+
+
+@pytest.mark.parametrize("body", [
+    '{"items": [{"title": "ข่าวกรมประชาสัมพันธ์", "url": "https://www.prd.go.th/n/1",'
+    ' "date_published": "2026-11-18T09:30:00+07:00", "content_html": "<p>สรุป</p>"}]}',
+    '[{"title": "ข่าวกรมประชาสัมพันธ์", "url": "https://www.prd.go.th/n/1",'
+    ' "date_published": "2026-11-18T09:30:00+07:00", "content_html": "<p>สรุป</p>"}]',
+])
+def test_feed_reads_json_feed_items_without_a_version(body: str) -> None:
+    from monitor.extract.feed import extract as feed
+
+    doc = Document(url="https://www.prd.go.th/th/rss/page/contentjson/id/142/cid/33",
+                   content=body.encode(), text=body, encoding="utf-8",
+                   content_type="application/json")
+    result = feed(doc, Source(name="prd", url=doc.url, type="feed"))
+    assert found_pairs(result.items) == [("ข่าวกรมประชาสัมพันธ์", "https://www.prd.go.th/n/1")]
+    assert result.items[0].summary == "สรุป" and result.items[0].published is not None
+    assert result.notes == ["read as JSON Feed items without a version"]
+
+
+def test_feed_sends_other_json_to_type_json() -> None:
+    from monitor.extract.feed import extract as feed
+
+    body = '{"results": [{"listingTitle": "x", "pagePath": "https://www.bot.or.th/n"}]}'
+    doc = Document(url="https://www.bot.or.th/api", content=body.encode(), text=body,
+                   encoding="utf-8", content_type="application/json")
+    with pytest.raises(ExtractError, match="use type: json with select:"):
+        feed(doc, Source(name="bot", url=doc.url, type="feed"))
