@@ -179,3 +179,17 @@ def test_feed_sends_other_json_to_type_json() -> None:
                    encoding="utf-8", content_type="application/json")
     with pytest.raises(ExtractError, match="use type: json with select:"):
         feed(doc, Source(name="bot", url=doc.url, type="feed"))
+
+
+def test_readme_difficult_site_examples_pass_check(tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Difficult sites"):readme.index("## Configuration")]
+    entries = [b for b in re.findall(r"```yaml\n(.+?)```", section, re.DOTALL)
+               if b.startswith("  - name:")]
+    assert len(entries) == 3
+    path = tmp_path / "sources.yaml"
+    path.write_text("topics: [{id: t, any: [x]}]\nsources:\n" + "".join(entries), "utf-8")
+    config = load_config(path)
+    assert {s.type for s in config.sources} == {"json", "html"}
