@@ -14,6 +14,7 @@ import pytest
 
 from monitor.cli import main
 from monitor.config.settings import Source
+from monitor.errors import ExtractError
 from monitor.extract.auto import extract
 from monitor.models import Document, Extraction
 from tests.crawl_helpers import write_config
@@ -128,3 +129,19 @@ def test_wordpress_rest_endpoint_read_by_auto_and_preview_says_so(
     for item in pages()["enforcement-dip.json"].items:
         assert " ".join(item["title"].split()) in out
     assert "2026-09-16 15:43" in out, "WordPress's zoneless ISO dates are read"
+
+
+def test_hostile_json_fails_or_reads_cleanly() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    doc = Document(url="https://x.go.th/api", content=deep.encode(), text=deep,
+                   encoding="utf-8", content_type="application/json")
+    with pytest.raises(ExtractError, match="invalid JSON"):
+        extract(doc, Source(name="t", url=doc.url, type="auto"))
+    page = f"<html><body><script id='__NEXT_DATA__' type='application/json'>{deep}</script>" \
+           f"<script type='application/ld+json'>{deep}</script></body></html>"
+    assert auto(page).items == []
+    many = json.dumps([[{"title": f"ข่าวประชาสัมพันธ์ลำดับที่ {i}", "url": f"/n/{i}"}]
+                       for i in range(20_000)])
+    doc = Document(url="https://x.go.th/api", content=many.encode(), text=many,
+                   encoding="utf-8", content_type="application/json")
+    assert len(extract(doc, Source(name="t", url=doc.url, type="auto")).items) == 1

@@ -1,28 +1,44 @@
-"""The `auto` source type: find the repeated block of article links on a listing page.
+"""The `auto` source type: find the list of articles on a page by itself.
 
-No selectors are given, so the page's own repetition is the signal:
+0. Data first: a JSON body, or JSON the page embeds for its scripts
+   (`__NEXT_DATA__`, Next.js flight chunks, plain `__NUXT__`, JSON-LD), is read
+   by `autodata` when it names articles; it wins over the links below when it
+   names at least as many, unless its links had to be guessed.
 
-1. Candidate links: `<a href>` resolved against `<base>`/the page URL, on the
+No selectors are given, so otherwise the page's own repetition is the signal:
+
+1. Candidate links: `<a href>`, `data-href`/`data-url` (buttons, clickable
+   cards) or a URL in `title=`, resolved against `<base>`/the page URL, on the
    same registrable domain (`news.dga.or.th` ~ `www.dga.or.th`; `go.th` is a
-   suffix), not this page or home, not a tag/category/author/search/paging
-   URL, with headline-length text (>= 15 characters: Thai headlines have few
-   spaces, so characters count, not words), and outside navigation: nav/
-   menu/aside, a page-level header/footer (one inside article/section/main
-   belongs to an item), landmark roles, or class/id words with nav, menu,
-   header, footer, sidebar, breadcrumb, pager (an item's own part such as
-   `entry-header`, a state such as `has-sidebar`, or a region wrapping the
-   main content does not count).
+   suffix, but one agency's list may hold another go.th site's item, such as
+   a law.go.th hearing), not this page or home, not a tag/category/author/
+   search/paging URL, and outside navigation: nav/menu/aside, a page-level
+   header/footer (one inside article/section/main belongs to an item),
+   landmark roles, or class/id words with nav, menu, header, footer, sidebar,
+   breadcrumb, pager (an item's own part such as `entry-header`, a state such
+   as `has-sidebar`, or a region wrapping the main content does not count).
+   Its headline: a heading inside it, an inner `title=` holding the full text,
+   its text without a glued date, view counter or "New" badge, or its own
+   `title=`/`aria-label` when the text is short, cut with "..." or "read more"
+   (then the headline is looked for in the item around it).
 2. Item container: the nearest ancestor whose siblings of the same tag and
-   similar classes also hold candidates (the `li`, `tr`, `article`,
-   `views-row`, card column). Digit runs and state tokens (odd, first,
-   category-x) are ignored in classes, since CMSs number their rows.
+   similar classes hold links to other URLs (the `li`, `tr`, `article`,
+   `views-row`, card column); links side by side in a repeated row belong to
+   the row. Cards whose wrappers differ are matched by their own tag and
+   classes. Digit runs and state tokens (odd, first, category-x) are ignored
+   in classes, since CMSs number their rows. One link per container: its
+   headline, not its category pill or "read more".
 3. Groups: containers with one tag/class path to the root, in one parent
    region; a heading between two lists of one parent splits them ("ข่าว",
    then "เอกสารเผยแพร่"), unless both are dated (one list per day heading).
 4. Score = sum of headline lengths (each capped at 120) x (1 + half the share
    of dated items), halved when the path says popular/related/widget. The
-   best group of >= 3 distinct links wins; a link whose container has the
-   winning path but no repeated sibling (a last card row of one) joins it.
+   best group of >= 2 distinct links, mostly on this site, wins (names under
+   15 characters, as in a table of standards, only when no group of
+   headlines exists); a link whose container has the winning path but no
+   repeated sibling (a last card row of one), or that sits beside the chosen
+   items in their parent (a featured card), joins it. A page with no group
+   but one card (a heading, a date, one link) yields that item, with a warning.
 5. Per item: the date as written nearby (`<time datetime>`, `<time>` text,
    datePublished, an element classed date/time/meta, else a date-like run in
    the item's text; the Thai date reader interprets it later) and a summary

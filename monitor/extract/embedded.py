@@ -29,8 +29,9 @@ from monitor.text.clean import collapse
 _NUXT = re.compile(r"^\s*window\.__NUXT__\s*=\s*", re.DOTALL)
 _FLIGHT_PUSH = re.compile(r"self\.__next_f\.push\(\s*(\[.*?\])\s*\)\s*;?\s*$", re.DOTALL)
 _FLIGHT_ROW = re.compile(r"^([0-9a-zA-Z]+):(.*)$")
-MAX_NODES = 200_000      # JSON values visited per document by `records`
+MAX_NODES = 200_000      # JSON values visited per document by `find_list`, `ld_articles`
 MAX_DEPTH = 40
+MAX_LISTS = 2_000        # lists of objects weighed per document
 
 TITLE_WORDS = ("headline", "title", "name", "subject", "topic")
 LINK_WORDS = ("url", "link", "href", "permalink", "pagepath", "path", "uri")
@@ -190,7 +191,7 @@ def _lists(data: Any, path: str, depth: int, budget: list[int]
     """Every list of objects under `data`, with its JMESPath, breadth bounded by `budget`."""
     out: list[tuple[str, list[dict[str, Any]]]] = []
     stack: list[tuple[Any, str, int]] = [(data, path, depth)]
-    while stack and budget[0] > 0:
+    while stack and budget[0] > 0 and len(out) < MAX_LISTS:
         value, where, level = stack.pop()
         budget[0] -= 1
         if level > MAX_DEPTH:
