@@ -12,7 +12,9 @@ from monitor.config.settings import Selectors, Source
 from monitor.errors import ConfigError, ExtractError
 from monitor.extract.jsonapi import extract
 from monitor.models import Document
-from tests.realpages import found_pairs, pages
+from tests.crawl_helpers import crawl, published, write_config
+from tests.httpserver import FixtureServer
+from tests.realpages import ROOT, found_pairs, pages
 
 # The entries a user writes for each real JSON payload (documented in the README).
 ENTRIES: dict[str, dict[str, str]] = {
@@ -193,3 +195,37 @@ def test_readme_difficult_site_examples_pass_check(tmp_path: Path) -> None:
     path.write_text("topics: [{id: t, any: [x]}]\nsources:\n" + "".join(entries), "utf-8")
     config = load_config(path)
     assert {s.type for s in config.sources} == {"json", "html"}
+
+
+def test_script_selector_names_the_json_on_a_page() -> None:
+    html = ("<html><head><script>window.__STATE__ = {\"news\": [{\"name\": \"ประกาศสำนักงาน"
+            "เรื่องบริการอิเล็กทรอนิกส์\", \"path\": \"/n/7\"}]};</script>"
+            "<script id='__NEXT_DATA__' type='application/json'>{\"props\": {}}</script>"
+            "</head><body></body></html>")
+    doc = Document(url="https://www.example.go.th/news", content=html.encode(), text=html,
+                   encoding="utf-8", content_type="text/html")
+    result = read(doc, script="head > script:not([id])", item="news", title="name",
+                  link="path")
+    assert found_pairs(result.items) == [("ประกาศสำนักงานเรื่องบริการอิเล็กทรอนิกส์",
+                                          "https://www.example.go.th/n/7")]
+    with pytest.raises(ExtractError, match="found no JSON"):
+        read(doc, script="script#missing", item="news")
+
+
+def test_a_json_source_crawls_and_publishes(server: FixtureServer, tmp_path: Path) -> None:
+    page = pages()["enforcement-bot.json"]
+    server.page("/newslisting.json", (ROOT / "pages" / page.file).read_bytes(),
+                "application/json")
+    select = ENTRIES[page.file]
+    config = write_config(tmp_path, f"""  - name: bot
+    url: "{server.url('/newslisting.json')}"
+    type: json
+    keep_all: true
+    select:
+      item: {select['item']}
+      title: {select['title']}
+      link: {select['link']}
+      date: {select['date']}
+""")
+    assert crawl(config) == 0
+    assert published(config) == {title: link for title, link in page.expected()}

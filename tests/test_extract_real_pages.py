@@ -106,3 +106,11 @@ def test_auto_finds_most_items_with_exact_titles(capsys: pytest.CaptureFixture[s
               f"({exact_total / expected_total:.0%})")
     assert all(not extra for *_, extra in rows), "auto took a link that is not an item"
     assert exact_total / expected_total >= AUTO_BAR
+
+
+def test_relative_links_of_a_fragment_resolve_against_the_fragment_url() -> None:
+    page = pages()["main-house-section-77-discovery.html"]
+    result = auto(page.document(), Source(name="real", url=page.url, type="auto"))
+    assert [item.link for item in result.items] == [
+        "https://www.parliament.go.th/section77/ajax/survey_detail.php?id=623",
+        "https://www.parliament.go.th/section77/ajax/survey_detail.php?id=622"]
