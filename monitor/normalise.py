@@ -7,6 +7,7 @@ if it is only the time it was first seen (and says so).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -27,9 +28,18 @@ class Dropped:
     reason: str
 
 
+# Bidi embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069): a scraped
+# title carrying U+202E renders reversed in feed readers and mail clients, which is
+# how spoofed text ("fdp.exe") is made. Thai needs none of them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Titles longer than this are cut: a page can put a megabyte in a heading, and a
+# title travels into every feed, page and digest email.
+TITLE_LIMIT = 300
+
+
 def clean(text: str | None) -> str:
     """Plain, single-spaced, showable text, whatever the extractor left in it."""
-    return collapse(text) if text else ""
+    return collapse(_BIDI_CONTROLS.sub("", text)) if text else ""
 
 
 def read_date(raw: RawItem, *, tz: ZoneInfo, now: datetime) -> datetime | None:
@@ -46,7 +56,7 @@ def read_date(raw: RawItem, *, tz: ZoneInfo, now: datetime) -> datetime | None:
 def normalise(raw: RawItem, *, source: str, tz: ZoneInfo, now: datetime,
               require_title: bool = True) -> Item | Dropped:
     """`require_title=False` lets a title-less sitemap entry wait for its page's title."""
-    title = clean(raw.title)
+    title = truncate(clean(raw.title), TITLE_LIMIT)
     link = clean(raw.link)
     if not is_publishable(link):
         return Dropped(title, link, "link is not http(s)")

@@ -73,7 +73,7 @@ def test_shipped_sources_yaml_loads_without_any_environment() -> None:
     assert config.sources, "the shipped file defines no sources"
     for source in config.sources:
         assert source.url.startswith(("http://", "https://"))
-        assert (source.select is not None) == (source.type == "html"), source.name
+        assert (source.select is not None) == (source.type in ("html", "json")), source.name
     summary = describe(config)
     assert all(source.name in summary for source in config.sources)
 

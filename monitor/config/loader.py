@@ -421,7 +421,8 @@ class _Loader:
                               source.entries["select"][0])
             return None
         first = record.select_required[0] if record.select_required else record.select_keys[0]
-        example = _SELECT_EXAMPLES.get(first, f"required for type {kind}")
+        example = _SELECT_EXAMPLES.get(f"{kind}.{first}") or _SELECT_EXAMPLES.get(
+            first, f"required for type {kind}")
         if "select" not in source:
             self.r.report(key, f"missing: type {kind} needs `select:` with at least "
                           f"`{first}:`, {example}", source.node)
@@ -432,12 +433,19 @@ class _Loader:
                 self.r.report(f"{key}.{first}", f"missing: `select:` needs `{first}:`, {example}",
                               source.entries["select"][0])
             return None
-        values = {k: section.get(k, self.r.required_text, None) for k in record.select_keys}
+        given, check = frozenset(section.entries), record.select_check
+
+        def convert(key: str) -> Callable[[Node], str]:
+            if check is None:
+                return self.r.required_text
+            return self._value(lambda text: (check(key, text, given), text)[1])
+
+        values = {k: section.get(k, convert(k), None) for k in record.select_keys}
         for required in record.select_required:
             if values.get(required) is None and not self.r.has_error(f"{key}.{required}"):
                 values[required] = section.need(
                     required, self.r.required_text,
-                    f"missing: {_SELECT_EXAMPLES.get(required, f'required for type {kind}')}")
+                    f"missing: {example if required == first else 'required'}")
         if any(values.get(r) is None for r in record.select_required):
             return None
         return Selectors(**{k: v for k, v in values.items() if v is not None})
@@ -495,12 +503,13 @@ class _Loader:
 
 _SELECT_EXAMPLES = {
     "item": "a CSS selector matching one element per item, e.g. \"div.news-list > div.item\"",
+    "json.item": "a JMESPath expression giving the list of records, e.g. \"data.result\"",
 }
 
 
 def _check_type(value: str) -> SourceKind:
     if value not in SOURCE_TYPES:
-        meant = {"rss": "feed", "atom": "feed", "json": "feed", "xml": "sitemap"}.get(
+        meant = {"rss": "feed", "atom": "feed", "jsonfeed": "feed", "xml": "sitemap"}.get(
             value.lower().split()[0] if value.strip() else "")
         hint = f" (for {value!r} write {meant!r})" if meant else ""
         raise ValueError(f"{value!r} is not one of: {', '.join(SOURCE_TYPES)}{hint}")

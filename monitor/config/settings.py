@@ -71,13 +71,16 @@ class RequestSettings:
 
 @dataclass(frozen=True)
 class Selectors:
-    """CSS selectors of an `html` source; `::attr(name)` takes an attribute."""
+    """CSS selectors of an `html` source (`::attr(name)` takes an attribute), or the
+    JMESPath expressions of a `json` source (`html` and `script` are json's only)."""
 
     item: str
     title: str | None = None
     link: str | None = None
     date: str | None = None
     summary: str | None = None
+    html: str | None = None      # json: expression giving an HTML string, read with CSS
+    script: str | None = None    # json: CSS of the <script> holding the page's JSON
 
 
 @dataclass(frozen=True)

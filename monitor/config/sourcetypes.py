@@ -11,10 +11,14 @@ config must not pay for feedparser or the HTML parser.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-SourceKind = Literal["feed", "sitemap", "html", "auto"]
+SourceKind = Literal["feed", "sitemap", "html", "auto", "json"]
+
+# A check of one `select:` value: (key, value, keys given) -> None, ValueError if wrong.
+SelectCheck = Callable[[str, str, frozenset[str]], None]
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,43 @@ class SourceType:
     extractor: str                      # "module:function", `(Document, Source) -> Extraction`
     select_keys: tuple[str, ...] = ()   # keys allowed under `select:`; () means no `select:`
     select_required: tuple[str, ...] = ()   # of those, the ones a source must give
+    select_check: SelectCheck | None = None  # validates each value at load time
+
+
+def is_link_template(value: str) -> bool:
+    """A json `link:` written as a URL with `{field}` slots rather than an expression."""
+    return value.lstrip().startswith(("http://", "https://", "/")) and "{" in value
+
+
+def check_json_select(key: str, value: str, given: frozenset[str]) -> None:
+    """JMESPath syntax of a `type: json` selector, caught by `monitor check` rather than
+    at the first crawl. With `html:` given, the other keys are CSS (checked when read)."""
+    import jmespath  # only configs with json sources pay for it
+    from jmespath.exceptions import JMESPathError
+
+    if key not in ("html", "script") and "html" in given:
+        return
+    if key == "script":      # a CSS selector for the <script> holding the data
+        return
+    expressions = [value]
+    if key == "link" and is_link_template(value):
+        expressions = [m.strip() for m in _template_slots(value)]
+        if not expressions or not all(expressions):
+            raise ValueError(f"link template {value!r} has an empty {{}}; write the item's "
+                             "field inside, e.g. \"https://www.dbd.go.th/news/{slug}\"")
+    for expression in expressions:
+        try:
+            jmespath.compile(expression)
+        except JMESPathError as exc:
+            detail = " ".join(str(exc).split())
+            raise ValueError(f"{expression!r} is not a valid JMESPath expression ({detail}); "
+                             "keys with dots or dashes are quoted: "
+                             "metadata.\"dc.date.issued\"[0].value") from None
+
+
+def _template_slots(template: str) -> list[str]:
+    import re
+    return re.findall(r"\{([^{}]*)\}", template)
 
 
 SOURCE_TYPES: dict[str, SourceType] = {
@@ -38,6 +79,12 @@ SOURCE_TYPES: dict[str, SourceType] = {
                    select_required=("item",)),
         SourceType("auto", "a listing page whose block of article links the monitor finds itself",
                    "monitor.extract.auto:extract"),
+        SourceType("json", "a JSON API (or a page's embedded JSON) read with JMESPath "
+                   "expressions under `select:`",
+                   "monitor.extract.jsonapi:extract",
+                   select_keys=("item", "title", "link", "date", "summary", "html", "script"),
+                   select_required=("item",),
+                   select_check=check_json_select),
     )
 }
 

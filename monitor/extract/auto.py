@@ -1,28 +1,44 @@
-"""The `auto` source type: find the repeated block of article links on a listing page.
+"""The `auto` source type: find the list of articles on a page by itself.
 
-No selectors are given, so the page's own repetition is the signal:
+0. Data first: a JSON body, or JSON the page embeds for its scripts
+   (`__NEXT_DATA__`, Next.js flight chunks, plain `__NUXT__`, JSON-LD), is read
+   by `autodata` when it names articles; it wins over the links below when it
+   names at least as many, unless its links had to be guessed.
 
-1. Candidate links: `<a href>` resolved against `<base>`/the page URL, on the
+No selectors are given, so otherwise the page's own repetition is the signal:
+
+1. Candidate links: `<a href>`, `data-href`/`data-url` (buttons, clickable
+   cards) or a URL in `title=`, resolved against `<base>`/the page URL, on the
    same registrable domain (`news.dga.or.th` ~ `www.dga.or.th`; `go.th` is a
-   suffix), not this page or home, not a tag/category/author/search/paging
-   URL, with headline-length text (>= 15 characters: Thai headlines have few
-   spaces, so characters count, not words), and outside navigation: nav/
-   menu/aside, a page-level header/footer (one inside article/section/main
-   belongs to an item), landmark roles, or class/id words with nav, menu,
-   header, footer, sidebar, breadcrumb, pager (an item's own part such as
-   `entry-header`, a state such as `has-sidebar`, or a region wrapping the
-   main content does not count).
+   suffix, but one agency's list may hold another go.th site's item, such as
+   a law.go.th hearing), not this page or home, not a tag/category/author/
+   search/paging URL, and outside navigation: nav/menu/aside, a page-level
+   header/footer (one inside article/section/main belongs to an item),
+   landmark roles, or class/id words with nav, menu, header, footer, sidebar,
+   breadcrumb, pager (an item's own part such as `entry-header`, a state such
+   as `has-sidebar`, or a region wrapping the main content does not count).
+   Its headline: a heading inside it, an inner `title=` holding the full text,
+   its text without a glued date, view counter or "New" badge, or its own
+   `title=`/`aria-label` when the text is short, cut with "..." or "read more"
+   (then the headline is looked for in the item around it).
 2. Item container: the nearest ancestor whose siblings of the same tag and
-   similar classes also hold candidates (the `li`, `tr`, `article`,
-   `views-row`, card column). Digit runs and state tokens (odd, first,
-   category-x) are ignored in classes, since CMSs number their rows.
+   similar classes hold links to other URLs (the `li`, `tr`, `article`,
+   `views-row`, card column); links side by side in a repeated row belong to
+   the row. Cards whose wrappers differ are matched by their own tag and
+   classes. Digit runs and state tokens (odd, first, category-x) are ignored
+   in classes, since CMSs number their rows. One link per container: its
+   headline, not its category pill or "read more".
 3. Groups: containers with one tag/class path to the root, in one parent
    region; a heading between two lists of one parent splits them ("ข่าว",
    then "เอกสารเผยแพร่"), unless both are dated (one list per day heading).
 4. Score = sum of headline lengths (each capped at 120) x (1 + half the share
    of dated items), halved when the path says popular/related/widget. The
-   best group of >= 3 distinct links wins; a link whose container has the
-   winning path but no repeated sibling (a last card row of one) joins it.
+   best group of >= 2 distinct links, mostly on this site, wins (names under
+   15 characters, as in a table of standards, only when no group of
+   headlines exists); a link whose container has the winning path but no
+   repeated sibling (a last card row of one), or that sits beside the chosen
+   items in their parent (a featured card), joins it. A page with no group
+   but one card (a heading, a date, one link) yields that item, with a warning.
 5. Per item: the date as written nearby (`<time datetime>`, `<time>` text,
    datePublished, an element classed date/time/meta, else a date-like run in
    the item's text; the Thai date reader interprets it later) and a summary
@@ -39,8 +55,10 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.config.settings import Source
+from monitor.extract.autodata import read_embedded, read_json_body
 from monitor.extract.htmltext import (
     COMPONENT,
+    DATE_RE,
     class_words,
     find_date_text,
     summarize,
@@ -49,7 +67,20 @@ from monitor.extract.htmltext import (
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse
 
-MIN_TITLE, MIN_ITEMS, TITLE_CREDIT = 15, 3, 120
+MIN_TITLE, MIN_ITEMS, TITLE_CREDIT = 15, 2, 120
+LINK_CSS = 'a[href], [data-href], [data-url], [title^="http://"], [title^="https://"]'
+# Link texts that say "open it" rather than what it is: the headline is elsewhere in the item.
+READ_MORE = re.compile(
+    r"^(?:อ่านต่อ|อ่านเพิ่มเติม|อ่านรายละเอียด|รายละเอียด(?:เพิ่มเติม)?|ดูรายละเอียด|ดูเพิ่มเติม|"
+    r"คลิก(?:ที่นี่|อ่าน)?|ดาวน์โหลด|read\s*more|more|details?|download|copy\s*link|"
+    r"view(?:\s*more)?|continue\s*reading|see\s*more)\W*$", re.IGNORECASE)
+# A view counter, "New" badge or bare date glued to the start or end of a headline.
+_COUNTER = re.compile(r"\s*(?:[|•·]\s*)?(?:(?:ดู|อ่าน|เข้าชม|จำนวนเข้าชม|views?|hits?)\s*:?\s*"
+                      r"[0-9๐-๙][0-9๐-๙,]*\s*(?:ครั้ง|views?|reads?)?|[0-9๐-๙][0-9๐-๙,]*\s*"
+                      r"(?:ครั้ง|views?|reads?))\s*$", re.IGNORECASE)
+_BADGE = re.compile(r"\s*(?:\bnew\b|\bhot\b|ใหม่|ด่วน)!?\s*$", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…)\s*$")
+SHARED_SUFFIXES = ("go.th",)   # government sites link each other's items (law.go.th)
 GENERIC_SLD = frozenset({"co", "or", "go", "ac", "in", "mi", "net", "com", "org", "gov", "edu"})
 LISTING_SEGMENTS = frozenset({"tag", "tags", "category", "categories", "author", "authors",
                               "search", "label", "labels", "topic", "topics", "taxonomy"})
@@ -78,10 +109,32 @@ class _Link:
     signature: tuple[str, ...] = ()   # tag/class path of the container to the root
     run: tuple[object, ...] = ()      # signature + where its list sits
     date: str | None = None
+    kind: str = "headline"            # "headline", "short" (a name), "more" (read-more link)
+    offsite: bool = False             # on another government site (law.go.th hearings)
+    in_heading: bool = False
 
 
 def extract(doc: Document, source: Source) -> Extraction:
-    """Items = the repeated block of article links; notes say what was chosen and why."""
+    """Items = data the page embeds for its scripts when it names the articles, else the
+    repeated block of article links; notes say what was chosen and why."""
+    text = doc.text or ""
+    if text.lstrip()[:1] in ("{", "["):
+        return read_json_body(doc, source)
+    links = read_links(doc, source)
+    data = read_embedded(doc)
+    if data is None:
+        return links
+    guessed = any("guessed" in warning for warning in data.warnings)
+    if data.items and (not links.items or (len(data.items) >= len(links.items)
+                                           and not guessed)):
+        return Extraction(items=data.items, warnings=data.warnings, notes=[
+            *data.notes, f"(the block of links found {len(links.items)} items)"])
+    return Extraction(items=links.items, warnings=links.warnings, notes=[
+        *links.notes, f"embedded data not used ({data.notes[0]})"])
+
+
+def read_links(doc: Document, source: Source) -> Extraction:
+    """The repeated block of article links of an HTML page."""
     tree = LexborHTMLParser(doc.text or "<html></html>")
     base_node = tree.css_first("base[href]")
     base = doc.url if base_node is None else urljoin(doc.url, base_node.attributes["href"] or "")
@@ -90,19 +143,27 @@ def extract(doc: Document, source: Source) -> Extraction:
     regions: dict[tuple[str, str], int] = {}
     cache: dict[int, tuple[str, str] | None] = {}
     links: list[_Link] = []
-    for order, node in enumerate(tree.css("a[href]")):
-        url = urljoin(base, (node.attributes.get("href") or "").strip()).split("#", 1)[0]
-        title = _headline(node)
-        reason = _url_problem(url, page, site) or ("short text" if len(title) < MIN_TITLE
-                                                   else None)
+    for order, node in enumerate(tree.css(LINK_CSS)):
+        href = _href(node)
+        if href is None:
+            continue
+        url = urljoin(base, href.strip()).split("#", 1)[0]
+        title, kind, in_heading = _headline(node)
+        reason = _url_problem(url, page, site)
+        offsite = reason == "off-site" and _shared_public(url, site)
+        if offsite:
+            reason = _path_problem(url, page)
+        if reason is None and kind == "short" and not _is_name(title):
+            reason = "short text"
         region = None if reason else _region_of(node, cache)
         if region:
             regions[region] = regions.get(region, 0) + 1
         elif reason:
             skipped[reason] = skipped.get(reason, 0) + 1
         else:
-            links.append(_Link(node, order, url, title))
-    chosen, notes = _choose(links)
+            links.append(_Link(node, order, url, title, kind=kind, offsite=offsite,
+                               in_heading=in_heading))
+    chosen, notes, warnings = _choose(links)
     notes += [f"rejected '{label}' ({why}, {_count(n)})"
               for (why, label), n in sorted(regions.items(), key=lambda kv: -kv[1])[:4]]
     if skipped:
@@ -115,32 +176,77 @@ def extract(doc: Document, source: Source) -> Extraction:
             "use type: html with select: to choose the items"])
     items = [RawItem(title=link.title, link=link.url, summary=_summary(link),
                      date_text=link.date) for link in chosen]
-    return Extraction(items=items, notes=notes)
+    return Extraction(items=items, notes=notes, warnings=warnings)
 
 
-def _choose(links: list[_Link]) -> tuple[list[_Link], list[str]]:
+def _href(node: LexborNode) -> str | None:
+    """Where an element links to: href, a data-href/data-url (buttons, clickable cards),
+    or a URL written only in its title attribute."""
+    attrs = node.attributes
+    for name in ("href", "data-href", "data-url"):
+        value = (attrs.get(name) or "").strip()
+        if value:
+            return value
+    title = (attrs.get("title") or "").strip()
+    return title if title.startswith(("http://", "https://")) else None
+
+
+def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
     """The best-scoring group of at least MIN_ITEMS links, with notes on it and its rivals."""
-    holders = {anc.mem_id for link in links for anc in _ancestors(link.node, True)}
+    holders: dict[int, str] = {}      # element -> the first link URL under it
+    spread: dict[int, set[str]] = {}  # element -> up to two distinct URLs under it
+    for link in links:
+        for anc in _ancestors(link.node, True):
+            holders.setdefault(anc.mem_id, link.url)
+            urls = spread.setdefault(anc.mem_id, set())
+            if len(urls) < 2:
+                urls.add(link.url)
     alike: dict[tuple[int, str | None, frozenset[str]], int] = {}
+    shapes = _shape_counts(links)
     for link in links:
         link.container = _container(link.node, holders, alike)
         if link.container is not None:
             link.signature = _signature(link.container)
             link.run = (link.signature, *_run_place(link.container))
+        else:
+            link.container = _shape_container(link.node, holders, shapes)
+            if link.container is not None:
+                link.signature = ("~" + _label_of(link.container, _classes(link.container)),)
+                link.run = (link.signature,)
+    links = _best_per_container(links)
+    for link in links:
+        if link.kind == "more" or _cut(link.title):
+            better = _headline_near(link, spread)
+            if better:
+                link.title, link.kind = better, "headline"
+        if link.container is not None:
             link.date = _date_near(link.container, link.node)
+    links = [link for link in links if link.kind != "more"]
     groups = _groups(links)
     ranked = sorted(groups, key=lambda key: _score(groups[key]), reverse=True)
-    eligible = [key for key in ranked if len({ln.url for ln in groups[key]}) >= MIN_ITEMS]
+    eligible = [key for key in ranked if _eligible(groups[key])]
+    headlines = [key for key in eligible if _mean_title(groups[key]) >= MIN_TITLE]
+    eligible = headlines or eligible
+    warnings: list[str] = []
     if not eligible:
-        return [], [f"no group of at least {MIN_ITEMS} links (best: '{_label(groups[key])}', "
-                    f"{len({ln.url for ln in groups[key]})})" for key in ranked[:1]]
+        single = _single_card(links, spread)
+        if single is None:
+            return [], [f"no group of at least {MIN_ITEMS} links (best: '{_label(groups[key])}', "
+                        f"{len({ln.url for ln in groups[key]})})" for key in ranked[:1]], []
+        key = single.run
+        groups[key] = [single]
+        warnings.append("only one item found: a listing usually shows more; "
+                        "check it with preview, or use type: html")
+        eligible = [key]
     best = eligible[0]
     chosen = list(groups[best])
     runs = {link.run for link in chosen}
     seen = {link.node.mem_id for link in chosen}
     signature = cast("tuple[str, ...]", best[0])
+    parents = {(ln.container.parent.mem_id, ln.container.tag) for ln in chosen
+               if ln.container is not None and ln.container.parent is not None}
     chosen += [link for link in links
-               if link.node.mem_id not in seen and _joins(link, signature, runs)]
+               if link.node.mem_id not in seen and _joins(link, signature, runs, parents)]
     chosen.sort(key=lambda link: link.order)
     unique = list({link.url: link for link in reversed(chosen)}.values())[::-1]
     dated = sum(1 for link in unique if link.date is not None)
@@ -152,7 +258,61 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str]]:
         side = " (looks like a side list)" if _is_side(cast("tuple[str, ...]", key[0])) else ""
         notes.append(f"rejected '{_label(groups[key])}' ({_count(len(groups[key]))}, score "
                      f"{_score(groups[key]):.0f} < {_score(groups[best]):.0f}){side}")
-    return unique, notes
+    return unique, notes, warnings
+
+
+def _eligible(group: list[_Link]) -> bool:
+    """At least MIN_ITEMS distinct links, at least half of them on this site."""
+    urls = {link.url: link.offsite for link in group}
+    return len(urls) >= MIN_ITEMS and sum(urls.values()) * 2 <= len(urls)
+
+
+def _mean_title(group: list[_Link]) -> float:
+    return sum(len(link.title) for link in group) / len(group)
+
+
+def _single_card(links: list[_Link], spread: dict[int, set[str]]) -> _Link | None:
+    """A page that shows one item (a reduced listing, a first page of one): accepted only
+    as a card, a box with a heading and a date around one on-site link."""
+    cards = {}
+    for link in links:
+        box = _item_box(link, spread)
+        if box is None or link.offsite or box.css_first("h1, h2, h3, h4, h5, h6") is None:
+            continue
+        if _date_near(box, link.node) and len(link.title) >= MIN_TITLE:
+            cards[link.url] = link
+    if len(cards) != 1:
+        return None
+    link = next(iter(cards.values()))
+    box = _item_box(link, spread)
+    assert box is not None
+    link.container, link.signature = box, ("=" + _label_of(box),)
+    link.run = (link.signature,)
+    link.date = _date_near(box, link.node)
+    return link
+
+
+def _best_per_container(links: list[_Link]) -> list[_Link]:
+    """One item per container: its headline link, not its category pill or share button.
+    Several links to one URL are one item named by the first (a standard's Thai name
+    before its English one), unless a later one is the heading."""
+    members: dict[int, list[_Link]] = {}
+    loose: list[_Link] = []
+    for link in links:
+        if link.container is None:
+            loose.append(link)
+        else:
+            members.setdefault(link.container.mem_id, []).append(link)
+    kept: set[int] = set()
+    for group in members.values():
+        named = [ln for ln in group if ln.kind != "more"] or group
+        if len({ln.url for ln in group}) == 1:
+            best = next((ln for ln in named if ln.in_heading), named[0])
+        else:
+            best = max(named, key=lambda ln: (ln.kind == "headline", ln.in_heading,
+                                              len(ln.title)))
+        kept.add(id(best))
+    return [link for link in links if id(link) in kept] + loose
 
 
 def _groups(links: list[_Link]) -> dict[tuple[object, ...], list[_Link]]:
@@ -183,12 +343,24 @@ def _count(n: int) -> str:
     return f"{n} link" if n == 1 else f"{n} links"
 
 
-def _joins(link: _Link, signature: tuple[str, ...], runs: set[tuple[object, ...]]) -> bool:
+def _joins(link: _Link, signature: tuple[str, ...], runs: set[tuple[object, ...]],
+           parents: set[tuple[int, str | None]]) -> bool:
+    """A link outside the chosen group that still belongs to it: its container has the
+    winning path (a last row of one), or it sits beside the chosen items, in the same
+    parent and the same kind of element (a featured card before the list)."""
+    if link.kind != "headline" or len(link.title) < MIN_TITLE:
+        return False
     for anc in _ancestors(link.node, False):
         if _signature(anc) == signature:
             if link.date is None:
                 link.date = _date_near(anc, link.node)
             return (signature, *_run_place(anc)) in runs
+    for anc in _ancestors(link.node, True):
+        if anc.parent is not None and (anc.parent.mem_id, anc.tag) in parents:
+            link.container = anc
+            if link.date is None:
+                link.date = _date_near(anc, link.node)
+            return True
     return False
 
 
@@ -223,10 +395,143 @@ def _summary(link: _Link) -> str:
     return ""
 
 
-def _headline(node: LexborNode) -> str:
-    text = collapse((node.css_first("h1, h2, h3, h4, h5, h6") or node).text())
-    title_attr = collapse(node.attributes.get("title") or "")
-    return title_attr if len(text) < MIN_TITLE <= len(title_attr) else text
+def _headline(node: LexborNode) -> tuple[str, str, bool]:
+    """(title, kind, inside a heading) of a link as its own markup gives it.
+
+    In order: a heading inside the link; an inner element whose `title` holds the
+    full text (cards that cut the visible one); the link's text without a date,
+    counter or badge glued to it; the link's `title` or `aria-label` when its text is
+    short, cut with "..." or a read-more phrase. Kind "more" means the headline must
+    be looked for around the link, "short" a text under MIN_TITLE (a standard's name).
+    """
+    heading = node.css_first("h1, h2, h3, h4, h5, h6")
+    in_heading = heading is not None or any(
+        anc.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for anc in _ancestors(node, False)[:3])
+    text = _strip_glue(collapse((heading or node).text()))
+    for inner in node.css("[title]"):
+        full = collapse(inner.attributes.get("title") or "")
+        if len(full) >= MIN_TITLE and _extends(full, collapse(inner.text())):
+            text = full
+            break
+    own = collapse(node.attributes.get("title") or "")
+    if own.startswith(("http://", "https://")):
+        own = ""
+    label = READ_MORE_PREFIX.sub("", collapse(node.attributes.get("aria-label") or ""))
+    for alternative in (own, label):
+        if len(alternative) >= MIN_TITLE and (len(text) < MIN_TITLE or READ_MORE.match(text)
+                                              or _extends(alternative, text)):
+            return alternative, "headline", in_heading
+    if not text or READ_MORE.match(text):
+        return text, "more", in_heading
+    return text, ("headline" if len(text) >= MIN_TITLE else "short"), in_heading
+
+
+READ_MORE_PREFIX = re.compile(r"^(?:อ่านเพิ่มเติม|อ่านต่อ|read more)\s*(?:…|\.{3})?\s*",
+                              re.IGNORECASE)
+
+
+def _extends(full: str, shown: str) -> bool:
+    """`shown` is `full` cut short with an ellipsis (or `full` itself)."""
+    cut = _ELLIPSIS.sub("", shown)
+    return bool(cut) and full.startswith(cut) and (full == shown or cut != shown)
+
+
+def _cut(title: str) -> bool:
+    return bool(_ELLIPSIS.search(title))
+
+
+def _strip_glue(text: str) -> str:
+    """A headline without the counter, badge or date a card glued to its start or end."""
+    for _ in range(3):
+        before = text
+        text = _BADGE.sub("", _COUNTER.sub("", text))
+        match = DATE_RE.match(text)
+        if match and len(text) - match.end() >= MIN_TITLE:
+            text = text[match.end():].lstrip(" -|:")
+        match = _last_date(text)
+        if match and match.end() == len(text) and match.start() >= MIN_TITLE:
+            text = text[:match.start()].rstrip(" -|:(")
+        if text == before:
+            break
+    return text
+
+
+def _last_date(text: str) -> re.Match[str] | None:
+    found = None
+    for match in DATE_RE.finditer(text):
+        found = match
+    return found
+
+
+def _is_name(text: str) -> bool:
+    """A short link text that can still be an item's name (ขนมไทย), not a number or icon."""
+    return len(text) >= 2 and any(ch.isalpha() for ch in text)
+
+
+def _shared_public(url: str, site: str) -> bool:
+    """Both on a shared public suffix such as go.th: one agency lists another's item."""
+    other = _site(urlsplit(url).hostname or "")
+    return any(site.endswith("." + s) and other.endswith("." + s) for s in SHARED_SUFFIXES)
+
+
+def _item_box(link: _Link, spread: dict[int, set[str]]) -> LexborNode | None:
+    """The element that holds the whole item: the container, or the nearest ancestor
+    (up to four levels above the link, never one that holds links elsewhere) that also
+    holds a heading or a text line."""
+    start = link.container or link.node
+    for box in [start, *_ancestors(start, False)[:4]]:
+        if len(spread.get(box.mem_id, ())) > 1:
+            break
+        if box.css_first("h1, h2, h3, h4, h5, h6") is not None or _text_line(box, link.node):
+            return box
+    return link.container
+
+
+def _headline_near(link: _Link, spread: dict[int, set[str]]) -> str:
+    """The item's headline when its link says only "read more" or is cut: a heading of
+    the item, else its first line of headline length outside any link."""
+    box = _item_box(link, spread)
+    if box is None:
+        return ""
+    for heading in box.css("h1, h2, h3, h4, h5, h6"):
+        text = _strip_glue(collapse(heading.text()))
+        if len(text) >= MIN_TITLE and (not _cut(link.title) or _extends(text, link.title)):
+            return text
+    line = _text_line(box, link.node)
+    if line and (not _cut(link.title) or _extends(line, link.title)):
+        return line
+    return ""
+
+
+def _text_line(box: LexborNode, anchor: LexborNode) -> str:
+    skip = frozenset({anchor.mem_id})
+    for block in text_blocks(box, skip):
+        text = _strip_glue(block.text)
+        if block.link_chars == 0 and len(text) >= MIN_TITLE and find_date_text(text) != text:
+            return text
+    return ""
+
+
+def _shape_counts(links: list[_Link]) -> dict[tuple[str | None, frozenset[str]], int]:
+    """How many links sit under an element of each tag and class set (for cards whose
+    wrappers differ, so that they are never siblings)."""
+    urls: dict[tuple[str | None, frozenset[str]], set[str]] = {}
+    for link in links:
+        for anc in _ancestors(link.node, False)[:6]:
+            classes = _classes(anc)
+            if classes:
+                urls.setdefault((anc.tag, classes), set()).add(link.url)
+    return {shape: len(found) for shape, found in urls.items()}
+
+
+def _shape_container(anchor: LexborNode, holders: dict[int, str],
+                     shapes: dict[tuple[str | None, frozenset[str]], int]) -> LexborNode | None:
+    """The nearest classed ancestor whose tag and classes recur around other links."""
+    for anc in _ancestors(anchor, False)[:6]:
+        classes = _classes(anc)
+        if classes and anc.mem_id in holders and shapes.get((anc.tag, classes), 0) >= 2:
+            return anc
+    return None
 
 
 def _site(host: str) -> str:
@@ -251,6 +556,11 @@ def _url_problem(url: str, page: str, site: str) -> str | None:
         return "non-web links"
     if _site(parts.hostname or "") != site:
         return "off-site"
+    return _path_problem(url, page)
+
+
+def _path_problem(url: str, page: str) -> str | None:
+    parts = urlsplit(url)
     segments = [s.lower() for s in parts.path.split("/") if s]
     if _key(url) == page or (len(segments) <= 1 and not parts.query
                              and (segments or [""])[0] in HOME_PATHS):
@@ -309,21 +619,40 @@ def _ancestors(node: LexborNode, include_self: bool) -> list[LexborNode]:
     return result
 
 
-def _container(anchor: LexborNode, holders: set[int],
+def _container(anchor: LexborNode, holders: dict[int, str],
                alike: dict[tuple[int, str | None, frozenset[str]], int]) -> LexborNode | None:
-    """The nearest ancestor with >= 2 alike siblings holding candidates (`alike` memoises
+    """The nearest ancestor with >= 2 alike siblings holding candidates to different URLs
+    (two links to one PDF are one item, not a list); `alike` memoises
     the count per parent and shape: a listing of 800 rows is compared once, not 800 times)."""
     node = anchor
     while node.parent is not None and node.tag not in ("body", "html"):
         parent, key = node.parent, _classes(node)
         memo = (parent.mem_id, node.tag, key)
         if memo not in alike:
-            alike[memo] = sum(1 for s in parent.iter() if s.tag == node.tag
-                              and s.mem_id in holders and _similar(_classes(s), key))
+            alike[memo] = len({holders[s.mem_id] for s in parent.iter() if s.tag == node.tag
+                               and s.mem_id in holders and _similar(_classes(s), key)})
         if alike[memo] >= 2:
-            return node
+            return _unless_row(node, anchor, holders, alike)
         node = parent
     return None
+
+
+def _unless_row(node: LexborNode, anchor: LexborNode, holders: dict[int, str],
+                alike: dict[tuple[int, str | None, frozenset[str]], int]) -> LexborNode:
+    """Links side by side in one row (headline, "read more", category) are parts of
+    the row, not items: when the link itself repeats and so does its parent, the
+    parent is the item."""
+    parent = node.parent
+    if node.mem_id != anchor.mem_id or parent is None \
+            or parent.parent is None or parent.tag in ("body", "html"):
+        return node
+    key = _classes(parent)
+    memo = (parent.parent.mem_id, parent.tag, key)
+    if memo not in alike:
+        alike[memo] = len({holders[s.mem_id] for s in parent.parent.iter()
+                           if s.tag == parent.tag and s.mem_id in holders
+                           and _similar(_classes(s), key)})
+    return parent if alike[memo] >= 2 else node
 
 
 def _classes(node: LexborNode) -> frozenset[str]:

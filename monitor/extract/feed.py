@@ -201,7 +201,7 @@ def google_news_identity(title: str, outlet: str | None) -> str:
 # --- JSON Feed -----------------------------------------------------------------------
 
 def _is_json_feed(content_type: str, text: str) -> bool:
-    if not text.lstrip().startswith("{"):
+    if not text.lstrip().startswith(("{", "[")):
         return False
     return content_type in JSON_TYPES or bool(_JSONFEED_VERSION.search(text[:4096]))
 
@@ -212,9 +212,15 @@ def _extract_json(doc: Document, text: str) -> Extraction:
     except (ValueError, RecursionError) as exc:
         raise ExtractError(f"not a feed: invalid JSON ({exc}) ({doc.url})") from exc
     version = data.get("version") if isinstance(data, dict) else None
+    entries = data.get("items") if isinstance(data, dict) else data
     if not isinstance(version, str) or not version.startswith(_JSONFEED_PREFIXES):
-        raise ExtractError(f"not a feed: JSON without a JSON Feed version ({doc.url})")
-    entries = data.get("items")
+        # PRD's `contentjson` serves JSON Feed items (title, url, date_published,
+        # content_html) with no `version`: the item names are JSON Feed's own, so they
+        # are read as such; any other JSON needs `type: json` and its own `select:`.
+        if not _jsonfeed_items(entries):
+            raise ExtractError(f"not a feed: JSON without a JSON Feed version ({doc.url}); "
+                               "for a JSON API use type: json with select: (item, title, link)")
+        version = "items without a version"
     if not isinstance(entries, list):
         raise ExtractError(f"not a feed: JSON Feed without an items list ({doc.url})")
     items: list[RawItem] = []
@@ -227,6 +233,15 @@ def _extract_json(doc: Document, text: str) -> Extraction:
             items.append(item)
     notes = [f"read as JSON Feed {version.rsplit('/', 1)[-1]}"]
     return Extraction(items=items, warnings=_drop_warnings(dropped), notes=notes)
+
+
+def _jsonfeed_items(entries: object) -> bool:
+    """A list whose objects mostly carry JSON Feed's title and url fields."""
+    if not isinstance(entries, list) or not entries:
+        return False
+    shaped = sum(1 for e in entries if isinstance(e, dict) and "title" in e
+                 and ("url" in e or "external_url" in e))
+    return shaped * 2 > len(entries)
 
 
 def _json_item(entry: dict[str, Any], base: str) -> RawItem | str:
