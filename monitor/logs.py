@@ -57,7 +57,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def setup_logging(verbosity: int = 0, form: str = "text", stream: TextIO | None = None) -> None:
-    """0: NOTICE and up; 1: the monitor's INFO; 2: DEBUG and the libraries' INFO."""
+    """0: NOTICE and up; 1: the monitor's INFO; 2: its DEBUG and the libraries' INFO."""
     stream = stream or sys.stderr
     handler = logging.StreamHandler(stream)
     if form == "json":
@@ -68,7 +68,8 @@ def setup_logging(verbosity: int = 0, form: str = "text", stream: TextIO | None 
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbosity >= 2 else logging.INFO if verbosity else NOTICE)
+    root.setLevel(logging.INFO if verbosity else NOTICE)
+    logging.getLogger("monitor").setLevel(logging.DEBUG if verbosity >= 2 else logging.NOTSET)
     # A library's warnings are its own business until asked for (-vv): APScheduler
     # reports a late job at WARNING, which an operator cannot act on.
     for name in LIBRARIES:

@@ -98,6 +98,7 @@ class _PooledServer(HTTPServer):
     """HTTPServer with a bounded worker pool instead of a thread per connection."""
 
     daemon_threads = True
+    request_queue_size = 128   # the kernel's queue; accepted ones are bounded by the slots
 
     def __init__(self, address: tuple[str, int], family: int,
                  handler: Callable[..., BaseHTTPRequestHandler]) -> None:
