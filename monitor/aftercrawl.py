@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from monitor.config.settings import Config
+from monitor.errors import MonitorError
 from monitor.pipeline import SourceResult
 from monitor.publish import publish_all
 from monitor.store import Store
@@ -22,4 +23,13 @@ def after_crawl(config: Config, store: Store, results: Sequence[SourceResult],
     The hook point for work that reacts to a crawl's results (such as sending
     alerts for new matched items): add it here, not in the callers.
     """
-    return publish_all(config, store, now=now)
+    return publish(config, store, now)
+
+
+def publish(config: Config, store: Store, now: datetime) -> list[str]:
+    """publish_all, with a full disk (or a read-only one) as one line naming the folder."""
+    try:
+        return publish_all(config, store, now=now)
+    except OSError as error:
+        raise MonitorError(f"cannot write the outputs to {config.output_dir}: "
+                           f"{error.strerror or error}") from None

@@ -7,14 +7,13 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from monitor.aftercrawl import after_crawl
+from monitor.aftercrawl import after_crawl, publish
 from monitor.config.settings import Config, Source
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
 from monitor.health import Health
 from monitor.pipeline import SourceResult, crawl
 from monitor.progress import Progress
-from monitor.publish import publish_all
 from monitor.publish.digest import (
     build_digest,
     last_complete_week,
@@ -85,7 +84,7 @@ def crawl_command(config: Config, names: Sequence[str], *, strict: bool = False,
 
 def publish_command(config: Config) -> int:
     with Store(config.database) as store:
-        written = publish_all(config, store)
+        written = publish(config, store, datetime.now(UTC))
     print(f"wrote {len(written)} files to {config.output_dir}: {', '.join(written)}")
     return EXIT_OK
 

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,6 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.aftercrawl import after_crawl
 from monitor.config.settings import Config, Source
+from monitor.errors import MonitorError
 from monitor.fetch import Fetcher
 from monitor.instance import single_instance
 from monitor.logs import NOTICE
@@ -85,6 +87,10 @@ async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event
                 # Shutdown cancelled the crawl in flight: nothing went wrong, so say
                 # nothing (APScheduler would log a cancelled job as a failure).
                 log.debug("crawl of %s stopped by shutdown", source.name)
+            except (MonitorError, OSError, sqlite3.DatabaseError) as error:
+                # A full disk or a locked database: the user's to fix, so one line.
+                log.error("crawl of %s not completed: %s", source.name, error,
+                          extra={"source": source.name})
             except Exception:
                 log.exception("crawl of %s failed", source.name)
 
