@@ -27,7 +27,6 @@ from monitor.instance import single_instance
 from monitor.logs import NOTICE
 from monitor.pipeline import crawl
 from monitor.publish.digest import build_digest, last_complete_week, send_digest, write_digest
-from monitor.reasons import cause
 from monitor.report import log_result
 from monitor.serve import Freshness, freshness_limit, parse_bind, shown, start_server
 from monitor.store import Store
@@ -104,7 +103,7 @@ async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event
                     fields = {"week": week.label, "recipient": delivery.recipient}
                     if delivery.status == "failed":
                         log.error("digest %s to %s not sent: %s", week.label,
-                                  delivery.recipient, cause(delivery.error), extra=fields)
+                                  delivery.recipient, delivery.error, extra=fields)
                     elif delivery.status == "sent":
                         log.log(NOTICE, "digest %s sent to %s", week.label,
                                 delivery.recipient, extra=fields)

@@ -4,8 +4,11 @@ configs and full disks."""
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import pty
+import re
 import resource
 import select
 import signal
@@ -23,6 +26,7 @@ from monitor.cli import _parser, main
 from monitor.config.loader import load_config
 from monitor.errors import ConfigError
 from monitor.health import Health
+from monitor.logs import setup_logging
 from monitor.pipeline import SourceResult
 from monitor.reasons import cause, strip_controls
 from monitor.report import result_line
@@ -347,3 +351,27 @@ def test_a_crawl_waits_for_another_writer_instead_of_failing(server: FixtureServ
     assert done.returncode == 0, done.stderr
     assert "2 sources: 2 ok" in done.stdout
     assert time.monotonic() - started >= 1.5, "it waited for the lock"
+
+
+# -- long log lines ------------------------------------------------------------------
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("stream", "cut"), [(_Terminal, True), (io.StringIO, False)])
+def test_long_log_lines_are_cut_on_a_terminal_only(stream: type[io.StringIO],
+                                                   cut: bool) -> None:
+    out = stream()
+    setup_logging(0, "text", stream=out)
+    try:
+        logging.getLogger("monitor.run").error("s: failing: %s", "ก" * 500)
+    finally:
+        setup_logging(0, "text")
+    line = out.getvalue().rstrip("\n")
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 error s: failing: ก", line)
+    if cut:
+        assert len(line) == 300 and line.endswith("…")
+    else:
+        assert line.endswith("ก" * 500)
