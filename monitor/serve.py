@@ -3,8 +3,9 @@
 The output directory is not served as a directory: only the names the monitor
 publishes are answered (an allow-list), so a database, its `-wal`/`-shm`, a
 dotfile or a stray file that lands beside the feeds is a 404 like any unknown
-path. Connections are handled by a fixed pool of workers, each with a
-per-connection timeout, so idle or trickling clients cannot pile up threads.
+path. Connections are handled by a fixed pool of workers, and each connection
+has a total deadline, so idle or trickling clients cannot pile up threads or
+hold a worker for long.
 `/healthz` says how old the last crawl is, for Docker's HEALTHCHECK.
 """
 
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 
 WORKERS = 8                 # requests handled at once
 BACKLOG = 64                # connections waiting for a worker; more are closed at once
-CONNECTION_TIMEOUT = 10.0   # seconds a client may take to send its request or read the reply
+CONNECTION_TIMEOUT = 10.0   # seconds a connection may last, request and reply together
 
 # Everything the monitor publishes into output_dir (see monitor.publish), by URL path.
 PUBLISHED = re.compile(
@@ -120,11 +121,16 @@ class _PooledServer(HTTPServer):
         self._pool.submit(self._work, request, client_address)
 
     def _work(self, request: Any, client_address: Any) -> None:
+        # The socket timeout bounds each read; this bounds the whole connection, so
+        # a client trickling a byte at a time cannot hold a worker either.
+        deadline = threading.Timer(CONNECTION_TIMEOUT, _cut, args=(request,))
+        deadline.start()
         try:
             self.finish_request(request, client_address)
         except Exception:
             self.handle_error(request, client_address)
         finally:
+            deadline.cancel()
             self.shutdown_request(request)
             self._slots.release()
 
@@ -134,6 +140,11 @@ class _PooledServer(HTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _cut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _handler(directory: Path, freshness: Freshness | None) -> type[BaseHTTPRequestHandler]:

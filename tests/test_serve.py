@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import select
 import socket
 import subprocess
 import sys
@@ -130,8 +131,9 @@ def test_idle_connections_neither_pile_up_threads_nor_block_others(
         # the last ones found no slot and were closed at once, long before any timeout
         idle[-1].settimeout(0.7)
         assert idle[-1].recv(1) == b"", "a connection beyond the backlog is dropped"
-        # the server thread plus a fixed pool, whatever the number of connections
-        assert threading.active_count() - before <= serve.WORKERS + 1
+        # the server thread plus a fixed pool (and its deadline timers), whatever the
+        # number of connections
+        assert threading.active_count() - before <= 2 * serve.WORKERS + 1
         # the others are closed after their timeout, and then a real client is served
         time.sleep(1.5 * 2 + 0.5)
         assert _get(port, "/feed.xml")[0] == 200
@@ -140,6 +142,32 @@ def test_idle_connections_neither_pile_up_threads_nor_block_others(
     finally:
         for sock in idle:
             sock.close()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_trickling_client_is_cut_off_at_the_deadline(
+        published: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serve, "CONNECTION_TIMEOUT", 1.0)
+    httpd = start_server(published, "127.0.0.1", 0)
+    try:
+        sock = socket.create_connection(("127.0.0.1", _port(httpd)), timeout=5)
+        started = time.monotonic()
+        closed = False
+        with sock:
+            for byte in b"GET /feed.xml HTTP/1.1\r\nX-Slow: " + b"a" * 100:
+                try:
+                    sock.sendall(bytes([byte]))
+                except OSError:
+                    closed = True
+                    break
+                readable, _, _ = select.select([sock], [], [], 0.2)   # each read < timeout
+                if readable and sock.recv(1) == b"":
+                    closed = True
+                    break
+        assert closed, "the server kept reading a request that never ends"
+        assert time.monotonic() - started < 3
+    finally:
         httpd.shutdown()
         httpd.server_close()
 
