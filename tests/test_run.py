@@ -161,7 +161,7 @@ def test_default_logs_are_quiet_timestamped_and_single_instance(
     lines = log.read_text("utf-8").splitlines()
     assert re.fullmatch(rf"{ISO} notice monitor run: 2 sources scheduled.*", lines[0])
     failure = next(line for line in lines if "bad: new -> failing" in line)
-    assert re.fullmatch(rf"{ISO} error bad: new -> failing: cannot connect: 127\.0\.0\.1",
+    assert re.fullmatch(rf"{ISO} error bad: new -> failing: connection refused: 127\.0\.0\.1",
                         failure), failure
     assert not any("good" in line for line in lines), "a source that is fine says nothing"
     assert "warning" not in text and "apscheduler" not in text
@@ -188,14 +188,15 @@ def test_verbose_and_json_logs(server: FixtureServer, tmp_path: Path, flags: lis
         records = [json.loads(line) for line in text.splitlines()]
         failure = next(r for r in records if r.get("state") == "failing")
         assert failure["level"] == "error" and failure["source"] == "bad"
-        assert failure["cause"] == "cannot connect: 127.0.0.1"
+        assert failure["cause"] == "connection refused: 127.0.0.1"
         assert "connection to http://127.0.0.1" in failure["detail"]
         assert re.fullmatch(ISO, failure["time"])
         assert not any(r["level"] == "info" for r in records), "json is as quiet as text"
         return
     assert re.search(rf"{ISO} info good +ok +seen +1", text), "each source's result"
     assert re.search(rf"{ISO} info bad: detail: http://127\.0\.0\.1:\d+/rss\.xml not fetched: "
-                     r"cannot reach .* All connection attempts failed", text)
+                     r"cannot reach .* All connection attempts failed \(Connection refused\)",
+                     text)
     if flags == ["-vv"]:
         assert "apscheduler" in text, "the libraries' logs"
     else:

@@ -8,6 +8,7 @@ readable line, so no caller ever sees (or has to know) an httpx exception.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -48,8 +49,18 @@ class Transient(FetchError):
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text or type(exc).__name__
+    text = str(exc).strip() or type(exc).__name__
+    # httpx wraps the socket's error ("All connection attempts failed"); the errno
+    # underneath (Connection refused, No route to host) is what a person can act on.
+    inner: BaseException | None = exc.__cause__ or exc.__context__
+    for _ in range(8):
+        if inner is None:
+            break
+        if isinstance(inner, OSError) and inner.errno and inner.errno > 0:
+            words = os.strerror(inner.errno)   # asyncio's own strerror names no cause
+            return text if words in text else f"{text} ({words})"
+        inner = inner.__cause__ or inner.__context__
+    return text
 
 
 async def exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, str], *,
