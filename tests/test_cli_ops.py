@@ -11,13 +11,17 @@ import pty
 import re
 import resource
 import select
+import shutil
 import signal
 import sqlite3
+import ssl
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -375,3 +379,50 @@ def test_long_log_lines_are_cut_on_a_terminal_only(stream: type[io.StringIO],
         assert len(line) == 300 and line.endswith("…")
     else:
         assert line.endswith("ก" * 500)
+
+
+@pytest.fixture
+def self_signed_server(tmp_path: Path) -> Iterator[int]:
+    """A real HTTPS server on 127.0.0.1 with a certificate nobody signed."""
+    if shutil.which("openssl") is None:
+        pytest.fail("openssl is needed to make the test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = HTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield int(httpd.server_address[1])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_tls_and_refused_causes_from_real_failures(self_signed_server: int, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path, f"""
+  - name: tls
+    url: https://127.0.0.1:{self_signed_server}/feed.xml
+    type: feed
+  - name: refused
+    url: {_refused_url()}
+    type: feed
+""")
+    assert main(["crawl", "--config", str(config)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("tls") and lines[0].endswith(
+        "TLS: self-signed certificate: 127.0.0.1")
+    assert lines[1].startswith("refused") and lines[1].endswith("connection refused: 127.0.0.1")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -56,7 +57,9 @@ def _reason(exc: Exception) -> str:
     for _ in range(8):
         if inner is None:
             break
-        if isinstance(inner, OSError) and inner.errno and inner.errno > 0:
+        # (an SSLError's errno is OpenSSL's code, not the system's)
+        if (isinstance(inner, OSError) and not isinstance(inner, ssl.SSLError)
+                and inner.errno and inner.errno > 0):
             words = os.strerror(inner.errno)   # asyncio's own strerror names no cause
             return text if words in text else f"{text} ({words})"
         inner = inner.__cause__ or inner.__context__
