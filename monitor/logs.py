@@ -65,8 +65,12 @@ def setup_logging(verbosity: int = 0, form: str = "text", stream: TextIO | None 
     else:
         handler.setFormatter(TextFormatter(cut=_isatty(stream)))
     root = logging.getLogger()
+    # Replace only our own handler: main() may run many times in one process (tests),
+    # and a host's handlers (pytest's capture) are not ours to remove.
     for old in list(root.handlers):
-        root.removeHandler(old)
+        if getattr(old, "monitor_handler", False):
+            root.removeHandler(old)
+    handler.monitor_handler = True   # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.INFO if verbosity else NOTICE)
     logging.getLogger("monitor").setLevel(logging.DEBUG if verbosity >= 2 else logging.NOTSET)

@@ -426,3 +426,39 @@ def test_tls_and_refused_causes_from_real_failures(self_signed_server: int, tmp_
     assert lines[0].startswith("tls") and lines[0].endswith(
         "TLS: self-signed certificate: 127.0.0.1")
     assert lines[1].startswith("refused") and lines[1].endswith("connection refused: 127.0.0.1")
+
+
+# -- which crawls `monitor run` logs by default ----------------------------------------
+
+def _health(state: str, failures: int = 0) -> Health:
+    return Health("s", state, consecutive_failures=failures)
+
+
+@pytest.mark.parametrize(("before", "after", "status", "level", "words"), [
+    (None, _health("ok"), "ok", None, None),                          # first success: quiet
+    (_health("ok"), _health("ok"), "ok", None, None),                 # nothing new: quiet
+    (_health("ok"), _health("ok"), "not modified", None, None),
+    (None, _health("failing", 1), "failing", "ERROR", "s: new -> failing: host not found"),
+    (_health("ok"), _health("failing", 1), "failing", "ERROR", "s: ok -> failing: host not"),
+    (_health("failing", 1), _health("failing", 2), "failing", "ERROR",
+     "s: still failing (2 in a row): host not found"),
+    (_health("failing", 2), _health("ok"), "ok", "NOTICE", "s: failing -> ok"),
+    (_health("ok"), _health("broken"), "broken", "NOTICE", "s: ok -> broken: yielded"),
+    (_health("ok"), _health("blocked", 1), "blocked", "ERROR", "s: ok -> blocked"),
+])
+def test_run_logs_changes_of_state_and_failures_only(
+        caplog: pytest.LogCaptureFixture, before: Health | None, after: Health,
+        status: str, level: str | None, words: str | None) -> None:
+    from monitor.report import log_result
+    error = {"failing": "connection to https://www.dga.or.th/ failed: [Errno -2] Name or "
+                        "service not known",
+             "blocked": "https://a.go.th/ answered with a Cloudflare page (HTTP 403)",
+             "broken": "yielded no items, though it used to"}.get(status)
+    with caplog.at_level(25):
+        log_result(SourceResult("s", status, error=error), before, after)
+    shown = [r for r in caplog.records if r.levelno >= 25]
+    if level is None:
+        assert shown == []
+    else:
+        assert len(shown) == 1 and shown[0].levelname == level
+        assert shown[0].getMessage().startswith(words or "")
