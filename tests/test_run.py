@@ -201,3 +201,26 @@ def test_verbose_and_json_logs(server: FixtureServer, tmp_path: Path, flags: lis
         assert "apscheduler" in text, "the libraries' logs"
     else:
         assert "apscheduler" not in text
+
+
+def test_outputs_that_cannot_be_written_are_one_log_line(server: FixtureServer,
+                                                         tmp_path: Path) -> None:
+    server.page("/rss.xml", rss(("ทางรัฐ", "http://x.example/1")), "application/rss+xml")
+    config = write_config(tmp_path, f"  - name: s\n    url: {server.url('/rss.xml')}\n"
+                                    "    type: feed\n")
+    (tmp_path / "blocker").write_text("a file where a folder should be", "utf-8")
+    text = config.read_text("utf-8").replace("output_dir: out", "output_dir: blocker/out")
+    config.write_text(text, "utf-8")
+    log = tmp_path / "stderr.txt"
+    process = _start(config, log)
+    try:
+        _wait_for(log, "not completed")
+        assert _stop(process) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    err = log.read_text("utf-8")
+    assert "Traceback" not in err
+    line = next(line for line in err.splitlines() if "not completed" in line)
+    assert re.fullmatch(rf"{ISO} error crawl of s not completed: cannot write the outputs to "
+                        rf"{re.escape(str(tmp_path / 'blocker' / 'out'))}: .+", line), line
