@@ -1,14 +1,16 @@
 """The command line: parses arguments and calls the pipeline, nothing else.
 
-Exit status: 0 done; 1 the job failed (every source failed, mail not sent);
-2 a usage or configuration error. A user's mistake never shows a traceback.
+Exit status: 0 done; 1 the job failed (every source failed, mail not sent, a
+full disk); 2 a usage or configuration error (also: another `monitor run` holds
+the database, or `--serve` cannot listen); 3 `crawl --strict` when some
+sources failed. A user's mistake never shows a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +20,7 @@ from monitor.config.describe import describe
 from monitor.config.loader import load_config
 from monitor.config.settings import Config
 from monitor.errors import ConfigError, MonitorError, StoreError
+from monitor.logs import setup_logging
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONFIG = "sources.yaml"
@@ -27,43 +30,49 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
                         help=f"the sources file [./{DEFAULT_CONFIG}]")
-    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                        help="log what happens, not only warnings")
+    common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                        help="-v: each source's result and the detail of errors; "
+                             "-vv: also the libraries' logs")
+    common.add_argument("--log-format", choices=("text", "json"), default=argparse.SUPPRESS,
+                        help="log lines as text (with ISO timestamps) or one JSON object "
+                             "per line [text]")
     parser = argparse.ArgumentParser(
         prog="monitor", parents=[common],
         description="Follow Thailand's Electronic Government Operations Act B.E. 2565 "
                     "and digital-government news.")
     parser.add_argument("--version", action="version", version=f"monitor {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser("check", parents=[common],
-                        help="validate sources.yaml and say what it defines")
-    crawl = commands.add_parser("crawl", parents=[common],
-                                help="crawl all (or the named) sources once, then publish")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        # `help` is the line in `monitor --help`; `description` heads `monitor NAME --help`.
+        return commands.add_parser(name, parents=[common], help=summary,
+                                   description=summary[0].upper() + summary[1:] + ".")
+
+    command("check", "validate sources.yaml and say what it defines")
+    crawl = command("crawl", "crawl all (or the named) sources once, then publish")
     crawl.add_argument("--source", action="append", metavar="NAME", default=[],
                        help="crawl only this source (repeatable)")
-    preview = commands.add_parser("preview", parents=[common],
-                                  help="show what one source yields, storing nothing")
+    crawl.add_argument("--strict", action="store_true",
+                       help="exit 3 when some sources failed (1 when all did, as always)")
+    preview = command("preview", "show what one source yields, storing nothing")
     preview.add_argument("name", metavar="NAME")
-    commands.add_parser("publish", parents=[common], help="rewrite every output from the database")
-    commands.add_parser("status", parents=[common], help="each source's health")
-    digest = commands.add_parser("digest", parents=[common],
-                                 help="write (and with --send, email) a week's digest")
+    command("publish", "rewrite every output from the database")
+    command("status", "show each source's health")
+    digest = command("digest", "write (and with --send, email) a week's digest")
     digest.add_argument("--week", metavar="YYYY-Www", help="the ISO week [the last complete one]")
     digest.add_argument("--send", action="store_true", help="email it to digest.to")
     digest.add_argument("--force", action="store_true",
                         help="send even to recipients who already had this week")
-    run = commands.add_parser("run", parents=[common],
-                              help="the long-running scheduler (crawls, publishes, digests)")
+    run = command("run", "the long-running scheduler (crawls, publishes, digests)")
     run.add_argument("--serve", metavar="HOST:PORT",
-                     help="also serve output_dir over HTTP for feed readers")
+                     help="also serve the published files over HTTP for feed readers, "
+                          "with /healthz ([::1]:PORT for IPv6)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s")
+    setup_logging(getattr(args, "verbose", 0), getattr(args, "log_format", "text"))
     try:
         config = load_config(Path(getattr(args, "config", DEFAULT_CONFIG)))
         return COMMANDS[args.command](config, args)
@@ -73,17 +82,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MonitorError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        return 130
+    except sqlite3.DatabaseError as error:
+        # Most are wrapped as StoreError; a write that fails mid-run (a full disk)
+        # surfaces here and is still one line.
+        print(f"error: the database cannot be written: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except BrokenPipeError:
         # `monitor status | head`: the reader left; say nothing more, and let
         # Python's exit flush go to /dev/null instead of raising again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
 
 
 def _check(config: Config, args: argparse.Namespace) -> int:
+    from monitor.config.placeholders import placeholder_warnings
     print(describe(config))
+    for warning in placeholder_warnings(config):
+        print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -91,7 +112,8 @@ def _check(config: Config, args: argparse.Namespace) -> int:
 # for loading the Thai word segmenter.
 def _crawl(config: Config, args: argparse.Namespace) -> int:
     from monitor.commands import crawl_command
-    return crawl_command(config, args.source)
+    return crawl_command(config, args.source, strict=args.strict,
+                         detail=getattr(args, "verbose", 0) > 0)
 
 
 def _preview(config: Config, args: argparse.Namespace) -> int:

@@ -7,11 +7,13 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from monitor.aftercrawl import after_crawl, publish
 from monitor.config.settings import Config, Source
 from monitor.errors import ConfigError
+from monitor.fetch import Fetcher
 from monitor.health import Health
-from monitor.pipeline import crawl, result_line
-from monitor.publish import publish_all
+from monitor.pipeline import SourceResult, crawl
+from monitor.progress import Progress
 from monitor.publish.digest import (
     build_digest,
     last_complete_week,
@@ -19,9 +21,12 @@ from monitor.publish.digest import (
     send_digest,
     write_digest,
 )
+from monitor.reasons import strip_controls
+from monitor.report import result_line
 from monitor.store import Store
 
 EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_PARTIAL = 3   # `crawl --strict`: some sources failed, the others were crawled
 
 
 def pick_sources(config: Config, names: Sequence[str]) -> list[Source]:
@@ -38,23 +43,48 @@ def pick_sources(config: Config, names: Sequence[str]) -> list[Source]:
     return chosen
 
 
-def crawl_command(config: Config, names: Sequence[str]) -> int:
+async def _crawl_with_progress(config: Config, store: Store,
+                               sources: Sequence[Source]) -> list[SourceResult]:
+    """The sources crawled side by side, as `pipeline.crawl` does, with a progress line."""
+    progress = Progress(len(sources))
+
+    async def one(source: Source) -> list[SourceResult]:
+        progress.start(source.name)
+        try:
+            return await crawl(config, store, [source], fetcher=fetcher)
+        finally:
+            progress.finish(source.name)
+
+    try:
+        async with Fetcher(user_agent=config.user_agent,
+                           concurrency=config.fetch.concurrency) as fetcher:
+            batches = await asyncio.gather(*(one(s) for s in sources))
+    finally:
+        progress.close()
+    return [result for batch in batches for result in batch]
+
+
+def crawl_command(config: Config, names: Sequence[str], *, strict: bool = False,
+                  detail: bool = False) -> int:
+    """Exit 1 when every source failed; with `strict`, 3 when some (not all) failed."""
     sources = pick_sources(config, names)
     with Store(config.database) as store:
-        results = asyncio.run(crawl(config, store, sources))
+        results = asyncio.run(_crawl_with_progress(config, store, sources))
         for result in results:
-            print(result_line(result))
-        publish_all(config, store)
+            print(result_line(result, detail=detail))
+        after_crawl(config, store, results, datetime.now(UTC))
         failed = sum(r.failed for r in results)
         print(f"{len(results)} sources: {len(results) - failed} ok, {failed} failed; "
               f"{sum(r.new for r in results)} new items, "
               f"{sum(r.matched for r in results)} matched; published to {config.output_dir}")
-    return EXIT_FAILED if results and failed == len(results) else EXIT_OK
+    if results and failed == len(results):
+        return EXIT_FAILED
+    return EXIT_PARTIAL if strict and failed else EXIT_OK
 
 
 def publish_command(config: Config) -> int:
     with Store(config.database) as store:
-        written = publish_all(config, store)
+        written = publish(config, store, datetime.now(UTC))
     print(f"wrote {len(written)} files to {config.output_dir}: {', '.join(written)}")
     return EXIT_OK
 
@@ -79,7 +109,8 @@ def status_table(config: Config, health: dict[str, Health]) -> str:
             continue
         rows.append((source.name, h.state + _tls_flag(source), _when(h.last_success, config),
                      str(h.consecutive_failures),
-                     "-" if h.items_last is None else str(h.items_last), h.last_error or ""))
+                     "-" if h.items_last is None else str(h.items_last),
+                     strip_controls(h.last_error or "")))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
     for row in [header, *rows]:

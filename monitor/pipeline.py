@@ -49,7 +49,7 @@ class SourceRead:
 
 @dataclass(frozen=True)
 class SourceResult:
-    """One line of `monitor crawl`'s output."""
+    """One source's crawl; monitor.report makes it a line of output or log."""
 
     source: str
     status: str          # ok | not modified | broken | failing | blocked
@@ -61,13 +61,6 @@ class SourceResult:
     @property
     def failed(self) -> bool:
         return self.status in ("failing", "blocked")
-
-
-def result_line(result: SourceResult) -> str:
-    """One source's crawl as `monitor crawl` prints it and `monitor run` logs it."""
-    line = (f"{result.source:<28} {result.status:<13} seen {result.seen:>4}  "
-            f"new {result.new:>4}  matched {result.matched:>4}")
-    return f"{line}  {result.error}" if result.error else line
 
 
 @functools.lru_cache(maxsize=4)

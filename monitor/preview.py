@@ -8,12 +8,33 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from typing import Any
 
 from monitor.config.describe import TLS_INSECURE_WARNING
 from monitor.config.settings import Config
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
+from monitor.models import Document, NotModified
 from monitor.pipeline import PREVIEW_ARTICLES, SourceRead, matcher_for, read_source
+from monitor.progress import Progress
+from monitor.reasons import strip_controls
+
+
+class _ShowingFetcher(Fetcher):
+    """A Fetcher that puts each page it fetches on the progress line (a terminal only)."""
+
+    def __init__(self, progress: Progress, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.progress = progress
+        self.pages = 0
+
+    async def fetch(self, url: str, *args: Any, **kwargs: Any) -> Document | NotModified:
+        self.progress.note(f"{self.pages} pages read; fetching {url}")
+        try:
+            return await super().fetch(url, *args, **kwargs)
+        finally:
+            self.pages += 1
+            self.progress.note(f"{self.pages} pages read")
 
 
 async def preview(config: Config, name: str, *, now: datetime | None = None) -> SourceRead:
@@ -22,11 +43,16 @@ async def preview(config: Config, name: str, *, now: datetime | None = None) -> 
         known = ", ".join(s.name for s in config.sources) or "none"
         raise ConfigError(f"no source named {name!r}; the sources are: {known}",
                           path=str(config.path), key="preview")
-    async with Fetcher(user_agent=config.user_agent,
-                       concurrency=config.fetch.concurrency) as fetcher:
-        matcher = matcher_for(config.topics, config.synonyms)
-        return await read_source(source, config, fetcher, matcher,
-                                 now=now or datetime.now(UTC), article_limit=PREVIEW_ARTICLES)
+    progress = Progress(0)
+    try:
+        async with _ShowingFetcher(progress, user_agent=config.user_agent,
+                                   concurrency=config.fetch.concurrency) as fetcher:
+            matcher = matcher_for(config.topics, config.synonyms)
+            return await read_source(source, config, fetcher, matcher,
+                                     now=now or datetime.now(UTC),
+                                     article_limit=PREVIEW_ARTICLES)
+    finally:
+        progress.close()
 
 
 def render(read: SourceRead, config: Config) -> str:
@@ -74,5 +100,6 @@ def render(read: SourceRead, config: Config) -> str:
 
 def preview_command(config: Config, name: str) -> int:
     read = asyncio.run(preview(config, name))
-    print(render(read, config))
+    # Titles and summaries are scraped text: no terminal escapes reach the screen.
+    print("\n".join(strip_controls(line) for line in render(read, config).split("\n")))
     return 0

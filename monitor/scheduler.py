@@ -2,79 +2,71 @@
 
 Everything runs on one asyncio loop, so a single Fetcher keeps politeness
 across all sources and a SIGTERM can cancel a crawl in flight instead of
-waiting for its timeouts. A job's failure is logged and the schedule goes on.
+waiting for its timeouts. A job's failure is logged and the schedule goes on;
+a job cancelled by shutdown ends quietly, as shutdown between crawls does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import signal
-import threading
+import sqlite3
 from datetime import UTC, datetime, timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any, ClassVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from monitor.aftercrawl import after_crawl
 from monitor.config.settings import Config, Source
+from monitor.errors import MonitorError
 from monitor.fetch import Fetcher
-from monitor.pipeline import crawl, result_line
-from monitor.publish import publish_all
+from monitor.instance import single_instance
+from monitor.logs import NOTICE
+from monitor.pipeline import crawl
 from monitor.publish.digest import build_digest, last_complete_week, send_digest, write_digest
+from monitor.report import log_result
+from monitor.serve import Freshness, freshness_limit, parse_bind, shown, start_server
 from monitor.store import Store
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("monitor.run")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-
-def parse_bind(text: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not host or not port.isdigit():
-        raise ValueError(f"--serve wants HOST:PORT, such as 127.0.0.1:8080, not {text!r}")
-    return host, int(port)
+__all__ = ["parse_bind", "run"]
 
 
-def serve_directory(directory: Path, host: str, port: int) -> ThreadingHTTPServer:
-    """A read-only static server for feed readers; runs in a daemon thread."""
-    directory.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = ThreadingHTTPServer((host, port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True, name="serve").start()
-    return httpd
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serves feeds with the charset feed readers need; logs only at debug level."""
-
-    TYPES: ClassVar[dict[str, str]] = {".xml": "application/xml; charset=utf-8",
-                                       ".json": "application/feed+json; charset=utf-8",
-                                       ".html": "text/html; charset=utf-8",
-                                       ".txt": "text/plain; charset=utf-8"}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **self.TYPES}
-        super().__init__(*args, **kwargs)
-
-    def log_message(self, format: str, *args: object) -> None:
-        log.debug("serve: " + format, *args)
+def _last_attempt(store: Store) -> datetime | None:
+    times = [h.last_attempt for h in store.all_health().values() if h.last_attempt]
+    return max(times) if times else None
 
 
 async def run(config: Config, *, serve: str | None = None,
               stop: asyncio.Event | None = None) -> int:
-    stop = stop or asyncio.Event()
+    """Raises StoreError when another `monitor run` holds the database and ConfigError
+    when `serve` cannot be bound: both one line, exit 2, before anything is crawled."""
+    bind = parse_bind(serve) if serve else None
+    with single_instance(config.database):
+        return await _run(config, bind, stop or asyncio.Event())
+
+
+async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         # Only the main thread may install handlers; elsewhere the caller owns `stop`.
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    httpd = serve_directory(config.output_dir, *parse_bind(serve)) if serve else None
-    store = Store(config.database)
+    shortest = min((s.fetch.interval for s in config.sources), default=config.fetch.interval)
+    freshness = Freshness(limit=freshness_limit(shortest))
+    httpd = start_server(config.output_dir, *bind, freshness) if bind else None
+    try:
+        store = Store(config.database)
+    except BaseException:
+        if httpd is not None:
+            httpd.server_close()
+        raise
+    freshness.last_crawl = _last_attempt(store)
     scheduler = AsyncIOScheduler(timezone=config.timezone, event_loop=loop)
     lock = asyncio.Lock()   # one store writer at a time
     async with Fetcher(user_agent=config.user_agent,
@@ -82,11 +74,22 @@ async def run(config: Config, *, serve: str | None = None,
 
         async def crawl_job(source: Source) -> None:
             try:
+                before = store.health(source.name)
                 results = await crawl(config, store, [source], fetcher=fetcher)
+                now = datetime.now(UTC)
                 async with lock:
-                    publish_all(config, store)
+                    after_crawl(config, store, results, now)
+                freshness.last_crawl = now
                 for result in results:
-                    log.info("%s", result_line(result))
+                    log_result(result, before, store.health(source.name))
+            except asyncio.CancelledError:
+                # Shutdown cancelled the crawl in flight: nothing went wrong, so say
+                # nothing (APScheduler would log a cancelled job as a failure).
+                log.debug("crawl of %s stopped by shutdown", source.name)
+            except (MonitorError, OSError, sqlite3.DatabaseError) as error:
+                # A full disk or a locked database: the user's to fix, so one line.
+                log.error("crawl of %s not completed: %s", source.name, error,
+                          extra={"source": source.name})
             except Exception:
                 log.exception("crawl of %s failed", source.name)
 
@@ -97,15 +100,19 @@ async def run(config: Config, *, serve: str | None = None,
                 digest = build_digest(config, own, week, now)
                 write_digest(config, digest)
                 for delivery in send_digest(config, own, digest, now):
+                    fields = {"week": week.label, "recipient": delivery.recipient}
                     if delivery.status == "failed":
                         log.error("digest %s to %s not sent: %s", week.label,
-                                  delivery.recipient, delivery.error)
+                                  delivery.recipient, delivery.error, extra=fields)
                     elif delivery.status == "sent":
-                        log.warning("digest %s sent to %s", week.label, delivery.recipient)
+                        log.log(NOTICE, "digest %s sent to %s", week.label,
+                                delivery.recipient, extra=fields)
 
         async def digest_job() -> None:
             try:
                 await asyncio.to_thread(send_weekly_digest)
+            except asyncio.CancelledError:
+                log.debug("digest stopped by shutdown")
             except Exception:
                 log.exception("digest failed; the schedule goes on")
 
@@ -121,8 +128,9 @@ async def run(config: Config, *, serve: str | None = None,
                 day_of_week=WEEKDAYS[d.weekday], hour=d.hour, minute=d.minute,
                 timezone=config.timezone), id="digest", max_instances=1, coalesce=True)
         scheduler.start()
-        log.warning("monitor run: %d sources scheduled%s", len(config.sources),
-                    f", serving {config.output_dir} on http://{serve}/" if serve else "")
+        serving = f", serving {config.output_dir} on http://{shown(*bind)}/" if bind else ""
+        log.log(NOTICE, "monitor run: %d sources scheduled, database %s%s",
+                len(config.sources), config.database, serving)
         try:
             await stop.wait()
         finally:
@@ -136,4 +144,5 @@ async def run(config: Config, *, serve: str | None = None,
             if httpd is not None:
                 httpd.shutdown()
                 httpd.server_close()
+            log.log(NOTICE, "monitor run: stopped")
     return 0

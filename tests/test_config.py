@@ -83,7 +83,7 @@ def test_defaults_fill_everything_not_written(tmp_path: Path) -> None:
     assert config.path == tmp_path / "my-sources.yaml"
     assert config.timezone.key == "Asia/Bangkok"
     assert config.output_dir == tmp_path / "output"
-    assert config.database == tmp_path / "output" / "monitor.sqlite3"
+    assert config.database == tmp_path / "data" / "monitor.sqlite3"
     assert config.user_agent == DEFAULT_USER_AGENT
     assert config.fetch == FetchSettings()
     assert config.fetch.interval == 3600 and config.fetch.max_bytes == 5_000_000
@@ -207,7 +207,7 @@ def test_paths_are_relative_to_the_file_not_the_working_directory(
     monkeypatch.chdir("/")
     config = load_config(path, environ={})
     assert config.output_dir == tmp_path / "www"
-    assert config.database == tmp_path / "www" / "monitor.sqlite3"
+    assert config.database == tmp_path / "etc" / "data" / "monitor.sqlite3"
 
 
 def test_friendly_shapes_a_user_expects(tmp_path: Path) -> None:
@@ -511,7 +511,7 @@ def test_describe_says_what_the_file_defines(tmp_path: Path) -> None:
         """)
     text = describe(config)
     for expected in ["Asia/Bangkok", str(tmp_path / "output"),
-                     str(tmp_path / "output" / "monitor.sqlite3"),
+                     str(tmp_path / "data" / "monitor.sqlite3"),
                      "egov-act", "3 keywords", "digital-government", "1 keywords",
                      "dga-news", "html", "every 6h", "https://www.dga.or.th/news/",
                      "keep_all", "robots.txt ignored",

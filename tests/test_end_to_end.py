@@ -94,7 +94,7 @@ def test_crawl_publishes_exactly_the_matching_items(site: Path, capsys: pytest.C
 
 def test_every_encoding_is_decoded(site: Path) -> None:
     assert main(["crawl", "--config", str(site)]) == 0
-    db = sqlite3.connect(site.parent / "out" / "monitor.sqlite3")
+    db = sqlite3.connect(site.parent / "data" / "monitor.sqlite3")
     stored = {row[0] for row in db.execute("SELECT title FROM items")}
     for _, _, _, titles in LISTINGS.values():
         assert set(titles) <= stored   # the irrelevant ones are stored too, as seen
@@ -165,7 +165,7 @@ def test_preview_prints_items_and_topics(site: Path, capsys: pytest.CaptureFixtu
     for title in LISTINGS["tis-meta"][3]:
         assert title in out
     assert "digital-government (สารบรรณอิเล็กทรอนิกส์)" in out
-    assert not (site.parent / "out" / "monitor.sqlite3").exists(), "preview stores nothing"
+    assert not (site.parent / "data" / "monitor.sqlite3").exists(), "preview stores nothing"
 
 
 def test_python_dash_m_runs(site: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import signal
 import socket
 import subprocess
@@ -11,9 +13,11 @@ import urllib.request
 from pathlib import Path
 
 import feedparser
+import pytest
 
+from tests.crawl_helpers import rss, write_config
 from tests.e2e_site import config_yaml, serve_site
-from tests.httpserver import FixtureServer
+from tests.httpserver import FixtureServer, Response
 
 
 def _free_port() -> int:
@@ -59,3 +63,164 @@ def test_run_crawls_serves_and_stops_on_sigterm(server: FixtureServer, tmp_path:
         if process.poll() is None:
             process.kill()
             process.communicate()
+
+
+# -- shutdown, logs and single instance ------------------------------------------------
+
+SOURCES = """
+  - name: good
+    url: {good}
+    type: feed
+  - name: bad
+    url: {bad}
+    type: feed
+"""
+
+
+def _closed_port_url() -> str:
+    return f"http://127.0.0.1:{_free_port()}/rss.xml"   # nothing listens: refused
+
+
+def _start(config: Path, log: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor", "run", "--config", str(config), *extra],
+        stdout=subprocess.DEVNULL, stderr=log.open("w"), text=True)
+
+
+def _wait_for(log: Path, text: str, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        content = log.read_text("utf-8")
+        if text in content:
+            return content
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never logged; the log was:\n{log.read_text('utf-8')}")
+
+
+def _stop(process: subprocess.Popen[str]) -> int:
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_sigterm_during_a_crawl_is_quiet(server: FixtureServer, tmp_path: Path) -> None:
+    server.add("/slow.xml", Response(200, rss(("ทางรัฐ", "http://x.example/1")),
+                                     {"Content-Type": "application/rss+xml"}, delay=20))
+    config = write_config(tmp_path, f"""
+  - name: slow
+    url: {server.url("/slow.xml")}
+    type: feed
+""")
+    log = tmp_path / "stderr.txt"
+    process = _start(config, log)
+    try:
+        deadline = time.monotonic() + 30
+        while not server.requests_for("/slow.xml") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.requests_for("/slow.xml"), "the crawl is in flight"
+        started = time.monotonic()
+        assert _stop(process) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        if process.poll() is None:
+            process.kill()
+    err = log.read_text("utf-8")
+    for noise in ("Traceback", "CancelledError", "raised an exception", "exception"):
+        assert noise not in err, err
+    assert "monitor run: stopped" in err
+
+
+ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"
+
+
+def _failing_site(server: FixtureServer, tmp_path: Path) -> Path:
+    server.page("/rss.xml", rss(("ทางรัฐ", "http://x.example/1")),
+                "application/rss+xml")
+    return write_config(tmp_path, SOURCES.format(good=server.url("/rss.xml"),
+                                                 bad=_closed_port_url()))
+
+
+def test_default_logs_are_quiet_timestamped_and_single_instance(
+        server: FixtureServer, tmp_path: Path) -> None:
+    config = _failing_site(server, tmp_path)
+    log = tmp_path / "stderr.txt"
+    process = _start(config, log)
+    try:
+        text = _wait_for(log, "bad: new -> failing")
+        second = subprocess.run(
+            [sys.executable, "-m", "monitor", "run", "--config", str(config)],
+            capture_output=True, text=True, timeout=60)
+        assert _stop(process) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    lines = log.read_text("utf-8").splitlines()
+    assert re.fullmatch(rf"{ISO} notice monitor run: 2 sources scheduled.*", lines[0])
+    failure = next(line for line in lines if "bad: new -> failing" in line)
+    assert re.fullmatch(rf"{ISO} error bad: new -> failing: connection refused: 127\.0\.0\.1",
+                        failure), failure
+    assert not any("good" in line for line in lines), "a source that is fine says nothing"
+    assert "warning" not in text and "apscheduler" not in text
+    assert second.returncode == 2
+    assert "another `monitor run` is already running" in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("flags", [["-v"], ["-vv"], ["--log-format", "json"]])
+def test_verbose_and_json_logs(server: FixtureServer, tmp_path: Path, flags: list[str]) -> None:
+    config = _failing_site(server, tmp_path)
+    log = tmp_path / "stderr.txt"
+    process = _start(config, log, *flags)
+    try:
+        _wait_for(log, "failing")
+        if flags[0] != "--log-format":
+            _wait_for(log, "good")
+        assert _stop(process) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    text = log.read_text("utf-8")
+    if flags[0] == "--log-format":
+        records = [json.loads(line) for line in text.splitlines()]
+        failure = next(r for r in records if r.get("state") == "failing")
+        assert failure["level"] == "error" and failure["source"] == "bad"
+        assert failure["cause"] == "connection refused: 127.0.0.1"
+        assert "connection to http://127.0.0.1" in failure["detail"]
+        assert re.fullmatch(ISO, failure["time"])
+        assert not any(r["level"] == "info" for r in records), "json is as quiet as text"
+        return
+    assert re.search(rf"{ISO} info good +ok +seen +1", text), "each source's result"
+    assert re.search(rf"{ISO} info bad: detail: http://127\.0\.0\.1:\d+/rss\.xml not fetched: "
+                     r"cannot reach .* All connection attempts failed \(Connection refused\)",
+                     text)
+    if flags == ["-vv"]:
+        assert "apscheduler" in text, "the libraries' logs"
+    else:
+        assert "apscheduler" not in text
+
+
+def test_outputs_that_cannot_be_written_are_one_log_line(server: FixtureServer,
+                                                         tmp_path: Path) -> None:
+    server.page("/rss.xml", rss(("ทางรัฐ", "http://x.example/1")), "application/rss+xml")
+    config = write_config(tmp_path, f"  - name: s\n    url: {server.url('/rss.xml')}\n"
+                                    "    type: feed\n")
+    (tmp_path / "blocker").write_text("a file where a folder should be", "utf-8")
+    text = config.read_text("utf-8").replace("output_dir: out", "output_dir: blocker/out")
+    config.write_text(text, "utf-8")
+    log = tmp_path / "stderr.txt"
+    process = _start(config, log)
+    try:
+        _wait_for(log, "not completed")
+        assert _stop(process) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    err = log.read_text("utf-8")
+    assert "Traceback" not in err
+    line = next(line for line in err.splitlines() if "not completed" in line)
+    assert re.fullmatch(rf"{ISO} error crawl of s not completed: cannot write the outputs to "
+                        rf"{re.escape(str(tmp_path / 'blocker' / 'out'))}: .+", line), line

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -57,9 +58,14 @@ __all__ = ["ConfigErrors", "load_config", "parse_duration", "parse_size"]
 
 T = TypeVar("T")
 
+SECRET_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::-)?\}")
+
 DEFAULT_TIMEZONE = "Asia/Bangkok"
 DEFAULT_OUTPUT_DIR = "output"
 DATABASE_NAME = "monitor.sqlite3"
+# Beside sources.yaml, not in output_dir: whatever sits in output_dir is meant to be
+# published, and the database holds recipients' addresses and fetched URLs.
+DEFAULT_DATABASE = Path("data") / DATABASE_NAME
 
 FETCH_KEYS = ("interval", "timeout", "max_bytes", "min_delay_per_host", "concurrency",
               "retries", "respect_robots", "allow_private_networks")
@@ -127,7 +133,7 @@ class _Loader:
                              ZoneInfo(DEFAULT_TIMEZONE)),
             output_dir=output_dir,
             database=top.get("database", lambda n: self._path(n, base),
-                             output_dir / DATABASE_NAME),
+                             _default_database(base, output_dir)),
             user_agent=top.get("user_agent", self.r.required_text, DEFAULT_USER_AGENT),
             fetch=fetch,
             feed=self._feed(self._sub(top, "feed", FEED_KEYS)),
@@ -473,10 +479,19 @@ class _Loader:
         return (text.strip() or None) if text is not None else None
 
     def _password(self, node: Node) -> str | None:
-        """Only through `${...}`: a password in the file ends up in backups and git history."""
-        if isinstance(node, ScalarNode) and node.value and "${" not in node.value:
-            raise Invalid("write the password as ${SMTP_PASSWORD} and set that variable "
-                          "(or SMTP_PASSWORD_FILE); secrets never live in this file", node)
+        """Only through `${...}`: a password in the file ends up in backups and git history.
+
+        So the value must be one reference and nothing else: `${NAME:-hunter2}` or
+        `x${NAME}` would put (part of) a literal secret back into the file.
+        """
+        if isinstance(node, ScalarNode) and node.value:
+            if "${" not in node.value:
+                raise Invalid("write the password as ${SMTP_PASSWORD} and set that variable "
+                              "(or SMTP_PASSWORD_FILE); secrets never live in this file", node)
+            if not SECRET_REFERENCE.fullmatch(node.value.strip()):
+                raise Invalid("a password must be just ${NAME} (or ${NAME:-} to allow it "
+                              "empty), with no default or other text: secrets never live "
+                              "in this file", node)
         return self._optional_text(node)
 
     def _duration(self, *, allow_zero: bool) -> Callable[[Node], float]:
@@ -555,6 +570,15 @@ def _peek(node: Node, key: str) -> str | None:
                     and SLUG_RE.fullmatch(value_node.value):
                 return str(value_node.value)
     return None
+
+
+def _default_database(base: Path, output_dir: Path) -> Path:
+    """`data/monitor.sqlite3` beside sources.yaml; a database at the old default
+    (inside output_dir) keeps being used, so an upgrade loses nothing, and
+    `monitor check` says how to move it."""
+    old = output_dir / DATABASE_NAME
+    new = _resolve(DEFAULT_DATABASE, base)
+    return old if old.exists() and not new.exists() else new
 
 
 def _resolve(path: Path, base: Path) -> Path:

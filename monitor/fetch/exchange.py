@@ -8,6 +8,8 @@ readable line, so no caller ever sees (or has to know) an httpx exception.
 from __future__ import annotations
 
 import asyncio
+import os
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -49,8 +51,20 @@ class Transient(FetchError):
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text or type(exc).__name__
+    text = str(exc).strip() or type(exc).__name__
+    # httpx wraps the socket's error ("All connection attempts failed"); the errno
+    # underneath (Connection refused, No route to host) is what a person can act on.
+    inner: BaseException | None = exc.__cause__ or exc.__context__
+    for _ in range(8):
+        if inner is None:
+            break
+        # (an SSLError's errno is OpenSSL's code, not the system's)
+        if (isinstance(inner, OSError) and not isinstance(inner, ssl.SSLError)
+                and inner.errno and inner.errno > 0):
+            words = os.strerror(inner.errno)   # asyncio's own strerror names no cause
+            return text if words in text else f"{text} ({words})"
+        inner = inner.__cause__ or inner.__context__
+    return text
 
 
 @dataclass(frozen=True)
