@@ -41,7 +41,7 @@ def describe(config: Config) -> str:
     for s in config.sources:
         flags = _source_flags(s, f)
         lines.append(f"  {s.name:<{width}}  {s.type:<7}  every "
-                     f"{format_duration(s.fetch.interval):<5}  {s.url}"
+                     f"{format_duration(s.fetch.interval):<5}  {s.public_url}"
                      + (f"  [{', '.join(flags)}]" if flags else ""))
     d, smtp = config.digest, config.digest.smtp
     login = "with login" if smtp.username or smtp.password else "without login"

@@ -293,8 +293,9 @@ class _Loader:
         select = self._selectors(section, kind)
         if name is None or url is None or kind is None:
             return None
+        public_url, secrets = self.r.masked(section.value("url"))
         return Source(
-            name=name, url=url, type=kind,
+            name=name, url=url, type=kind, public_url=public_url.strip(), secrets=secrets,
             title=section.get("title", self.r.required_text, name),
             topics=topics, keep_all=keep_all,
             fetch_article=section.get("fetch_article", self.r.boolean, False),

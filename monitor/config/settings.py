@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 from zoneinfo import ZoneInfo
 
 from monitor import DEFAULT_USER_AGENT
@@ -45,7 +46,7 @@ class Selectors:
 @dataclass(frozen=True)
 class Source:
     name: str
-    url: str
+    url: str = field(repr=False)    # may hold a secret: show `public_url`
     type: SourceKind
     title: str = ""
     topics: tuple[str, ...] | None = None   # None: every topic
@@ -54,10 +55,27 @@ class Source:
     encoding: str | None = None
     fetch: FetchSettings = field(default_factory=FetchSettings)
     select: Selectors | None = None
+    # `url` with what `${...}` brought from the environment shown as `***`: the only
+    # form any output or message may show (an API key in a query string is common).
+    public_url: str = ""
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.public_url:
+            object.__setattr__(self, "public_url", self.url)
 
     @property
     def display_title(self) -> str:
         return self.title or self.name
+
+    def redact(self, text: str) -> str:
+        """`text` (an error, a log line) with this source's secrets masked, raw or
+        percent-encoded as an HTTP library may have rewritten them in a URL."""
+        for secret in self.secrets:
+            for form in dict.fromkeys((secret, quote(secret, safe=""), quote(secret),
+                                       quote_plus(secret))):
+                text = text.replace(form, "***")
+        return text
 
 
 @dataclass(frozen=True)

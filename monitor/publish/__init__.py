@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from monitor.config.settings import Config
+from monitor.health import Health
 from monitor.publish import feeds
 from monitor.publish.atomic import write_atomic
 from monitor.publish.html_page import PER_TOPIC, Section, index_html
@@ -33,7 +35,18 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
     untagged = [e for e in entries if not e.topics][:PER_TOPIC]
     if untagged:
         sections.append(Section("other", "รายการอื่นจากแหล่งที่ติดตามทั้งหมด", untagged))
-    written["index.html"] = index_html(config, sections, store.all_health(), now)
+    written["index.html"] = index_html(config, sections, public_health(config, store), now)
     for name, data in written.items():
         write_atomic(out / name, data)
     return sorted(written)
+
+
+def public_health(config: Config, store: Store) -> dict[str, Health]:
+    """Every source's health with its secrets masked: errors saved by an older
+    version, before the crawl masked them, may still quote a keyed URL."""
+    health = store.all_health()
+    for source in config.sources:
+        h = health.get(source.name)
+        if h is not None and h.last_error and source.secrets:
+            health[source.name] = replace(h, last_error=source.redact(h.last_error))
+    return health

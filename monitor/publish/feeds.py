@@ -62,7 +62,7 @@ def _generator(config: Config, title: str, self_path: str, description_text: str
 
 def _add_entries(fg: FeedGenerator, entries: Sequence[Entry], config: Config,
                  source_titles: Mapping[str, str], *, rss: bool) -> None:
-    source_urls = {s.name: s.url for s in config.sources}
+    source_urls = {s.name: s.public_url for s in config.sources}
     for entry in entries:
         fe = fg.add_entry(order="append")
         fe.id(entry.guid)
