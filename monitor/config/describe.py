@@ -48,6 +48,8 @@ def describe(config: Config) -> str:
     recipients = ", ".join(d.to) if d.to else "nobody (digest.to is empty: written, not sent)"
     lines += ["", f"Digest: {d.schedule} ({config.timezone.key}) from {d.from_addr} to "
               f"{recipients}; SMTP {smtp.host}:{smtp.port} {smtp.security}, {login}"]
+    if smtp.login_in_clear:
+        lines.append(f"  warning: {smtp.login_in_clear}")
     return "\n".join(lines)
 
 

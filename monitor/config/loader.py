@@ -63,7 +63,7 @@ TOP_KEYS = ("timezone", "output_dir", "database", "user_agent", "fetch", "feed",
             "synonyms", "topics", "sources")
 FEED_KEYS = ("title", "link", "description", "language", "max_items")
 DIGEST_KEYS = ("schedule", "from", "to", "smtp")
-SMTP_KEYS = ("host", "port", "security", "username", "password")
+SMTP_KEYS = ("host", "port", "security", "username", "password", "timeout")
 TOPIC_KEYS = ("id", "title", "any", "all", "none")
 SOURCE_OWN_KEYS = ("name", "title", "url", "type", "topics", "keep_all", "fetch_article",
                    "encoding", "select")
@@ -201,6 +201,7 @@ class _Loader:
             security=section.get("security", self._choice(SMTP_SECURITY), default.security),
             username=section.get("username", self._optional_text, None),
             password=section.get("password", self._password, None),
+            timeout=section.get("timeout", self._duration(allow_zero=False), default.timeout),
         )
 
     # -- topics --------------------------------------------------------------

@@ -106,6 +106,15 @@ class SmtpSettings:
     security: str = "starttls"
     username: str | None = None
     password: str | None = field(default=None, repr=False)  # never logged
+    timeout: float = 60.0   # seconds for a whole SMTP conversation, all attempts
+
+    @property
+    def login_in_clear(self) -> str | None:
+        """A warning when AUTH would cross the network unencrypted, else None."""
+        if self.security == "none" and (self.username or self.password):
+            return ("digest.smtp.security is none but a username/password is set: the "
+                    "login crosses the network in clear; use starttls or ssl")
+        return None
 
 
 @dataclass(frozen=True)
