@@ -16,7 +16,7 @@ from pathlib import Path
 
 from monitor.dedupe import OVERLAP_MIN_RATIO, StoryCandidate, find_story, story_key
 from monitor.errors import StoreError
-from monitor.health import Health
+from monitor.health import Health, HealthEvent, is_transition
 from monitor.models import Document, Entry, Item, Report, Validators
 from monitor.schema import MIGRATIONS
 
@@ -253,6 +253,7 @@ class Store:
             items_last=row["items_last"], items_ever=row["items_ever"])
 
     def save_health(self, health: Health) -> None:
+        self._record_transition(health)
         self.db.execute(
             "INSERT OR REPLACE INTO source_health (source, state, last_attempt, last_success, "
             "last_error, consecutive_failures, items_last, items_ever) "
@@ -262,6 +263,43 @@ class Store:
              _iso(health.last_success) if health.last_success else None,
              health.last_error, health.consecutive_failures, health.items_last,
              health.items_ever))
+
+    def _record_transition(self, health: Health) -> None:
+        row = self.db.execute("SELECT state FROM source_health WHERE source = ?",
+                              (health.source,)).fetchone()
+        previous = row["state"] if row else None
+        if is_transition(previous, health.state):
+            self.db.execute(
+                "INSERT INTO health_events (source, at, state, previous, error) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (health.source, _iso(health.last_attempt or datetime.now(UTC)), health.state,
+                 previous or "new", health.last_error))
+
+    def health_events(self, *, limit: int, after_id: int = 0) -> list[HealthEvent]:
+        """Newest first; `after_id` gives only those recorded since an earlier look."""
+        return [HealthEvent(r["id"], r["source"], _dt(r["at"]) or datetime.now(UTC),
+                            r["state"], r["previous"], r["error"])
+                for r in self.db.execute(
+                    "SELECT * FROM health_events WHERE id > ? ORDER BY id DESC LIMIT ?",
+                    (after_id, limit))]
+
+    def story_details(self, story_ids: Sequence[int]
+                      ) -> dict[int, tuple[str | None, list[tuple[str, str]]]]:
+        """Per story: its date as read, and each (topic, keyword) that matched any of its items."""
+        details: dict[int, tuple[str | None, list[tuple[str, str]]]] = {}
+        for start in range(0, len(story_ids), 500):
+            chunk = list(story_ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                    f"SELECT id, date_text FROM items WHERE id IN ({marks})", chunk):
+                details[r["id"]] = (r["date_text"], [])
+            for r in self.db.execute(
+                    "SELECT DISTINCT m.story, t.topic, t.keyword FROM item_topics t "
+                    f"JOIN items m ON m.id = t.item_id WHERE m.story IN ({marks}) "
+                    "ORDER BY m.story, t.topic, t.keyword", chunk):
+                if r["story"] in details:
+                    details[r["story"]][1].append((r["topic"], r["keyword"]))
+        return details
 
     # -- digests -------------------------------------------------------------
 
