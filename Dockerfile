@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY monitor ./monitor
-RUN pip install --no-cache-dir . && useradd --create-home monitor
+RUN pip install --no-cache-dir '.[alerts]' && useradd --create-home monitor
 COPY sources.yaml ./
 RUN mkdir -p /app/output && chown monitor /app/output
 USER monitor

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from monitor.alerts import report_alerts, send_alerts, status_lines
 from monitor.config.settings import Config, Source
 from monitor.errors import ConfigError
 from monitor.health import Health
@@ -45,6 +46,7 @@ def crawl_command(config: Config, names: Sequence[str]) -> int:
         for result in results:
             print(result_line(result))
         publish_all(config, store)
+        report_alerts(send_alerts(config, store))   # never raises: failures are reported
         failed = sum(r.failed for r in results)
         print(f"{len(results)} sources: {len(results) - failed} ok, {failed} failed; "
               f"{sum(r.new for r in results)} new items, "
@@ -84,7 +86,7 @@ def status_table(config: Config, health: dict[str, Health]) -> str:
 
 def status_command(config: Config) -> int:
     with Store(config.database) as store:
-        print(status_table(config, store.all_health()))
+        print("\n".join([status_table(config, store.all_health()), *status_lines(config, store)]))
     return EXIT_OK
 
 

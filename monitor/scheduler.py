@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from monitor.alerts import run_alerts
 from monitor.config.settings import Config, Source
 from monitor.fetch import Fetcher
 from monitor.pipeline import crawl, result_line
@@ -85,6 +86,7 @@ async def run(config: Config, *, serve: str | None = None,
                 results = await crawl(config, store, [source], fetcher=fetcher)
                 async with lock:
                     publish_all(config, store)
+                await asyncio.to_thread(run_alerts, config)   # own connection; never raises
                 for result in results:
                     log.info("%s", result_line(result))
             except Exception:

@@ -97,6 +97,8 @@ MIGRATIONS: tuple[str, ...] = (
 
     CREATE TABLE alert_targets (
         target                TEXT PRIMARY KEY,
+        created               TEXT NOT NULL,    -- stories first seen before are not sent
+        last_event            INTEGER NOT NULL DEFAULT 0,  -- last health_events id sent
         last_attempt          TEXT,
         last_success          TEXT,
         last_error            TEXT,

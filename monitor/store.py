@@ -30,6 +30,19 @@ class SaveResult:
     new_relevant: int = 0
 
 
+@dataclass(frozen=True)
+class AlertTargetState:
+    """What the store remembers of one alert target (by name: its URL is a secret)."""
+
+    target: str
+    created: datetime
+    last_event: int
+    last_attempt: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+
+
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
@@ -300,6 +313,68 @@ class Store:
                 if r["story"] in details:
                     details[r["story"]][1].append((r["topic"], r["keyword"]))
         return details
+
+    # -- alerts --------------------------------------------------------------
+
+    def alert_target(self, target: str, now: datetime) -> AlertTargetState:
+        """A target's record, created on first sight: it starts from now, so adding
+        a target never sends it the whole history (nor old health events)."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO alert_targets (target, created, last_event) "
+            "VALUES (?, ?, (SELECT COALESCE(MAX(id), 0) FROM health_events))",
+            (target, _iso(now)))
+        return self._alert_target(self.db.execute(
+            "SELECT * FROM alert_targets WHERE target = ?", (target,)).fetchone())
+
+    def alert_targets(self) -> dict[str, AlertTargetState]:
+        return {r["target"]: self._alert_target(r)
+                for r in self.db.execute("SELECT * FROM alert_targets")}
+
+    @staticmethod
+    def _alert_target(row: sqlite3.Row) -> AlertTargetState:
+        return AlertTargetState(
+            target=row["target"], created=_dt(row["created"]) or datetime.now(UTC),
+            last_event=row["last_event"], last_attempt=_dt(row["last_attempt"]),
+            last_success=_dt(row["last_success"]), last_error=row["last_error"],
+            consecutive_failures=row["consecutive_failures"])
+
+    def unalerted(self, target: str, since: datetime, topics: Sequence[str] | None,
+                  *, limit: int) -> list[Entry]:
+        """Stories first seen since `since` not yet sent to `target`, oldest first;
+        with `topics`, only stories with one of them."""
+        where = ["h.relevant = 1", "h.id = h.story", "h.first_seen >= ?",
+                 "NOT EXISTS (SELECT 1 FROM alerts_sent a WHERE a.target = ? "
+                 "AND a.item_id = h.id)"]
+        args: list[object] = [_iso(since), target]
+        if topics is not None:
+            marks = ",".join("?" * len(topics))
+            where.append("EXISTS (SELECT 1 FROM items m JOIN item_topics t ON t.item_id = m.id "
+                         f"WHERE m.story = h.id AND t.topic IN ({marks}))")
+            args.extend(topics)
+        rows = self.db.execute(
+            f"SELECT * FROM items h WHERE {' AND '.join(where)} "
+            "ORDER BY h.first_seen, h.id LIMIT ?", (*args, limit)).fetchall()
+        return [self._entry(row) for row in rows]
+
+    def mark_alerted(self, target: str, story_ids: Iterable[int], now: datetime) -> None:
+        with self._transaction():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO alerts_sent (target, item_id, sent) VALUES (?, ?, ?)",
+                [(target, story, _iso(now)) for story in story_ids])
+
+    def save_alert_outcome(self, target: str, now: datetime, *, error: str | None,
+                           last_event: int | None = None) -> None:
+        """One attempt's outcome: success resets the failure count, failure bumps it."""
+        if error is None:
+            self.db.execute(
+                "UPDATE alert_targets SET last_attempt = ?, last_success = ?, last_error = NULL, "
+                "consecutive_failures = 0, last_event = COALESCE(?, last_event) "
+                "WHERE target = ?", (_iso(now), _iso(now), last_event, target))
+        else:
+            self.db.execute(
+                "UPDATE alert_targets SET last_attempt = ?, last_error = ?, "
+                "consecutive_failures = consecutive_failures + 1 WHERE target = ?",
+                (_iso(now), error, target))
 
     # -- digests -------------------------------------------------------------
 

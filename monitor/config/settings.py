@@ -118,14 +118,39 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """One `digest.to` entry: an address alone gets every topic and every week."""
+
+    address: str
+    topics: tuple[str, ...] | None = None   # None: every topic
+    empty_weeks: bool = True
+
+
+@dataclass(frozen=True)
+class AlertTarget:
+    """One `alerts:` entry. `url` is an Apprise URL holding tokens: never shown."""
+
+    name: str
+    url: str = field(repr=False)
+    topics: tuple[str, ...] | None = None   # None: every topic
+    when: str = "new"                       # "new" or "daily HH:MM"
+    daily_at: tuple[int, int] | None = None  # (hour, minute) of a daily target
+    health: bool = False                    # also source broken/blocked/recovered
+
+
+@dataclass(frozen=True)
 class DigestSettings:
     schedule: str = "mon 08:00"
     weekday: int = 0        # Monday = 0, as datetime.weekday()
     hour: int = 8
     minute: int = 0
     from_addr: str = "monitor@example.org"
-    to: tuple[str, ...] = ()
+    to: tuple[str, ...] = ()                 # every recipient's address
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    recipients: tuple[Recipient, ...] = ()   # the `to` entries written with options
+
+    def recipient(self, address: str) -> Recipient:
+        return next((r for r in self.recipients if r.address == address), Recipient(address))
 
 
 @dataclass(frozen=True)
@@ -141,6 +166,7 @@ class Config:
     synonyms: tuple[tuple[str, ...], ...] = ()
     topics: tuple[Topic, ...] = ()
     sources: tuple[Source, ...] = ()
+    alerts: tuple[AlertTarget, ...] = ()
 
     def source(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.name == name), None)
