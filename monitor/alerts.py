@@ -27,7 +27,7 @@ from typing import Literal
 from monitor.config.settings import AlertTarget, Config
 from monitor.health import REMEDIES, HealthEvent, one_line
 from monitor.models import Entry
-from monitor.store import Store
+from monitor.store import NEW_TARGET_LOOKBACK, Store
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,9 @@ def status_lines(config: Config, store: Store) -> list[str]:
 def _send_target(config: Config, store: Store, target: AlertTarget, now: datetime
                  ) -> AlertResult:
     state = store.alert_target(target.name, now)
-    if target.daily_at is not None and not _daily_due(config, target, state.last_success, now):
+    # A daily target's first send waits for its first HH:MM after it was added.
+    last = state.last_success or state.created + NEW_TARGET_LOOKBACK
+    if target.daily_at is not None and not _daily_due(config, target, last, now):
         return AlertResult(target.name, "not due")
     stories = store.unalerted(target.name, state.created, target.topics,
                               limit=MAX_STORIES + 1)
@@ -131,8 +133,7 @@ def _send_target(config: Config, store: Store, target: AlertTarget, now: datetim
     return AlertResult(target.name, "sent", stories=len(stories))
 
 
-def _daily_due(config: Config, target: AlertTarget, last_success: datetime | None,
-               now: datetime) -> bool:
+def _daily_due(config: Config, target: AlertTarget, last: datetime, now: datetime) -> bool:
     """Due from today's HH:MM (in `timezone`) until a send succeeds after it."""
     assert target.daily_at is not None
     local = now.astimezone(config.timezone)
@@ -140,7 +141,7 @@ def _daily_due(config: Config, target: AlertTarget, last_success: datetime | Non
                          microsecond=0)
     if local < slot:
         slot -= timedelta(days=1)
-    return last_success is None or last_success < slot
+    return last < slot
 
 
 def _operator_news(event: HealthEvent) -> bool:

@@ -102,7 +102,9 @@ def digest_command(config: Config, week_label: str | None, send: bool, force: bo
             return EXIT_OK
         deliveries = send_digest(config, store, digest, now, force=force)
     for delivery in deliveries:
-        if delivery.status == "already sent":
+        if delivery.status == "nothing for them":
+            print(f"{delivery.recipient}: nothing in their topics this week; not sent")
+        elif delivery.status == "already sent":
             print(f"{delivery.recipient}: {week.label} already sent (use --force to send again)")
         elif delivery.status == "failed":
             print(f"{delivery.recipient}: not sent: {delivery.error}", file=sys.stderr)

@@ -21,6 +21,7 @@ from monitor.models import Document, Entry, Item, Report, Validators
 from monitor.schema import MIGRATIONS
 
 STORY_WINDOW = timedelta(days=7)
+NEW_TARGET_LOOKBACK = timedelta(days=1)   # what a new alert target gets of the past
 
 
 @dataclass(frozen=True)
@@ -316,13 +317,15 @@ class Store:
 
     # -- alerts --------------------------------------------------------------
 
-    def alert_target(self, target: str, now: datetime) -> AlertTargetState:
-        """A target's record, created on first sight: it starts from now, so adding
-        a target never sends it the whole history (nor old health events)."""
+    def alert_target(self, target: str, now: datetime, *,
+                     lookback: timedelta = NEW_TARGET_LOOKBACK) -> AlertTargetState:
+        """A target's record, created on first sight. A new target starts with the
+        stories first seen within `lookback` (those of the crawl that just ran, at
+        least), never the whole history, nor old health events."""
         self.db.execute(
             "INSERT OR IGNORE INTO alert_targets (target, created, last_event) "
             "VALUES (?, ?, (SELECT COALESCE(MAX(id), 0) FROM health_events))",
-            (target, _iso(now)))
+            (target, _iso(now - lookback)))
         return self._alert_target(self.db.execute(
             "SELECT * FROM alert_targets WHERE target = ?", (target,)).fetchone())
 
