@@ -214,3 +214,24 @@ def test_alert_url_must_come_from_the_environment(tmp_path: Path,
                     .replace("topics: [digital-government]", 'when: "weekly"'), "utf-8")
     with pytest.raises(ConfigError, match=r"alerts\.apps-only\.when.*daily HH:MM"):
         load_config(path, environ={"APP_URL": "json://y/", "ALL_URL": "json://x/"})
+
+
+def test_an_operator_target_hears_of_a_broken_source_and_its_recovery(
+        tmp_path: Path, server: FixtureServer, hooks: tuple[Webhook, Webhook]) -> None:
+    everything, apps = hooks
+    path = _config(tmp_path, server)
+    path.write_text(path.read_text("utf-8").replace(
+        "    url: ${ALL_URL}\n", "    url: ${ALL_URL}\n    health: true\n"), "utf-8")
+    _serve(server, "ข่าวกีฬาที่ไม่เกี่ยวข้อง")
+    assert main(["crawl", "--config", str(path)]) == 0
+    assert everything.received == []
+    _serve(server)                                      # the listing is suddenly empty
+    assert main(["crawl", "--config", str(path)]) == 0
+    assert len(everything.received) == 1 and apps.received == []
+    message = everything.received[0]["message"]
+    assert "dga: ok → broken" in message and "monitor preview dga" in message
+    assert main(["crawl", "--config", str(path)]) == 0
+    assert len(everything.received) == 1, "still broken is no news"
+    _serve(server, "ข่าวกีฬาที่ไม่เกี่ยวข้อง")
+    assert main(["crawl", "--config", str(path)]) == 0
+    assert "dga: broken → ok" in everything.received[-1]["message"]

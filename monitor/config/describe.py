@@ -48,6 +48,10 @@ def describe(config: Config) -> str:
     recipients = ", ".join(d.to) if d.to else "nobody (digest.to is empty: written, not sent)"
     lines += ["", f"Digest: {d.schedule} ({config.timezone.key}) from {d.from_addr} to "
               f"{recipients}; SMTP {smtp.host}:{smtp.port} {smtp.security}, {login}"]
+    for a in config.alerts:   # never the URL: it holds the service's token
+        topics = "every topic" if a.topics is None else (", ".join(a.topics) or "no stories")
+        lines.append(f"Alert {a.name}: {a.when}, {topics}"
+                     + (", source health" if a.health else ""))
     if smtp.login_in_clear:
         lines.append(f"  warning: {smtp.login_in_clear}")
     return "\n".join(lines)
