@@ -86,7 +86,8 @@ async def run(config: Config, *, serve: str | None = None,
                 results = await crawl(config, store, [source], fetcher=fetcher)
                 async with lock:
                     publish_all(config, store)
-                await asyncio.to_thread(run_alerts, config)   # own connection; never raises
+                if config.alerts:   # in a thread with its own connection; never raises
+                    await asyncio.to_thread(run_alerts, config)
                 for result in results:
                     log.info("%s", result_line(result))
             except Exception:
