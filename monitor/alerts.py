@@ -121,6 +121,8 @@ def _send_target(config: Config, store: Store, target: AlertTarget, now: datetim
     notifier = _notifier(target)
     maxlen = int(getattr(notifier, "body_maxlen", 0) or DEFAULT_MAXLEN)
     title = _title(config, len(stories), len(events))
+    if not getattr(notifier, "title_maxlen", 0):
+        maxlen -= len(title) + 2   # a service without titles (LINE) gets it in the body
     body = compose(config, shown, more=len(stories) - len(shown), events=events, maxlen=maxlen)
     error = _notify(notifier, title, body)
     if error is not None:
