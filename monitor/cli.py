@@ -64,14 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s")
+    config: Config | None = None
     try:
         config = load_config(Path(getattr(args, "config", DEFAULT_CONFIG)))
         return COMMANDS[args.command](config, args)
     except (ConfigError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except MonitorError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except MonitorError as error:   # may quote a source URL holding a secret
+        print(f"error: {config.redact(str(error)) if config else error}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

@@ -77,3 +77,15 @@ def test_no_output_or_printed_line_shows_the_secret(tmp_path: Path, server: Fixt
     for text in (files, failed.out, failed.err, printed.out, printed.err):
         assert SECRET not in text and ENCODED not in text
     assert "?key=***&amp;lang=th" in (out / "feed.xml").read_text("utf-8")
+
+
+def test_preview_of_a_failing_keyed_source_masks_the_secret(
+        tmp_path: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("API_KEY", SECRET)
+    config = _config(tmp_path, server)
+    server.add("/feed", Response(404, b"gone", {"Content-Type": "text/plain"}))
+    assert main(["preview", "keyed", "--config", str(config)]) == 1
+    printed = capsys.readouterr()
+    assert "key=***" in printed.out + printed.err
+    assert SECRET not in printed.out + printed.err and ENCODED not in printed.out + printed.err

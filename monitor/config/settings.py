@@ -168,5 +168,11 @@ class Config:
     sources: tuple[Source, ...] = ()
     alerts: tuple[AlertTarget, ...] = ()
 
+    def redact(self, text: str) -> str:
+        """`text` with every source's secrets masked: for messages not tied to one source."""
+        for source in self.sources:
+            text = source.redact(text)
+        return text
+
     def source(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.name == name), None)
