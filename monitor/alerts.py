@@ -9,6 +9,8 @@ is retried with backoff, then recorded for `monitor status`; it never raises
 into the crawl, and never delays the other targets by more than its retries.
 
 A target is known by its name only: its URL holds the service's token.
+A story is marked sent once the service has accepted the message, so a
+crash between the two can repeat one message (never lose one).
 Calls are serialised in-process (`monitor run` crawls sources concurrently),
 so two crawls finishing together cannot both send the same story.
 """
@@ -111,19 +113,18 @@ def _send_target(config: Config, store: Store, target: AlertTarget, now: datetim
     last = state.last_success or state.created + NEW_TARGET_LOOKBACK
     if target.daily_at is not None and not _daily_due(config, target, last, now):
         return AlertResult(target.name, "not due")
-    stories = store.unalerted(target.name, state.created, target.topics,
-                              limit=MAX_STORIES + 1)
+    # More than MAX_STORIES waiting (a long outage): the rest go in the next message.
+    stories = store.unalerted(target.name, state.created, target.topics, limit=MAX_STORIES)
     events = [e for e in reversed(store.health_events(limit=100, after_id=state.last_event))
               if _operator_news(e)] if target.health else []
     if not stories and not events:
         return AlertResult(target.name, "nothing new")
-    shown = stories[:MAX_STORIES]
     notifier = _notifier(target)
     maxlen = int(getattr(notifier, "body_maxlen", 0) or DEFAULT_MAXLEN)
     title = _title(config, len(stories), len(events))
     if not getattr(notifier, "title_maxlen", 0):
         maxlen -= len(title) + 2   # a service without titles (LINE) gets it in the body
-    body = compose(config, shown, more=len(stories) - len(shown), events=events, maxlen=maxlen)
+    body = compose(config, stories, more=0, events=events, maxlen=maxlen)
     error = _notify(notifier, title, body)
     if error is not None:
         store.save_alert_outcome(target.name, now, error=error)
