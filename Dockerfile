@@ -17,9 +17,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
 
 WORKDIR /app
 # Dependencies first, from pyproject.toml alone: this layer is rebuilt only when
-# the dependencies change, not on every change to the code.
+# the dependencies change, not on every change to the code. The `alerts` extra
+# (Apprise) is included so that `alerts:` works in the image.
 COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['alerts']))" > requirements.txt
 RUN pip install -r requirements.txt
 
 COPY README.md ./

@@ -73,14 +73,15 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     setup_logging(getattr(args, "verbose", 0), getattr(args, "log_format", "text"))
+    config: Config | None = None
     try:
         config = load_config(Path(getattr(args, "config", DEFAULT_CONFIG)))
         return COMMANDS[args.command](config, args)
     except (ConfigError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except MonitorError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except MonitorError as error:   # may quote a source URL holding a secret
+        print(f"error: {config.redact(str(error)) if config else error}", file=sys.stderr)
         return EXIT_FAILED
     except sqlite3.DatabaseError as error:
         # Most are wrapped as StoreError; a write that fails mid-run (a full disk)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from monitor.aftercrawl import after_crawl, publish
+from monitor.alerts import report_alerts, send_alerts, status_lines
 from monitor.config.settings import Config, Source
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
@@ -73,6 +74,8 @@ def crawl_command(config: Config, names: Sequence[str], *, strict: bool = False,
         for result in results:
             print(result_line(result, detail=detail))
         after_crawl(config, store, results, datetime.now(UTC))
+        if config.alerts:
+            report_alerts(send_alerts(config, store))   # never raises: failures are reported
         failed = sum(r.failed for r in results)
         print(f"{len(results)} sources: {len(results) - failed} ok, {failed} failed; "
               f"{sum(r.new for r in results)} new items, "
@@ -121,7 +124,7 @@ def status_table(config: Config, health: dict[str, Health]) -> str:
 
 def status_command(config: Config) -> int:
     with Store(config.database) as store:
-        print(status_table(config, store.all_health()))
+        print("\n".join([status_table(config, store.all_health()), *status_lines(config, store)]))
     return EXIT_OK
 
 
@@ -137,7 +140,9 @@ def digest_command(config: Config, week_label: str | None, send: bool, force: bo
             return EXIT_OK
         deliveries = send_digest(config, store, digest, now, force=force)
     for delivery in deliveries:
-        if delivery.status == "already sent":
+        if delivery.status == "nothing for them":
+            print(f"{delivery.recipient}: nothing in their topics this week; not sent")
+        elif delivery.status == "already sent":
             print(f"{delivery.recipient}: {week.label} already sent (use --force to send again)")
         elif delivery.status == "failed":
             print(f"{delivery.recipient}: not sent: {delivery.error}", file=sys.stderr)

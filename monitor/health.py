@@ -65,3 +65,42 @@ def after_failure(prev: Health | None, source: str, now: datetime,
 def one_line(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class HealthEvent:
+    """A source changing state: what health.xml and operator alerts report."""
+
+    id: int
+    source: str
+    at: datetime
+    state: str        # the new state; "ok" after a bad one is a recovery
+    previous: str     # "new" when the source had no health yet
+    error: str | None
+
+    @property
+    def recovered(self) -> bool:
+        return self.state == "ok"
+
+
+BAD_STATES = ("failing", "broken", "blocked")
+
+# What an operator should do about each state, shown in health.xml.
+REMEDIES = {
+    "failing": "the site did not answer or answered with an error; the monitor retries at "
+               "every interval. If it lasts, open the source's address in a browser and run "
+               "`monitor status`.",
+    "broken": "the page no longer yields items, though it used to: its layout has probably "
+              "changed. Run `monitor preview NAME` and fix the source's `select:`.",
+    "blocked": "the site answered with a bot challenge. Make the source's `interval` longer, "
+               "or ask the site to allow the monitor's user agent.",
+    "ok": "it is read normally again; nothing to do.",
+}
+
+
+def is_transition(previous: str | None, state: str) -> bool:
+    """Whether a health save is news: becoming failing/broken/blocked, or recovering."""
+    before = previous or "ok"
+    if state in BAD_STATES:
+        return state != before
+    return state == "ok" and before in BAD_STATES

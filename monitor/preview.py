@@ -57,7 +57,7 @@ async def preview(config: Config, name: str, *, now: datetime | None = None) -> 
 
 def render(read: SourceRead, config: Config) -> str:
     source = read.source
-    out = [f"{source.name} ({source.display_title}) — {source.type} {source.url}"]
+    out = [f"{source.name} ({source.display_title}) — {source.type} {source.public_url}"]
     out += [f"  how: {note}" for note in read.notes]
     relevant = 0
     for number, item in enumerate(read.items, start=1):

@@ -20,6 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.aftercrawl import after_crawl
+from monitor.alerts import run_alerts
 from monitor.config.settings import Config, Source
 from monitor.errors import MonitorError
 from monitor.fetch import Fetcher
@@ -80,6 +81,8 @@ async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event
                 async with lock:
                     after_crawl(config, store, results, now)
                 freshness.last_crawl = now
+                if config.alerts:   # in a thread with its own connection; never raises
+                    await asyncio.to_thread(run_alerts, config)
                 for result in results:
                     log_result(result, before, store.health(source.name))
             except asyncio.CancelledError:

@@ -75,4 +75,34 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (week, recipient)
     );
     """,
+    # 2: health transitions (for health.xml), alerts sent per story and target, and
+    # each alert target's last outcome (for `status`).
+    """
+    CREATE TABLE health_events (
+        id        INTEGER PRIMARY KEY,
+        source    TEXT NOT NULL,
+        at        TEXT NOT NULL,           -- ISO 8601, UTC
+        state     TEXT NOT NULL,           -- the new state: ok (recovered), failing, ...
+        previous  TEXT NOT NULL,           -- the state before, 'new' for a first crawl
+        error     TEXT
+    );
+    CREATE INDEX health_events_at ON health_events (at DESC);
+
+    CREATE TABLE alerts_sent (
+        target   TEXT NOT NULL,            -- the target's name, never its URL (a secret)
+        item_id  INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        sent     TEXT NOT NULL,
+        PRIMARY KEY (target, item_id)
+    );
+
+    CREATE TABLE alert_targets (
+        target                TEXT PRIMARY KEY,
+        created               TEXT NOT NULL,    -- stories first seen before are not sent
+        last_event            INTEGER NOT NULL DEFAULT 0,  -- last health_events id sent
+        last_attempt          TEXT,
+        last_success          TEXT,
+        last_error            TEXT,
+        consecutive_failures  INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 )

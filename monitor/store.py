@@ -16,11 +16,12 @@ from pathlib import Path
 
 from monitor.dedupe import OVERLAP_MIN_RATIO, StoryCandidate, find_story, story_key
 from monitor.errors import StoreError
-from monitor.health import Health
+from monitor.health import Health, HealthEvent, is_transition
 from monitor.models import Document, Entry, Item, Report, Validators
 from monitor.schema import MIGRATIONS
 
 STORY_WINDOW = timedelta(days=7)
+NEW_TARGET_LOOKBACK = timedelta(days=1)   # what a new alert target gets of the past
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,19 @@ class SaveResult:
     new: int = 0
     updated: int = 0
     new_relevant: int = 0
+
+
+@dataclass(frozen=True)
+class AlertTargetState:
+    """What the store remembers of one alert target (by name: its URL is a secret)."""
+
+    target: str
+    created: datetime
+    last_event: int
+    last_attempt: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
 
 
 def _iso(value: datetime) -> str:
@@ -253,6 +267,7 @@ class Store:
             items_last=row["items_last"], items_ever=row["items_ever"])
 
     def save_health(self, health: Health) -> None:
+        self._record_transition(health)
         self.db.execute(
             "INSERT OR REPLACE INTO source_health (source, state, last_attempt, last_success, "
             "last_error, consecutive_failures, items_last, items_ever) "
@@ -262,6 +277,107 @@ class Store:
              _iso(health.last_success) if health.last_success else None,
              health.last_error, health.consecutive_failures, health.items_last,
              health.items_ever))
+
+    def _record_transition(self, health: Health) -> None:
+        row = self.db.execute("SELECT state FROM source_health WHERE source = ?",
+                              (health.source,)).fetchone()
+        previous = row["state"] if row else None
+        if is_transition(previous, health.state):
+            self.db.execute(
+                "INSERT INTO health_events (source, at, state, previous, error) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (health.source, _iso(health.last_attempt or datetime.now(UTC)), health.state,
+                 previous or "new", health.last_error))
+
+    def health_events(self, *, limit: int, after_id: int = 0) -> list[HealthEvent]:
+        """Newest first; `after_id` gives only those recorded since an earlier look."""
+        return [HealthEvent(r["id"], r["source"], _dt(r["at"]) or datetime.now(UTC),
+                            r["state"], r["previous"], r["error"])
+                for r in self.db.execute(
+                    "SELECT * FROM health_events WHERE id > ? ORDER BY id DESC LIMIT ?",
+                    (after_id, limit))]
+
+    def story_details(self, story_ids: Sequence[int]
+                      ) -> dict[int, tuple[str | None, list[tuple[str, str]]]]:
+        """Per story: its date as read, and each (topic, keyword) that matched any of its items."""
+        details: dict[int, tuple[str | None, list[tuple[str, str]]]] = {}
+        for start in range(0, len(story_ids), 500):
+            chunk = list(story_ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                    f"SELECT id, date_text FROM items WHERE id IN ({marks})", chunk):
+                details[r["id"]] = (r["date_text"], [])
+            for r in self.db.execute(
+                    "SELECT DISTINCT m.story, t.topic, t.keyword FROM item_topics t "
+                    f"JOIN items m ON m.id = t.item_id WHERE m.story IN ({marks}) "
+                    "ORDER BY m.story, t.topic, t.keyword", chunk):
+                if r["story"] in details:
+                    details[r["story"]][1].append((r["topic"], r["keyword"]))
+        return details
+
+    # -- alerts --------------------------------------------------------------
+
+    def alert_target(self, target: str, now: datetime, *,
+                     lookback: timedelta = NEW_TARGET_LOOKBACK) -> AlertTargetState:
+        """A target's record, created on first sight. A new target starts with the
+        stories first seen within `lookback` (those of the crawl that just ran, at
+        least), never the whole history, nor old health events."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO alert_targets (target, created, last_event) "
+            "VALUES (?, ?, (SELECT COALESCE(MAX(id), 0) FROM health_events))",
+            (target, _iso(now - lookback)))
+        return self._alert_target(self.db.execute(
+            "SELECT * FROM alert_targets WHERE target = ?", (target,)).fetchone())
+
+    def alert_targets(self) -> dict[str, AlertTargetState]:
+        return {r["target"]: self._alert_target(r)
+                for r in self.db.execute("SELECT * FROM alert_targets")}
+
+    @staticmethod
+    def _alert_target(row: sqlite3.Row) -> AlertTargetState:
+        return AlertTargetState(
+            target=row["target"], created=_dt(row["created"]) or datetime.now(UTC),
+            last_event=row["last_event"], last_attempt=_dt(row["last_attempt"]),
+            last_success=_dt(row["last_success"]), last_error=row["last_error"],
+            consecutive_failures=row["consecutive_failures"])
+
+    def unalerted(self, target: str, since: datetime, topics: Sequence[str] | None,
+                  *, limit: int) -> list[Entry]:
+        """Stories first seen since `since` not yet sent to `target`, oldest first;
+        with `topics`, only stories with one of them."""
+        where = ["h.relevant = 1", "h.id = h.story", "h.first_seen >= ?",
+                 "NOT EXISTS (SELECT 1 FROM alerts_sent a WHERE a.target = ? "
+                 "AND a.item_id = h.id)"]
+        args: list[object] = [_iso(since), target]
+        if topics is not None:
+            marks = ",".join("?" * len(topics))
+            where.append("EXISTS (SELECT 1 FROM items m JOIN item_topics t ON t.item_id = m.id "
+                         f"WHERE m.story = h.id AND t.topic IN ({marks}))")
+            args.extend(topics)
+        rows = self.db.execute(
+            f"SELECT * FROM items h WHERE {' AND '.join(where)} "
+            "ORDER BY h.first_seen, h.id LIMIT ?", (*args, limit)).fetchall()
+        return [self._entry(row) for row in rows]
+
+    def mark_alerted(self, target: str, story_ids: Iterable[int], now: datetime) -> None:
+        with self._transaction():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO alerts_sent (target, item_id, sent) VALUES (?, ?, ?)",
+                [(target, story, _iso(now)) for story in story_ids])
+
+    def save_alert_outcome(self, target: str, now: datetime, *, error: str | None,
+                           last_event: int | None = None) -> None:
+        """One attempt's outcome: success resets the failure count, failure bumps it."""
+        if error is None:
+            self.db.execute(
+                "UPDATE alert_targets SET last_attempt = ?, last_success = ?, last_error = NULL, "
+                "consecutive_failures = 0, last_event = COALESCE(?, last_event) "
+                "WHERE target = ?", (_iso(now), _iso(now), last_event, target))
+        else:
+            self.db.execute(
+                "UPDATE alert_targets SET last_attempt = ?, last_error = ?, "
+                "consecutive_failures = consecutive_failures + 1 WHERE target = ?",
+                (_iso(now), error, target))
 
     # -- digests -------------------------------------------------------------
 

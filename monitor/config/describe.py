@@ -45,7 +45,7 @@ def describe(config: Config) -> str:
     for s in config.sources:
         flags = _source_flags(s, f)
         lines.append(f"  {s.name:<{width}}  {s.type:<7}  every "
-                     f"{format_duration(s.fetch.interval):<5}  {s.url}"
+                     f"{format_duration(s.fetch.interval):<5}  {s.public_url}"
                      + (f"  [{', '.join(flags)}]" if flags else ""))
     lines += [f"  WARNING: {s.name}: {TLS_INSECURE_WARNING}" for s in config.sources
               if s.tls_insecure]
@@ -54,6 +54,12 @@ def describe(config: Config) -> str:
     recipients = ", ".join(d.to) if d.to else "nobody (digest.to is empty: written, not sent)"
     lines += ["", f"Digest: {d.schedule} ({config.timezone.key}) from {d.from_addr} to "
               f"{recipients}; SMTP {smtp.host}:{smtp.port} {smtp.security}, {login}"]
+    for a in config.alerts:   # never the URL: it holds the service's token
+        topics = "every topic" if a.topics is None else (", ".join(a.topics) or "no stories")
+        lines.append(f"Alert {a.name}: {a.when}, {topics}"
+                     + (", source health" if a.health else ""))
+    if smtp.login_in_clear:
+        lines.append(f"  warning: {smtp.login_in_clear}")
     return "\n".join(lines)
 
 

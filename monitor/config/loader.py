@@ -27,10 +27,12 @@ from monitor import DEFAULT_USER_AGENT
 from monitor.config import units
 from monitor.config.settings import (
     SMTP_SECURITY,
+    AlertTarget,
     Config,
     DigestSettings,
     FeedSettings,
     FetchSettings,
+    Recipient,
     RequestSettings,
     Selectors,
     SmtpSettings,
@@ -70,10 +72,12 @@ DEFAULT_DATABASE = Path("data") / DATABASE_NAME
 FETCH_KEYS = ("interval", "timeout", "max_bytes", "min_delay_per_host", "concurrency",
               "retries", "respect_robots", "allow_private_networks")
 TOP_KEYS = ("timezone", "output_dir", "database", "user_agent", "fetch", "feed", "digest",
-            "synonyms", "topics", "sources")
+            "synonyms", "topics", "sources", "alerts")
 FEED_KEYS = ("title", "link", "description", "language", "max_items")
 DIGEST_KEYS = ("schedule", "from", "to", "smtp")
-SMTP_KEYS = ("host", "port", "security", "username", "password")
+SMTP_KEYS = ("host", "port", "security", "username", "password", "timeout")
+RECIPIENT_KEYS = ("address", "topics", "empty_weeks")
+ALERT_KEYS = ("name", "url", "topics", "when", "health")
 TOPIC_KEYS = ("id", "title", "any", "all", "none")
 SOURCE_OWN_KEYS = ("name", "title", "url", "type", "topics", "keep_all", "fetch_article",
                    "encoding", "select", "tls", "request", "render")
@@ -137,10 +141,11 @@ class _Loader:
             user_agent=top.get("user_agent", self.r.required_text, DEFAULT_USER_AGENT),
             fetch=fetch,
             feed=self._feed(self._sub(top, "feed", FEED_KEYS)),
-            digest=self._digest(self._sub(top, "digest", DIGEST_KEYS)),
+            digest=self._digest(self._sub(top, "digest", DIGEST_KEYS), {t.id for t in topics}),
             synonyms=top.get("synonyms", self._synonyms, ()),
             topics=topics,
             sources=self._sources(top, fetch, {t.id for t in topics}),
+            alerts=self._alerts(top, {t.id for t in topics}),
         )
 
     def _sub(self, parent: Section, name: str, allowed: tuple[str, ...]) -> Section | None:
@@ -191,20 +196,80 @@ class _Loader:
                                   default.max_items),
         )
 
-    def _digest(self, section: Section | None) -> DigestSettings:
+    def _digest(self, section: Section | None, topic_ids: set[str]) -> DigestSettings:
         default = DigestSettings()
         if section is None:
             return default
+        recipients: tuple[Recipient, ...] = section.get(
+            "to", lambda n: self._recipients(n, section.key("to"), topic_ids), ())
         weekday, hour, minute = section.get("schedule", self._value(units.parse_schedule),
                                             (default.weekday, default.hour, default.minute))
         return DigestSettings(
             schedule=f"{WEEKDAYS[weekday]} {hour:02d}:{minute:02d}",
             weekday=weekday, hour=hour, minute=minute,
             from_addr=section.get("from", self._value(units.check_email), default.from_addr),
-            # One address written without brackets is what a user means by a list of one.
-            to=section.get("to", lambda n: self._each(n, units.check_email), default.to),
+            to=tuple(r.address for r in recipients),
             smtp=self._smtp(self._sub(section, "smtp", SMTP_KEYS)),
+            recipients=tuple(r for r in recipients if r != Recipient(r.address)),
         )
+
+    def _recipients(self, node: Node, key: str, topic_ids: set[str]) -> tuple[Recipient, ...]:
+        """`to:` entries: an address, or {address, topics, empty_weeks}. One address
+        written without brackets is what a user means by a list of one."""
+        recipients = []
+        for index, item in enumerate(self.r.items(node, single_ok=True)):
+            if isinstance(item, MappingNode):
+                section = self.r.section(item, f"{key}[{index}]", RECIPIENT_KEYS, MISPLACED)
+                address = section.need("address", self._value(units.check_email),
+                                       "missing: the recipient's email address")
+                if address is not None:
+                    recipients.append(Recipient(
+                        address=address,
+                        topics=section.get("topics", lambda n: self._each(
+                            n, _topic_ref(topic_ids)), None),
+                        empty_weeks=section.get("empty_weeks", self.r.boolean, False)))
+                continue
+            try:
+                recipients.append(Recipient(self.r.parsed(item, units.check_email)))
+            except Invalid as exc:
+                raise Invalid(exc.message, item, subkey=f"[{index}]") from None
+        return tuple(recipients)
+
+    # -- alerts --------------------------------------------------------------
+
+    def _alerts(self, top: Section, topic_ids: set[str]) -> tuple[AlertTarget, ...]:
+        seen: dict[str, int] = {}
+        targets = []
+        nodes: list[Node] = top.get("alerts", self.r.items, [])
+        for index, node in enumerate(nodes):
+            section = self._entry(node, index, seen, "alerts", "name", ALERT_KEYS)
+            if section is None:
+                continue
+            name = self._unique(section, "name", seen, "alert target")
+            url = section.need("url", self._alert_url,
+                               "missing: the target's Apprise URL, as ${LINE_URL}")
+            no_time: tuple[int, int] | None = None
+            when = section.get("when", self._value(_parse_when), ("new", no_time))
+            if name is None or url is None:
+                continue
+            targets.append(AlertTarget(
+                name=name, url=url, when=when[0], daily_at=when[1],
+                topics=section.get("topics", lambda n: self._each(n, _topic_ref(topic_ids)),
+                                   None),
+                health=section.get("health", self.r.boolean, False)))
+        return tuple(targets)
+
+    def _alert_url(self, node: Node) -> str:
+        """Only through `${...}`: an Apprise URL holds the service's token."""
+        if isinstance(node, ScalarNode) and node.value and "${" not in node.value:
+            raise Invalid("write the target as ${LINE_URL} (any variable name) and set that "
+                          "variable: an Apprise URL holds a token, which never lives in "
+                          "this file", node)
+        url = self.r.required_text(node)
+        if "://" not in url:
+            raise Invalid("the variable must hold an Apprise URL such as line://TOKEN/TARGET "
+                          "or json://host/path", node)
+        return url
 
     def _smtp(self, section: Section | None) -> SmtpSettings:
         default = SmtpSettings()
@@ -216,6 +281,7 @@ class _Loader:
             security=section.get("security", self._choice(SMTP_SECURITY), default.security),
             username=section.get("username", self._optional_text, None),
             password=section.get("password", self._password, None),
+            timeout=section.get("timeout", self._duration(allow_zero=False), default.timeout),
         )
 
     # -- topics --------------------------------------------------------------
@@ -338,8 +404,9 @@ class _Loader:
                           section.entries["request"][0])
         if name is None or url is None or kind is None:
             return None
+        public_url, secrets = self.r.masked(section.value("url"))
         return Source(
-            name=name, url=url, type=kind,
+            name=name, url=url, type=kind, public_url=public_url.strip(), secrets=secrets,
             title=section.get("title", self.r.required_text, name),
             topics=topics, keep_all=keep_all,
             fetch_article=section.get("fetch_article", self.r.boolean, False),
@@ -520,6 +587,19 @@ _SELECT_EXAMPLES = {
     "item": "a CSS selector matching one element per item, e.g. \"div.news-list > div.item\"",
     "json.item": "a JMESPath expression giving the list of records, e.g. \"data.result\"",
 }
+
+
+def _parse_when(value: str) -> tuple[str, tuple[int, int] | None]:
+    """`new`, or `daily HH:MM` (in `timezone`)."""
+    words = value.split()
+    if words == ["new"]:
+        return "new", None
+    if len(words) == 2 and words[0] == "daily":
+        hour, _, minute = words[1].partition(":")
+        if hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60 \
+                and len(minute) == 2:
+            return f"daily {int(hour):02d}:{minute}", (int(hour), int(minute))
+    raise ValueError(f"{value!r} is not `new` or `daily HH:MM` (such as \"daily 08:00\")")
 
 
 def _check_type(value: str) -> SourceKind:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 from zoneinfo import ZoneInfo
 
 from monitor import DEFAULT_USER_AGENT
@@ -86,7 +87,7 @@ class Selectors:
 @dataclass(frozen=True)
 class Source:
     name: str
-    url: str
+    url: str = field(repr=False)    # may hold a secret: show `public_url`
     type: SourceKind
     title: str = ""
     topics: tuple[str, ...] | None = None   # None: every topic
@@ -97,6 +98,14 @@ class Source:
     select: Selectors | None = None
     request: RequestSettings | None = None
     render: bool = False                    # read through a headless browser
+    # `url` with what `${...}` brought from the environment shown as `***`: the only
+    # form any output or message may show (an API key in a query string is common).
+    public_url: str = ""
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.public_url:
+            object.__setattr__(self, "public_url", self.url)
 
     @property
     def display_title(self) -> str:
@@ -106,6 +115,14 @@ class Source:
     def tls_insecure(self) -> bool:
         """`tls: {verify: false}`: what this source says may be forged; show it as a warning."""
         return not self.fetch.tls.verify
+    def redact(self, text: str) -> str:
+        """`text` (an error, a log line) with this source's secrets masked, raw or
+        percent-encoded as an HTTP library may have rewritten them in a URL."""
+        for secret in self.secrets:
+            for form in dict.fromkeys((secret, quote(secret, safe=""), quote(secret),
+                                       quote_plus(secret))):
+                text = text.replace(form, "***")
+        return text
 
 
 @dataclass(frozen=True)
@@ -138,6 +155,36 @@ class SmtpSettings:
     security: str = "starttls"
     username: str | None = None
     password: str | None = field(default=None, repr=False)  # never logged
+    timeout: float = 60.0   # seconds for a whole SMTP conversation, all attempts
+
+    @property
+    def login_in_clear(self) -> str | None:
+        """A warning when AUTH would cross the network unencrypted, else None."""
+        if self.security == "none" and (self.username or self.password):
+            return ("digest.smtp.security is none but a username/password is set: the "
+                    "login crosses the network in clear; use starttls or ssl")
+        return None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One `digest.to` entry: an address alone gets every topic and every week."""
+
+    address: str
+    topics: tuple[str, ...] | None = None   # None: every topic
+    empty_weeks: bool = True
+
+
+@dataclass(frozen=True)
+class AlertTarget:
+    """One `alerts:` entry. `url` is an Apprise URL holding tokens: never shown."""
+
+    name: str
+    url: str = field(repr=False)
+    topics: tuple[str, ...] | None = None   # None: every topic
+    when: str = "new"                       # "new" or "daily HH:MM"
+    daily_at: tuple[int, int] | None = None  # (hour, minute) of a daily target
+    health: bool = False                    # also source broken/blocked/recovered
 
 
 @dataclass(frozen=True)
@@ -147,8 +194,12 @@ class DigestSettings:
     hour: int = 8
     minute: int = 0
     from_addr: str = "monitor@example.org"
-    to: tuple[str, ...] = ()
+    to: tuple[str, ...] = ()                 # every recipient's address
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    recipients: tuple[Recipient, ...] = ()   # the `to` entries written with options
+
+    def recipient(self, address: str) -> Recipient:
+        return next((r for r in self.recipients if r.address == address), Recipient(address))
 
 
 @dataclass(frozen=True)
@@ -164,6 +215,13 @@ class Config:
     synonyms: tuple[tuple[str, ...], ...] = ()
     topics: tuple[Topic, ...] = ()
     sources: tuple[Source, ...] = ()
+    alerts: tuple[AlertTarget, ...] = ()
+
+    def redact(self, text: str) -> str:
+        """`text` with every source's secrets masked: for messages not tied to one source."""
+        for source in self.sources:
+            text = source.redact(text)
+        return text
 
     def source(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.name == name), None)

@@ -274,7 +274,17 @@ class NodeReader:
             problem = getattr(exc, "problem", None) or str(exc)
             raise Invalid(f"cannot read this value: {problem}", where) from None
 
-    def _expand(self, raw: str, node: Node) -> str:
+    def masked(self, node: Node) -> tuple[str, tuple[str, ...]]:
+        """A scalar's text with every value the environment supplied shown as `***`,
+        and those values, so outputs can show the first and scrub the second."""
+        if not (isinstance(node, ScalarNode) and node.tag == STR_TAG and "${" in node.value):
+            return (node.value if isinstance(node, ScalarNode) else "", ())
+        secrets: list[str] = []
+        return self._expand(node.value, node, secrets), tuple(secrets)
+
+    def _expand(self, raw: str, node: Node, secrets: list[str] | None = None) -> str:
+        """`raw` expanded; with `secrets`, environment values are collected there and
+        written as `***` (a `:-fallback` is in the file, so it is no secret)."""
         def substitute(match: re.Match[str]) -> str:
             if match.group(1) is None:  # `$${` escape
                 return "$"
@@ -282,7 +292,12 @@ class NodeReader:
             if ref is None:
                 raise Invalid(f"{match.group(0)!r} is not a variable reference; "
                               "write ${NAME} with letters, digits and '_'", node)
-            return self._lookup(ref["name"], ref["fallback"], node)
+            value = self._lookup(ref["name"], ref["fallback"], node)
+            if secrets is None or value == ref["fallback"]:
+                return value
+            if value:
+                secrets.append(value)
+            return "***"
 
         text = _ENV_RE.sub(substitute, raw)
         if "${" in _ENV_RE.sub("", raw):

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from monitor.config.settings import Config
-from monitor.publish import feeds
+from monitor.health import Health
+from monitor.publish import feeds, jsonapi
 from monitor.publish.atomic import write_atomic
+from monitor.publish.healthfeed import HEALTH_FEED, MAX_EVENTS, health_rss
 from monitor.publish.html_page import PER_TOPIC, Section, index_html
+from monitor.publish.opml import OPML_FILE, opml
 
 if TYPE_CHECKING:   # publish only reads what the store hands it
     from monitor.store import Store
 
 
 def publish_all(config: Config, store: Store, *, now: datetime | None = None) -> list[str]:
-    """Write feed.xml, atom.xml, feed.json, topics/<id>.xml and index.html; returns their names."""
+    """Write every output (feeds, health.xml, subscriptions.opml, items.json and
+    sources.json with their schemas, index.html); returns their names."""
     now = now or datetime.now(UTC)
     out = config.output_dir
     limit = config.feed.max_items
@@ -33,7 +38,26 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
     untagged = [e for e in entries if not e.topics][:PER_TOPIC]
     if untagged:
         sections.append(Section("other", "รายการอื่นจากแหล่งที่ติดตามทั้งหมด", untagged))
-    written["index.html"] = index_html(config, sections, store.all_health(), now)
+    health = public_health(config, store)
+    written["index.html"] = index_html(config, sections, health, now)
+    written[HEALTH_FEED] = health_rss(config, store.health_events(limit=MAX_EVENTS))
+    written[OPML_FILE] = opml(config, now)
+    written[jsonapi.ITEMS_FILE] = jsonapi.items_json(
+        config, entries, store.story_details([e.id for e in entries]), now)
+    written[jsonapi.ITEMS_SCHEMA] = jsonapi.items_schema(config)
+    written[jsonapi.SOURCES_FILE] = jsonapi.sources_json(config, health, now)
+    written[jsonapi.SOURCES_SCHEMA] = jsonapi.sources_schema(config)
     for name, data in written.items():
         write_atomic(out / name, data)
     return sorted(written)
+
+
+def public_health(config: Config, store: Store) -> dict[str, Health]:
+    """Every source's health with its secrets masked: errors saved by an older
+    version, before the crawl masked them, may still quote a keyed URL."""
+    health = store.all_health()
+    for source in config.sources:
+        h = health.get(source.name)
+        if h is not None and h.last_error and source.secrets:
+            health[source.name] = replace(h, last_error=source.redact(h.last_error))
+    return health

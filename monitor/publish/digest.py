@@ -74,12 +74,18 @@ class Digest:
     entries: int
 
 
-def build_digest(config: Config, store: Store, week: Week, now: datetime) -> Digest:
+def build_digest(config: Config, store: Store, week: Week, now: datetime,
+                 topics: tuple[str, ...] | None = None) -> Digest:
+    """The week's digest; with `topics`, only those topics' sections (a recipient's own)."""
     start, end = week.bounds(config.timezone)
     entries = store.entries(limit=MAX_ENTRIES, since=start, until=end)
+    if topics is not None:
+        entries = [e for e in entries if set(e.topics) & set(topics)]
     titles = {s.name: s.display_title for s in config.sources}
     sections = []
     for topic in config.topics:
+        if topics is not None and topic.id not in topics:
+            continue
         chosen = [e for e in entries if topic.id in e.topics]
         sections.append({"id": topic.id, "title": topic.title, "entries": chosen})
     other = [e for e in entries if not e.topics]
@@ -114,7 +120,7 @@ class Delivery:
     """What happened to one recipient's copy of a digest."""
 
     recipient: str
-    status: Literal["sent", "already sent", "failed"]
+    status: Literal["sent", "already sent", "failed", "nothing for them"]
     error: str | None = None
 
 
@@ -133,8 +139,14 @@ def send_digest(config: Config, store: Store, digest: Digest, now: datetime, *,
         if store.digest_sent(digest.week.label, recipient) and not force:
             deliveries.append(Delivery(recipient, "already sent"))
             continue
-        message = build_message(subject=digest.subject, sender=config.digest.from_addr,
-                                recipient=recipient, text=digest.text, html=digest.html)
+        wants = config.digest.recipient(recipient)
+        own = digest if wants.topics is None else build_digest(
+            config, store, digest.week, now, topics=wants.topics)
+        if own.entries == 0 and not wants.empty_weeks:
+            deliveries.append(Delivery(recipient, "nothing for them"))
+            continue
+        message = build_message(subject=own.subject, sender=config.digest.from_addr,
+                                recipient=recipient, text=own.text, html=own.html)
         try:
             send_mail(message, config.digest.smtp)
         except MailError as error:

@@ -1,12 +1,18 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1 from stored entries.
 
-feedgen builds RSS and Atom, so escaping is lxml's job, not ours; JSON Feed
-is plain json.dumps. Every entry names each outlet that reported its story:
-RSS in <source> and the description, Atom and JSON Feed as authors.
+feedgen builds RSS and Atom and lxml escapes what it writes, but that is
+only XML escaping: RSS 2.0's <description> is *HTML* once the XML is read, so
+scraped plain text must be HTML-escaped first or `<img onerror=...>` in a
+summary becomes a live element in every reader. Atom summaries are written as
+type="text" and JSON Feed carries only content_text, so neither needs it.
+
+Every entry names each outlet that reported its story: RSS in <source> and
+the description, Atom and JSON Feed as authors.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping, Sequence
 from urllib.parse import urljoin
@@ -34,12 +40,17 @@ def description(entry: Entry, source_titles: Mapping[str, str]) -> str:
     return "\n\n".join(lines) or entry.title
 
 
+def description_html(text: str) -> str:
+    """Plain text as the HTML that RSS's <description> holds: escaped, and nothing added."""
+    return html.escape(text, quote=False)
+
+
 def _generator(config: Config, title: str, self_path: str, description_text: str
                ) -> FeedGenerator:
     fg = FeedGenerator()
     fg.id(urljoin(config.feed.link, self_path))
     fg.title(title)
-    fg.description(description_text)
+    fg.description(html.escape(description_text))
     fg.subtitle(description_text)
     fg.language(config.feed.language)
     # feedgen keeps RSS's one channel <link> from the last link set: self first.
@@ -50,8 +61,8 @@ def _generator(config: Config, title: str, self_path: str, description_text: str
 
 
 def _add_entries(fg: FeedGenerator, entries: Sequence[Entry], config: Config,
-                 source_titles: Mapping[str, str]) -> None:
-    source_urls = {s.name: s.url for s in config.sources}
+                 source_titles: Mapping[str, str], *, rss: bool) -> None:
+    source_urls = {s.name: s.public_url for s in config.sources}
     for entry in entries:
         fe = fg.add_entry(order="append")
         fe.id(entry.guid)
@@ -61,7 +72,9 @@ def _add_entries(fg: FeedGenerator, entries: Sequence[Entry], config: Config,
         published = entry.published.astimezone(config.timezone)
         fe.published(published)
         fe.updated(published)
-        fe.summary(description(entry, source_titles))
+        text = description(entry, source_titles)
+        # RSS: HTML by definition; Atom: declared text, so the plain text is exact.
+        fe.summary(description_html(text) if rss else text)
         for topic in entry.topics:
             fe.category(term=topic)
         for report in entry.reports:
@@ -81,13 +94,13 @@ def rss(config: Config, entries: Sequence[Entry], *, topic: Topic | None = None)
     path = f"topics/{topic.id}.xml" if topic else "feed.xml"
     title = f"{config.feed.title}: {topic.title}" if topic else config.feed.title
     fg = _generator(config, title, path, config.feed.description)
-    _add_entries(fg, entries, config, _source_titles(config))
+    _add_entries(fg, entries, config, _source_titles(config), rss=True)
     return fg.rss_str(pretty=True)
 
 
 def atom(config: Config, entries: Sequence[Entry]) -> bytes:
     fg = _generator(config, config.feed.title, "atom.xml", config.feed.description)
-    _add_entries(fg, entries, config, _source_titles(config))
+    _add_entries(fg, entries, config, _source_titles(config), rss=False)
     return fg.atom_str(pretty=True)
 
 
