@@ -40,10 +40,11 @@ def parse_bind(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def serve_directory(directory: Path, host: str, port: int) -> ThreadingHTTPServer:
-    """A read-only static server for feed readers; runs in a daemon thread."""
+def serve_directory(directory: Path, host: str, port: int, *,
+                    config: Config | None = None) -> ThreadingHTTPServer:
+    """A read-only static server for feed readers (and /search); runs in a daemon thread."""
     directory.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    handler = functools.partial(_QuietHandler, directory=str(directory), config=config)
     httpd = ThreadingHTTPServer((host, port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True, name="serve").start()
     return httpd
@@ -57,9 +58,23 @@ class _QuietHandler(SimpleHTTPRequestHandler):
                                        ".html": "text/html; charset=utf-8",
                                        ".txt": "text/plain; charset=utf-8"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, config: Config | None = None, **kwargs: Any) -> None:
         self.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **self.TYPES}
+        self.config = config
         super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        if self.config is not None and self.path.split("?")[0] in ("/search", "/search/"):
+            from monitor.search import search_response
+            status, content_type, body = search_response(
+                self.config, self.path, self.headers.get("Accept", ""))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("serve: " + format, *args)
@@ -73,7 +88,8 @@ async def run(config: Config, *, serve: str | None = None,
         # Only the main thread may install handlers; elsewhere the caller owns `stop`.
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    httpd = serve_directory(config.output_dir, *parse_bind(serve)) if serve else None
+    httpd = (serve_directory(config.output_dir, *parse_bind(serve), config=config)
+             if serve else None)
     store = Store(config.database)
     scheduler = AsyncIOScheduler(timezone=config.timezone, event_loop=loop)
     lock = asyncio.Lock()   # one store writer at a time

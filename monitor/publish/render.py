@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from monitor.text.thaidate import format_thai_date
+from monitor.text.words import shorten
 
 
 def _safe_href(url: str) -> str:
@@ -40,6 +41,7 @@ def environment() -> Environment:
     )
     env.filters["href"] = _safe_href
     env.filters["thai_date"] = _thai_date
+    env.filters["shorten"] = shorten
     return env
 
 
