@@ -39,7 +39,9 @@ class Hit:
 def fts_query(query: str) -> str | None:
     """The FTS5 expression for a user's query, or None when it holds no word."""
     phrases = []
-    for term in query[:MAX_QUERY_CHARS].split()[:MAX_TERMS]:
+    # FTS5 reads a string only up to a NUL; no control character is a word anyway.
+    query = "".join(c if c.isprintable() else " " for c in query[:MAX_QUERY_CHARS])
+    for term in query.split()[:MAX_TERMS]:
         tokens = index_words(term).split()
         if tokens:
             phrases.append('"' + " ".join(tokens).replace('"', '""') + '"')

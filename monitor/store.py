@@ -247,7 +247,7 @@ class Store:
         `match` is built by monitor.search from quoted terms only; it is bound as a
         parameter, never pasted into the SQL.
         """
-        where = ["items_fts MATCH ?", "h.relevant = 1"]
+        where = ["h.relevant = 1"]
         args: list[object] = [match]
         if topic is not None:
             where.append("EXISTS (SELECT 1 FROM items m JOIN item_topics t ON t.item_id = m.id "
@@ -257,8 +257,11 @@ class Store:
             where.append("h.published >= ?")
             args.append(_iso(since))
         rows = self.db.execute(
-            "SELECT s.*, MIN(bm25(items_fts, 10.0, 3.0, 1.0)) AS rank FROM items_fts "
-            "JOIN items h ON h.id = items_fts.rowid JOIN items s ON s.id = h.story "
+            # MATERIALIZED: bm25() works only in the FTS query itself, not once flattened.
+            "WITH found AS MATERIALIZED (SELECT rowid AS id, "
+            "bm25(items_fts, 10.0, 3.0, 1.0) AS rank FROM items_fts WHERE items_fts MATCH ?) "
+            "SELECT s.*, MIN(found.rank) AS rank FROM found "
+            "JOIN items h ON h.id = found.id JOIN items s ON s.id = h.story "
             f"WHERE {' AND '.join(where)} GROUP BY s.id ORDER BY rank, s.published DESC "
             "LIMIT ?", (*args, limit)).fetchall()
         return [(self._entry(row), float(row["rank"])) for row in rows]
