@@ -143,7 +143,7 @@ def test_search_endpoint_html_and_json(served: str) -> None:
     assert kind.startswith("application/json")
     data = json.loads(body)
     assert data["count"] == 2 and HOSTILE in [r["title"] for r in data["results"]]
-    _, kind, body = _get(f"{served}/search?q=%E0%B8%97%E0%B8%B2%E0%B8%87%E0%B8%A3%E0%B8%B1%E0%B8%90",
+    _, kind, body = _get(f"{served}/search?q={quote('ทางรัฐ')}",
                          accept="application/json")
     assert json.loads(body)["count"] == 2
 
