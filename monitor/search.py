@@ -2,14 +2,15 @@
 
 Thai is indexed pre-segmented (monitor.text.words), so a query matches whole
 words: `ทางรัฐ` finds "แอปทางรัฐ" but not "ทางรัฐบาล". Every term of the user's
-query is segmented the same way and quoted as an FTS5 phrase, so nothing a
-user types (quotes, `NEAR`, `AND`, `*`, parentheses) is FTS5 syntax; the terms
-must all occur (AND). The expression is bound as an SQL parameter.
+query (a word, or words "in quotes") is segmented the same way and quoted as
+an FTS5 phrase, so nothing a user types (`NEAR`, `AND`, `*`, parentheses,
+stray quotes) is FTS5 syntax; the terms must all occur (AND). The expression is bound as an SQL parameter.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = ["Hit", "fts_query", "search", "search_html", "search_json"]
 MAX_TERMS = 16          # a longer query is cut: it would not find more, only cost more
 MAX_QUERY_CHARS = 500
 BANGKOK = ZoneInfo("Asia/Bangkok")
+_TERM = re.compile(r'"([^"]*)"|([^\s"]+)')   # a "quoted phrase" or a bare word
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,17 @@ def fts_query(query: str) -> str | None:
     phrases = []
     # FTS5 reads a string only up to a NUL; no control character is a word anyway.
     query = "".join(c if c.isprintable() else " " for c in query[:MAX_QUERY_CHARS])
-    for term in query.split()[:MAX_TERMS]:
-        tokens = index_words(term).split()
-        if tokens:
-            phrases.append('"' + " ".join(tokens).replace('"', '""') + '"')
+    for quoted, bare in _TERM.findall(query)[:MAX_TERMS]:
+        phrase = fts_phrase(quoted or bare)
+        if phrase:
+            phrases.append(phrase)
     return " AND ".join(phrases) if phrases else None
+
+
+def fts_phrase(text: str) -> str | None:
+    """`text` as one FTS5 phrase of its words: its words in this order, nothing else."""
+    tokens = index_words(text).split()
+    return '"' + " ".join(tokens).replace('"', '""') + '"' if tokens else None
 
 
 def search(store_or_db: Store | Path | str, query: str, topic: str | None = None,

@@ -160,3 +160,9 @@ def test_search_endpoint_survives_hostile_queries(served: str, query: str) -> No
     assert field is not None
     if query != "%00":   # echoed back as inert text (a long one cut short)
         assert query.startswith(field.attributes.get("value") or "-")
+
+
+def test_quoted_words_are_one_phrase(config: Config) -> None:
+    assert _titles(config, '"thaid app"') == {"Digital ID: the ThaID app reaches 20 million users"}
+    assert _titles(config, '"app thaid"') == set()
+    assert _titles(config, 'app thaid') == {"Digital ID: the ThaID app reaches 20 million users"}
