@@ -4,7 +4,8 @@ Thai is indexed pre-segmented (monitor.text.words), so a query matches whole
 words: `ทางรัฐ` finds "แอปทางรัฐ" but not "ทางรัฐบาล". Every term of the user's
 query (a word, or words "in quotes") is segmented the same way and quoted as
 an FTS5 phrase, so nothing a user types (`NEAR`, `AND`, `*`, parentheses,
-stray quotes) is FTS5 syntax; the terms must all occur (AND). The expression is bound as an SQL parameter.
+stray quotes) is FTS5 syntax; the terms must all occur (AND).
+The expression is bound as an SQL parameter.
 """
 
 from __future__ import annotations
