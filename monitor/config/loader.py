@@ -24,6 +24,7 @@ from monitor import DEFAULT_USER_AGENT
 from monitor.config import units
 from monitor.config.settings import (
     SMTP_SECURITY,
+    SOURCE_KINDS,
     Config,
     DigestSettings,
     FeedSettings,
@@ -66,7 +67,7 @@ DIGEST_KEYS = ("schedule", "from", "to", "smtp")
 SMTP_KEYS = ("host", "port", "security", "username", "password")
 TOPIC_KEYS = ("id", "title", "any", "all", "none")
 SOURCE_OWN_KEYS = ("name", "title", "url", "type", "topics", "keep_all", "fetch_article",
-                   "encoding", "select")
+                   "encoding", "select", "kind")
 SOURCE_KEYS = SOURCE_OWN_KEYS + FETCH_KEYS
 # Every key any source type accepts under `select:` (each type its own subset).
 SELECT_KEYS = tuple(dict.fromkeys(k for t in SOURCE_TYPES.values() for k in t.select_keys))
@@ -301,6 +302,7 @@ class _Loader:
             encoding=section.get("encoding", self._value(units.parse_encoding), None),
             fetch=self._fetch(section, fetch),
             select=select,
+            kind=section.get("kind", self._choice(SOURCE_KINDS), "news"),
         )
 
     def _unique(self, section: Section, key: str, seen: dict[str, int],

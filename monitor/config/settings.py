@@ -14,6 +14,9 @@ from monitor import DEFAULT_USER_AGENT
 from monitor.config.sourcetypes import SourceKind
 
 SMTP_SECURITY = ("none", "starttls", "ssl")
+# A source's `kind:`: a `regulation` source publishes instruments (the Royal Gazette,
+# an agency's rules), whose items head the digest's and the page's highlights.
+SOURCE_KINDS = ("regulation", "news")
 DEFAULT_FEED_TITLE = "ติดตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565 และรัฐบาลดิจิทัล"
 
 
@@ -54,6 +57,7 @@ class Source:
     encoding: str | None = None
     fetch: FetchSettings = field(default_factory=FetchSettings)
     select: Selectors | None = None
+    kind: str = "news"          # one of SOURCE_KINDS
 
     @property
     def display_title(self) -> str:
