@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from monitor.config.settings import Config
 from monitor.publish import feeds
 from monitor.publish.atomic import write_atomic
+from monitor.publish.digest import write_archive
 from monitor.publish.html_page import PER_TOPIC, Section, index_html
+from monitor.publish.labels import labels
 
 if TYPE_CHECKING:   # publish only reads what the store hands it
     from monitor.store import Store
@@ -25,6 +27,7 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
         "atom.xml": feeds.atom(config, entries),
         "feed.json": feeds.json_feed(config, entries),
     }
+    words = labels(config.feed.language)
     sections = []
     for topic in config.topics:
         chosen = store.entries(limit=limit, topic=topic.id)
@@ -32,8 +35,9 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
         sections.append(Section(topic.id, topic.title, chosen[:PER_TOPIC]))
     untagged = [e for e in entries if not e.topics][:PER_TOPIC]
     if untagged:
-        sections.append(Section("other", "รายการอื่นจากแหล่งที่ติดตามทั้งหมด", untagged))
-    written["index.html"] = index_html(config, sections, store.all_health(), now)
+        sections.append(Section("other", words["other"], untagged))
+    written["index.html"] = index_html(config, sections, store.all_health(), now, entries)
     for name, data in written.items():
         write_atomic(out / name, data)
-    return sorted(written)
+    write_archive(config)   # index.html links it: it exists even before the first digest
+    return sorted([*written, "digests/index.html"])
