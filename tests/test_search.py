@@ -166,3 +166,20 @@ def test_quoted_words_are_one_phrase(config: Config) -> None:
     assert _titles(config, '"thaid app"') == {"Digital ID: the ThaID app reaches 20 million users"}
     assert _titles(config, '"app thaid"') == set()
     assert _titles(config, 'app thaid') == {"Digital ID: the ThaID app reaches 20 million users"}
+
+
+def test_an_existing_database_gets_its_items_indexed(tmp_path: Path) -> None:
+    """A database written before the search index: the migration indexes what it holds."""
+    import sqlite3
+
+    from monitor.schema import MIGRATIONS
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    db.execute("INSERT INTO items (identity, guid, story, url, link, title, published, source, "
+               "relevant, first_seen, updated) VALUES ('u', 'g', 1, 'u', 'https://x.example/1', "
+               "'แอปทางรัฐ รุ่นเก่า', '2026-01-01T00:00:00+00:00', 's', 1, "
+               "'2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')")
+    db.commit()
+    db.close()
+    assert [h.entry.title for h in search(path, "ทางรัฐ")] == ["แอปทางรัฐ รุ่นเก่า"]
