@@ -166,3 +166,14 @@ def test_archive_lists_every_written_digest(config: Config) -> None:
                                                                  "2026-W47.txt"]
     for link in page.css("li.week a"):
         assert (archive.parent / (link.attributes.get("href") or "")).exists()
+
+
+def test_labels_follow_the_feed_language(config: Config, tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(path.read_text("utf-8").replace(
+        'feed:\n', 'feed:\n  language: en\n', 1), "utf-8")
+    english = load_config(path)
+    assert english.feed.language == "en"
+    text = _digest(english).text
+    assert "== This week ==" in text and "Items per topic" in text
+    assert "สัปดาห์นี้" not in text and "รายงานโดย" not in text
