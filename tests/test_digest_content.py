@@ -177,3 +177,14 @@ def test_labels_follow_the_feed_language(config: Config, tmp_path: Path) -> None
     text = _digest(english).text
     assert "== This week ==" in text and "Items per topic" in text
     assert "สัปดาห์นี้" not in text and "รายงานโดย" not in text
+
+
+def test_a_source_silent_all_week_is_named(config: Config) -> None:
+    """ok now, but its last success was before the week: the digest may miss its items."""
+    with Store(config.database) as store:
+        store.save_health(Health("matichon", "ok", NOW, datetime(2026, 11, 10, tzinfo=UTC),
+                                 None, 0, 5, 5))
+    text = _digest(config).text
+    line = next(x for x in text.splitlines() if "ดึงข้อมูลไม่สำเร็จ" in x)
+    assert "2 จาก 4 แหล่ง" in line and "มติชน" in line and "Bangkok Post" in line
+    assert "สพร." not in line, "a source that worked this week is not named"

@@ -101,7 +101,8 @@ def build_digest(config: Config, store: Store, week: Week, now: datetime) -> Dig
         "feed": config.feed, "week": week, "start": start, "last_day": last_day,
         "sections": sections, "count": len(entries), "tz": config.timezone, "now": now,
         "outlet": outlet, "t": words, "summary_chars": SUMMARY_CHARS,
-        "highlights": highlights(config, entries, store.all_health(), words["other"]),
+        "highlights": highlights(config, entries, store.all_health(), words["other"],
+                                 succeeded_since=start),
         "subject": words["week_subject"].format(
             start=_day(start, config), end=_day(last_day, config), count=len(entries),
             number=week.number, year=week.year + 543, label=week.label),

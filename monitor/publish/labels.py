@@ -24,8 +24,8 @@ LABELS: dict[str, dict[str, str]] = {
         "reported_by": "รายงานโดย",
         "also_reported": "รายงานด้วยโดย {n} แหล่งอื่น",
         "all_ok": "ทุกแหล่งข้อมูลดึงข้อมูลได้ตามปกติ ณ เวลาที่จัดทำสรุปนี้",
-        "failing": ("ณ เวลาที่จัดทำสรุปนี้ มีแหล่งข้อมูล {n} จาก {total} แหล่งที่ดึงข้อมูลไม่สำเร็จ "
-                    "สรุปนี้จึงอาจขาดรายการจากแหล่งเหล่านั้น: {names}"),
+        "failing": ("มีแหล่งข้อมูล {n} จาก {total} แหล่งที่ดึงข้อมูลไม่สำเร็จตลอดสัปดาห์หรือ"
+                    "ขณะจัดทำสรุปนี้ สรุปนี้จึงอาจขาดรายการจากแหล่งเหล่านั้น: {names}"),
         "other": "รายการอื่นจากแหล่งที่ติดตามทั้งหมด",
         "archive": "คลังสรุปประจำสัปดาห์",
         "archive_empty": "ยังไม่มีสรุปประจำสัปดาห์",
@@ -59,8 +59,8 @@ LABELS: dict[str, dict[str, str]] = {
         "reported_by": "Reported by",
         "also_reported": "also reported by {n} more",
         "all_ok": "Every source was fetched normally when this digest was written",
-        "failing": ("When this digest was written, {n} of {total} sources could not be fetched, "
-                    "so it may miss their items: {names}"),
+        "failing": ("{n} of {total} sources could not be fetched all week or when this digest "
+                    "was written, so it may miss their items: {names}"),
         "other": "Other items from the followed sources",
         "archive": "Weekly digest archive",
         "archive_empty": "No weekly digest yet",
