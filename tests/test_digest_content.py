@@ -125,7 +125,7 @@ def _names(config: Config, digest_entries: list[tuple[str, str]]) -> list[str]:
     with Store(config.database) as store:
         for entry in store.entries(limit=100):
             names += [outlet_name(r, titles) for r in entry.reports]
-    return sorted(set(names), key=len, reverse=True)
+    return sorted({n for n in names if n}, key=len, reverse=True)
 
 
 def test_a_thai_digest_has_no_english_but_names(config: Config) -> None:
