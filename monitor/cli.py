@@ -63,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--send", action="store_true", help="email it to digest.to")
     digest.add_argument("--force", action="store_true",
                         help="send even to recipients who already had this week")
+    search = command("search", "search the published archive (exit 1: nothing found)")
+    search.add_argument("query", metavar="QUERY", nargs="+")
+    search.add_argument("--topic", metavar="ID", help="only this topic's stories")
+    search.add_argument("--since", metavar="YYYY-MM-DD", help="only stories published since")
     run = command("run", "the long-running scheduler (crawls, publishes, digests)")
     run.add_argument("--serve", metavar="HOST:PORT",
                      help="also serve the published files over HTTP for feed readers, "
@@ -137,6 +141,11 @@ def _digest(config: Config, args: argparse.Namespace) -> int:
     return digest_command(config, args.week, args.send, args.force)
 
 
+def _search(config: Config, args: argparse.Namespace) -> int:
+    from monitor.commands import search_command
+    return search_command(config, " ".join(args.query), args.topic, args.since)
+
+
 def _run(config: Config, args: argparse.Namespace) -> int:
     import asyncio
 
@@ -158,4 +167,5 @@ COMMANDS = {
     "status": _status,
     "digest": _digest,
     "run": _run,
+    "search": _search,
 }

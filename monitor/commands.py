@@ -149,3 +149,23 @@ def digest_command(config: Config, week_label: str | None, send: bool, force: bo
         else:
             print(f"{delivery.recipient}: sent")
     return EXIT_FAILED if any(d.status == "failed" for d in deliveries) else EXIT_OK
+
+
+def search_command(config: Config, query: str, topic: str | None, since: str | None) -> int:
+    """One line per story (date, title, link); exit 1 when nothing matches, like grep."""
+    from datetime import date
+
+    from monitor.search import search
+    if topic is not None and topic not in {t.id for t in config.topics}:
+        known = ", ".join(t.id for t in config.topics)
+        raise ConfigError(f"no topic {topic!r}; the topics are: {known}", key="--topic")
+    try:
+        day = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise ConfigError(f"{since!r} is not a date such as 2026-11-16", key="--since") from None
+    with Store(config.database) as store:
+        hits = search(store, query, topic=topic, since=day, tz=config.timezone)
+    for hit in hits:
+        when = hit.entry.published.astimezone(config.timezone).strftime("%Y-%m-%d")
+        print(f"{when}  {' '.join(hit.entry.title.split())}  {hit.entry.link}")
+    return EXIT_OK if hits else EXIT_FAILED

@@ -29,6 +29,7 @@ from monitor.logs import NOTICE
 from monitor.pipeline import crawl
 from monitor.publish.digest import build_digest, last_complete_week, send_digest, write_digest
 from monitor.report import log_result
+from monitor.search import search_handler
 from monitor.serve import Freshness, freshness_limit, parse_bind, shown, start_server
 from monitor.store import Store
 
@@ -60,7 +61,8 @@ async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event
             loop.add_signal_handler(sig, stop.set)
     shortest = min((s.fetch.interval for s in config.sources), default=config.fetch.interval)
     freshness = Freshness(limit=freshness_limit(shortest))
-    httpd = start_server(config.output_dir, *bind, freshness) if bind else None
+    httpd = (start_server(config.output_dir, *bind, freshness, search=search_handler(config))
+             if bind else None)
     try:
         store = Store(config.database)
     except BaseException:

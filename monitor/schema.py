@@ -105,4 +105,35 @@ MIGRATIONS: tuple[str, ...] = (
         consecutive_failures  INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 3: full-text search over published items (monitor.search). FTS5 has no Thai
+    # tokenizer, so it indexes text pre-segmented by monitor_words() (registered
+    # by Store on each connection: monitor.text.words.index_words), with unicode61
+    # keeping Thai vowel and tone marks inside tokens. Triggers keep it in sync
+    # whatever code writes `items`; only relevant items are indexed.
+    """
+    CREATE VIRTUAL TABLE items_fts USING fts5 (
+        title, summary, text,
+        tokenize = "unicode61 remove_diacritics 0 tokenchars '\u0e31\u0e34\u0e35\u0e36\u0e37\
+\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e'"
+    );
+    INSERT INTO items_fts (rowid, title, summary, text)
+        SELECT id, monitor_words(title), monitor_words(summary), monitor_words(text)
+        FROM items WHERE relevant = 1;
+    CREATE TRIGGER items_fts_insert AFTER INSERT ON items WHEN new.relevant = 1 BEGIN
+        INSERT INTO items_fts (rowid, title, summary, text)
+        VALUES (new.id, monitor_words(new.title), monitor_words(new.summary),
+                monitor_words(new.text));
+    END;
+    CREATE TRIGGER items_fts_update AFTER UPDATE OF title, summary, text, relevant ON items
+    BEGIN
+        DELETE FROM items_fts WHERE rowid = old.id;
+        INSERT INTO items_fts (rowid, title, summary, text)
+        SELECT new.id, monitor_words(new.title), monitor_words(new.summary),
+               monitor_words(new.text)
+        WHERE new.relevant = 1;
+    END;
+    CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+        DELETE FROM items_fts WHERE rowid = old.id;
+    END;
+    """,
 )

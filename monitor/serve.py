@@ -38,13 +38,19 @@ CONNECTION_TIMEOUT = 10.0   # seconds a connection may last, request and reply t
 
 # Everything the monitor publishes into output_dir (see monitor.publish), by URL path.
 PUBLISHED = re.compile(
-    r"/(?:index\.html|feed\.xml|atom\.xml|feed\.json"
+    r"/(?:index\.html|feed\.xml|atom\.xml|feed\.json|health\.xml|subscriptions\.opml"
+    r"|items\.json|sources\.json|items\.schema\.json|sources\.schema\.json"
     r"|topics/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.xml"
-    r"|digests/\d{4}-W\d{2}\.(?:html|txt))")
+    r"|digests/index\.html|digests/\d{4}-W\d{2}\.(?:html|txt))")
 TYPES = {".xml": "application/xml; charset=utf-8",
-         ".json": "application/feed+json; charset=utf-8",
+         ".json": "application/json; charset=utf-8",
+         ".opml": "text/x-opml; charset=utf-8",
          ".html": "text/html; charset=utf-8",
          ".txt": "text/plain; charset=utf-8"}
+FEED_JSON_TYPE = "application/feed+json; charset=utf-8"
+
+# `/search?q=...`: (request path, Accept header) -> (status, content type, body).
+SearchHandler = Callable[[str, str], tuple[int, str, bytes]]
 
 
 def parse_bind(text: str) -> tuple[str, int]:
@@ -147,7 +153,8 @@ def _cut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-def _handler(directory: Path, freshness: Freshness | None) -> type[BaseHTTPRequestHandler]:
+def _handler(directory: Path, freshness: Freshness | None,
+             search: SearchHandler | None = None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         timeout = CONNECTION_TIMEOUT
         server_version = "monitor"
@@ -163,6 +170,11 @@ def _handler(directory: Path, freshness: Freshness | None) -> type[BaseHTTPReque
             path = self.path.split("?", 1)[0]
             if path == "/healthz":
                 self._healthz(body)
+                return
+            if search is not None and path in ("/search", "/search/"):
+                status, content_type, data = search(self.path, self.headers.get("Accept", ""))
+                self._send(HTTPStatus(status), data, content_type, body=body,
+                           extra={"Cache-Control": "no-store"})
                 return
             if path == "/":
                 path = "/index.html"
@@ -186,7 +198,8 @@ def _handler(directory: Path, freshness: Freshness | None) -> type[BaseHTTPReque
                         self._send(HTTPStatus.NOT_MODIFIED, b"", None, body=False,
                                    extra={"Last-Modified": stamp})
                         return
-            self._send(HTTPStatus.OK, data, TYPES[file.suffix], body=body,
+            kind = FEED_JSON_TYPE if path == "/feed.json" else TYPES[file.suffix]
+            self._send(HTTPStatus.OK, data, kind, body=body,
                        extra={"Last-Modified": stamp})
 
         def _healthz(self, body: bool) -> None:
@@ -218,7 +231,8 @@ def _handler(directory: Path, freshness: Freshness | None) -> type[BaseHTTPReque
 
 
 def start_server(directory: Path, host: str, port: int,
-                 freshness: Freshness | None = None) -> HTTPServer:
+                 freshness: Freshness | None = None,
+                 search: SearchHandler | None = None) -> HTTPServer:
     """Bind and serve in a daemon thread; ConfigError (one line, exit 2) when it cannot bind."""
     directory.mkdir(parents=True, exist_ok=True)
     where = shown(host, port)
@@ -231,7 +245,7 @@ def start_server(directory: Path, host: str, port: int,
     family, _, _, _, address = infos[0]
     try:
         httpd = _PooledServer((str(address[0]), int(address[1])), family,
-                              _handler(directory, freshness))
+                              _handler(directory, freshness, search))
     except OSError as error:
         reason = {errno.EADDRINUSE: "the address is already in use (is another monitor "
                                     "or server running on it?)",

@@ -19,6 +19,7 @@ from monitor.errors import StoreError
 from monitor.health import Health, HealthEvent, is_transition
 from monitor.models import Document, Entry, Item, Report, Validators
 from monitor.schema import MIGRATIONS
+from monitor.text.words import index_words
 
 STORY_WINDOW = timedelta(days=7)
 NEW_TARGET_LOOKBACK = timedelta(days=1)   # what a new alert target gets of the past
@@ -64,6 +65,10 @@ def _why(error: sqlite3.DatabaseError) -> str:
     return text
 
 
+def _index_words(text: str | None) -> str:
+    return index_words(text or "")
+
+
 def make_guid(identity: str) -> str:
     """Derived once from the identity and then stored, so it never changes with a title."""
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
@@ -78,6 +83,8 @@ class Store:
         try:
             self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
             self.db.row_factory = sqlite3.Row
+            # The search index's triggers segment Thai text in Python (schema migration 2).
+            self.db.create_function("monitor_words", 1, _index_words, deterministic=True)
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA synchronous = NORMAL")
@@ -246,6 +253,32 @@ class Store:
         stories = self.db.execute(
             "SELECT COUNT(*) FROM items WHERE relevant = 1 AND id = story").fetchone()[0]
         return int(total), int(stories)
+
+    def search(self, match: str, *, topic: str | None = None, since: datetime | None = None,
+               limit: int = 50) -> list[tuple[Entry, float]]:
+        """Published stories whose item text matches an FTS5 expression, best first.
+
+        `match` is built by monitor.search from quoted terms only; it is bound as a
+        parameter, never pasted into the SQL.
+        """
+        where = ["h.relevant = 1"]
+        args: list[object] = [match]
+        if topic is not None:
+            where.append("EXISTS (SELECT 1 FROM items m JOIN item_topics t ON t.item_id = m.id "
+                         "WHERE m.story = h.story AND t.topic = ?)")
+            args.append(topic)
+        if since is not None:
+            where.append("h.published >= ?")
+            args.append(_iso(since))
+        rows = self.db.execute(
+            # MATERIALIZED: bm25() works only in the FTS query itself, not once flattened.
+            "WITH found AS MATERIALIZED (SELECT rowid AS id, "
+            "bm25(items_fts, 10.0, 3.0, 1.0) AS rank FROM items_fts WHERE items_fts MATCH ?) "
+            "SELECT s.*, MIN(found.rank) AS rank FROM found "
+            "JOIN items h ON h.id = found.id JOIN items s ON s.id = h.story "
+            f"WHERE {' AND '.join(where)} GROUP BY s.id ORDER BY rank, s.published DESC "
+            "LIMIT ?", (*args, limit)).fetchall()
+        return [(self._entry(row), float(row["rank"])) for row in rows]
 
     # -- health ------------------------------------------------------------
 

@@ -76,6 +76,12 @@ def test_shipped_sources_yaml_loads_without_any_environment() -> None:
         assert (source.select is not None) == (source.type in ("html", "json")), source.name
     summary = describe(config)
     assert all(source.name in summary for source in config.sources)
+    kinds = {source.name: source.kind for source in config.sources}
+    assert set(kinds.values()) == {"news"}, "kind defaults to news"
+    # The Royal Gazette entry is shipped commented out (it cannot be proven);
+    # uncommented, it heads the digest's highlights.
+    gazette = SHIPPED.read_text("utf-8").split("# - name: royal-gazette", 1)[1][:400]
+    assert "#   kind: regulation" in gazette
 
 
 def test_defaults_fill_everything_not_written(tmp_path: Path) -> None:
@@ -396,6 +402,8 @@ MISTAKES = [
      "fetch.interval", ["given twice", "line {first}"]),
     ("short-synonym-group", "synonyms:\n  - [DGA]  # <-\n",
      "synonyms[0]", ["at least two terms"]),
+    ("bad-source-kind", SOURCE + "    type: feed\n    kind: law  # <-\n",
+     "sources.dga-news.kind", ["'law' is not one of: regulation, news"]),
 ]
 
 

@@ -104,7 +104,7 @@ def test_digest_is_sent_once_per_week_and_recipient(
         "a@example.org", "b@example.org"]
     _, message = inbox.messages[0]
     subject = str(email.header.make_header(email.header.decode_header(message["Subject"])))
-    assert "2026-W47" in subject and "พฤศจิกายน 2569" in subject
+    assert "สัปดาห์ที่ 47 ปี 2569" in subject and "พฤศจิกายน 2569" in subject
     parts = {part.get_content_type(): part.get_payload(decode=True).decode("utf-8")
              for part in message.walk() if not part.is_multipart()}
     assert set(parts) == {"text/plain", "text/html"}

@@ -27,6 +27,7 @@ from monitor import DEFAULT_USER_AGENT
 from monitor.config import units
 from monitor.config.settings import (
     SMTP_SECURITY,
+    SOURCE_KINDS,
     AlertTarget,
     Config,
     DigestSettings,
@@ -80,7 +81,7 @@ RECIPIENT_KEYS = ("address", "topics", "empty_weeks")
 ALERT_KEYS = ("name", "url", "topics", "when", "health")
 TOPIC_KEYS = ("id", "title", "any", "all", "none")
 SOURCE_OWN_KEYS = ("name", "title", "url", "type", "topics", "keep_all", "fetch_article",
-                   "encoding", "select", "tls", "request", "render")
+                   "encoding", "select", "tls", "request", "render", "kind")
 TLS_KEYS = ("verify", "ca_bundle")
 REQUEST_KEYS = ("method", "form")
 REQUEST_METHODS = ("GET", "POST")
@@ -415,6 +416,7 @@ class _Loader:
             select=select,
             request=self._request(section),
             render=section.get("render", self.r.boolean, False),
+            kind=section.get("kind", self._choice(SOURCE_KINDS), "news"),
         )
 
     def _tls(self, source: Section, url: str) -> TlsSettings:

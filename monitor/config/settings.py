@@ -15,6 +15,9 @@ from monitor import DEFAULT_USER_AGENT
 from monitor.config.sourcetypes import SourceKind
 
 SMTP_SECURITY = ("none", "starttls", "ssl")
+# A source's `kind:`: a `regulation` source publishes instruments (the Royal Gazette,
+# an agency's rules), whose items head the digest's and the page's highlights.
+SOURCE_KINDS = ("regulation", "news")
 DEFAULT_FEED_TITLE = "ติดตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565 และรัฐบาลดิจิทัล"
 
 
@@ -98,6 +101,7 @@ class Source:
     select: Selectors | None = None
     request: RequestSettings | None = None
     render: bool = False                    # read through a headless browser
+    kind: str = "news"                      # SOURCE_KINDS: regulation sources lead digests
     # `url` with what `${...}` brought from the environment shown as `***`: the only
     # form any output or message may show (an API key in a query string is common).
     public_url: str = ""

@@ -10,8 +10,10 @@ from monitor.config.settings import Config
 from monitor.health import Health
 from monitor.publish import feeds, jsonapi
 from monitor.publish.atomic import write_atomic
+from monitor.publish.digest import write_archive
 from monitor.publish.healthfeed import HEALTH_FEED, MAX_EVENTS, health_rss
 from monitor.publish.html_page import PER_TOPIC, Section, index_html
+from monitor.publish.labels import labels
 from monitor.publish.opml import OPML_FILE, opml
 
 if TYPE_CHECKING:   # publish only reads what the store hands it
@@ -30,6 +32,7 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
         "atom.xml": feeds.atom(config, entries),
         "feed.json": feeds.json_feed(config, entries),
     }
+    words = labels(config.feed.language)
     sections = []
     for topic in config.topics:
         chosen = store.entries(limit=limit, topic=topic.id)
@@ -37,9 +40,9 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
         sections.append(Section(topic.id, topic.title, chosen[:PER_TOPIC]))
     untagged = [e for e in entries if not e.topics][:PER_TOPIC]
     if untagged:
-        sections.append(Section("other", "รายการอื่นจากแหล่งที่ติดตามทั้งหมด", untagged))
+        sections.append(Section("other", words["other"], untagged))
     health = public_health(config, store)
-    written["index.html"] = index_html(config, sections, health, now)
+    written["index.html"] = index_html(config, sections, health, now, entries)
     written[HEALTH_FEED] = health_rss(config, store.health_events(limit=MAX_EVENTS))
     written[OPML_FILE] = opml(config, now)
     written[jsonapi.ITEMS_FILE] = jsonapi.items_json(
@@ -49,7 +52,8 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
     written[jsonapi.SOURCES_SCHEMA] = jsonapi.sources_schema(config)
     for name, data in written.items():
         write_atomic(out / name, data)
-    return sorted(written)
+    write_archive(config)   # index.html links it: it exists even before the first digest
+    return sorted([*written, "digests/index.html"])
 
 
 def public_health(config: Config, store: Store) -> dict[str, Health]:

@@ -20,7 +20,10 @@ from monitor.mail import send as send_mail
 from monitor.models import Report
 from monitor.publish.atomic import write_atomic
 from monitor.publish.feeds import outlet_name
-from monitor.publish.render import render
+from monitor.publish.highlights import highlights
+from monitor.publish.labels import labels
+from monitor.publish.render import CSP_NO_SCRIPT, render
+from monitor.text.thaidate import format_thai_date
 
 if TYPE_CHECKING:   # publish only reads what the store hands it
     from monitor.store import Store
@@ -74,6 +77,9 @@ class Digest:
     entries: int
 
 
+SUMMARY_CHARS = 200   # one or two lines of a phone screen
+
+
 def build_digest(config: Config, store: Store, week: Week, now: datetime,
                  topics: tuple[str, ...] | None = None) -> Digest:
     """The week's digest; with `topics`, only those topics' sections (a recipient's own)."""
@@ -81,6 +87,7 @@ def build_digest(config: Config, store: Store, week: Week, now: datetime,
     entries = store.entries(limit=MAX_ENTRIES, since=start, until=end)
     if topics is not None:
         entries = [e for e in entries if set(e.topics) & set(topics)]
+    words = labels(config.feed.language)
     titles = {s.name: s.display_title for s in config.sources}
     sections = []
     for topic in config.topics:
@@ -90,20 +97,31 @@ def build_digest(config: Config, store: Store, week: Week, now: datetime,
         sections.append({"id": topic.id, "title": topic.title, "entries": chosen})
     other = [e for e in entries if not e.topics]
     if other:
-        sections.append({"id": "other", "title": "รายการอื่นจากแหล่งที่ติดตามทั้งหมด",
-                         "entries": other})
+        sections.append({"id": "other", "title": words["other"], "entries": other})
 
     def outlet(report: Report) -> str:
         return outlet_name(report, titles)
 
+    last_day = end - timedelta(days=1)
     context = {
-        "feed": config.feed, "week": week, "start": start, "last_day": end - timedelta(days=1),
+        "feed": config.feed, "week": week, "start": start, "last_day": last_day,
         "sections": sections, "count": len(entries), "tz": config.timezone, "now": now,
-        "outlet": outlet,
+        "outlet": outlet, "t": words, "summary_chars": SUMMARY_CHARS,
+        "highlights": highlights(config, entries, store.all_health(), words["other"],
+                                 succeeded_since=start),
+        "subject": words["week_subject"].format(
+            start=_day(start, config), end=_day(last_day, config), count=len(entries),
+            number=week.number, year=week.year + 543, label=week.label),
     }
-    subject = render("digest_subject.txt", context).strip()
-    return Digest(week, subject, render("digest.html", {**context, "subject": subject}),
-                  render("digest.txt", {**context, "subject": subject}), len(entries))
+    html = render("digest.html", context)
+    return Digest(week, str(context["subject"]), html, render("digest.txt", context),
+                  len(entries))
+
+
+def _day(value: datetime, config: Config) -> str:
+    if config.feed.language.lower().startswith("th"):
+        return format_thai_date(value.astimezone(config.timezone))
+    return value.astimezone(config.timezone).strftime("%-d %B %Y")
 
 
 def write_digest(config: Config, digest: Digest) -> tuple[Path, Path]:
@@ -112,7 +130,50 @@ def write_digest(config: Config, digest: Digest) -> tuple[Path, Path]:
     text_path = folder / f"{digest.week.label}.txt"
     write_atomic(html_path, digest.html)
     write_atomic(text_path, digest.text)
+    write_archive(config)
     return html_path, text_path
+
+
+# The count each digest page carries, so the archive can list weeks from the files alone.
+_COUNT = re.compile(r'<meta name="monitor-entries" content="(\d+)">')
+
+
+@dataclass(frozen=True)
+class ArchiveLine:
+    week: Week
+    count: int | None
+    html: str | None
+    text: str | None
+
+
+def write_archive(config: Config) -> Path:
+    """digests/index.html: one line per written week, newest first, from the files on disk."""
+    folder = config.output_dir / "digests"
+    weeks: dict[str, ArchiveLine] = {}
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.suffix not in (".html", ".txt") or not _WEEK.match(path.stem):
+                continue
+            line = weeks.get(path.stem) or ArchiveLine(parse_week(path.stem), None, None, None)
+            if path.suffix == ".html":
+                found = _COUNT.search(path.read_text("utf-8", errors="replace")[:4000])
+                line = ArchiveLine(line.week, int(found[1]) if found else line.count,
+                                   path.name, line.text)
+            else:
+                line = ArchiveLine(line.week, line.count, line.html, path.name)
+            weeks[path.stem] = line
+    lines = sorted(weeks.values(), key=lambda w: (w.week.year, w.week.number), reverse=True)
+    words = labels(config.feed.language)
+    rows = []
+    for line in lines:
+        start, end = line.week.bounds(config.timezone)
+        rows.append({"line": line, "range": f"{_day(start, config)} – "
+                                            f"{_day(end - timedelta(days=1), config)}"})
+    page = render("digest_archive.html", {"feed": config.feed, "rows": rows, "t": words,
+                                          "csp": CSP_NO_SCRIPT})
+    path = folder / "index.html"
+    write_atomic(path, page)
+    return path
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ plain text and never go through a browser.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
@@ -15,6 +17,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from monitor.text.thaidate import format_thai_date
+from monitor.text.words import shorten
 
 
 def _safe_href(url: str) -> str:
@@ -40,7 +43,19 @@ def environment() -> Environment:
     )
     env.filters["href"] = _safe_href
     env.filters["thai_date"] = _thai_date
+    env.filters["shorten"] = shorten
     return env
+
+
+# Pages with only an inline <style>: nothing remote, nothing scripted.
+CSP_NO_SCRIPT = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                 "base-uri 'none'; form-action 'self'")
+
+
+def csp_hash(source: str) -> str:
+    """The CSP source expression allowing exactly this inline <style> or <script> body."""
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
 def render(template: str, context: Mapping[str, object]) -> str:
