@@ -100,7 +100,7 @@ def test_topics_are_split_between_recipients(smtp: tuple[Inbox, int],  # noqa: F
     assert ACT in bodies["everyone@example.org"] and APP in bodies["everyone@example.org"]
     subject = str(email.header.make_header(email.header.decode_header(
         next(m for r, m in inbox.messages if r == ["legal@example.org"])["Subject"])))
-    assert "2026-W47" in subject
+    assert "สัปดาห์ที่ 47" in subject
 
 
 def test_unknown_topic_in_a_recipient_is_a_config_error(tmp_path: Path) -> None:
