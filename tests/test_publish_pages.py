@@ -124,3 +124,26 @@ def test_digest_holds_the_weeks_entries_in_thai(config: Config) -> None:
     page = LexborHTMLParser(html_path.read_text("utf-8"))
     assert not page.css("script") and not page.css("img")
     assert digest.entries == 1
+
+
+def test_index_html_flags_a_source_read_without_tls_checks(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(f"""{TOPICS}sources:
+  - name: checked
+    url: "https://a.example.go.th/"
+    type: auto
+  - name: unchecked
+    title: "Self-signed agency"
+    url: "https://b.example.go.th/"
+    type: auto
+    tls: {{verify: false}}
+""", "utf-8")
+    config = load_config(path)
+    with Store(config.database) as store:
+        publish_all(config, store, now=datetime(2026, 11, 20, tzinfo=UTC))
+    page = LexborHTMLParser((config.output_dir / "index.html").read_text("utf-8"))
+    warnings = page.css("#health li .tls-insecure")
+    assert len(warnings) == 1
+    flagged = warnings[0].parent
+    assert flagged is not None and "Self-signed agency" in flagged.text()
+    assert "verify: false" in warnings[0].text()

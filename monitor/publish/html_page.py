@@ -48,6 +48,7 @@ ul.items li, ul.sources li { margin: 0 0 1rem; }
 #topics:has(> .topic:target) > .topic:not(:target) { display: none; }
 .state-ok { color: #1e7b34; } .state-failing, .state-blocked { color: #b00020; }
 .state-broken { color: #a15c00; }
+.tls-insecure { color: #b00020; background: #fff3cd; font-weight: bold; }
 details { font-size: .8rem; color: #555; }
 a { color: #0b5394; }
 """
@@ -86,6 +87,7 @@ class HealthRow:
     items_last: int | None
     gist: str               # the last error's cause, in the page's language
     last_error: str | None  # the fetcher's own sentence, shown as a technical detail
+    tls_insecure: bool = False   # `tls: {verify: false}`: shown as a warning
 
 
 def index_html(config: Config, sections: list[Section], health: dict[str, Health],
@@ -98,7 +100,8 @@ def index_html(config: Config, sections: list[Section], health: dict[str, Health
         h = health.get(source.name) or Health(source.name, state="new")
         rows.append(HealthRow(source.display_title, h.state, state_label(h.state, language),
                               h.last_success, h.items_last,
-                              error_gist(h.last_error, language), h.last_error))
+                              error_gist(h.last_error, language), h.last_error,
+                              source.tls_insecure))
     crawled = [health[s.name] for s in config.sources if s.name in health]
     all_failed = bool(crawled) and all(h.state in FAILED_STATES for h in crawled)
     recent = [e for e in (entries or []) if e.published >= now - timedelta(days=HIGHLIGHT_DAYS)]

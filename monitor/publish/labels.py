@@ -42,6 +42,8 @@ LABELS: dict[str, dict[str, str]] = {
         "never": "ยังไม่เคย",
         "items_last": "รายการในการดึงล่าสุด",
         "detail": "รายละเอียดทางเทคนิค",
+        "tls_insecure": ("ไม่ตรวจสอบใบรับรอง TLS (tls: verify: false) "
+                         "เนื้อหาจากแหล่งนี้อาจถูกปลอมแปลงระหว่างทาง"),
         "none_yet": "ยังไม่มีรายการ",
         "all_failed": ("ขณะนี้ดึงข้อมูลไม่สำเร็จจากทุกแหล่ง ({n} แหล่ง) รายการด้านล่างเป็นข้อมูลเดิม "
                        "ที่เก็บไว้ก่อนหน้า ดูสาเหตุได้ที่ส่วนสถานะแหล่งข้อมูล"),
@@ -77,6 +79,8 @@ LABELS: dict[str, dict[str, str]] = {
         "never": "never",
         "items_last": "items on the last crawl",
         "detail": "Technical detail",
+        "tls_insecure": ("TLS certificate NOT checked (tls: verify: false): what this "
+                         "source says may have been forged on the way"),
         "none_yet": "No items yet",
         "all_failed": ("No source could be fetched on the last attempts ({n} sources): the items "
                        "below are the ones stored before. See the sources' health for why."),
