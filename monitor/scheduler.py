@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.aftercrawl import after_crawl
 from monitor.alerts import run_alerts
 from monitor.config.settings import Config, Source
+from monitor.config.units import WEEKDAYS
 from monitor.errors import MonitorError
 from monitor.fetch import Fetcher
 from monitor.instance import single_instance
@@ -34,7 +35,6 @@ from monitor.serve import Freshness, freshness_limit, parse_bind, shown, start_s
 from monitor.store import Store
 
 log = logging.getLogger("monitor.run")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 __all__ = ["parse_bind", "run"]
 

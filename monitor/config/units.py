@@ -25,6 +25,8 @@ from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from monitor.text.thaidate import WEEKDAY_NAMES
+
 DURATION_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 SIZE_UNITS = {
     "b": 1,
@@ -100,8 +102,10 @@ def format_size(size: int) -> str:
 # Each takes the text as written and returns the value, or raises ValueError
 # whose message says what is wrong and what to write instead.
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# `digest.schedule`'s weekdays, from the one table the date reader uses too.
+_ENGLISH = tuple(tuple(n for n in names if n.isascii()) for names in WEEKDAY_NAMES)
+WEEKDAYS = tuple(names[1] for names in _ENGLISH)          # mon, tue, ... as written back
+_FULL_WEEKDAYS = tuple(names[0] for names in _ENGLISH)    # monday, tuesday, ...
 _SCHEDULE_RE = re.compile(r"(?P<day>[A-Za-z]+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})")
 SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
 _LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")

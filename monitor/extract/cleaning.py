@@ -20,6 +20,7 @@ from monitor.text.clean import (
     strip_controls,
     truncate,
 )
+from monitor.text.thaidate import plausible_year
 from monitor.text.urls import is_publishable
 
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|\w+);")
@@ -29,10 +30,6 @@ _BLOCKS = ("address, article, aside, blockquote, br, dd, div, dl, dt, figcaption
            "footer, h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, "
            "table, td, th, tr, ul")
 
-# Years a structured date may claim before we distrust it: outside this band
-# the date is more likely a Buddhist-era year written in an ISO/RFC field, or a
-# CMS placeholder such as 1970-01-01, and is left to the Thai date reader.
-PLAUSIBLE_YEARS = range(1990, 2101)
 
 
 def mark_blocks(tree: LexborHTMLParser | LexborNode) -> None:
@@ -89,7 +86,7 @@ def aware_or_none(value: datetime) -> datetime | None:
     """Keep a datetime only when it carries a zone and a plausible year."""
     if value.tzinfo is None or value.utcoffset() is None:
         return None
-    if value.year not in PLAUSIBLE_YEARS:
+    if not plausible_year(value.year):   # e.g. 2567 in an ISO field: the Thai reader decides
         return None
     return value
 

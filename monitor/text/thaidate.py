@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-__all__ = ["format_thai_date", "is_plausible", "parse_date"]
+__all__ = ["WEEKDAY_NAMES", "format_thai_date", "is_plausible", "parse_date", "plausible_year"]
 
 BE_OFFSET = 543
+BE_YEARS_FROM = 2400          # a year from here on is Buddhist era, whatever the month's language
 EARLIEST = datetime(1990, 1, 1)  # wall time in the caller's zone; nothing older is believable
 FUTURE_SLACK = timedelta(days=1)  # clocks and zones differ; more than this ahead is a misreading
 
@@ -55,12 +56,13 @@ _ENGLISH_MONTHS: tuple[tuple[str, ...], ...] = (
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
     ("october", "oct"), ("november", "nov"), ("december", "dec"),
 )
-# Monday first, as date.weekday() counts.
-_WEEKDAYS: tuple[tuple[str, ...], ...] = (
+# Monday first, as date.weekday() counts. Each row: Thai, the English name, then
+# the English abbreviations, the first being the one `digest.schedule` writes.
+WEEKDAY_NAMES: tuple[tuple[str, ...], ...] = (
     ("จันทร์", "monday", "mon"),
-    ("อังคาร", "tuesday", "tues", "tue"),
+    ("อังคาร", "tuesday", "tue", "tues"),
     ("พุธ", "wednesday", "wed"),
-    ("พฤหัสบดี", "พฤหัสฯ", "พฤหัส", "thursday", "thurs", "thur", "thu"),
+    ("พฤหัสบดี", "พฤหัสฯ", "พฤหัส", "thursday", "thu", "thurs", "thur"),
     ("ศุกร์", "friday", "fri"),
     ("เสาร์", "saturday", "sat"),
     ("อาทิตย์", "sunday", "sun"),
@@ -93,7 +95,8 @@ for _number, _names in enumerate(_ENGLISH_MONTHS, start=1):
     for _name in _names:
         _MONTH_BY_KEY[_name] = _number
         _english_month_patterns.append((_name, rf"{_name}{_END}\.?"))
-_WEEKDAY_BY_KEY = {_key(name): number for number, names in enumerate(_WEEKDAYS) for name in names}
+_WEEKDAY_BY_KEY = {_key(name): number
+                   for number, names in enumerate(WEEKDAY_NAMES) for name in names}
 
 _EN_MONTH = _alternation(_english_month_patterns)
 _ANY_MONTH = _alternation(_thai_month_patterns + _english_month_patterns)
@@ -382,6 +385,12 @@ class _Reader:
             return datetime.combine(chosen.day, time(), tzinfo=self.tz)
         moment = time(clock.hour, clock.minute, clock.second)
         return datetime.combine(chosen.day, moment, tzinfo=clock.zone or self.tz)
+
+
+def plausible_year(year: int) -> bool:
+    """A Common Era year a publication date may have; above it, a Buddhist-era year
+    written where a CE one belongs (an ISO field holding 2567), or a CMS placeholder."""
+    return EARLIEST.year <= year < BE_YEARS_FROM
 
 
 def is_plausible(value: datetime, now: datetime, tz: tzinfo) -> bool:
