@@ -262,7 +262,7 @@ class NodeReader:
             text = self._expand(raw, node)
             # An expanded value is typed as if written plain, so `port: ${SMTP_PORT}`
             # is a number even though `${...}` itself is text.
-            tag = self._resolver.resolve(ScalarNode, text, (True, False))
+            tag: str = self._resolver.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
             value = self._construct(ScalarNode(tag, text), node)
             return Scalar(text, value, raw, from_env=True)
         return Scalar(raw, self._construct(node, node), raw, from_env=False)

@@ -131,9 +131,10 @@ def parse_xml(data: bytes, what: str = "document") -> StdET.Element:
     rather than tolerated; the error says so instead of a bare parser message.
     """
     try:
-        return SafeET.fromstring(
+        root: StdET.Element = SafeET.fromstring(
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
         )
+        return root
     except DefusedXmlException as exc:
         raise ExtractError(
             f"{what} refused: it declares a DTD or entities ({type(exc).__name__})"

@@ -50,7 +50,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Wait before retry number `attempt` (0 = the first retry)."""
-        full = min(self.max_backoff, self.base * (2 ** attempt))
+        full = float(min(self.max_backoff, self.base * (2 ** attempt)))
         return full / 2 + self.rng.uniform(0, full / 2)
 
     def delay(self, attempt: int, retry_after: float | None, waited: float

@@ -95,13 +95,15 @@ def rss(config: Config, entries: Sequence[Entry], *, topic: Topic | None = None)
     title = f"{config.feed.title}: {topic.title}" if topic else config.feed.title
     fg = _generator(config, title, path, config.feed.description)
     _add_entries(fg, entries, config, _source_titles(config), rss=True)
-    return fg.rss_str(pretty=True)
+    data: bytes = fg.rss_str(pretty=True)
+    return data
 
 
 def atom(config: Config, entries: Sequence[Entry]) -> bytes:
     fg = _generator(config, config.feed.title, "atom.xml", config.feed.description)
     _add_entries(fg, entries, config, _source_titles(config), rss=False)
-    return fg.atom_str(pretty=True)
+    data: bytes = fg.atom_str(pretty=True)
+    return data
 
 
 def json_feed(config: Config, entries: Sequence[Entry]) -> str:

@@ -70,4 +70,5 @@ def health_rss(config: Config, events: Sequence[HealthEvent]) -> bytes:
         fe.updated(event.at)
         fe.category(term=event.state)
         fe.summary(html.escape(text, quote=False))   # RSS description is HTML
-    return fg.rss_str(pretty=True)
+    data: bytes = fg.rss_str(pretty=True)
+    return data

@@ -44,4 +44,5 @@ def opml(config: Config, now: datetime) -> bytes:
         ET.SubElement(parent, "outline", type="rss", text=title, title=title,
                       xmlUrl=urljoin(config.feed.link, path), htmlUrl=config.feed.link)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data
