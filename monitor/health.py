@@ -9,16 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Literal, cast, get_args
 
 from monitor.errors import BlockedError
 
-STATES = ("ok", "failing", "broken", "blocked")
+# "new": configured but never crawled (shown, never stored).
+SourceState = Literal["new", "ok", "failing", "broken", "blocked"]
+STATES: tuple[SourceState, ...] = ("ok", "failing", "broken", "blocked")
+
+
+def as_state(text: str) -> SourceState:
+    """A state read back from the database; an unknown word (a newer version's) reads as failing."""
+    return cast(SourceState, text) if text in get_args(SourceState) else "failing"
 
 
 @dataclass(frozen=True)
 class Health:
     source: str
-    state: str = "ok"
+    state: SourceState = "ok"
     last_attempt: datetime | None = None
     last_success: datetime | None = None
     last_error: str | None = None

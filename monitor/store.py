@@ -16,7 +16,7 @@ from pathlib import Path
 
 from monitor.dedupe import OVERLAP_MIN_RATIO, StoryCandidate, find_story, story_key
 from monitor.errors import StoreError
-from monitor.health import Health, HealthEvent, is_transition
+from monitor.health import Health, HealthEvent, as_state, is_transition
 from monitor.models import Document, Entry, Item, Report, Validators
 from monitor.schema import MIGRATIONS
 from monitor.text.words import index_words
@@ -294,7 +294,7 @@ class Store:
     @staticmethod
     def _health(row: sqlite3.Row) -> Health:
         return Health(
-            source=row["source"], state=row["state"],
+            source=row["source"], state=as_state(row["state"]),
             last_attempt=_dt(row["last_attempt"]), last_success=_dt(row["last_success"]),
             last_error=row["last_error"], consecutive_failures=row["consecutive_failures"],
             items_last=row["items_last"], items_ever=row["items_ever"])
