@@ -343,6 +343,12 @@ class Matcher:
         self._segment: Callable[[str], frozenset[int]] | None = None
         self._segmenter = functools.lru_cache(maxsize=512)(self._cut)
 
+    @property
+    def has_patterns(self) -> bool:
+        """Whether any keyword is a /regex/, whose searches may each take up to REGEX_TIMEOUT."""
+        return any(k.pattern is not None for rule in self._rules
+                   for k in (*rule.any, *rule.all, *rule.none))
+
     def _cut(self, text: str) -> frozenset[int]:
         # The dictionary trie is built on the first Thai boundary question, not in
         # __init__: a crawl where nothing is new, or no Thai keyword is near, never pays.

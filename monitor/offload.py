@@ -5,7 +5,8 @@ and rebuild the matcher's dictionary in each worker, which costs more than the
 steps themselves on a 2-core machine; the point here is isolation of the
 schedule, not parallelism. While a worker thread holds the GIL, the event loop
 gets it back at least every switch interval (5 ms), so fetches, timers and
-SIGTERM keep being served. Lexbor (selectolax) holds the GIL while it parses;
+SIGTERM keep being served. Only large steps go to a worker (see `step`).
+Lexbor (selectolax) holds the GIL while it parses;
 `regex` releases it during a search (`concurrent=True`). What keeps a single
 step short is bounding its input (see monitor.extract.bounds, max_items, the
 regex time limit); a `Budget` stops a source between steps and items.
@@ -94,6 +95,20 @@ async def off_loop(budget: Budget | None, fn: Callable[..., T], *args: object) -
         if budget is not None:
             budget.cancelled = True
         raise
+
+
+async def step(budget: Budget, heavy: bool, fn: Callable[..., T], *args: object) -> T:
+    """`fn(*args)`: in a worker when `heavy`, else right here.
+
+    Small steps (an ordinary page, a few dozen items) stay on the loop: handing
+    them to a thread costs more than they do, because every GIL-releasing call
+    the loop makes (a socket, SQLite) then waits for the worker's switch
+    interval.
+    """
+    if heavy:
+        return await off_loop(budget, fn, *args)
+    budget.check()
+    return fn(*args)
 
 
 def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:

@@ -26,7 +26,7 @@ from monitor.health import after_failure, after_success
 from monitor.match import REGEX_TIMEOUT, Matcher
 from monitor.models import Document, Extraction, Item, NotModified, RawItem, Validators
 from monitor.normalise import Dropped, normalise, read_date
-from monitor.offload import Budget, off_loop
+from monitor.offload import Budget, step
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,10 @@ PREVIEW_ARTICLES = 10    # article pages `preview` fetches at most
 # Seconds a source's extract, normalise and match steps may take per crawl. Far
 # above any real page (milliseconds); it stops what the other bounds miss.
 PROCESS_BUDGET = 30.0
+# Above these sizes a step runs in a worker thread (monitor.offload), so that
+# it cannot hold up other sources' fetches, schedules or a shutdown.
+OFFLOAD_CHARS = 300_000
+OFFLOAD_ITEMS = 200
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -117,7 +121,8 @@ async def read_source(
     while queue:
         doc = queue.pop(0)
         read.documents.append(doc)
-        extraction, cut = await off_loop(budget, _extract, doc, source)
+        extraction, cut = await step(budget, len(doc.text) > OFFLOAD_CHARS,
+                                     _extract, doc, source)
         read.found += cut
         raws.extend(extraction.items)
         read.warnings.extend(extraction.warnings)
@@ -133,8 +138,9 @@ async def read_source(
         read.capped = cap
         read.warnings.append(f"{read.found} items found; only the first {cap} were read "
                              "(max_items)")
-    read.items, read.dropped = await off_loop(
-        budget, _normalise_all, raws[:cap], source, config, now, budget)
+    read.items, read.dropped = await step(
+        budget, min(cap, len(raws)) > OFFLOAD_ITEMS,
+        _normalise_all, raws[:cap], source, config, now, budget)
     if source.fetch_article:
         fresh = set(is_new(read.items)) if is_new else {i.identity for i in read.items}
         targets = [i for i in read.items if i.identity in fresh]
@@ -152,8 +158,8 @@ async def read_source(
             if not item.title:
                 read.dropped.append(Dropped("", item.link, "no title, even on its page"))
         read.items = [i for i in read.items if i.title]
-    read.items = await off_loop(budget, _match_all, read.items, source, matcher, budget,
-                                read.warnings)
+    read.items = await step(budget, len(read.items) > OFFLOAD_ITEMS or matcher.has_patterns,
+                            _match_all, read.items, source, matcher, budget, read.warnings)
     if read.found and not read.items:
         read.warnings.append("every item was filtered out (see the dropped items)")
     return read
@@ -215,7 +221,7 @@ async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Co
     if not isinstance(doc, Document):
         return item
     try:
-        article = await off_loop(budget, _read_article, doc)
+        article = await step(budget, len(doc.text) > OFFLOAD_CHARS, _read_article, doc)
     except ExtractError as error:
         log.warning("%s: article %s not read: %s", source.name, item.link, error)
         return item

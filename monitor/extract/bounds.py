@@ -16,7 +16,9 @@ from monitor.errors import ExtractError
 # tags a few hundred. Beyond this a page is refused, not read.
 MAX_DEPTH = 512
 
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*?(/?)>")
+# An opening or closing tag's name. `<x/>` is not self-closing in HTML (the
+# parser ignores the slash), so it counts as an opening tag here too.
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
 # Elements that never nest (void) or whose end tag HTML lets a writer omit:
 # counting them would make an ordinary sloppy page look deep.
 _FLAT = frozenset({
@@ -28,18 +30,19 @@ _FLAT = frozenset({
 def nesting_depth(text: str, stop_at: int = MAX_DEPTH) -> int:
     """Greatest element nesting in `text`, counted up to just past `stop_at`."""
     depth = deepest = 0
-    for match in _TAG.finditer(text):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _FLAT:
+    flat = _FLAT
+    for closing, name in _TAG.findall(text):
+        if name in flat or name.lower() in flat:
             continue
         if closing:
-            depth = max(0, depth - 1)
-            continue
-        depth += 1
-        if depth > deepest:
-            deepest = depth
-            if deepest > stop_at:
-                break
+            if depth:
+                depth -= 1
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > stop_at:
+                    break
     return deepest
 
 
