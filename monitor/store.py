@@ -92,7 +92,15 @@ class Store:
                 f"({len(MIGRATIONS)}): upgrade the monitor")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             # executescript commits on its own; BEGIN inside keeps the migration atomic.
-            self.db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+            try:
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+            except sqlite3.OperationalError:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                # A second monitor started at the same moment may have migrated first.
+                if self.db.execute("PRAGMA user_version").fetchone()[0] < number:
+                    raise
 
     # -- fetch state -------------------------------------------------------
 
