@@ -158,7 +158,7 @@ async def read_source(
             if not item.title:
                 read.dropped.append(Dropped("", item.link, "no title, even on its page"))
         read.items = [i for i in read.items if i.title]
-    read.items = await step(budget, len(read.items) > OFFLOAD_ITEMS or matcher.has_patterns,
+    read.items = await step(budget, len(read.items) > OFFLOAD_ITEMS,
                             _match_all, read.items, source, matcher, budget, read.warnings)
     if read.found and not read.items:
         read.warnings.append("every item was filtered out (see the dropped items)")
