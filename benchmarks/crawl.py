@@ -117,7 +117,8 @@ def write_config(path: Path, kind: str, n: int, hosts: int, port: int,
         lines.append(f'  - name: s{i}\n    url: "{source_url(i, hosts, port, kind)}"\n'
                      f"    type: {kind}")
         if kind == "html":
-            lines.append("    select:\n" + "".join(f'      {k}: "{v}"\n' for k, v in SELECT.items()))
+            pairs = "".join(f'      {k}: "{v}"\n' for k, v in SELECT.items())
+            lines.append("    select:\n" + pairs)
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import random
@@ -98,9 +99,9 @@ class Web:
 
     def _html(self, i: int, items: list[tuple[str, str, str, str]]) -> bytes:
         rng = random.Random(f"{self.seed}:{i}:noise")
+        sub = "".join(f"<li><a href=/m/{j}>หน้าย่อย {j}</a></li>" for j in range(8))
         nav = "".join(f'<li><a href="/menu/{k}">{rng.choice(SUBJECTS)} เมนู {k}</a>'
-                      f'<ul>{"".join(f"<li><a href=/m/{k}/{j}>หน้าย่อย {j}</a></li>" for j in range(8))}'
-                      "</ul></li>" for k in range(40))
+                      f"<ul>{sub}</ul></li>" for k in range(40))
         side = "".join(f'<div class="widget"><h4>{rng.choice(ACTIONS)}</h4>'
                        f'<p>{rng.choice(SUBJECTS) * 3}</p><a href="/w/{k}">อ่านต่อ</a></div>'
                        for k in range(30))
@@ -225,10 +226,8 @@ def main() -> None:
                         help="share of items about the act (these run story dedupe)")
     args = parser.parse_args()
     web = Web(args.sources, args.hosts, args.port, args.seed, args.relevant)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(web))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

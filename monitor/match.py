@@ -303,6 +303,12 @@ class Matcher:
         self._tries: dict[tuple[str, ...], Trie] = {}
         self._segmenter = functools.lru_cache(maxsize=2048)(self._spans)
 
+    @property
+    def has_patterns(self) -> bool:
+        """Whether any keyword is a /regex/, whose searches may each take up to REGEX_TIMEOUT."""
+        return any(k.pattern is not None for rule in self._rules
+                   for k in (*(k for g in rule.any for k in g.keywords), *rule.all, *rule.none))
+
     def _spans(self, text: str, words: tuple[str, ...]) -> Spans:
         # A keyword's dictionary is built on its first Thai boundary question, not in
         # __init__: a crawl where nothing is new, or no Thai keyword is near, never pays.

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from monitor.dedupe import item_identity
 from monitor.models import Item, RawItem
 from monitor.text.clean import collapse, strip_controls, truncate
 from monitor.text.thaidate import is_plausible, parse_date
@@ -63,15 +62,16 @@ def normalise(raw: RawItem, *, source: str, tz: ZoneInfo, now: datetime,
     if not title and require_title:
         return Dropped(title, link, "no title")
     published = read_date(raw, tz=tz, now=now)
+    url = canonical_url(link)   # once: it is the identity too, and not cheap
     return Item(
         source=source,
-        url=canonical_url(link),
+        url=url,
         link=link,
         title=title,
         summary=truncate(clean(raw.summary)),
         published=published or now,
         date_is_first_seen=published is None,
-        identity=item_identity(link, raw.identity),
+        identity=raw.identity or url,
         outlet=clean(raw.outlet) or None,
         date_text=clean(raw.date_text) or None,
         text=strip_controls(raw.text or ""),

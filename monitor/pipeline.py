@@ -17,20 +17,30 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from monitor.config.settings import Config, Source, Topic
-from monitor.errors import MonitorError
+from monitor.errors import ExtractError, MonitorError
 from monitor.extract import get_extractor
-from monitor.extract.article import extract_article
+from monitor.extract.article import Article, extract_article
+from monitor.extract.bounds import cap_feed, check_nesting
 from monitor.fetch import Fetcher
 from monitor.health import after_failure, after_success
-from monitor.match import Matcher
+from monitor.match import REGEX_TIMEOUT, Matcher
 from monitor.models import Document, Extraction, Item, NotModified, RawItem, Validators
 from monitor.normalise import Dropped, normalise, read_date
+from monitor.offload import Budget, step
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
 
 MAX_FOLLOW = 20          # child sitemaps read per crawl
 PREVIEW_ARTICLES = 10    # article pages `preview` fetches at most
+# Seconds a source's extract, normalise and match steps may take per crawl. Far
+# above any real page (milliseconds); it stops what the other bounds miss.
+PROCESS_BUDGET = 30.0
+# Above these sizes a step runs in a worker thread (monitor.offload), so that
+# it cannot hold up other sources' fetches, schedules or a shutdown.
+OFFLOAD_CHARS = 300_000
+OFFLOAD_ITEMS = 200
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass
@@ -45,6 +55,7 @@ class SourceRead:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    capped: int | None = None                       # max_items, when it cut the items
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class SourceResult:
     new: int = 0
     matched: int = 0
     error: str | None = None
+    note: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -94,14 +106,17 @@ async def read_source(
     if isinstance(first, NotModified):
         read.not_modified = True
         return read
-    extract = get_extractor(source.type)
+    budget = Budget(PROCESS_BUDGET)
+    cap = source.fetch.max_items
     raws: list[RawItem] = []
     queue: list[Document] = [first]
     followed = 0
     while queue:
         doc = queue.pop(0)
         read.documents.append(doc)
-        extraction: Extraction = extract(doc, source)
+        extraction, cut = await step(budget, len(doc.text) > OFFLOAD_CHARS,
+                                     _extract, doc, source)
+        read.found += cut
         raws.extend(extraction.items)
         read.warnings.extend(extraction.warnings)
         read.notes.extend(extraction.notes)
@@ -111,36 +126,85 @@ async def read_source(
                                         trusted=_same_origin(url, source.url))
             if isinstance(child, Document):
                 queue.append(child)
-    read.found = len(raws)
-    tz = config.timezone
-    seen: set[str] = set()
-    for raw in raws:
-        result = normalise(raw, source=source.name, tz=tz, now=now,
-                           require_title=not source.fetch_article)
-        if isinstance(result, Dropped):
-            read.dropped.append(result)
-        elif result.identity not in seen:   # one URL, one item, within a page too
-            seen.add(result.identity)
-            read.items.append(result)
+    read.found += len(raws)
+    if read.found > cap:
+        read.capped = cap
+        read.warnings.append(f"{read.found} items found; only the first {cap} were read "
+                             "(max_items)")
+    read.items, read.dropped = await step(
+        budget, min(cap, len(raws)) > OFFLOAD_ITEMS,
+        _normalise_all, raws[:cap], source, config, now, budget)
     if source.fetch_article:
         fresh = set(is_new(read.items)) if is_new else {i.identity for i in read.items}
-        targets = [i for i in read.items if i.identity in fresh][:article_limit]
+        targets = [i for i in read.items if i.identity in fresh]
+        limit = min(source.fetch.max_articles,
+                    len(targets) if article_limit is None else article_limit)
+        if len(targets) > limit and article_limit is None:
+            read.warnings.append(f"{len(targets)} new items; articles fetched for the first "
+                                 f"{limit} only (max_articles)")
         enriched = await asyncio.gather(
-            *(_with_article(item, source, fetcher, config, now) for item in targets))
+            *(_with_article(item, source, fetcher, config, now, budget)
+              for item in targets[:limit]))
         by_identity = {i.identity: i for i in enriched}
         read.items = [by_identity.get(i.identity, i) for i in read.items]
         for item in read.items:
             if not item.title:
                 read.dropped.append(Dropped("", item.link, "no title, even on its page"))
         read.items = [i for i in read.items if i.title]
-    read.items = [_matched(item, source, matcher) for item in read.items]
+    read.items = await step(budget, len(read.items) > OFFLOAD_ITEMS,
+                            _match_all, read.items, source, matcher, budget, read.warnings)
     if read.found and not read.items:
         read.warnings.append("every item was filtered out (see the dropped items)")
     return read
 
 
+def _extract(doc: Document, source: Source) -> tuple[Extraction, int]:
+    """The extraction of one document, and how many feed entries were cut off unread.
+
+    Bounds are checked on the text first: parsers are not linear on hostile input.
+    """
+    cut = 0
+    if source.type in ("html", "auto") or doc.content_type in _HTML_TYPES:
+        check_nesting(doc.text)
+    elif source.type == "feed":
+        text, dropped = cap_feed(doc.text, source.fetch.max_items)
+        if dropped:
+            doc, cut = replace(doc, text=text), dropped
+    return get_extractor(source.type)(doc, source), cut
+
+
+def _normalise_all(raws: Sequence[RawItem], source: Source, config: Config, now: datetime,
+                   budget: Budget) -> tuple[list[Item], list[Dropped]]:
+    items: list[Item] = []
+    dropped: list[Dropped] = []
+    seen: set[str] = set()
+    for raw in raws:
+        budget.check()
+        result = normalise(raw, source=source.name, tz=config.timezone, now=now,
+                           require_title=not source.fetch_article)
+        if isinstance(result, Dropped):
+            dropped.append(result)
+        elif result.identity not in seen:   # one URL, one item, within a page too
+            seen.add(result.identity)
+            items.append(result)
+    return items, dropped
+
+
+def _match_all(items: Sequence[Item], source: Source, matcher: Matcher, budget: Budget,
+               warnings: list[str]) -> list[Item]:
+    matched = []
+    for item in items:
+        budget.check()
+        timed_out: list[str] = []
+        matched.append(_matched(item, source, matcher, timed_out))
+        for keyword in dict.fromkeys(timed_out):
+            warnings.append(f"keyword {keyword} took longer than {REGEX_TIMEOUT:g} s on "
+                            f"{item.link} and counted as not matching")
+    return matched
+
+
 async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Config,
-                        now: datetime) -> Item:
+                        now: datetime, budget: Budget) -> Item:
     """The item completed from its own page; on failure, the item as it was."""
     try:
         doc = await fetcher.fetch(item.link, source.fetch, trusted=False)
@@ -149,7 +213,11 @@ async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Co
         return item
     if not isinstance(doc, Document):
         return item
-    article = extract_article(doc)
+    try:
+        article = await step(budget, len(doc.text) > OFFLOAD_CHARS, _read_article, doc)
+    except ExtractError as error:
+        log.warning("%s: article %s not read: %s", source.name, item.link, error)
+        return item
     changes: dict[str, object] = {"text": article.text}
     if not item.title and article.title:
         changes["title"] = " ".join(article.title.split())
@@ -164,8 +232,14 @@ async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Co
     return replace(item, **changes)  # type: ignore[arg-type]
 
 
-def _matched(item: Item, source: Source, matcher: Matcher) -> Item:
-    matches = matcher.match(item.title, item.summary, item.text, only=source.topics)
+def _read_article(doc: Document) -> Article:
+    check_nesting(doc.text, "the article page")
+    return extract_article(doc)
+
+
+def _matched(item: Item, source: Source, matcher: Matcher, timed_out: list[str]) -> Item:
+    matches = matcher.match(item.title, item.summary, item.text, only=source.topics,
+                            timed_out=timed_out)
     return replace(item, topics=tuple(m.topic for m in matches),
                    matched_keywords=tuple(m.keyword for m in matches))
 
@@ -209,11 +283,15 @@ async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetc
         health = after_success(previous, source.name, now, None)
         store.save_health(health)
         return SourceResult(source.name, "not modified")
-    saved = store.save_items(read.items, now, keep_all=source.keep_all)
-    # Only the source's own URL is fetched conditionally: child sitemaps and
-    # articles are read once per change of the listing anyway.
-    store.save_validators(source.url, read.documents[0], now)
     health = after_success(previous, source.name, now, read.found)
-    store.save_health(health)
+    # One short write transaction per source, after all the work is done, so a
+    # second monitor on the same database waits milliseconds, not minutes.
+    with store.transaction():
+        saved = store.save_items(read.items, now, keep_all=source.keep_all)
+        # Only the source's own URL is fetched conditionally: child sitemaps and
+        # articles are read once per change of the listing anyway.
+        store.save_validators(source.url, read.documents[0], now)
+        store.save_health(health)
+    note = f"capped at {read.capped} of {read.found} items: max_items" if read.capped else None
     return SourceResult(source.name, health.state, seen=len(read.items), new=saved.new,
-                        matched=saved.new_relevant, error=health.last_error)
+                        matched=saved.new_relevant, error=health.last_error, note=note)

@@ -20,6 +20,8 @@ log = logging.getLogger("monitor.run")
 def result_line(result: SourceResult, *, detail: bool = False) -> str:
     line = (f"{strip_controls(result.source):<28} {result.status:<13} seen {result.seen:>4}  "
             f"new {result.new:>4}  matched {result.matched:>4}")
+    if result.note:   # e.g. "capped at 1000 of 100000 items: max_items"
+        line = f"{line}  ({result.note})"
     if not result.error:
         return line
     short = cause(result.error) if result.failed else strip_controls(result.error)

@@ -23,6 +23,7 @@ from monitor.text.words import index_words
 
 STORY_WINDOW = timedelta(days=7)
 NEW_TARGET_LOOKBACK = timedelta(days=1)   # what a new alert target gets of the past
+BUSY_TIMEOUT = 60.0   # seconds
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,10 @@ class Store:
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            # A second monitor (a `crawl` beside `run`) waits up to BUSY_TIMEOUT for
+            # the other's write transaction, which is one source's batch at most.
+            self.db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
+            self._transactions = _Transaction(self.db)
             self.db.row_factory = sqlite3.Row
             # The search index's triggers segment Thai text in Python (schema migration 2).
             self.db.create_function("monitor_words", 1, _index_words, deterministic=True)
@@ -109,7 +113,15 @@ class Store:
                 f"({len(MIGRATIONS)}): upgrade the monitor")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             # executescript commits on its own; BEGIN inside keeps the migration atomic.
-            self.db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+            try:
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+            except sqlite3.OperationalError:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                # A second monitor started at the same moment may have migrated first.
+                if self.db.execute("PRAGMA user_version").fetchone()[0] < number:
+                    raise
 
     # -- fetch state -------------------------------------------------------
 
@@ -145,14 +157,30 @@ class Store:
 
     def save_items(self, items: Sequence[Item], now: datetime, *, keep_all: bool = False
                    ) -> SaveResult:
-        """Insert new items, update changed titles in place (guid kept), record every source."""
+        """Insert new items, update changed titles in place (guid kept), record every source.
+
+        One query finds the items already stored; the topics and sources go in
+        with executemany: a crawl of a known page costs a few statements, not
+        several per item.
+        """
         new = updated = new_relevant = 0
-        with self._transaction():
+        stamp = _iso(now)
+        with self.transaction():
+            stored: dict[str, sqlite3.Row] = {}
+            identities = [item.identity for item in items]
+            for start in range(0, len(identities), 500):
+                chunk = identities[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                stored.update((row["identity"], row) for row in self.db.execute(
+                    f"SELECT id, identity, title, relevant FROM items "
+                    f"WHERE identity IN ({marks})", chunk))
+            topics: list[tuple[int, str, str]] = []
+            reports: list[tuple[int, str, str, str | None, str]] = []
+            renamed: list[tuple[str, str, str, str, str, int]] = []
+            now_relevant: list[tuple[int]] = []
             for item in items:
                 relevant = keep_all or bool(item.topics)
-                row = self.db.execute(
-                    "SELECT id, title, relevant FROM items WHERE identity = ?",
-                    (item.identity,)).fetchone()
+                row = stored.get(item.identity)
                 if row is None:
                     item_id = self._insert(item, relevant, now)
                     new += 1
@@ -160,23 +188,25 @@ class Store:
                 else:
                     item_id = row["id"]
                     if row["title"] != item.title and item.title:
-                        self.db.execute(
-                            "UPDATE items SET title = ?, story_key = ?, "
-                            "summary = CASE WHEN ? = '' THEN summary ELSE ? END, updated = ? "
-                            "WHERE id = ?",
-                            (item.title, story_key(item.title), item.summary, item.summary,
-                             _iso(now), item_id))
+                        renamed.append((item.title, story_key(item.title), item.summary,
+                                        item.summary, stamp, item_id))
                         updated += 1
                     if relevant and not row["relevant"]:
-                        self.db.execute("UPDATE items SET relevant = 1 WHERE id = ?", (item_id,))
-                for topic, keyword in zip(item.topics, item.matched_keywords, strict=False):
-                    self.db.execute(
-                        "INSERT OR IGNORE INTO item_topics (item_id, topic, keyword) "
-                        "VALUES (?, ?, ?)", (item_id, topic, keyword))
-                self.db.execute(
-                    "INSERT OR IGNORE INTO item_sources (item_id, source, link, outlet, seen) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (item_id, item.source, item.link, item.outlet, _iso(now)))
+                        now_relevant.append((item_id,))
+                topics.extend((item_id, topic, keyword) for topic, keyword
+                              in zip(item.topics, item.matched_keywords, strict=False))
+                reports.append((item_id, item.source, item.link, item.outlet, stamp))
+            self.db.executemany(
+                "UPDATE items SET title = ?, story_key = ?, "
+                "summary = CASE WHEN ? = '' THEN summary ELSE ? END, updated = ? "
+                "WHERE id = ?", renamed)
+            self.db.executemany("UPDATE items SET relevant = 1 WHERE id = ?", now_relevant)
+            self.db.executemany(
+                "INSERT OR IGNORE INTO item_topics (item_id, topic, keyword) VALUES (?, ?, ?)",
+                topics)
+            self.db.executemany(
+                "INSERT OR IGNORE INTO item_sources (item_id, source, link, outlet, seen) "
+                "VALUES (?, ?, ?, ?, ?)", reports)
         return SaveResult(new=new, updated=updated, new_relevant=new_relevant)
 
     def _insert(self, item: Item, relevant: bool, now: datetime) -> int:
@@ -393,7 +423,7 @@ class Store:
         return [self._entry(row) for row in rows]
 
     def mark_alerted(self, target: str, story_ids: Iterable[int], now: datetime) -> None:
-        with self._transaction():
+        with self.transaction():
             self.db.executemany(
                 "INSERT OR IGNORE INTO alerts_sent (target, item_id, sent) VALUES (?, ?, ?)",
                 [(target, story, _iso(now)) for story in story_ids])
@@ -424,16 +454,24 @@ class Store:
             "INSERT OR REPLACE INTO digests_sent (week, recipient, sent) VALUES (?, ?, ?)",
             (week, recipient, _iso(now)))
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+    def transaction(self) -> _Transaction:
+        """One write transaction; nested uses join the outermost one."""
+        return self._transactions
 
 
 class _Transaction:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
+        self.depth = 0
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        if self.depth == 0:
+            # IMMEDIATE takes the write lock now, so a busy database makes us wait
+            # here (busy timeout) rather than fail half-way through.
+            self.db.execute("BEGIN IMMEDIATE")
+        self.depth += 1
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        self.depth -= 1
+        if self.depth == 0:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")

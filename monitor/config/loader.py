@@ -71,7 +71,8 @@ DATABASE_NAME = "monitor.sqlite3"
 DEFAULT_DATABASE = Path("data") / DATABASE_NAME
 
 FETCH_KEYS = ("interval", "timeout", "max_bytes", "min_delay_per_host", "concurrency",
-              "retries", "respect_robots", "allow_private_networks")
+              "retries", "respect_robots", "allow_private_networks", "max_items",
+              "max_articles")
 TOP_KEYS = ("timezone", "output_dir", "database", "user_agent", "fetch", "feed", "digest",
             "synonyms", "topics", "sources", "alerts")
 FEED_KEYS = ("title", "link", "description", "language", "max_items")
@@ -177,6 +178,8 @@ class _Loader:
             "retries": lambda n: self.r.integer(n, minimum=0),
             "respect_robots": self.r.boolean,
             "allow_private_networks": self.r.boolean,
+            "max_items": lambda n: self.r.integer(n, minimum=1),
+            "max_articles": lambda n: self.r.integer(n, minimum=0),
         }
         changes = {name: section.get(name, convert, getattr(base, name))
                    for name, convert in converters.items() if name in section}

@@ -62,6 +62,8 @@ class FetchSettings:
     retries: int = 3                  # further attempts after the first
     respect_robots: bool = True
     allow_private_networks: bool = False
+    max_items: int = 1000             # items read from one source per crawl; the rest wait
+    max_articles: int = 100           # article pages fetched per source per crawl
     tls: TlsSettings = field(default_factory=TlsSettings)   # a source's only, never `fetch:`'s
 
 

@@ -1,0 +1,93 @@
+"""Hostile sizes and shapes stay cheap: item caps, deep nesting, ReDoS keywords,
+and a second crawl on a busy database."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+from monitor.extract.bounds import MAX_DEPTH, cap_feed, nesting_depth
+from monitor.match import keyword_error
+from tests.crawl_helpers import crawl, write_config
+from tests.httpserver import FixtureServer, Response
+
+
+def big_feed(n: int) -> bytes:
+    items = "".join(f"<item><title>ข่าว {i}</title><link>http://127.0.0.1/n/{i}</link></item>"
+                    for i in range(n))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t'
+            f"</title><link>http://127.0.0.1/</link>{items}</channel></rss>").encode()
+
+
+def test_a_100000_item_feed_is_capped_and_a_second_crawl_waits(
+        server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    body = big_feed(100_000)
+    server.add("/big", lambda _: Response(200, body, {"Content-Type": "application/rss+xml"}))
+    server.add("/small", lambda _: Response(200, big_feed(3),
+                                            {"Content-Type": "application/rss+xml"}))
+    config = write_config(tmp_path, f"""
+  - name: big
+    url: "{server.url('/big')}"
+    type: feed
+    max_bytes: 50MB
+    respect_robots: false
+  - name: small
+    url: "{server.url('/small')}"
+    type: feed
+    respect_robots: false
+""")
+    codes: list[int] = []
+    started = time.monotonic()
+    other = threading.Thread(target=lambda: codes.append(crawl(config, "--source", "small")))
+    other.start()
+    codes.append(crawl(config))
+    other.join(30)
+    assert time.monotonic() - started < 30
+    assert codes == [0, 0]
+    out = capsys.readouterr().out
+    assert "capped at 1000 of 100000 items: max_items" in out
+
+
+def test_deep_nesting_is_refused_quickly(server: FixtureServer, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    deep = ("<html><body>" + "<div>" * 100_000 + "x" + "</div>" * 100_000).encode()
+    server.add("/deep", lambda _: Response(200, deep, {"Content-Type": "text/html"}))
+    config = write_config(tmp_path, f"""
+  - name: deep
+    url: "{server.url('/deep')}"
+    type: auto
+    respect_robots: false
+""")
+    started = time.monotonic()
+    crawl(config)
+    assert time.monotonic() - started < 2
+    assert f"more than {MAX_DEPTH} deep" in capsys.readouterr().out
+
+
+def test_nesting_depth_ignores_void_and_optional_end_tags() -> None:
+    page = "<div><p>a<p>b<ul><li>x<li>y</ul><br><img src=x></div>" * 1000
+    assert nesting_depth(page) == 2
+    titles = '<article>' + '<div class="title">t' * 10_000 + "</div>" * 10_000
+    assert nesting_depth(titles) > MAX_DEPTH
+
+
+def test_cap_feed_closes_the_document() -> None:
+    text, cut = cap_feed(big_feed(10).decode(), 4)
+    assert cut == 6
+    assert text.endswith("</item></channel></rss>") and text.count("<item>") == 4
+    assert cap_feed(big_feed(3).decode(), 4) == (big_feed(3).decode(), None)
+
+
+def test_check_refuses_nested_quantifiers(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert keyword_error("/(a+)+$/") is not None
+    assert keyword_error("/e-?service/") is None
+    config = tmp_path / "sources.yaml"
+    config.write_text('topics:\n  - id: t\n    title: T\n    any: ["/(a+)+$/"]\nsources: []\n',
+                      "utf-8")
+    assert main(["check", "--config", str(config)]) == 2
+    assert "repeats a repetition" in capsys.readouterr().err
