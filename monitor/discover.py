@@ -28,7 +28,7 @@ from monitor.fetch.decode import declared_codec
 from monitor.models import Document, Item, RawItem
 from monitor.normalise import Dropped, normalise
 
-MAX_REQUESTS = 12        # pages fetched per discover, robots.txt included
+MAX_REQUESTS = 12        # pages fetched per discover (robots.txt, read once, on top)
 MAX_SITEMAP_CHILDREN = 2
 FEED_PATHS = ("/feed/", "/rss.xml", "/atom.xml", "/rss", "/feed.xml", "/?feed=rss2")
 WP_POSTS = "/wp-json/wp/v2/posts"
@@ -243,14 +243,11 @@ async def _read_direct(kind: str, doc: Document, url: str, judge: Judge,
 
 
 async def _robots_sitemaps(root: str, probe: _Prober) -> list[str]:
-    """The `Sitemap:` lines of robots.txt (the Fetcher read it already for its rules;
-    this one extra request is the price of not reaching into its cache)."""
-    if not probe.settings.respect_robots and probe.spent:
+    """The `Sitemap:` lines of robots.txt, from the copy the Fetcher read for its rules."""
+    try:
+        found = await probe.fetcher.robots_sitemaps(root + "/", probe.settings)
+    except FetchError:
         return []
-    doc = await probe.get(urljoin(root, "/robots.txt"))
-    if isinstance(doc, FetchError):
-        return []
-    found = re.findall(r"(?im)^\s*sitemap\s*:\s*(\S+)", doc.text or "")
     return list(dict.fromkeys(urljoin(root, u) for u in found))
 
 
@@ -265,8 +262,9 @@ def _judge(kind: str, source: Source, docs: list[Document], how: str, config: Co
             extraction = extract(doc, source)
             raws.extend(extraction.items)
             candidate.notes.extend([*extraction.notes, *extraction.warnings])
-    except MonitorError as exc:
-        candidate.error = str(exc)
+    except Exception as exc:  # a hostile page must not stop the other candidates
+        candidate.error = str(exc) if isinstance(exc, MonitorError) else (
+            f"could not be read: {type(exc).__name__}")
         return candidate
     untitled_ok = source.type == "sitemap"
     seen: set[str] = set()
