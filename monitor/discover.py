@@ -37,7 +37,7 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+j
               "application/rdf+xml")
 GOOD_SHARE = 0.5         # a feed or sitemap "has dates" when this share of items parse
 # Rank of a kind when its dates parse: a feed (or an API) over a sitemap over a page.
-TIER = {"feed": 3, "wordpress": 3, "json": 3, "sitemap": 2}
+TIER = {"feed": 3, "wordpress": 3, "sitemap": 2}
 
 
 class Unreadable(MonitorError):
@@ -48,7 +48,7 @@ class Unreadable(MonitorError):
 class Candidate:
     """One way of reading the site, and what it gave."""
 
-    kind: str                       # feed, wordpress, sitemap, embedded, auto, render, json
+    kind: str                       # feed, wordpress, sitemap, embedded, auto, render
     source: Source                  # the entry it stands for
     how: str                        # where it was found, for the table
     items: list[Item] = field(default_factory=list)
@@ -188,7 +188,7 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
                            judge, probe)
     # 5. JSON embedded in the page; 6. auto on the HTML (no request: the page is in hand).
     for source, how in _embedded_entries(page, encoding):
-        judge("json", source, [page], how)
+        judge("embedded", source, [page], how)
     judge("auto", Source(name="x", url=url, type="auto", encoding=encoding), [page],
           "auto on the page")
     # 7. A headless browser, only when nothing else worked.

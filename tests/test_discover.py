@@ -4,6 +4,7 @@ comment of the shipped sources.yaml; a site that refuses everything says why."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -11,8 +12,11 @@ import pytest
 
 from monitor.cli import main
 from monitor.config.loader import load_config
+from monitor.discover import discover
+from monitor.discovershow import table
 from tests.crawl_helpers import crawl, published, write_config
 from tests.httpserver import FixtureServer, Request, Response
+from tests.test_fetch_render import ITEMS, NEEDS_BROWSER, SHELL
 
 ROOT = Path(__file__).resolve().parents[1]
 TITLES = ["ทางรัฐ เปิดบริการ e-Service ใหม่สำหรับประชาชน",
@@ -246,3 +250,63 @@ def test_write_keeps_every_comment_of_the_shipped_file(site: object, tmp_path: P
         ROOT / "sources.yaml").sources) + 1
     assert text.startswith(original.split("# <<< SOURCES")[0])
     assert text.endswith("# <<< SOURCES\n"), "the entry goes inside the list"
+
+
+@NEEDS_BROWSER
+def test_a_page_built_by_script_gets_render_when_nothing_else_works(
+        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = site()  # type: ignore[operator]
+    server.page("/", SHELL.replace("PORT", str(server.port)))
+    server.page("/api/news.json", ITEMS, "application/json")
+    config = write_config(tmp_path, "", fetch="""
+  min_delay_per_host: 0s
+  retries: 0
+  timeout: 30s
+  allow_private_networks: true
+""")
+    code, result = _discover(config, server.url("/"), "--write", capsys=capsys)
+    assert code == 0, result
+    best = _best(result)
+    assert (best["type"], best["render"], best["items"]) == ("auto", True, 2)
+    assert "render: true" in str(result["entry"])
+    assert crawl(config) == 0
+    assert set(published(config)) == {"ทางรัฐ เปิดบริการใหม่ผ่านแอป",
+                                      "สพร. แนะนำระบบสารบรรณอิเล็กทรอนิกส์"}
+
+
+def test_a_linked_feed_comes_first_and_the_usual_paths_are_not_probed(
+        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = site()  # type: ignore[operator]
+    server.page("/", '<html><head><title>x</title><meta property="og:site_name" '
+                'content="กรมตัวอย่าง"><link rel="alternate" type="application/rss+xml" '
+                'href="/services/news.rss"></head><body>' + _listing("utf-8") + "</body></html>")
+    server.page("/services/news.rss", _rss(), "application/rss+xml")
+    code, result = _discover(write_config(tmp_path, ""), server.url("/"), capsys=capsys)
+    assert code == 0
+    best = _best(result)
+    assert (best["type"], best["how"]) == ("feed", "linked from the page")
+    assert result["title"] == "กรมตัวอย่าง"
+    assert server.requests_for("/feed/") == [] and server.requests_for("/rss.xml") == []
+    assert len(server.requests_for("/robots.txt")) == 1, "robots.txt is read once"
+
+
+def test_colours_only_when_asked_for_a_terminal(site: object, tmp_path: Path) -> None:
+    server = site()  # type: ignore[operator]
+    server.page("/news", _listing("utf-8"))
+    config = load_config(write_config(tmp_path, ""))
+    found = asyncio.run(discover(config, server.url("/news"), allow_render=False))
+    assert "\x1b[32m" in table(found, config, colour=True)
+    assert "\x1b" not in table(found, config, colour=False)
+
+
+def test_a_challenge_page_is_named(site: object, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    server = site()  # type: ignore[operator]
+
+    def wall(request: Request) -> Response:
+        return Response(403, b"<html><title>Just a moment...</title></html>",
+                        {"Content-Type": "text/html", "cf-mitigated": "challenge"})
+
+    server._respond_for = wall  # type: ignore[method-assign]
+    code, result = _discover(write_config(tmp_path, ""), server.url("/"), capsys=capsys)
+    assert code == 1 and "Cloudflare challenge" in str(result["reason"])
