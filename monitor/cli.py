@@ -85,7 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(getattr(args, "verbose", 0), getattr(args, "log_format", "text"))
     config: Config | None = None
     try:
-        config = load_config(Path(getattr(args, "config", DEFAULT_CONFIG)))
+        path = Path(getattr(args, "config", DEFAULT_CONFIG))
+        if args.command == "discover" and not args.write and not path.exists():
+            # Finding out how to read a site needs no sources file: the defaults do.
+            from monitor.discoverentry import default_config
+            config = default_config(path)
+        else:
+            config = load_config(path)
         return COMMANDS[args.command](config, args)
     except (ConfigError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -238,7 +238,13 @@ async def _read_direct(kind: str, doc: Document, url: str, judge: Judge,
     elif kind == "sitemap":
         await _try_sitemap(url, "the URL itself", judge, probe)
     elif kind == "json":
-        judge("feed", Source(name="x", url=url, type="feed"), [doc], "the URL itself")
+        head = doc.text.lstrip()[:2000]
+        if "jsonfeed.org" in head:
+            judge("feed", Source(name="x", url=url, type="feed"), [doc], "the URL itself")
+        elif head.startswith("["):
+            judge("wordpress", Source(name="x", url=url, type="json",
+                                      select=Selectors(**WP_SELECT)), [doc],
+                  "the URL itself, as WordPress REST")
         judge("auto", Source(name="x", url=url, type="auto"), [doc], "auto on the JSON")
 
 

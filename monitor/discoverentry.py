@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -106,10 +107,20 @@ def check_text(text: str, beside: Path) -> Config:
         Path(handle.name).unlink(missing_ok=True)
 
 
+def default_config(path: Path) -> Config:
+    """The settings of a sources file with nothing in it, for `discover` without one."""
+    config = check_text("sources:\n", Path(tempfile.gettempdir()) / "sources.yaml")
+    return replace(config, path=path.absolute())
+
+
 def standalone(source: Source, beside: Path) -> str:
     """The entry in a file of its own, as `check` would load it."""
     text = "sources:\n" + entry_yaml(source)
-    check_text(text, beside)
+    try:
+        check_text(text, beside)
+    except ConfigError as error:
+        raise ConfigError(f"the proposed entry does not pass check: {error.detail}",
+                          key="--name" if "name" in error.key else error.key) from None
     return entry_yaml(source)
 
 

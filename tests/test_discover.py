@@ -310,3 +310,34 @@ def test_a_challenge_page_is_named(site: object, tmp_path: Path,
     server._respond_for = wall  # type: ignore[method-assign]
     code, result = _discover(write_config(tmp_path, ""), server.url("/"), capsys=capsys)
     assert code == 1 and "Cloudflare challenge" in str(result["reason"])
+
+
+def test_discover_needs_no_sources_file_and_checks_the_name(
+        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    server = site()  # type: ignore[operator]
+    server.page("/news.rss", _rss(), "application/rss+xml")   # the URL is itself a feed:
+    monkeypatch.chdir(tmp_path)     # one request (the default 2 s per host keeps it slow)
+    assert main(["discover", server.url("/news.rss")]) == 0
+    out = capsys.readouterr().out
+    assert "type: feed" in out and "the URL itself" in out
+    assert list(tmp_path.iterdir()) == [], "nothing was written"
+    config = write_config(tmp_path, "")
+    assert main(["discover", server.url("/news.rss"), "--config", str(config),
+                 "--name", "Not A Slug"]) == 2
+    err = capsys.readouterr().err
+    assert "--name" in err and "not a slug" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_wordpress_rest_url_given_directly(site: object, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    server = site()  # type: ignore[operator]
+    posts = [{"title": {"rendered": t}, "link": server.url(f"/{n}/"), "date": DATES[n][:19]}
+             for n, t in enumerate(TITLES)]
+    server.page("/wp-json/wp/v2/posts", json.dumps(posts, ensure_ascii=False),
+                "application/json")
+    result = _proposed_then_crawled(server, server.url("/wp-json/wp/v2/posts"), tmp_path,
+                                    capsys)
+    best = _best(result)
+    assert best["type"] == "json" and best["select"] == {
+        "item": "[]", "title": "title.rendered", "link": "link", "date": "date"}
