@@ -341,3 +341,42 @@ def test_a_wordpress_rest_url_given_directly(site: object, tmp_path: Path,
     best = _best(result)
     assert best["type"] == "json" and best["select"] == {
         "item": "[]", "title": "title.rendered", "link": "link", "date": "date"}
+
+
+def test_a_google_news_sitemap_behind_an_index_at_the_usual_path(
+        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = site()  # type: ignore[operator]
+    server.page("/", "<html><head><title>Agency</title></head><body><p>hi</p></body></html>")
+    server.page("/sitemap.xml", '<?xml version="1.0"?><sitemapindex xmlns="http://www.'
+                'sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>'
+                f'{server.url("/news-sitemap.xml")}</loc></sitemap></sitemapindex>',
+                "application/xml")
+    entries = "".join(
+        f"<url><loc>{server.url(f'/n/{n}')}</loc><news:news><news:publication><news:name>A"
+        "</news:name><news:language>th</news:language></news:publication>"
+        f"<news:publication_date>{DATES[n]}</news:publication_date><news:title>{t}"
+        "</news:title></news:news></url>" for n, t in enumerate(TITLES))
+    server.page("/news-sitemap.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps'
+                '.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/'
+                f'sitemap-news/0.9">{entries}</urlset>', "application/xml")
+    result = _proposed_then_crawled(server, server.url("/"), tmp_path, capsys)
+    best = _best(result)
+    assert (best["type"], best["url"], best["parsed"]) == ("sitemap", server.url("/sitemap.xml"),
+                                                          1.0)
+    assert "fetch_article" not in str(result["entry"]), "news sitemaps name their titles"
+
+
+def test_the_entry_goes_at_the_end_of_the_list_whatever_follows_it() -> None:
+    from monitor.config.settings import Source
+    from monitor.discoverentry import appended
+    source = Source(name="new", url="https://x.go.th/", type="auto")
+    text = ("# head\nsources:\n    - name: a   # first\n      url: u\n      type: feed\n"
+            "    # a commented-out source\n\n# between\nalerts:\n  - name: x\n")
+    assert appended(text, source) == (
+        "# head\nsources:\n    - name: a   # first\n      url: u\n      type: feed\n"
+        "    # a commented-out source\n"
+        '    - name: new\n      url: "https://x.go.th/"\n      type: auto\n'
+        "\n# between\nalerts:\n  - name: x\n")
+    assert appended("topics: []\n", source).endswith("sources:\n  - name: new\n"
+                                                      '    url: "https://x.go.th/"\n'
+                                                      "    type: auto\n")
