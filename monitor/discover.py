@@ -76,6 +76,7 @@ class Discovery:
     title: str
     candidates: list[Candidate]
     requests: int
+    tried: list[tuple[str, str]] = field(default_factory=list)   # (url, why nothing)
 
     @property
     def best(self) -> Candidate | None:
@@ -202,7 +203,25 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
                                                          render=True),
                                         "headless Chromium", error=str(rendered),
                                         order=next(order)))
-    return Discovery(url, title, candidates, probe.requests)
+    return Discovery(url, title, candidates, probe.requests, _tried(probe, candidates))
+
+
+def _tried(probe: _Prober, candidates: list[Candidate]) -> list[tuple[str, str]]:
+    """The URLs fetched that gave no candidate, each with a short reason."""
+    used = {c.source.url for c in candidates} | {probe.page_url}
+    out = []
+    for key, result in probe.seen.items():
+        url = key.rsplit(" ", 1)[0]
+        if url in used:
+            continue
+        if isinstance(result, HTTPStatusError):
+            why = f"HTTP {result.status}"
+        elif isinstance(result, FetchError):
+            why = str(result)
+        else:
+            why = f"not a feed or sitemap ({result.content_type or 'no type'})"
+        out.append((url, why))
+    return out
 
 
 Judge = Callable[[str, Source, list[Document], str], Candidate]
@@ -392,7 +411,7 @@ def _why_unreadable(error: FetchError) -> str:
         return f"robots.txt forbids it: {error}"
     if isinstance(error, HTTPStatusError) and error.status in (401, 403):
         return (f"the site refuses to serve it: {error}; the monitor cannot read a site "
-                "that answers {0} to it".format(error.status))
+                f"that answers {error.status} to it")
     return f"the page cannot be read: {error}"
 
 
@@ -402,6 +421,7 @@ def as_json(discovery: Discovery) -> dict[str, object]:
         "url": discovery.url,
         "title": discovery.title,
         "requests": discovery.requests,
+        "tried": [{"url": url, "why": why} for url, why in discovery.tried],
         "best": discovery.candidates.index(best) if best is not None else None,
         "candidates": [{
             "kind": c.kind, "type": c.source.type, "url": c.source.public_url, "how": c.how,

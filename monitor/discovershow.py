@@ -10,6 +10,7 @@ import asyncio
 import sys
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from monitor.config.settings import Config, Source
 from monitor.discover import Candidate, Discovery, Unreadable, as_json, discover, dumps
@@ -42,7 +43,19 @@ def table(discovery: Discovery, config: Config, colour: bool) -> str:
         out.append(_paint(line, candidate, best, colour))
         for extra in _details(candidate):
             out.append(f"{DIM}      {extra}{RESET}" if colour else f"      {extra}")
+    if discovery.tried:
+        tried = ", ".join(f"{_short(url, discovery.url)} ({why})"
+                          for url, why in discovery.tried)
+        out.append(strip_controls(f"also tried: {tried}"))
     return "\n".join(out)
+
+
+def _short(url: str, page: str) -> str:
+    """A probed URL by its path when it is on the page's own origin."""
+    parts, home = urlsplit(url), urlsplit(page)
+    if (parts.scheme, parts.netloc) != (home.scheme, home.netloc):
+        return url
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def _details(c: Candidate) -> list[str]:

@@ -209,6 +209,7 @@ def test_the_terminal_table_and_the_entry(site: object, tmp_path: Path,
     out = capsys.readouterr().out
     assert "\x1b" not in out, "no colour in a pipe, and no escape from the page"
     assert "auto on the page" in out and "- " + TITLES[0] in out
+    assert "also tried: /feed/ (HTTP 404), /rss.xml (HTTP 404)" in out
     assert '  - name: agency-news\n    title: "ข่าว $${SMTP_PASSWORD}' in out
     assert config.read_text("utf-8").endswith("sources:\n"), "nothing written without --write"
 
