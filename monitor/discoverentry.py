@@ -92,7 +92,9 @@ def appended(text: str, source: Source) -> str:
     start, end = block
     items = [line for line in lines[start + 1:end] if re.match(r"^\s*- ", line)]
     indent = re.match(r"^(\s*)", items[0]).group(1) if items else "  "  # type: ignore[union-attr]
-    return "".join([*lines[:end], entry_yaml(source, indent), *lines[end:]])
+    # Entries set apart by blank lines get one too, so the file keeps its rhythm.
+    gap = "\n" if any(not line.strip() for line in lines[start + 1:end]) else ""
+    return "".join([*lines[:end], gap + entry_yaml(source, indent), *lines[end:]])
 
 
 def check_text(text: str, beside: Path) -> Config:

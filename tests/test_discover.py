@@ -251,6 +251,9 @@ def test_write_keeps_every_comment_of_the_shipped_file(site: object, tmp_path: P
         ROOT / "sources.yaml").sources) + 1
     assert text.startswith(original.split("# <<< SOURCES")[0])
     assert text.endswith("# <<< SOURCES\n"), "the entry goes inside the list"
+    assert text.split("# <<< SOURCES")[0].endswith(
+        '    interval: 2h\n\n  - name: agency-news\n    title: "ข่าวประชาสัมพันธ์"\n'
+        f'    url: "{server.url("/news")}"\n    type: auto\n'), "after a blank line, as the others"
 
 
 @NEEDS_BROWSER
