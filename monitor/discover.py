@@ -56,7 +56,8 @@ class Candidate:
     parsed: int = 0                 # ... that the date reader read
     newest: datetime | None = None
     error: str = ""
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)      # how the extractor read it
+    warnings: list[str] = field(default_factory=list)   # what the user should check
     order: int = 0
 
     @property
@@ -188,8 +189,10 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
         await _try_sitemap(sitemap_url, "robots.txt" if sitemaps else "usual sitemap path",
                            judge, probe)
     # 5. JSON embedded in the page; 6. auto on the HTML (no request: the page is in hand).
-    for source, how in _embedded_entries(page, encoding):
-        judge("embedded", source, [page], how)
+    for source, how, warning in _embedded_entries(page, encoding):
+        judged = judge("embedded", source, [page], how)
+        if warning:
+            judged.warnings.append(warning)
     judge("auto", Source(name="x", url=url, type="auto", encoding=encoding), [page],
           "auto on the page")
     # 7. A headless browser, only when nothing else worked.
@@ -286,7 +289,8 @@ def _judge(kind: str, source: Source, docs: list[Document], how: str, config: Co
         for doc in docs:
             extraction = extract(doc, source)
             raws.extend(extraction.items)
-            candidate.notes.extend([*extraction.notes, *extraction.warnings])
+            candidate.notes.extend(extraction.notes)
+            candidate.warnings.extend(extraction.warnings)
     except Exception as exc:  # a hostile page must not stop the other candidates
         candidate.error = str(exc) if isinstance(exc, MonitorError) else (
             f"could not be read: {type(exc).__name__}")
@@ -365,7 +369,8 @@ def _encoding_to_pin(doc: Document) -> str | None:
         "tis-620" if doc.encoding == "cp874" else doc.encoding)
 
 
-def _embedded_entries(page: Document, encoding: str | None) -> list[tuple[Source, str]]:
+def _embedded_entries(page: Document, encoding: str | None
+                      ) -> list[tuple[Source, str, str | None]]:
     """A `type: json` entry for the list of articles in the page's embedded data, when
     the json source type can reach it: the first block (its default root) or
     `__NEXT_DATA__` (named by `script:`)."""
@@ -386,8 +391,12 @@ def _embedded_entries(page: Document, encoding: str | None) -> list[tuple[Source
                               if found.id_key else None)
         select = Selectors(item=found.path, title=found.title, link=link, date=found.date,
                            script=script)
+        guessed = None if found.link else (
+            f"the data has no link field, so links are guessed as {link} (a listing's usual "
+            "route): open one in a browser, and if it is wrong write the site's own link "
+            "template in select.link")
         out.append((Source(name="x", url=page.url, type="json", select=select,
-                           encoding=encoding), f"the page's {block.kind}"))
+                           encoding=encoding), f"the page's {block.kind}", guessed))
         break
     return out
 
@@ -434,6 +443,7 @@ def as_json(discovery: Discovery) -> dict[str, object]:
             "newest": c.newest.isoformat() if c.newest else None,
             "samples": [i.title or i.link for i in c.items[:3]],
             "error": c.error or None,
+            "warnings": c.warnings,
         } for c in discovery.candidates],
     }
 

@@ -109,6 +109,9 @@ def discover_command(config: Config, url: str, *, name: str | None, write: bool,
         else:
             print(f"\nProposed entry (under `sources:` in {config.path.name}):\n")
             print(entry.rstrip("\n"))
+            best = discovery.best
+            for warning in dict.fromkeys(best.warnings if best else []):
+                print(f"\nwarning: {strip_controls(warning)}")
             if written:
                 print(f"\nadded {source.name if source else ''} to {written}; "
                       f"next: monitor preview {source.name if source else ''}")

@@ -384,3 +384,17 @@ def test_the_entry_goes_at_the_end_of_the_list_whatever_follows_it() -> None:
     assert appended("topics: []\n", source).endswith("sources:\n  - name: new\n"
                                                       '    url: "https://x.go.th/"\n'
                                                       "    type: auto\n")
+
+
+def test_a_guessed_link_is_a_warning_under_the_entry(site: object, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    server = site()  # type: ignore[operator]
+    rows = [{"p_id": n, "p_name": t, "p_date": DATES[n]} for n, t in enumerate(TITLES)]
+    data = {"props": {"pageProps": {"result": {"rows": rows}}}}
+    server.page("/drafts", '<html><body><script id="__NEXT_DATA__" type="application/json">'
+                f"{json.dumps(data, ensure_ascii=False)}</script></body></html>")
+    assert main(["discover", server.url("/drafts"), "--config",
+                 str(write_config(tmp_path, ""))]) == 0
+    out = capsys.readouterr().out
+    assert 'link: "http://127.0.0.1:' in out and '/drafts/{p_id}"' in out
+    assert "warning: the data has no link field, so links are guessed" in out
