@@ -67,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query", metavar="QUERY", nargs="+")
     search.add_argument("--topic", metavar="ID", help="only this topic's stories")
     search.add_argument("--since", metavar="YYYY-MM-DD", help="only stories published since")
+    discover = command("discover", "find how to read a site and propose its sources.yaml entry")
+    discover.add_argument("url", metavar="URL")
+    discover.add_argument("--name", metavar="NAME", help="the entry's name [from the host]")
+    discover.add_argument("--write", action="store_true",
+                          help="append the entry to the sources file (after check passes)")
+    discover.add_argument("--json", action="store_true", help="print JSON for programs")
     run = command("run", "the long-running scheduler (crawls, publishes, digests)")
     run.add_argument("--serve", metavar="HOST:PORT",
                      help="also serve the published files over HTTP for feed readers, "
@@ -79,7 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(getattr(args, "verbose", 0), getattr(args, "log_format", "text"))
     config: Config | None = None
     try:
-        config = load_config(Path(getattr(args, "config", DEFAULT_CONFIG)))
+        path = Path(getattr(args, "config", DEFAULT_CONFIG))
+        if args.command == "discover" and not args.write and not path.exists():
+            # Finding out how to read a site needs no sources file: the defaults do.
+            from monitor.discoverentry import default_config
+            config = default_config(path)
+        else:
+            config = load_config(path)
         return COMMANDS[args.command](config, args)
     except (ConfigError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -146,6 +158,12 @@ def _search(config: Config, args: argparse.Namespace) -> int:
     return search_command(config, " ".join(args.query), args.topic, args.since)
 
 
+def _discover(config: Config, args: argparse.Namespace) -> int:
+    from monitor.discovershow import discover_command
+    return discover_command(config, args.url, name=args.name, write=args.write,
+                            as_json_output=args.json)
+
+
 def _run(config: Config, args: argparse.Namespace) -> int:
     import asyncio
 
@@ -168,4 +186,5 @@ COMMANDS = {
     "digest": _digest,
     "run": _run,
     "search": _search,
+    "discover": _discover,
 }

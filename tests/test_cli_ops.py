@@ -132,7 +132,7 @@ def test_preview_shows_the_page_being_fetched_on_a_terminal(server: FixtureServe
 def test_every_command_has_a_description_line(capsys: pytest.CaptureFixture[str]) -> None:
     commands = _parser()._subparsers._group_actions[0].choices   # type: ignore[union-attr]
     assert set(commands) == {"check", "crawl", "preview", "publish", "status", "digest", "search",
-                             "run"}
+                             "run", "discover"}
     for name in commands:
         with pytest.raises(SystemExit) as exited:
             main([name, "--help"])

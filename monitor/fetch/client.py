@@ -174,6 +174,15 @@ class Fetcher:
                         fetched_at=self._now(), etag=reply.headers.get("etag"),
                         last_modified=reply.headers.get("last-modified"))
 
+    async def robots_sitemaps(self, url: str, settings: FetchSettings, *,
+                              trusted: bool = True) -> list[str]:
+        """The `Sitemap:` lines of the robots.txt that governs `url`: the copy its rules
+        came from, so asking costs no second request."""
+        netguard.check_scheme(url)
+        if not trusted and not settings.allow_private_networks:
+            await netguard.check_public(url, settings.timeout, self._resolve)
+        return await self._robots.sitemaps(_origin_url(url), self._robots_fetch(settings, trusted))
+
     async def _rendered(self, url: str, settings: FetchSettings, *, trusted: bool) -> Document:
         """The page after its scripts ran, from a headless Chromium, with the same manners:
         robots.txt first, then the host's turn; every request the page makes is sent

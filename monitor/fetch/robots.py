@@ -80,6 +80,11 @@ class RobotsCache:
         if not entry.allow_all:
             raise NotAllowedError(f"{url} not fetched: {entry.reason}", url=url)
 
+    async def sitemaps(self, origin: str, fetch: RobotsFetch) -> list[str]:
+        """The `Sitemap:` URLs of `origin`'s robots.txt (from the cache when fresh)."""
+        entry = await self._entry(origin, fetch)
+        return list(entry.rules.sitemaps) if entry.rules is not None else []
+
     async def _entry(self, origin: str, fetch: RobotsFetch) -> _Entry:
         lock = self._locks.setdefault(origin, asyncio.Lock())
         async with lock:   # one robots.txt request per origin, however many pages wait
