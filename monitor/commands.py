@@ -40,7 +40,7 @@ def pick_sources(config: Config, names: Sequence[str]) -> list[Source]:
 
 def crawl_command(config: Config, names: Sequence[str]) -> int:
     sources = pick_sources(config, names)
-    with Store(config.database) as store:
+    with Store(config.database, synonyms=config.synonyms) as store:
         results = asyncio.run(crawl(config, store, sources))
         for result in results:
             print(result_line(result))

@@ -74,7 +74,7 @@ async def run(config: Config, *, serve: str | None = None,
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     httpd = serve_directory(config.output_dir, *parse_bind(serve)) if serve else None
-    store = Store(config.database)
+    store = Store(config.database, synonyms=config.synonyms)
     scheduler = AsyncIOScheduler(timezone=config.timezone, event_loop=loop)
     lock = asyncio.Lock()   # one store writer at a time
     async with Fetcher(user_agent=config.user_agent,

@@ -56,8 +56,10 @@ def make_guid(identity: str) -> str:
     return f"urn:thai-egov-monitor:{digest}"
 
 
-# The story index migration: items stored before it get their keys and bands then.
-_STORY_INDEX_MIGRATION = 2
+# The story index migration (found by content, so renumbering cannot break it):
+# items stored before it get their story keys and index bands when it runs.
+_STORY_INDEX_MIGRATION = next(number for number, script in enumerate(MIGRATIONS, start=1)
+                              if "CREATE TABLE story_index" in script)
 
 
 class Store:
