@@ -69,7 +69,7 @@ def crawl_command(config: Config, names: Sequence[str], *, strict: bool = False,
                   detail: bool = False) -> int:
     """Exit 1 when every source failed; with `strict`, 3 when some (not all) failed."""
     sources = pick_sources(config, names)
-    with Store(config.database) as store:
+    with Store(config.database, synonyms=config.synonyms) as store:
         results = asyncio.run(_crawl_with_progress(config, store, sources))
         for result in results:
             print(result_line(result, detail=detail))

@@ -1,33 +1,92 @@
-"""Identity and story dedupe: pure functions of titles and URLs.
+"""Identity and story dedupe: pure functions of titles, ledes and URLs.
 
 One URL, one item: an item's identity is its canonical URL, except where the
 link is an opaque aggregator token (Google News) and the extractor supplied a
-title-and-outlet identity instead. One story, one entry: the same press
-release republished by several outlets with small edits has near-identical
-titles; character trigrams compare Thai (which has no spaces between words)
-as well as English, and the overlap coefficient forgives an outlet's prefix
-or suffix on the title.
+title-and-outlet identity instead.
+
+One story, one entry. Outlets that report one event rewrite the headline
+("backs" / "approves", `ครม.` / `คณะรัฐมนตรี`, their own prefix and suffix)
+far more than the first paragraph, which often comes from the same press
+release. So a story is compared on what survives republication: the title
+and the lede (the summary, or the start of the main text), each
+
+1. stripped of outlet noise (`ด่วน!`, `[คลิป]`, ` - Thai PBS`,
+   `| มติชนออนไลน์`, a dateline such as `BANGKOK (AP) — `);
+2. normalised as matching normalises (`monitor.text.textnorm`: Unicode, sara
+   am, zero-width characters, case, Thai digits as Arabic digits);
+3. folded through the matcher's equivalence groups (`monitor.equivalents`,
+   with the config's `synonyms:`), so every spelling of an office or act is one;
+4. reduced to letters and digits, spaces dropped (Thai has none between words,
+   and where outlets put them differs).
+
+The comparison is over character shingles (`SHINGLE` characters), which
+works for Thai without a segmenter. See `same_story` for the measure and
+`docs/story-dedupe.md` for the labelled data that chose its thresholds.
+
+The same shingles give the item's place in the candidate index
+(`band_keys`): one-permutation MinHash with LSH bands, so a new item meets
+only stories that share a band with it instead of every story in the window.
 """
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.textnorm import normalise_text
 from monitor.text.urls import canonical_url
 
-# Two titles are one story when this share of their trigrams agree. Headlines
-# about the act share its long name, so the bar is high: a few words of
-# difference make another story.
-JACCARD_MIN = 0.8
-OVERLAP_MIN = 0.9
-OVERLAP_MIN_TRIGRAMS = 20   # containment only counts for titles long enough to be specific
-OVERLAP_MIN_RATIO = 0.7     # ... and only when one adds little to the other (a prefix)
+__all__ = ["StoryKey", "StorySignature", "band_keys", "item_identity", "same_story",
+           "similarity", "story_keyer"]
 
-_NOT_WORD = re.compile(r"[^\w]+")
+SHINGLE = 3             # characters per shingle (3 measured best on the labelled data)
+LEDE_CHARS = 200        # letters and digits of the lede compared: the first paragraph's worth
+
+# Decision thresholds, chosen on tests/data/stories_real.tsv and
+# story_negatives_real.tsv: the rule with the best recall among those whose
+# pairwise precision is at least 0.97 over every same-language pair (positives:
+# pairs within a group; negatives: the hard-negative pairs and every pair across
+# groups). `python -m tests.test_stories` prints the figures.
+TITLE_MIN = 0.75        # titles alone this similar are one story ...
+LEDE_MIN = 0.725        # ... or ledes this similar, under titles at least LEDE_TITLE_MIN alike
+LEDE_TITLE_MIN = 0.4    #     (one short stock sentence under different headlines is not one
+LONG_LEDE = 100         #     story: headlines that only share the act's long name reach 0.39),
+                        #     or a lede of LONG_LEDE shingles or more: a copied paragraph ...
+BOTH_TITLE_MIN = 0.50   # ... or titles this similar whose ledes overlap at all.
+BOTH_LEDE_MIN = 0.05
+MIN_SHINGLES = 8        # a text shorter than this says too little to compare
+
+# The index: BANDS bands of ROWS MinHash values each, per title and per lede.
+# Two texts become candidates when one band agrees: probability 1-(1-J^3)^16,
+# 0.88 at the loosest title bar (J = 0.5), 0.996 at the lede bar, 0.12 at J = 0.2.
+BANDS = 16
+ROWS = 3
+_MERSENNE = (1 << 61) - 1
+_HASHES = tuple((1 + 2 * random.Random(n).getrandbits(60), random.Random(-n).getrandbits(60))
+                for n in range(BANDS * ROWS))   # fixed: stored band keys must stay valid
+
+# Everything but letters, digits and the Thai block (whose vowel and tone marks are
+# not \w to Python's re, yet tell words apart).
+_NOT_WORD = re.compile(r"[^\w\u0e00-\u0e7f]+")
+_SEPARATORS = r"(?:\s[-–—|:]{1,2}\s|\s?[|｜]\s?)"
+# A short tail after a separator is an outlet's name (" - Thai PBS", "| มติชนออนไลน์").
+_OUTLET_SUFFIX = re.compile(rf"{_SEPARATORS}(?P<tail>[^-–—|｜]{{1,40}})$")
+# An exclamation or colon-ended tag up front ("ด่วน!", "ผลวินิจฉัย!", "BREAKING:").
+_TAG_PREFIX = re.compile(r"^\s*(?:ด่วน|ข่าวด่วน|ด่วนที่สุด|breaking(?: news)?|update|live|"
+                         r"คลิป|ชมคลิป|ผลวินิจฉัย|จับตา|สรุป|ล่าสุด)\s*[!:：]*\s+|"
+                         r"^\s*[^\s!:：]{1,14}[!:：]+\s*", re.IGNORECASE)
+_BRACKETED = re.compile(r"\[[^\]]{0,40}\]|【[^】]{0,40}】|\((?:คลิป|ชมคลิป|มีคลิป|video|photos?|"
+                        r"ภาพ|ชมภาพ|live)\)", re.IGNORECASE)
+# A dateline before the lede: "BANGKOK: ", "BANGKOK (AP) — ", "July 1 (UPI) -- ",
+# "23 มกราคม 2569 - ", "ข่าวเย็นประเด็นร้อน - ".
+_DATELINE = re.compile(r"^[^.!?\n]{1,40}?(?:\s[-–—]{1,2}\s|:\s)")
+_TRAILING_DATE = re.compile(r"\s\d{1,2}/\d{1,2}/\d{2,4}$")
 
 
 def item_identity(link: str, identity: str | None = None) -> str:
@@ -35,49 +94,152 @@ def item_identity(link: str, identity: str | None = None) -> str:
     return identity or canonical_url(link)
 
 
-def story_key(title: str) -> str:
-    """A title reduced to what survives republication: letters and digits only."""
-    text = normalise_text(title)
-    # Latin accents go; Thai vowel and tone marks (also category M) carry meaning and stay.
-    text = "".join(ch for ch in text
-                   if unicodedata.category(ch)[0] != "M" or "\u0e00" <= ch <= "\u0e7f")
-    return _NOT_WORD.sub("", text)
+def clean_title(title: str) -> str:
+    """The headline without the outlet's prefix, suffix and bracketed tags."""
+    text = _BRACKETED.sub(" ", title).strip()
+    text = _TRAILING_DATE.sub("", text)
+    for _ in range(2):      # "ด่วน!! จับตา! ..."
+        stripped = _TAG_PREFIX.sub("", text, count=1)
+        if len(stripped) < len(text) / 2:
+            break           # the "tag" was most of the headline
+        text = stripped
+    match = _OUTLET_SUFFIX.search(text)
+    # ... unless what precedes is too short to be the headline on its own.
+    if match and len(match.group("tail").split()) <= 5 and match.start() >= 12:
+        text = text[:match.start()]
+    return text.strip()
 
 
-def _trigrams(key: str) -> frozenset[str]:
-    if len(key) < 3:
-        return frozenset({key}) if key else frozenset()
-    return frozenset(key[i:i + 3] for i in range(len(key) - 2))
-
-
-def same_story(key_a: str, key_b: str) -> bool:
-    if not key_a or not key_b:
-        return False
-    if key_a == key_b:
-        return True
-    a, b = _trigrams(key_a), _trigrams(key_b)
-    common = len(a & b)
-    if common / len(a | b) >= JACCARD_MIN:
-        return True
-    smaller, larger = sorted((len(a), len(b)))
-    return (smaller >= OVERLAP_MIN_TRIGRAMS and smaller / larger >= OVERLAP_MIN_RATIO
-            and common / smaller >= OVERLAP_MIN)
+def clean_lede(lede: str) -> str:
+    """The first paragraph without a dateline or bracketed tags."""
+    text = _BRACKETED.sub(" ", lede).strip()
+    match = _DATELINE.match(text)
+    if match and len(text) - match.end() >= 40:
+        text = text[match.end():]
+    return text
 
 
 @dataclass(frozen=True)
-class StoryCandidate:
-    story: int      # the story's id (its first item's id)
-    key: str
-    source: str
+class StoryKey:
+    """Title and lede as compared: folded letters and digits, no spaces."""
+
+    title: str
+    lede: str
+
+    def dumps(self) -> str:
+        """One string for the items.story_key column (a unit separator between the parts)."""
+        return f"{self.title}\x1f{self.lede}"
+
+    @classmethod
+    def loads(cls, stored: str) -> StoryKey:
+        title, _, lede = stored.partition("\x1f")
+        return cls(title, lede)
 
 
-def find_story(key: str, source: str, candidates: Iterable[StoryCandidate]) -> int | None:
-    """The story a new item belongs to: an earlier item of ANOTHER source with the same story.
+class _Keyer:
+    def __init__(self, synonyms: Sequence[Sequence[str]]) -> None:
+        self._eq = Equivalences([*BUILTIN_SYNONYMS, *synonyms])
 
-    One source republishing its own headline is a new item, not another outlet
+    def _reduce(self, text: str) -> str:
+        folded = self._eq.fold(normalise_text(text))
+        # Latin accents go; Thai vowel and tone marks (also category M) carry meaning and stay.
+        folded = "".join(ch for ch in folded
+                         if unicodedata.category(ch)[0] != "M" or "\u0e00" <= ch <= "\u0e7f")
+        return _NOT_WORD.sub("", folded).replace("_", "")
+
+    def __call__(self, title: str, summary: str = "", text: str = "") -> StoryKey:
+        lede = summary if summary.strip() else text[:LEDE_CHARS * 3]
+        title_key = self._reduce(clean_title(title))
+        lede_key = self._reduce(clean_lede(lede))[:LEDE_CHARS]
+        # Aggregators (Google News) repeat the headline as the summary: that is no lede.
+        # (Google News: "headline  outlet"); nor is a lede the headline's start.
+        if lede_key and (title_key.startswith(lede_key) or (
+                lede_key.startswith(title_key) and len(lede_key) - len(title_key) <= 40)):
+            lede_key = ""
+        return StoryKey(title_key, lede_key)
+
+
+@lru_cache(maxsize=8)
+def story_keyer(synonyms: tuple[tuple[str, ...], ...] = ()) -> _Keyer:
+    """The key function for a config's synonyms (cached: building it compiles the groups)."""
+    return _Keyer(synonyms)
+
+
+def _shingles(key: str) -> frozenset[int]:
+    if len(key) < SHINGLE:
+        return frozenset({zlib.crc32(key.encode())}) if key else frozenset()
+    data = key.encode("utf-32-le")      # fixed width: a shingle is a byte slice
+    width = 4 * SHINGLE
+    return frozenset(zlib.crc32(data[i:i + width]) for i in range(0, len(data) - width + 4, 4))
+
+
+@dataclass(frozen=True)
+class StorySignature:
+    """A story key's shingles, ready to compare and to index."""
+
+    title: frozenset[int]
+    lede: frozenset[int]
+
+    @classmethod
+    def of(cls, key: StoryKey) -> StorySignature:
+        return cls(_shingles(key.title), _shingles(key.lede))
+
+
+def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    if len(a) < MIN_SHINGLES or len(b) < MIN_SHINGLES:
+        return 0.0
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
+def similarity(a: StorySignature, b: StorySignature) -> tuple[float, float]:
+    """(title Jaccard, lede Jaccard); 0 where either side has too little text."""
+    return _jaccard(a.title, b.title), _jaccard(a.lede, b.lede)
+
+
+def same_story(a: StorySignature, b: StorySignature) -> bool:
+    """One event: near-identical titles, or near-identical ledes, or both fairly alike.
+
+    Headlines about one act share its long name, so a title alone must be
+    very close; a lede (a sentence of the press release) is specific enough
+    on its own at a lower bar; where both are moderately alike, two outlets
+    rewrote one release.
+    """
+    title, lede = similarity(a, b)
+    long_lede = min(len(a.lede), len(b.lede)) >= LONG_LEDE
+    return (title >= TITLE_MIN
+            or (lede >= LEDE_MIN and (title >= LEDE_TITLE_MIN or long_lede))
+            or (title >= BOTH_TITLE_MIN and lede >= BOTH_LEDE_MIN))
+
+
+def band_keys(signature: StorySignature) -> list[int]:
+    """Index keys for the candidate search: one per MinHash band of title and of lede.
+
+    Each of BANDS x ROWS hash functions (a x + b mod a Mersenne prime) gives
+    the text's minimum over its shingles; ROWS consecutive minima make a band.
+    Title and lede are banded separately (a different salt each), since
+    `same_story` accepts a near-identical lede alone.
+    """
+    keys: list[int] = []
+    for salt, shingles in ((1, signature.title), (2, signature.lede)):
+        if len(shingles) < MIN_SHINGLES:
+            continue
+        mins = [min((a * h + b) % _MERSENNE for h in shingles) for a, b in _HASHES]
+        for band in range(BANDS):
+            digest = zlib.crc32(repr((salt, band, mins[band * ROWS:(band + 1) * ROWS])).encode())
+            # Signed 63-bit: SQLite's INTEGER, and distinct per salt and band.
+            keys.append(((salt * BANDS + band) << 32 | digest) - (1 << 62))
+    return keys
+
+
+def first_story(signature: StorySignature, origin: str,
+                candidates: Iterable[tuple[int, StorySignature, str]]) -> int | None:
+    """The earliest candidate story (id, signature, origin) of ANOTHER origin that is this story.
+
+    One outlet republishing its own headline is a new item, not another outlet
     reporting it; URL dedupe already handles true repeats within a source.
     """
-    for candidate in candidates:
-        if candidate.source != source and same_story(key, candidate.key):
-            return candidate.story
+    for story, other, other_origin in sorted(candidates, key=lambda c: c[0]):
+        if other_origin != origin and same_story(signature, other):
+            return story
     return None

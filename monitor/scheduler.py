@@ -64,7 +64,7 @@ async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event
     httpd = (start_server(config.output_dir, *bind, freshness, search=search_handler(config))
              if bind else None)
     try:
-        store = Store(config.database)
+        store = Store(config.database, synonyms=config.synonyms)
     except BaseException:
         if httpd is not None:
             httpd.server_close()

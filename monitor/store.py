@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.dedupe import OVERLAP_MIN_RATIO, StoryCandidate, find_story, story_key
+from monitor.dedupe import StoryKey, StorySignature, band_keys, first_story, story_keyer
 from monitor.errors import StoreError
 from monitor.health import Health, HealthEvent, as_state, is_transition
 from monitor.models import Document, Entry, Item, Report, Validators
@@ -76,9 +76,17 @@ def make_guid(identity: str) -> str:
     return f"urn:thai-egov-monitor:{digest}"
 
 
+# The story index migration (found by content, so renumbering cannot break it):
+# items stored before it get their story keys and index bands when it runs.
+_STORY_INDEX_MIGRATION = next(number for number, script in enumerate(MIGRATIONS, start=1)
+                              if "CREATE TABLE story_index" in script)
+
+
 class Store:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, synonyms: Sequence[Sequence[str]] = ()) -> None:
+        """`synonyms` are the config's extra equivalence groups, folded into story keys."""
         self.path = Path(path)
+        self._story_key = story_keyer(tuple(tuple(g) for g in synonyms))
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -122,6 +130,24 @@ class Store:
                 # A second monitor started at the same moment may have migrated first.
                 if self.db.execute("PRAGMA user_version").fetchone()[0] < number:
                     raise
+            if number == _STORY_INDEX_MIGRATION and version > 0:
+                self._rebuild_story_index()
+
+    def _rebuild_story_index(self) -> None:
+        """Key and index the last window's relevant items of a database from before the index."""
+        with self.transaction():
+            latest = self.db.execute("SELECT max(first_seen) FROM items").fetchone()[0]
+            if latest is None:
+                return
+            since = _iso(datetime.fromisoformat(latest) - STORY_WINDOW)
+            rows = self.db.execute(
+                "SELECT id, title, summary, text FROM items WHERE relevant = 1 "
+                "AND first_seen >= ?", (since,)).fetchall()
+            for row in rows:
+                key = self._story_key(row["title"], row["summary"], row["text"])
+                self.db.execute("UPDATE items SET story_key = ? WHERE id = ?",
+                                (key.dumps(), row["id"]))
+                self._index_story(row["id"], StorySignature.of(key))
 
     # -- fetch state -------------------------------------------------------
 
@@ -172,7 +198,7 @@ class Store:
                 chunk = identities[start:start + 500]
                 marks = ",".join("?" * len(chunk))
                 stored.update((row["identity"], row) for row in self.db.execute(
-                    f"SELECT id, identity, title, relevant FROM items "
+                    f"SELECT id, identity, title, summary, text, story_key, relevant FROM items "
                     f"WHERE identity IN ({marks})", chunk))
             topics: list[tuple[int, str, str]] = []
             reports: list[tuple[int, str, str, str | None, str]] = []
@@ -188,11 +214,18 @@ class Store:
                 else:
                     item_id = row["id"]
                     if row["title"] != item.title and item.title:
-                        renamed.append((item.title, story_key(item.title), item.summary,
+                        key = self._story_key(item.title, item.summary or row["summary"],
+                                              item.text or row["text"])
+                        renamed.append((item.title, key.dumps(), item.summary,
                                         item.summary, stamp, item_id))
+                        if relevant or row["relevant"]:
+                            # The story stays; the new wording joins its index entries.
+                            self._index_story(item_id, StorySignature.of(key))
                         updated += 1
                     if relevant and not row["relevant"]:
                         now_relevant.append((item_id,))
+                        self._index_story(item_id, StorySignature.of(
+                            StoryKey.loads(row["story_key"])))
                 topics.extend((item_id, topic, keyword) for topic, keyword
                               in zip(item.topics, item.matched_keywords, strict=False))
                 reports.append((item_id, item.source, item.link, item.outlet, stamp))
@@ -210,36 +243,55 @@ class Store:
         return SaveResult(new=new, updated=updated, new_relevant=new_relevant)
 
     def _insert(self, item: Item, relevant: bool, now: datetime) -> int:
-        key = story_key(item.title)
-        story = None
-        if relevant:
-            since = _iso(now - STORY_WINDOW)
-            # An aggregator's items come from many outlets: the outlet is the reporter.
-            # SQL narrows to other reporters and titles of comparable length
-            # (same_story needs a length ratio of OVERLAP_MIN_RATIO at least).
-            origin = item.outlet or item.source
-            candidates = (
-                StoryCandidate(r["story"], r["story_key"], r["origin"])
-                for r in self.db.execute(
-                    "SELECT story, story_key, COALESCE(outlet, source) AS origin FROM items "
-                    "WHERE relevant = 1 AND first_seen >= ? AND id = story "
-                    "AND COALESCE(outlet, source) != ? AND length(story_key) BETWEEN ? AND ? "
-                    "ORDER BY id",
-                    (since, origin, int(len(key) * OVERLAP_MIN_RATIO),
-                     int(len(key) / OVERLAP_MIN_RATIO) + 1)))
-            story = find_story(key, origin, candidates)
+        key = self._story_key(item.title, item.summary, item.text)
+        signature = StorySignature.of(key)
+        bands = band_keys(signature) if relevant else []
+        story = self._find_story(item, signature, bands, now) if relevant else None
         cursor = self.db.execute(
             "INSERT INTO items (identity, guid, story, story_key, url, link, title, summary, "
             "text, published, date_is_first_seen, date_text, source, outlet, relevant, "
             "first_seen, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (item.identity, make_guid(item.identity), story, key, item.url, item.link,
+            (item.identity, make_guid(item.identity), story, key.dumps(), item.url, item.link,
              item.title, item.summary, item.text, _iso(item.published),
              int(item.date_is_first_seen), item.date_text, item.source, item.outlet,
              int(relevant), _iso(now), _iso(now)))
         item_id = int(cursor.lastrowid or 0)
         if story is None:
             self.db.execute("UPDATE items SET story = id WHERE id = ?", (item_id,))
+        else:
+            # A later outlet joining changes the story's entry: readers see `updated` move.
+            self.db.execute("UPDATE items SET updated = ? WHERE id = ?", (_iso(now), story))
+        self._index_bands(item_id, bands)
         return item_id
+
+    def _find_story(self, item: Item, signature: StorySignature, bands: list[int],
+                    now: datetime) -> int | None:
+        """The story of the last window that a new relevant item belongs to, via the index.
+
+        Candidates are the relevant items sharing a band with it; each is
+        verified with the exact measure. An aggregator's items come from many
+        outlets: the outlet, not the aggregator, is the reporter, so two
+        outlets seen through Google News can form one story.
+        """
+        if not bands:
+            return None
+        since = _iso(now - STORY_WINDOW)
+        marks = ",".join("?" * len(bands))
+        rows = self.db.execute(
+            "SELECT DISTINCT i.story, i.story_key, COALESCE(i.outlet, i.source) AS origin "
+            f"FROM story_index x JOIN items i ON i.id = x.item WHERE x.band IN ({marks}) "
+            "AND i.relevant = 1 AND i.first_seen >= ?", (*bands, since)).fetchall()
+        return first_story(
+            signature, item.outlet or item.source,
+            ((r["story"], StorySignature.of(StoryKey.loads(r["story_key"])), r["origin"])
+             for r in rows))
+
+    def _index_story(self, item_id: int, signature: StorySignature) -> None:
+        self._index_bands(item_id, band_keys(signature))
+
+    def _index_bands(self, item_id: int, bands: list[int]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO story_index (band, item) VALUES (?, ?)",
+                            [(band, item_id) for band in bands])
 
     def entries(self, *, limit: int, topic: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> list[Entry]:

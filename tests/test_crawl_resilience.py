@@ -138,7 +138,7 @@ HOSTILE_FEEDS = {
                      "http://x.example/c")).replace(b"\x0b", b""),
     "links": rss(("JS การปฏิบัติราชการทางอิเล็กทรอนิกส์", "javascript:alert(1)"),
                  ("FILE การปฏิบัติราชการทางอิเล็กทรอนิกส์", "file:///etc/passwd"),
-                 ("SAFE การปฏิบัติราชการทางอิเล็กทรอนิกส์", "http://x.example/safe")),
+                 ("SAFE ลิงก์ปกติของประกาศตามการปฏิบัติราชการทางอิเล็กทรอนิกส์", "http://x.example/safe")),
 }
 
 
@@ -161,7 +161,7 @@ def test_hostile_feeds_in_one_crawl(server: FixtureServer, tmp_path: Path) -> No
     assert any(t.startswith("TRUNCATED ") for t in titles), "a readable truncated feed is read"
     assert any(t.startswith("CONTROL") for t in titles)
     assert not any(ch in text for ch in "\x01\x08")
-    assert "SAFE การปฏิบัติราชการทางอิเล็กทรอนิกส์" in titles
+    assert "SAFE ลิงก์ปกติของประกาศตามการปฏิบัติราชการทางอิเล็กทรอนิกส์" in titles
     assert not any(link.startswith(("javascript:", "file:")) for link in titles.values())
     assert main(["status", "--config", str(config)]) == 0
 

@@ -1,0 +1,223 @@
+"""Story dedupe at scale: figures printed, not asserted (machines are noisy).
+
+    .venv/bin/python benchmarks/stories.py                 # 100,000 and 1,000,000 stored
+    .venv/bin/python benchmarks/stories.py --sizes 10000   # a quick look
+
+(a) 1,000 new relevant items (a tenth of them rewrites of stored stories by
+    another outlet) saved against a store already holding N relevant stories
+    in the 7-day window: wall time and the peak RSS of a fresh process that
+    opens the store and saves them (so the index is read back from disk).
+(b) a first crawl at the store level: 500 sources x 30 items saved one
+    source at a time; a third of the items relevant, a tenth of those
+    rewrites of one another across outlets. Prints the share of the save
+    time spent in story dedupe (keying, banding, finding the story, writing
+    the index).
+
+Texts are generated deterministically from a seed by recombining the words
+of real headlines (the Gazette titles and the relevance set in tests/data/),
+so they have real Thai and English vocabulary and word frequencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from monitor import store as store_module  # noqa: E402
+from monitor.models import Item  # noqa: E402
+from monitor.store import Store  # noqa: E402
+
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+SEED = 20261120
+PREFIXES = ("ด่วน! ", "[คลิป] ", "BREAKING: ", "")
+SUFFIXES = (" - Thai PBS", " | มติชนออนไลน์", " - Bangkok Post", "")
+
+
+def words() -> list[str]:
+    """Every whitespace-separated word of the real headlines, repeats kept (real frequencies)."""
+    found: list[str] = []
+    for name, column in (("ratchakitcha_titles_2026-10.tsv", "title"), ("relevance.tsv", "text")):
+        with (ROOT / "tests" / "data" / name).open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                found.extend(row[column].split())
+    return found
+
+
+class Texts:
+    """Deterministic titles and ledes from recombined real words."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.vocabulary = words()
+
+    def phrase(self, low: int, high: int) -> str:
+        return " ".join(self.rng.choices(self.vocabulary, k=self.rng.randint(low, high)))
+
+    def story(self) -> tuple[str, str]:
+        return self.phrase(5, 10), self.phrase(18, 30)
+
+    def rewrite(self, title: str, lede: str) -> tuple[str, str]:
+        """Another outlet's copy: a word or two changed, its own prefix and suffix, lede cut."""
+        parts = title.split()
+        for _ in range(self.rng.randint(1, 2)):
+            parts[self.rng.randrange(len(parts))] = self.rng.choice(self.vocabulary)
+        title = self.rng.choice(PREFIXES) + " ".join(parts) + self.rng.choice(SUFFIXES)
+        lede_words = lede.split()
+        return title, " ".join(lede_words[:self.rng.randint(len(lede_words) * 2 // 3,
+                                                            len(lede_words))])
+
+
+def make_item(n: int, source: str, title: str, lede: str, *, relevant: bool = True,
+              outlet: str | None = None) -> Item:
+    url = f"https://{source}.example/news/{n}"
+    topics = ("egov",) if relevant else ()
+    return Item(source=source, url=url, link=url, title=title, summary=lede, published=NOW,
+                date_is_first_seen=False, identity=url, outlet=outlet, topics=topics,
+                matched_keywords=tuple("kw" for _ in topics))
+
+
+def stored_batches(texts: Texts, start: int, count: int) -> Iterator[list[Item]]:
+    """`count` stories, as 1,000-item batches from 200 sources over the last 6 days."""
+    for first in range(start, start + count, 1000):
+        yield [make_item(n, f"s{n % 200}", *texts.story())
+               for n in range(first, min(first + 1000, start + count))]
+
+
+def build(path: Path, texts: Texts, have: int, want: int) -> None:
+    started = time.perf_counter()
+    with Store(path) as store:
+        for i, batch in enumerate(stored_batches(texts, have, want - have)):
+            when = NOW - timedelta(days=6) + timedelta(days=6) * ((have + i * 1000) / want)
+            store.save_items(batch, when)
+    print(f"  built {want:,} stored stories in {time.perf_counter() - started:.0f} s "
+          f"({path.stat().st_size / 1e6:.0f} MB)", flush=True)
+
+
+def new_items(texts: Texts) -> list[Item]:
+    """1,000 new items: 100 rewrites of stories stored earlier (by seed), 900 fresh."""
+    replay = Texts(SEED)       # the stored stories' texts, regenerated in order
+    stored = [replay.story() for _ in range(1000)]
+    items = []
+    for n in range(1000):
+        if n % 10 == 0:
+            items.append(make_item(10**8 + n, "rewriter", *texts.rewrite(*stored[n])))
+        else:
+            items.append(make_item(10**8 + n, "fresh", *texts.story()))
+    return items
+
+
+def measure_new(path: str) -> None:
+    """Child process: open the store, save the 1,000 new items, print time, RSS, joins."""
+    items = new_items(Texts(SEED + 1))
+    started = time.perf_counter()
+    with Store(path) as store:
+        result = store.save_items(items, NOW)
+        elapsed = time.perf_counter() - started
+        joined = store.db.execute(
+            "SELECT COUNT(*) FROM items WHERE source = 'rewriter' AND story != id").fetchone()[0]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{elapsed:.3f} {rss:.0f} {result.new} {joined}")
+
+
+def bench_new_against_stored(sizes: list[int], tmp: Path) -> None:
+    print("(a) 1,000 new items against N stored stories in the window")
+    path = tmp / "stored.sqlite3"
+    texts = Texts(SEED)
+    have = 0
+    for size in sorted(sizes):
+        build(path, texts, have, size)
+        have = size
+        trial = tmp / "trial.sqlite3"
+        shutil.copyfile(path, trial)
+        out = subprocess.run([sys.executable, __file__, "--measure", str(trial)],
+                             capture_output=True, text=True, check=True).stdout.split()
+        trial.unlink()
+        elapsed, rss, new, joined = out
+        print(f"  N = {size:>9,}: {float(elapsed):.3f} s for {new} items, peak RSS {rss} MB, "
+              f"{joined}/100 rewrites joined their story", flush=True)
+
+
+def _timed(fn: Callable[..., Any], spent: list[float]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - started
+    return wrapper
+
+
+def bench_first_crawl(tmp: Path, sources: int = 500, per_source: int = 30) -> None:
+    print(f"(b) store-level first crawl: {sources} sources x {per_source} items")
+    texts = Texts(SEED + 2)
+    rng = random.Random(SEED + 3)
+    batches: list[list[Item]] = []
+    relevant_texts: list[tuple[str, str]] = []
+    n = 0
+    for s in range(sources):
+        batch = []
+        for _ in range(per_source):
+            n += 1
+            relevant = rng.random() < 1 / 3
+            if relevant and relevant_texts and rng.random() < 0.1:
+                title, lede = texts.rewrite(*rng.choice(relevant_texts))
+            else:
+                title, lede = texts.story()
+                if relevant:
+                    relevant_texts.append((title, lede))
+            batch.append(make_item(n, f"src{s}", title, lede, relevant=relevant))
+        batches.append(batch)
+    spent = [0.0]
+    originals = {name: getattr(store_module.Store, name)
+                 for name in ("_find_story", "_index_bands", "_index_story")}
+    keyer = store_module.band_keys
+    try:
+        for name, fn in originals.items():
+            setattr(store_module.Store, name, _timed(fn, spent))
+        store_module.band_keys = _timed(keyer, spent)
+        started = time.perf_counter()
+        with Store(tmp / "crawl.sqlite3") as store:
+            store._story_key = _timed(store._story_key, spent)  # type: ignore[assignment]
+            for batch in batches:
+                store.save_items(batch, NOW)
+            total = time.perf_counter() - started
+            items, stories = store.count_items()
+    finally:
+        for name, fn in originals.items():
+            setattr(store_module.Store, name, fn)
+        store_module.band_keys = keyer
+    print(f"  saved {items:,} items ({stories:,} stories) in {total:.2f} s; story dedupe "
+          f"{spent[0]:.2f} s = {100 * spent[0] / total:.1f}% of it", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000",
+                        help="stored story counts for (a), comma-separated")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure_new(args.measure)
+        return
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        bench_first_crawl(Path(tmp))
+        bench_new_against_stored([int(s) for s in args.sizes.split(",")], Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Story dedupe in the store: the candidate index on real SQLite files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.models import Item
+from monitor.schema import MIGRATIONS
+from monitor.store import Store
+
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+TITLE = "ครม.อนุมัติร่างพระราชกฤษฎีกาวิธีการทางอิเล็กทรอนิกส์ ตามที่ ก.พ.ร. เสนอ"
+REWRITE = "ด่วน! คณะรัฐมนตรีอนุมัติร่าง พ.ร.ฎ. วิธีการทางอิเล็กทรอนิกส์ ตามที่ ก.พ.ร. เสนอ - Thai PBS"
+LEDE = ("คณะรัฐมนตรีมีมติอนุมัติร่างพระราชกฤษฎีกากำหนดหลักเกณฑ์และวิธีการทางอิเล็กทรอนิกส์ "
+        "ตามที่สำนักงานคณะกรรมการพัฒนาระบบราชการเสนอ")
+OTHER = "กรมการปกครองเปิดให้ทำบัตรประชาชนนอกเวลาราชการทุกเขตในกรุงเทพมหานคร"
+
+
+def item(n: int, title: str, *, source: str = "dga", outlet: str | None = None,
+         summary: str = "", relevant: bool = True) -> Item:
+    url = f"https://example.org/{source}/{n}"
+    topics = ("egov",) if relevant else ()
+    return Item(source=source, url=url, link=url, title=title, summary=summary,
+                published=NOW, date_is_first_seen=False, identity=url, outlet=outlet,
+                topics=topics, matched_keywords=tuple("kw" for _ in topics))
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "monitor.sqlite3"
+
+
+def test_a_rewrite_by_another_outlet_joins_the_first_story(path: Path) -> None:
+    with Store(path) as store:
+        store.save_items([item(1, TITLE, source="matichon", summary=LEDE)], NOW)
+        (before,) = store.entries(limit=5)
+        store.save_items([item(2, REWRITE, source="thaipbs", summary=LEDE),
+                          item(3, OTHER, source="thaipbs")], NOW + timedelta(hours=2))
+        entries = store.entries(limit=5)
+    story = next(e for e in entries if e.guid == before.guid)
+    assert len(entries) == 2
+    assert story.title == TITLE, "the story keeps its first item"
+    assert [(r.source, r.link) for r in story.reports] == [
+        ("matichon", "https://example.org/matichon/1"), ("thaipbs", "https://example.org/thaipbs/2")]
+    updated = sqlite3.connect(path).execute(
+        "SELECT updated FROM items WHERE guid = ?", (before.guid,)).fetchone()[0]
+    assert updated == (NOW + timedelta(hours=2)).isoformat(timespec="seconds")
+
+
+def test_the_index_survives_a_restart(path: Path) -> None:
+    with Store(path) as store:
+        store.save_items([item(1, TITLE, source="matichon", summary=LEDE)], NOW)
+    with Store(path) as store:
+        store.save_items([item(2, REWRITE, source="thaipbs", summary=LEDE)], NOW)
+        assert len(store.entries(limit=5)) == 1
+
+
+def test_google_news_items_from_two_outlets_are_one_story(path: Path) -> None:
+    with Store(path) as store:
+        store.save_items([item(1, TITLE, source="gnews", outlet="มติชน"),
+                          item(2, REWRITE, source="gnews", outlet="Thai PBS")], NOW)
+        (entry,) = store.entries(limit=5)
+    assert [r.outlet for r in entry.reports] == ["มติชน", "Thai PBS"]
+
+
+def test_one_outlet_repeating_itself_is_two_items(path: Path) -> None:
+    with Store(path) as store:
+        store.save_items([item(1, TITLE, source="gnews", outlet="มติชน"),
+                          item(2, REWRITE, source="matichon", outlet="มติชน")], NOW)
+        assert len(store.entries(limit=5)) == 2
+
+
+def test_stories_older_than_the_window_are_not_joined(path: Path) -> None:
+    with Store(path) as store:
+        store.save_items([item(1, TITLE, source="matichon", summary=LEDE)], NOW)
+        store.save_items([item(2, REWRITE, source="thaipbs", summary=LEDE)],
+                         NOW + timedelta(days=8))
+        assert len(store.entries(limit=5)) == 2
+
+
+def test_irrelevant_items_are_not_indexed(path: Path) -> None:
+    with Store(path) as store:
+        store.save_items([item(1, TITLE, source="matichon", relevant=False)], NOW)
+        store.save_items([item(2, REWRITE, source="thaipbs")], NOW)
+        assert len(store.entries(limit=5)) == 1
+    rows = sqlite3.connect(path).execute(
+        "SELECT DISTINCT i.source FROM story_index x JOIN items i ON i.id = x.item").fetchall()
+    assert rows == [("thaipbs",)]
+
+
+def test_a_failed_save_leaves_no_index_rows(path: Path) -> None:
+    with Store(path) as store:
+        broken = Item(source="x", url="u", link="u", title=TITLE, summary="",
+                      published=None, date_is_first_seen=False, identity="u",  # type: ignore[arg-type]
+                      topics=("egov",), matched_keywords=("kw",))
+        with pytest.raises(AttributeError):
+            store.save_items([item(1, OTHER), broken], NOW)
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM story_index").fetchone() == (0,)
+
+
+def test_a_database_from_before_the_index_is_keyed_and_indexed(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    db.execute(
+        "INSERT INTO items (id, identity, guid, story, story_key, url, link, title, summary, "
+        "published, source, relevant, first_seen, updated) VALUES "
+        "(1, 'a', 'g', 1, 'old', 'a', 'a', ?, ?, ?, 'matichon', 1, ?, ?)",
+        (TITLE, LEDE, NOW.isoformat(), NOW.isoformat(), NOW.isoformat()))
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        store.save_items([item(2, REWRITE, source="thaipbs", summary=LEDE)], NOW)
+        (entry,) = store.entries(limit=5)
+    assert entry.guid == "g"
