@@ -30,7 +30,6 @@ only stories that share a band with it instead of every story in the window.
 
 from __future__ import annotations
 
-import random
 import re
 import unicodedata
 import zlib
@@ -62,14 +61,13 @@ BOTH_TITLE_MIN = 0.50   # ... or titles this similar whose ledes overlap at all.
 BOTH_LEDE_MIN = 0.05
 MIN_SHINGLES = 8        # a text shorter than this says too little to compare
 
-# The index: BANDS bands of ROWS MinHash values each, per title and per lede.
-# Two texts become candidates when one band agrees: probability 1-(1-J^3)^16,
-# 0.88 at the loosest title bar (J = 0.5), 0.996 at the lede bar, 0.12 at J = 0.2.
-BANDS = 16
-ROWS = 3
-_MERSENNE = (1 << 61) - 1
-_HASHES = tuple((1 + 2 * random.Random(n).getrandbits(60), random.Random(-n).getrandbits(60))
-                for n in range(BANDS * ROWS))   # fixed: stored band keys must stay valid
+# The index: each text's SKETCH smallest shingle hashes (a bottom-k sketch), per
+# title and per lede. Of the SKETCH smallest hashes of two texts' union, a share
+# J (their Jaccard) lies in both, so texts at the decision bars (J >= 0.5) share
+# about 6 keys and almost always at least MIN_SHARED, while texts that merely
+# share common words rarely do. Cheap: one sort per text, no hash family.
+SKETCH = 12
+MIN_SHARED = 4
 
 # Everything but letters, digits and the Thai block (whose vowel and tone marks are
 # not \w to Python's re, yet tell words apart).
@@ -213,22 +211,17 @@ def same_story(a: StorySignature, b: StorySignature) -> bool:
 
 
 def band_keys(signature: StorySignature) -> list[int]:
-    """Index keys for the candidate search: one per MinHash band of title and of lede.
+    """Index keys for the candidate search: the bottom-k sketch of title and of lede.
 
-    Each of BANDS x ROWS hash functions (a x + b mod a Mersenne prime) gives
-    the text's minimum over its shingles; ROWS consecutive minima make a band.
-    Title and lede are banded separately (a different salt each), since
-    `same_story` accepts a near-identical lede alone.
+    Title and lede keys are kept apart (a different salt each), since
+    `same_story` accepts a near-identical lede on its own terms.
     """
     keys: list[int] = []
     for salt, shingles in ((1, signature.title), (2, signature.lede)):
         if len(shingles) < MIN_SHINGLES:
             continue
-        mins = [min((a * h + b) % _MERSENNE for h in shingles) for a, b in _HASHES]
-        for band in range(BANDS):
-            digest = zlib.crc32(repr((salt, band, mins[band * ROWS:(band + 1) * ROWS])).encode())
-            # Signed 63-bit: SQLite's INTEGER, and distinct per salt and band.
-            keys.append(((salt * BANDS + band) << 32 | digest) - (1 << 62))
+        # Signed 63-bit: SQLite's INTEGER, and distinct per salt.
+        keys.extend(((salt << 32) | h) - (1 << 62) for h in sorted(shingles)[:SKETCH])
     return keys
 
 

@@ -136,13 +136,13 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM items_fts WHERE rowid = old.id;
     END;
     """,
-    # 4: the story index: MinHash LSH band keys of each relevant item's title and lede
+    # 4: the story index: bottom-k sketch keys of each relevant item's title and lede
     # (monitor.dedupe.band_keys), so a new item finds its story's candidates by lookup.
     # items.story_key now holds the folded title and lede (StoryKey.dumps); keys of
     # older items are rebuilt by the store right after this migration.
     """
     CREATE TABLE story_index (
-        band  INTEGER NOT NULL,   -- band key: band number and its MinHash values, hashed
+        band  INTEGER NOT NULL,   -- one sketch key: a shingle hash, salted by title or lede
         item  INTEGER NOT NULL,   -- items.id (no foreign key: items are never deleted,
                                   -- and a check per band row would cost every insert)
         PRIMARY KEY (band, item)

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.dedupe import StoryKey, StorySignature, band_keys, first_story, story_keyer
+from monitor.dedupe import (
+    MIN_SHARED,
+    StoryKey,
+    StorySignature,
+    band_keys,
+    first_story,
+    story_keyer,
+)
 from monitor.errors import StoreError
 from monitor.health import Health, HealthEvent, as_state, is_transition
 from monitor.models import Document, Entry, Item, Report, Validators
@@ -24,6 +31,7 @@ from monitor.text.words import index_words
 STORY_WINDOW = timedelta(days=7)
 NEW_TARGET_LOOKBACK = timedelta(days=1)   # what a new alert target gets of the past
 BUSY_TIMEOUT = 60.0   # seconds
+SIGNATURE_CACHE = 5_000   # stories' shingle sets kept in memory (about 10 KB each)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,7 @@ class Store:
         """`synonyms` are the config's extra equivalence groups, folded into story keys."""
         self.path = Path(path)
         self._story_key = story_keyer(tuple(tuple(g) for g in synonyms))
+        self._signatures: dict[str, StorySignature] = {}
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -268,8 +277,9 @@ class Store:
                     now: datetime) -> int | None:
         """The story of the last window that a new relevant item belongs to, via the index.
 
-        Candidates are the relevant items sharing a band with it; each is
-        verified with the exact measure. An aggregator's items come from many
+        Candidates are the relevant items of the window sharing at least
+        MIN_SHARED sketch keys with it (see `band_keys`); each is verified with
+        the exact measure. An aggregator's items come from many
         outlets: the outlet, not the aggregator, is the reporter, so two
         outlets seen through Google News can form one story.
         """
@@ -278,13 +288,23 @@ class Store:
         since = _iso(now - STORY_WINDOW)
         marks = ",".join("?" * len(bands))
         rows = self.db.execute(
-            "SELECT DISTINCT i.story, i.story_key, COALESCE(i.outlet, i.source) AS origin "
-            f"FROM story_index x JOIN items i ON i.id = x.item WHERE x.band IN ({marks}) "
-            "AND i.relevant = 1 AND i.first_seen >= ?", (*bands, since)).fetchall()
-        return first_story(
-            signature, item.outlet or item.source,
-            ((r["story"], StorySignature.of(StoryKey.loads(r["story_key"])), r["origin"])
-             for r in rows))
+            "SELECT i.story, i.story_key, COALESCE(i.outlet, i.source) AS origin FROM ("
+            f"SELECT item FROM story_index WHERE band IN ({marks}) "
+            "GROUP BY item HAVING COUNT(*) >= ?) x JOIN items i ON i.id = x.item "
+            "WHERE i.relevant = 1 AND i.first_seen >= ?",
+            (*bands, MIN_SHARED, since)).fetchall()
+        return first_story(signature, item.outlet or item.source,
+                           ((r["story"], self._signature(r["story_key"]), r["origin"])
+                            for r in rows))
+
+    def _signature(self, stored_key: str) -> StorySignature:
+        """A stored story key's shingles; kept, as the same stories meet many new items."""
+        found = self._signatures.get(stored_key)
+        if found is None:
+            if len(self._signatures) >= SIGNATURE_CACHE:
+                self._signatures.clear()   # crude, bounded; rebuilt from the keys on demand
+            found = self._signatures[stored_key] = StorySignature.of(StoryKey.loads(stored_key))
+        return found
 
     def _index_story(self, item_id: int, signature: StorySignature) -> None:
         self._index_bands(item_id, band_keys(signature))
