@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Literal
 from urllib.parse import urlsplit
 
 from monitor.config.settings import Config, Source, Topic
@@ -22,7 +23,7 @@ from monitor.extract import get_extractor
 from monitor.extract.article import Article, extract_article
 from monitor.extract.bounds import cap_feed, check_nesting
 from monitor.fetch import Fetcher
-from monitor.health import after_failure, after_success
+from monitor.health import SourceState, after_failure, after_success
 from monitor.match import REGEX_TIMEOUT, Matcher
 from monitor.models import Document, Extraction, Item, NotModified, RawItem, Validators
 from monitor.normalise import Dropped, normalise, read_date
@@ -58,12 +59,16 @@ class SourceRead:
     capped: int | None = None                       # max_items, when it cut the items
 
 
+# A source's state after the crawl, or "not modified" when the server said 304.
+ResultStatus = SourceState | Literal["not modified"]
+
+
 @dataclass(frozen=True)
 class SourceResult:
     """One source's crawl; monitor.report makes it a line of output or log."""
 
     source: str
-    status: str          # ok | not modified | broken | failing | blocked
+    status: ResultStatus
     seen: int = 0
     new: int = 0
     matched: int = 0
