@@ -41,3 +41,14 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "pytest" in test_command
     ci = (ROOT / ".ci" / "run").read_text("utf-8").strip().splitlines()
     assert ci[-1] == test_command
+
+
+def test_readme_source_type_table_is_the_registry() -> None:
+    """The table is derived from the registry: a new type cannot be left undocumented."""
+    from monitor.config.sourcetypes import SOURCE_TYPES
+
+    rows = ["| type | reads | `select:` keys |", "|---|---|---|"]
+    for record in SOURCE_TYPES.values():
+        keys = ", ".join(f"`{k}`" for k in record.select_keys) or "none"
+        rows.append(f"| `{record.name}` | {record.summary} | {keys} |")
+    assert "\n".join(rows) in README, "\n".join(rows)
