@@ -12,7 +12,7 @@ import pytest
 from monitor.cli import main
 from monitor.extract.bounds import MAX_DEPTH, cap_feed, nesting_depth
 from monitor.match import keyword_error
-from tests.crawl_helpers import crawl, write_config
+from tests.crawl_helpers import crawl, published, write_config
 from tests.httpserver import FixtureServer, Response
 
 
@@ -91,3 +91,29 @@ def test_check_refuses_nested_quantifiers(tmp_path: Path,
                       "utf-8")
     assert main(["check", "--config", str(config)]) == 2
     assert "repeats a repetition" in capsys.readouterr().err
+
+
+def test_an_article_page_of_nested_titles_costs_little(
+        server: FixtureServer, tmp_path: Path) -> None:
+    """10,000 nested class=title elements took minutes in the article reader: now the
+    page is refused before parsing, and the item is kept from its feed alone."""
+    deep = ("<html><body>" + '<div class="title">' * 10_000 + "ข่าว" + "</div>" * 10_000
+            + "</body></html>").encode()
+    server.add("/article", lambda _: Response(200, deep, {"Content-Type": "text/html"}))
+    feed = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t'
+            f"</title><link>{server.url('/')}</link><item><title>ประกาศตาม พ.ร.บ."
+            f"การปฏิบัติราชการทางอิเล็กทรอนิกส์</title><link>{server.url('/article')}</link>"
+            "</item></channel></rss>").encode()
+    server.add("/feed", lambda _: Response(200, feed, {"Content-Type": "application/rss+xml"}))
+    config = write_config(tmp_path, f"""
+  - name: deep-article
+    url: "{server.url('/feed')}"
+    type: feed
+    fetch_article: true
+    respect_robots: false
+""")
+    started = time.monotonic()
+    assert crawl(config) == 0
+    assert time.monotonic() - started < 2
+    assert server.requests_for("/article"), "the article page was fetched"
+    assert published(config), "the item is published from its feed"

@@ -224,3 +224,50 @@ def test_outputs_that_cannot_be_written_are_one_log_line(server: FixtureServer,
     line = next(line for line in err.splitlines() if "not completed" in line)
     assert re.fullmatch(rf"{ISO} error crawl of s not completed: cannot write the outputs to "
                         rf"{re.escape(str(tmp_path / 'blocker' / 'out'))}: .+", line), line
+
+
+def _hostile_listing(rows: int) -> bytes:
+    """A few MB of listing whose extraction costs seconds of CPU: 20,000 rows."""
+    items = "".join(f'<li><a href="/news/{i}">ประกาศสำนักงานเรื่องการให้บริการทาง'
+                    f'อิเล็กทรอนิกส์ฉบับที่ {i}</a> <span>9 พ.ย. 69</span></li>'
+                    for i in range(rows))
+    return f"<html><body><ul>{items}</ul></body></html>".encode()
+
+
+def test_a_hostile_source_neither_delays_a_fast_one_nor_shutdown(
+        server: FixtureServer, tmp_path: Path) -> None:
+    """While a huge listing is read in a worker thread, the loop keeps the other
+    source on its 1 s interval, and SIGTERM still ends the run within 5 s."""
+    server.add("/fast.xml", Response(200, rss(("ทางรัฐ", "http://x.example/1")),
+                                     {"Content-Type": "application/rss+xml"}))
+    server.add("/hostile", Response(200, _hostile_listing(20_000),
+                                    {"Content-Type": "text/html; charset=utf-8"}))
+    config = write_config(tmp_path, f"""
+  - name: fast
+    url: {server.url("/fast.xml")}
+    type: feed
+    interval: 1s
+  - name: hostile
+    url: {server.url("/hostile")}
+    type: auto
+    interval: 1h
+""")
+    log = tmp_path / "stderr.txt"
+    process = _start(config, log)
+    try:
+        deadline = time.monotonic() + 30
+        while not server.requests_for("/hostile") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        hostile = server.requests_for("/hostile")
+        assert hostile, "the hostile source was fetched"
+        time.sleep(4)
+        window = [r for r in server.requests_for("/fast.xml")
+                  if hostile[0].time <= r.time <= hostile[0].time + 4]
+        assert len(window) >= 3, f"the fast source was fetched {len(window)} times in 4 s"
+        started = time.monotonic()
+        assert _stop(process) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "Traceback" not in log.read_text("utf-8")
