@@ -63,7 +63,11 @@ class Texts:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.vocabulary = words()
+        # Distinct words, drawn uniformly: drawn by their frequency, random texts were
+        # 2.4 times as alike (title Jaccard 0.078 on average) as real headlines of
+        # different events in tests/data/stories_real.tsv (0.033), which made every
+        # text a candidate of every other and the benchmark measure nothing real.
+        self.vocabulary = sorted(set(words()))
 
     def phrase(self, low: int, high: int) -> str:
         return " ".join(self.rng.choices(self.vocabulary, k=self.rng.randint(low, high)))

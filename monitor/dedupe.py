@@ -31,7 +31,6 @@ only stories that share a band with it instead of every story in the window.
 from __future__ import annotations
 
 import re
-import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -72,6 +71,7 @@ MIN_SHARED = 4
 # Everything but letters, digits and the Thai block (whose vowel and tone marks are
 # not \w to Python's re, yet tell words apart).
 _NOT_WORD = re.compile(r"[^\w\u0e00-\u0e7f]+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SEPARATORS = r"(?:\s[-–—|:]{1,2}\s|\s?[|｜]\s?)"
 # A short tail after a separator is an outlet's name (" - Thai PBS", "| มติชนออนไลน์").
 _OUTLET_SUFFIX = re.compile(rf"{_SEPARATORS}(?P<tail>[^-–—|｜]{{1,40}})$")
@@ -140,9 +140,9 @@ class _Keyer:
 
     def _reduce(self, text: str) -> str:
         folded = self._eq.fold(normalise_text(text))
-        # Latin accents go; Thai vowel and tone marks (also category M) carry meaning and stay.
-        folded = "".join(ch for ch in folded
-                         if unicodedata.category(ch)[0] != "M" or "\u0e00" <= ch <= "\u0e7f")
+        # Stray combining accents go; Thai vowel and tone marks (outside these blocks)
+        # carry meaning and stay.
+        folded = _COMBINING.sub("", folded)
         return _NOT_WORD.sub("", folded).replace("_", "")
 
     def __call__(self, title: str, summary: str = "", text: str = "") -> StoryKey:

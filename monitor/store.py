@@ -233,8 +233,11 @@ class Store:
                         updated += 1
                     if relevant and not row["relevant"]:
                         now_relevant.append((item_id,))
-                        self._index_story(item_id, StorySignature.of(
-                            StoryKey.loads(row["story_key"])))
+                        turned = (StoryKey.loads(row["story_key"]) if row["story_key"] else
+                                  self._story_key(row["title"], row["summary"], row["text"]))
+                        self.db.execute("UPDATE items SET story_key = ? WHERE id = ?",
+                                        (turned.dumps(), item_id))
+                        self._index_story(item_id, StorySignature.of(turned))
                 topics.extend((item_id, topic, keyword) for topic, keyword
                               in zip(item.topics, item.matched_keywords, strict=False))
                 reports.append((item_id, item.source, item.link, item.outlet, stamp))
@@ -252,15 +255,18 @@ class Store:
         return SaveResult(new=new, updated=updated, new_relevant=new_relevant)
 
     def _insert(self, item: Item, relevant: bool, now: datetime) -> int:
-        key = self._story_key(item.title, item.summary, item.text)
-        signature = StorySignature.of(key)
-        bands = band_keys(signature) if relevant else []
-        story = self._find_story(item, signature, bands, now) if relevant else None
+        # Only relevant items take part in stories: most crawled items are not, and
+        # folding their text would be most of the work (an item turning relevant
+        # later gets its key then).
+        key = self._story_key(item.title, item.summary, item.text) if relevant else None
+        bands = band_keys(signature := StorySignature.of(key)) if key else []
+        story = self._find_story(item, signature, bands, now) if key else None
         cursor = self.db.execute(
             "INSERT INTO items (identity, guid, story, story_key, url, link, title, summary, "
             "text, published, date_is_first_seen, date_text, source, outlet, relevant, "
             "first_seen, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (item.identity, make_guid(item.identity), story, key.dumps(), item.url, item.link,
+            (item.identity, make_guid(item.identity), story, key.dumps() if key else "",
+             item.url, item.link,
              item.title, item.summary, item.text, _iso(item.published),
              int(item.date_is_first_seen), item.date_text, item.source, item.outlet,
              int(relevant), _iso(now), _iso(now)))
