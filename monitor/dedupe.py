@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
@@ -67,6 +67,10 @@ MIN_SHINGLES = 8        # a text shorter than this says too little to compare
 # share common words rarely do. Cheap: one sort per text, no hash family.
 SKETCH = 12
 MIN_SHARED = 4
+# The sketch is taken over longer shingles than the comparison: 3 characters are
+# often a whole common Thai word (การ, ของ, ที่), which would make every text a
+# candidate of every other; 5 characters mostly span words, and copies keep them.
+SKETCH_SHINGLE = 5
 
 # Everything but letters, digits and the Thai block (whose vowel and tone marks are
 # not \w to Python's re, yet tell words apart).
@@ -163,11 +167,11 @@ def story_keyer(synonyms: tuple[tuple[str, ...], ...] = ()) -> _Keyer:
     return _Keyer(synonyms)
 
 
-def _shingles(key: str) -> frozenset[int]:
-    if len(key) < SHINGLE:
+def _shingles(key: str, size: int = SHINGLE) -> frozenset[int]:
+    if len(key) < size:
         return frozenset({zlib.crc32(key.encode())}) if key else frozenset()
     data = key.encode("utf-32-le")      # fixed width: a shingle is a byte slice
-    width = 4 * SHINGLE
+    width = 4 * size
     return frozenset(zlib.crc32(data[i:i + width]) for i in range(0, len(data) - width + 4, 4))
 
 
@@ -177,10 +181,11 @@ class StorySignature:
 
     title: frozenset[int]
     lede: frozenset[int]
+    key: StoryKey = field(default=StoryKey("", ""), compare=False, repr=False)
 
     @classmethod
     def of(cls, key: StoryKey) -> StorySignature:
-        return cls(_shingles(key.title), _shingles(key.lede))
+        return cls(_shingles(key.title), _shingles(key.lede), key)
 
 
 def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -217,7 +222,8 @@ def band_keys(signature: StorySignature) -> list[int]:
     `same_story` accepts a near-identical lede on its own terms.
     """
     keys: list[int] = []
-    for salt, shingles in ((1, signature.title), (2, signature.lede)):
+    for salt, text in ((1, signature.key.title), (2, signature.key.lede)):
+        shingles = _shingles(text, SKETCH_SHINGLE)
         if len(shingles) < MIN_SHINGLES:
             continue
         # Signed 63-bit: SQLite's INTEGER, and distinct per salt.
