@@ -78,6 +78,24 @@ def _index_words(text: str | None) -> str:
     return index_words(text or "")
 
 
+def _story_filters(first: str, topic: str | None, since: datetime | None,
+                   until: datetime | None) -> tuple[list[str], list[object]]:
+    """WHERE terms on a published item `h` (and its story's topics), with their arguments."""
+    where = ["h.relevant = 1", first]
+    args: list[object] = []
+    if topic is not None:
+        where.append("EXISTS (SELECT 1 FROM items m JOIN item_topics t ON t.item_id = m.id "
+                     "WHERE m.story = h.story AND t.topic = ?)")
+        args.append(topic)
+    if since is not None:
+        where.append("h.published >= ?")
+        args.append(_iso(since))
+    if until is not None:
+        where.append("h.published < ?")
+        args.append(_iso(until))
+    return where, args
+
+
 def make_guid(identity: str) -> str:
     """Derived once from the identity and then stored, so it never changes with a title."""
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
@@ -322,18 +340,7 @@ class Store:
     def entries(self, *, limit: int, topic: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> list[Entry]:
         """Published stories, newest first; a story's topics and reports gather all its items."""
-        where = ["h.relevant = 1", "h.id = h.story"]
-        args: list[object] = []
-        if topic is not None:
-            where.append("EXISTS (SELECT 1 FROM items m JOIN item_topics t ON t.item_id = m.id "
-                         "WHERE m.story = h.id AND t.topic = ?)")
-            args.append(topic)
-        if since is not None:
-            where.append("h.published >= ?")
-            args.append(_iso(since))
-        if until is not None:
-            where.append("h.published < ?")
-            args.append(_iso(until))
+        where, args = _story_filters("h.id = h.story", topic, since, until)
         rows = self.db.execute(
             f"SELECT * FROM items h WHERE {' AND '.join(where)} "
             "ORDER BY h.published DESC, h.id DESC LIMIT ?", (*args, limit)).fetchall()
@@ -369,15 +376,8 @@ class Store:
         `match` is built by monitor.search from quoted terms only; it is bound as a
         parameter, never pasted into the SQL.
         """
-        where = ["h.relevant = 1"]
-        args: list[object] = [match]
-        if topic is not None:
-            where.append("EXISTS (SELECT 1 FROM items m JOIN item_topics t ON t.item_id = m.id "
-                         "WHERE m.story = h.story AND t.topic = ?)")
-            args.append(topic)
-        if since is not None:
-            where.append("h.published >= ?")
-            args.append(_iso(since))
+        where, filters = _story_filters("1", topic, since, None)
+        args: list[object] = [match, *filters]
         rows = self.db.execute(
             # MATERIALIZED: bm25() works only in the FTS query itself, not once flattened.
             "WITH found AS MATERIALIZED (SELECT rowid AS id, "
