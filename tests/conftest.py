@@ -2,14 +2,49 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.httpserver import FixtureServer
 
 DATA = Path(__file__).parent / "data"
+
+_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def _is_local(host: object) -> bool:
+    if host is None:
+        return True   # a passive (bind) lookup
+    name = host.decode() if isinstance(host, bytes) else str(host)
+    if name.lower() in _LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def no_real_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never touch a real website: a lookup of any name but loopback fails.
+
+    Test code names real agency hosts as data (links in fixtures, host names
+    given to a test resolver); this makes sure none of them is ever resolved by
+    the system, so none can be fetched. Subprocesses are not covered.
+    """
+    real = socket.getaddrinfo
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if not _is_local(host):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests may not resolve {host!r}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
 
 
 @pytest.fixture

@@ -66,3 +66,12 @@ def test_a_database_that_is_not_sqlite_is_one_line_exit_2(
     assert main(["status", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert "notes.txt" in err and "SQLite" in err and "Traceback" not in err
+
+
+def test_tests_cannot_resolve_a_real_host() -> None:
+    """The conftest guard: a test that tried to fetch a real agency site fails at once."""
+    import socket
+
+    with pytest.raises(socket.gaierror, match="may not resolve"):
+        socket.getaddrinfo("www.parliament.go.th", 443)
+    assert socket.getaddrinfo("127.0.0.1", 80)
