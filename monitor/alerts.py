@@ -30,6 +30,7 @@ from monitor.config.settings import AlertTarget, Config
 from monitor.health import REMEDIES, HealthEvent, one_line
 from monitor.models import Entry
 from monitor.store import NEW_TARGET_LOOKBACK, Store
+from monitor.text.words import shorten
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +211,7 @@ def compose(config: Config, stories: Sequence[Entry], *, more: int,
     used = sum(len(b) + 2 for b in blocks)
     if used > budget:   # health text alone too long: cut each block evenly
         share = max(20, budget // max(1, len(blocks)) - 2)
-        blocks = [cut_words(b, share) for b in blocks]
+        blocks = [shorten(b, share) for b in blocks]
         used = sum(len(b) + 2 for b in blocks)
     left = len(stories)
     story_blocks: list[str] = []
@@ -222,7 +223,7 @@ def compose(config: Config, stories: Sequence[Entry], *, more: int,
         title_room = share - len(story.link) - 3
         if title_room < 10 and story_blocks:
             break
-        block = f"• {cut_words(story.title, max(10, title_room))}\n{story.link}"
+        block = f"• {shorten(story.title, max(10, title_room))}\n{story.link}"
         story_blocks.append(block)
         used += len(block) + 2
     else:
@@ -232,17 +233,3 @@ def compose(config: Config, stories: Sequence[Entry], *, more: int,
         story_blocks.append(f"และอีก {remaining} เรื่อง")
     text = "\n\n".join([*blocks, *story_blocks, footer])
     return text if len(text) <= maxlen else text[:maxlen]
-
-
-def cut_words(text: str, limit: int) -> str:
-    """`text` within `limit` characters, cut between words (Thai has no spaces: the
-    segmenter finds the boundaries), with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    from pythainlp.tokenize import word_tokenize
-    kept = ""
-    for word in word_tokenize(text, engine="newmm", keep_whitespace=True):
-        if len(kept) + len(word) > limit - 1:
-            break
-        kept += word
-    return (kept.rstrip() or text[:limit - 1]) + "…"

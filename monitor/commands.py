@@ -22,9 +22,9 @@ from monitor.publish.digest import (
     send_digest,
     write_digest,
 )
-from monitor.reasons import strip_controls
 from monitor.report import result_line
 from monitor.store import Store
+from monitor.text.clean import terminal_safe
 
 EXIT_OK, EXIT_FAILED = 0, 1
 EXIT_PARTIAL = 3   # `crawl --strict`: some sources failed, the others were crawled
@@ -113,7 +113,7 @@ def status_table(config: Config, health: dict[str, Health]) -> str:
         rows.append((source.name, h.state + _tls_flag(source), _when(h.last_success, config),
                      str(h.consecutive_failures),
                      "-" if h.items_last is None else str(h.items_last),
-                     strip_controls(h.last_error or "")))
+                     terminal_safe(h.last_error or "")))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
     for row in [header, *rows]:

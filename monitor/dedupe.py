@@ -20,12 +20,13 @@ and the lede (the summary, or the start of the main text), each
    and where outlets put them differs).
 
 The comparison is over character shingles (`SHINGLE` characters), which
-works for Thai without a segmenter. See `same_story` for the measure and
-`docs/story-dedupe.md` for the labelled data that chose its thresholds.
+works for Thai without a segmenter. See `same_story` for the measure; the
+thresholds were chosen on the labelled real coverage that `tests/test_stories.py`
+scores (README, "One story, one entry").
 
-The same shingles give the item's place in the candidate index
-(`band_keys`): one-permutation MinHash with LSH bands, so a new item meets
-only stories that share a band with it instead of every story in the window.
+A text's bottom-k sketch (`band_keys`) is its place in the candidate index,
+so a new item meets only the stories that share several sketch keys with it
+instead of every story in the window.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from monitor.config.settings import Config, Source
 from monitor.discover import Candidate, Discovery, Unreadable, as_json, discover, dumps
 from monitor.discoverentry import name_from_host, standalone, write_entry
-from monitor.reasons import strip_controls
+from monitor.text.clean import terminal_safe
 
 EXIT_OK, EXIT_FAILED = 0, 1
 GREEN, DIM, BOLD, RESET = "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
@@ -34,7 +34,7 @@ def table(discovery: Discovery, config: Config, colour: bool) -> str:
         kind = c.source.type + (" (render)" if c.source.render else "")
         rows.append((c, ("*" if c is best else "", kind, c.how, str(len(c.items)),
                          _share(c.dated, len(c.items)), _share(c.parsed, len(c.items)),
-                         newest, strip_controls(c.source.public_url))))
+                         newest, terminal_safe(c.source.public_url))))
     widths = [max(len(r[i]) for r in [header, *(cells for _, cells in rows)])
               for i in range(len(header))]
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
@@ -46,7 +46,7 @@ def table(discovery: Discovery, config: Config, colour: bool) -> str:
     if discovery.tried:
         tried = ", ".join(f"{_short(url, discovery.url)} ({why})"
                           for url, why in discovery.tried)
-        out.append(strip_controls(f"also tried: {tried}"))
+        out.append(terminal_safe(f"also tried: {tried}"))
     return "\n".join(out)
 
 
@@ -60,8 +60,8 @@ def _short(url: str, page: str) -> str:
 
 def _details(c: Candidate) -> list[str]:
     if c.error:
-        return [strip_controls(c.error)[:200]]
-    return [strip_controls(f"- {item.title or item.link}")[:120] for item in c.items[:3]]
+        return [terminal_safe(c.error)[:200]]
+    return [terminal_safe(f"- {item.title or item.link}")[:120] for item in c.items[:3]]
 
 
 def _paint(line: str, c: Candidate, best: Candidate | None, colour: bool) -> str:
@@ -85,11 +85,11 @@ def discover_command(config: Config, url: str, *, name: str | None, write: bool,
     try:
         discovery = asyncio.run(discover(config, url))
     except Unreadable as exc:
-        reason = strip_controls(str(exc))
+        reason = terminal_safe(str(exc))
         if as_json_output:
             print(dumps({"url": url, "readable": False, "reason": reason}))
         else:
-            print(f"cannot read {strip_controls(url)}: {reason}", file=sys.stderr)
+            print(f"cannot read {terminal_safe(url)}: {reason}", file=sys.stderr)
         return EXIT_FAILED
     source = proposed(discovery, config, name)
     entry = standalone(source, config.path) if source is not None else None
@@ -105,13 +105,13 @@ def discover_command(config: Config, url: str, *, name: str | None, write: bool,
         print(f"\n{discovery.requests} requests.")
         if entry is None:
             print("nothing readable found: no feed, sitemap, data or list of links "
-                  f"on {strip_controls(url)}", file=sys.stderr)
+                  f"on {terminal_safe(url)}", file=sys.stderr)
         else:
             print(f"\nProposed entry (under `sources:` in {config.path.name}):\n")
             print(entry.rstrip("\n"))
             best = discovery.best
             for warning in dict.fromkeys(best.warnings if best else []):
-                print(f"\nwarning: {strip_controls(warning)}")
+                print(f"\nwarning: {terminal_safe(warning)}")
             if written:
                 print(f"\nadded {source.name if source else ''} to {written}; "
                       f"next: monitor preview {source.name if source else ''}")

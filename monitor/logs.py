@@ -16,7 +16,8 @@ import sys
 from datetime import UTC, datetime
 from typing import TextIO
 
-from monitor.reasons import shorten, strip_controls
+from monitor.reasons import shorten
+from monitor.text.clean import terminal_safe
 
 NOTICE = 25
 logging.addLevelName(NOTICE, "NOTICE")
@@ -36,7 +37,7 @@ class TextFormatter(logging.Formatter):
         self.cut = cut
 
     def format(self, record: logging.LogRecord) -> str:
-        message = strip_controls(record.getMessage())
+        message = terminal_safe(record.getMessage())
         if record.exc_info and record.levelno >= logging.ERROR:
             message += "\n" + self.formatException(record.exc_info)
         name = "" if record.name.startswith("monitor") else f"{record.name}: "

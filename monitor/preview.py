@@ -17,7 +17,7 @@ from monitor.fetch import Fetcher
 from monitor.models import Document, NotModified
 from monitor.pipeline import PREVIEW_ARTICLES, SourceRead, matcher_for, read_source
 from monitor.progress import Progress
-from monitor.reasons import strip_controls
+from monitor.text.clean import terminal_safe
 
 
 class _ShowingFetcher(Fetcher):
@@ -101,5 +101,5 @@ def render(read: SourceRead, config: Config) -> str:
 def preview_command(config: Config, name: str) -> int:
     read = asyncio.run(preview(config, name))
     # Titles and summaries are scraped text: no terminal escapes reach the screen.
-    print("\n".join(strip_controls(line) for line in render(read, config).split("\n")))
+    print("\n".join(terminal_safe(line) for line in render(read, config).split("\n")))
     return 0

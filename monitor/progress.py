@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from monitor.reasons import strip_controls
+from monitor.text.clean import terminal_safe
 
 WIDTH = 78
 
@@ -47,7 +47,7 @@ class Progress:
         current = ""
         if self.running:
             more = f" (+{len(self.running) - 1})" if len(self.running) > 1 else ""
-            current = f": {strip_controls(self.running[0])}{more}"
+            current = f": {terminal_safe(self.running[0])}{more}"
         line = f"{self.done}/{self.total} done{current}" if self.total else current.lstrip(": ")
         if len(line) > WIDTH:
             line = line[: WIDTH - 1] + "…"

@@ -13,10 +13,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-# Terminal control characters (C0 except tab, DEL, C1) and ANSI escape sequences:
-# a hostile server's reason phrase or page title must not drive the user's terminal.
-_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
-                      r"|[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+from monitor.text.clean import terminal_safe
+
 _URL = re.compile(r"https?://[^\s()<>'\"]+")
 
 # (pattern in the message, cause); the first that matches wins, so specific before general.
@@ -47,11 +45,6 @@ _HTTP_NAMES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "
                502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
-def strip_controls(text: str) -> str:
-    """Text safe to print: escape sequences removed, control characters as spaces."""
-    return _ESCAPES.sub(lambda m: " " if len(m.group(0)) == 1 else "", text)
-
-
 def _host(text: str) -> str:
     match = _URL.search(text)
     return (urlsplit(match.group(0)).hostname or "") if match else ""
@@ -65,7 +58,7 @@ def cause(detail: str | None) -> str:
     """
     if not detail:
         return ""
-    text = strip_controls(detail)
+    text = terminal_safe(detail)
     host = _host(text)
     at = f": {host}" if host else ""
     for pattern, words in _CAUSES:

@@ -12,21 +12,22 @@ import logging
 from monitor.health import Health
 from monitor.logs import NOTICE
 from monitor.pipeline import SourceResult
-from monitor.reasons import cause, strip_controls
+from monitor.reasons import cause
+from monitor.text.clean import terminal_safe
 
 log = logging.getLogger("monitor.run")
 
 
 def result_line(result: SourceResult, *, detail: bool = False) -> str:
-    line = (f"{strip_controls(result.source):<28} {result.status:<13} seen {result.seen:>4}  "
+    line = (f"{terminal_safe(result.source):<28} {result.status:<13} seen {result.seen:>4}  "
             f"new {result.new:>4}  matched {result.matched:>4}")
     if result.note:   # e.g. "capped at 1000 of 100000 items: max_items"
         line = f"{line}  ({result.note})"
     if not result.error:
         return line
-    short = cause(result.error) if result.failed else strip_controls(result.error)
+    short = cause(result.error) if result.failed else terminal_safe(result.error)
     line = f"{line}  {short}"
-    full = " ".join(strip_controls(result.error).split())
+    full = " ".join(terminal_safe(result.error).split())
     if detail and full != short:
         line += f"\n{'':<29}detail: {full}"
     return line
@@ -51,7 +52,7 @@ def log_result(result: SourceResult, before: Health | None, after: Health | None
             failures = after.consecutive_failures if after else 1
             log.error("%s: still %s (%d in a row): %s", result.source, state, failures, short,
                       extra=fields)
-        log.info("%s: detail: %s", result.source, strip_controls(result.error or ""))
+        log.info("%s: detail: %s", result.source, terminal_safe(result.error or ""))
     elif previous != state and (previous, state) != ("new", "ok"):
-        why = f": {strip_controls(result.error)}" if result.error else ""
+        why = f": {terminal_safe(result.error)}" if result.error else ""
         log.log(NOTICE, "%s: %s -> %s%s", result.source, previous, state, why, extra=fields)

@@ -32,9 +32,10 @@ from monitor.errors import ConfigError
 from monitor.health import Health
 from monitor.logs import setup_logging
 from monitor.pipeline import SourceResult
-from monitor.reasons import cause, strip_controls
+from monitor.reasons import cause
 from monitor.report import result_line
 from monitor.store import Store
+from monitor.text.clean import terminal_safe
 from tests.crawl_helpers import rss, write_config
 from tests.httpserver import FixtureServer
 
@@ -222,11 +223,11 @@ HOSTILE = "bad\x1b[2J\x1b]0;owned\x07 reason\x9b31m\r\n end"
 
 
 def test_strip_controls_removes_escapes_and_controls() -> None:
-    cleaned = strip_controls(HOSTILE)
+    cleaned = terminal_safe(HOSTILE)
     assert not any(ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in cleaned)
     assert "owned" not in cleaned
     assert cleaned.startswith("bad") and cleaned.endswith("end")
-    assert strip_controls("ทางรัฐ\ttab") == "ทางรัฐ\ttab"
+    assert terminal_safe("ทางรัฐ\ttab") == "ทางรัฐ\ttab"
 
 
 def test_status_and_crawl_lines_print_no_escapes(tmp_path: Path,

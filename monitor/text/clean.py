@@ -53,3 +53,15 @@ def truncate(text: str, limit: int = SUMMARY_LIMIT) -> str:
     if space >= limit * 0.6:
         cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+# Terminal control characters (C0 except tab, DEL, C1) and ANSI escape sequences:
+# a hostile server's reason phrase or page title must not drive the user's terminal.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+                      r"|[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text safe to print on a terminal: escape sequences removed, control characters
+    as spaces. Unlike strip_controls, this keeps the text's spacing readable."""
+    return _ESCAPES.sub(lambda m: " " if len(m.group(0)) == 1 else "", text)
