@@ -330,11 +330,28 @@ class Matcher:
         prepared = [_Text(t, self._segmenter, timed_out) for t in texts if t and t.strip()]
         spelled = self._any_spelling is not None and any(
             self._any_spelling.search(t.squeezed) for t in prepared)
+        title = prepared[0] if texts and texts[0] and texts[0].strip() else None
 
-        def found(keyword: _Keyword) -> bool:
+        def found(keyword: _Keyword, within: Sequence[_Text] = prepared) -> bool:
             if keyword.pattern is None and not spelled:
                 return False
-            return any(t.contains(keyword) for t in prepared)
+            return any(t.contains(keyword) for t in within)
+
+        def vetoed(rule: _Rule) -> bool:
+            """A `none:` word rejects the item, unless the headline alone decides.
+
+            A headline that matches the topic by itself and names none of the
+            `none:` words says what the story is about; a `none:` word further
+            down is then context ("the ทางรัฐ app, which also ran the wallet
+            registration"), not the subject.
+            """
+            if not any(found(k) for k in rule.none):
+                return False
+            if title is None or any(found(k, (title,)) for k in rule.none):
+                return True
+            headline_hit = any(all(found(k, (title,)) for k in g.keywords) for g in rule.any) \
+                if rule.any else bool(rule.all)
+            return not (headline_hit and all(found(k, (title,)) for k in rule.all))
 
         matches: list[TopicMatch] = []
         for rule in self._rules:
@@ -347,7 +364,7 @@ class Matcher:
                 hit = rule.all[0] if rule.all and found(rule.all[0]) else None
             if hit is None or not all(found(k) for k in rule.all):
                 continue
-            if any(found(k) for k in rule.none):
+            if vetoed(rule):
                 continue
             matches.append(TopicMatch(rule.topic, hit.written))
         return matches

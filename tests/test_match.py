@@ -316,6 +316,11 @@ RULES = [
     (("พ.ร.บ. ใหม่", "สำหรับ ราชการ ไทย"), "พ.ร.บ."),                # title + summary
     (("พ.ร.บ. ใหม่", "", "ราชการ ไทย ... ทางปกครอง"), None),         # `none` in main text
     (("ฉบับใหม่ พ.ร.", "บ. ราชการ ไทย"), None),                      # no keyword across texts
+    # The headline decides when it matches by itself and names no `none:` word.
+    (("พ.ร.บ. ราชการ ใหม่", "เทียบกับ ทางปกครอง"), "พ.ร.บ."),
+    (("พ.ร.บ. ราชการ ใหม่", "", "ทางปกครอง"), "พ.ร.บ."),
+    (("พ.ร.บ. ราชการ ทางปกครอง", "ข่าว"), None),                     # `none` in the headline
+    (("ข่าวใหม่", "พ.ร.บ. ราชการ ทางปกครอง"), None),                  # matched below the headline
 ]
 
 

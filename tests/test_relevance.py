@@ -50,13 +50,12 @@ class Bar:
     rows: int
 
 
-# The real set's target is recall 0.92; the topics reach 0.90. The misses left
-# (printed by `python -m tests.test_relevance`) are mostly pages, not news, whose
-# headline names no service (a ministry's annual results, a terms-of-use page,
-# an OECD chapter title), English items with no Thai context in headline or lede,
-# and the ทางรัฐ app in wallet stories, which `none:` rejects on purpose. The bar
-# guards what is reached; raising it needs new evidence, not looser keywords.
-REAL_BAR = Bar(precision=0.95, recall=0.90, topic_accuracy=0.85, rows=400)
+# The bar on the real set. The misses left (printed by
+# `python -m tests.test_relevance`) are mostly pages, not news, whose headline
+# names no service (a ministry's results page, a terms-of-use page), English
+# items with no Thai context in headline or lede, and a wallet headline that
+# names the ทางรัฐ app, which `none:` rejects on purpose.
+REAL_BAR = Bar(precision=0.95, recall=0.92, topic_accuracy=0.85, rows=400)
 # The written set's scores before the real set existed (0.986 / 0.961).
 WRITTEN_BAR = Bar(precision=0.98, recall=0.96, topic_accuracy=0.90, rows=150)
 MIN_GAZETTE_ROWS = 40
