@@ -41,8 +41,8 @@ from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.textnorm import normalise_text
 from monitor.text.urls import canonical_url
 
-__all__ = ["StoryKey", "StorySignature", "band_keys", "item_identity", "same_story",
-           "similarity", "story_keyer"]
+__all__ = ["CANDIDATES", "COMMON_KEY", "StoryKey", "StorySignature", "band_keys",
+           "item_identity", "same_story", "similarity", "story_keyer"]
 
 SHINGLE = 3             # characters per shingle (3 measured best on the labelled data)
 LEDE_CHARS = 200        # letters and digits of the lede compared: the first paragraph's worth
@@ -64,14 +64,27 @@ MIN_SHINGLES = 8        # a text shorter than this says too little to compare
 # The index: each text's SKETCH smallest shingle hashes (a bottom-k sketch), per
 # title and per lede. Of the SKETCH smallest hashes of two texts' union, a share
 # J (their Jaccard) lies in both, so texts at the decision bars (J >= 0.5) share
-# about 6 keys and almost always at least MIN_SHARED, while texts that merely
-# share common words rarely do. Cheap: one sort per text, no hash family.
-SKETCH = 12
-MIN_SHARED = 4
+# about 12 keys and almost always MIN_SHARED uncommon ones, while texts that merely
+# share common words rarely do. Cheap: one sort per text, no hash family. 24 keys,
+# not 12: in titles that differ only in a place name ("... อบจ.เชียงใหม่ ..."),
+# most of 12 keys fall on the shared phrase, turn common and are skipped, and too
+# few are left to find a copy (tests/test_story_index.py).
+SKETCH = 24
+MIN_SHARED = 4          # uncommon keys (see COMMON_KEY)
 # The sketch is taken over longer shingles than the comparison: 3 characters are
 # often a whole common Thai word (การ, ของ, ที่), which would make every text a
 # candidate of every other; 5 characters mostly span words, and copies keep them.
 SKETCH_SHINGLE = 5
+# A key already indexed for this many items is common (a stock phrase of every
+# press release, the act's long name): lookups skip it and count only the rarer
+# keys two texts share. Without this, a few keys that nearly every relevant item
+# holds made each new item a candidate of a fixed share of the window, so the
+# work per item grew with the store (benchmarks/stories.py: one key was held by
+# 38% of 3,000 stored stories). With it, a lookup reads at most 2 * SKETCH *
+# COMMON_KEY index rows, however large the store. Sketches stay a pure function
+# of the text, so an item indexed before a key turned common is still found.
+COMMON_KEY = 64
+CANDIDATES = 8          # verified per new item at most, those sharing the most keys first
 
 # Everything but letters, digits and the Thai block (whose vowel and tone marks are
 # not \w to Python's re, yet tell words apart).

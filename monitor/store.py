@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.dedupe import (
+    CANDIDATES,
+    COMMON_KEY,
     MIN_SHARED,
     StoryKey,
     StorySignature,
@@ -157,8 +159,9 @@ class Store:
                 # A second monitor started at the same moment may have migrated first.
                 if self.db.execute("PRAGMA user_version").fetchone()[0] < number:
                     raise
-            if number == _STORY_INDEX_MIGRATION and version > 0:
-                self._rebuild_story_index()
+        # After every migration, so the index is written in its latest shape.
+        if 0 < version < _STORY_INDEX_MIGRATION:
+            self._rebuild_story_index()
 
     def _rebuild_story_index(self) -> None:
         """Key and index the last window's relevant items of a database from before the index."""
@@ -302,21 +305,30 @@ class Store:
         """The story of the last window that a new relevant item belongs to, via the index.
 
         Candidates are the relevant items of the window sharing at least
-        MIN_SHARED sketch keys with it (see `band_keys`); each is verified with
-        the exact measure. An aggregator's items come from many
-        outlets: the outlet, not the aggregator, is the reporter, so two
-        outlets seen through Google News can form one story.
+        MIN_SHARED sketch keys with it (see `band_keys`), common keys not counted
+        (see COMMON_KEY); each is verified with the exact measure. An
+        aggregator's items come from many outlets: the outlet, not the
+        aggregator, is the reporter, so two outlets seen through Google News
+        can form one story.
         """
         if not bands:
             return None
-        since = _iso(now - STORY_WINDOW)
         marks = ",".join("?" * len(bands))
+        common = {band for (band,) in self.db.execute(
+            f"SELECT band FROM story_key_counts WHERE band IN ({marks}) AND items >= ?",
+            (*bands, COMMON_KEY))}
+        rare = [band for band in bands if band not in common]
+        if len(rare) < MIN_SHARED:
+            return None
+        marks = ",".join("?" * len(rare))
+        # The candidates sharing the most keys are the likeliest copies: verifying
+        # at most CANDIDATES of them keeps the work per item fixed.
         rows = self.db.execute(
             "SELECT i.story, i.story_key, COALESCE(i.outlet, i.source) AS origin FROM ("
-            f"SELECT item FROM story_index WHERE band IN ({marks}) "
-            "GROUP BY item HAVING COUNT(*) >= ?) x JOIN items i ON i.id = x.item "
-            "WHERE i.relevant = 1 AND i.first_seen >= ?",
-            (*bands, MIN_SHARED, since)).fetchall()
+            f"SELECT item, COUNT(*) AS shared FROM story_index WHERE band IN ({marks}) "
+            "GROUP BY item HAVING shared >= ?) x JOIN items i ON i.id = x.item "
+            "WHERE i.relevant = 1 AND i.first_seen >= ? ORDER BY x.shared DESC, i.id LIMIT ?",
+            (*rare, MIN_SHARED, _iso(now - STORY_WINDOW), CANDIDATES)).fetchall()
         return first_story(signature, item.outlet or item.source,
                            ((r["story"], self._signature(r["story_key"]), r["origin"])
                             for r in rows))
@@ -334,8 +346,20 @@ class Store:
         self._index_bands(item_id, band_keys(signature))
 
     def _index_bands(self, item_id: int, bands: list[int]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO story_index (band, item) VALUES (?, ?)",
-                            [(band, item_id) for band in bands])
+        """Index an item under its keys, counting each key's items (see COMMON_KEY)."""
+        if not bands:
+            return
+        marks = ",".join("?" * len(bands))
+        # An item re-indexed after a title change may already hold some keys.
+        held = {band for (band,) in self.db.execute(
+            f"SELECT band FROM story_index WHERE item = ? AND band IN ({marks})",
+            (item_id, *bands))}
+        fresh = [band for band in dict.fromkeys(bands) if band not in held]
+        self.db.executemany("INSERT INTO story_index (band, item) VALUES (?, ?)",
+                            [(band, item_id) for band in fresh])
+        self.db.executemany(
+            "INSERT INTO story_key_counts (band, items) VALUES (?, 1) "
+            "ON CONFLICT (band) DO UPDATE SET items = items + 1", [(band,) for band in fresh])
 
     def entries(self, *, limit: int, topic: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> list[Entry]:

@@ -116,3 +116,46 @@ def test_a_database_from_before_the_index_is_keyed_and_indexed(path: Path) -> No
         store.save_items([item(2, REWRITE, source="thaipbs", summary=LEDE)], NOW)
         (entry,) = store.entries(limit=5)
     assert entry.guid == "g"
+
+
+def test_keys_nearly_every_story_holds_are_not_looked_up(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stories that share a long stock phrase (the act's name) stay cheap to search:
+    once a key is held by COMMON_KEY items, lookups skip it, so a new item that
+    shares only the phrase meets no candidate; a rewrite still finds its story,
+    even one stored before the phrase's keys turned common."""
+    from monitor.dedupe import COMMON_KEY
+    phrase = "พระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565"
+    places = [f"{a}{b} {c}" for a in ("เชียงใหม่", "ขอนแก่น", "ภูเก็ต", "สงขลา", "ระยอง",
+                                      "นครราชสีมา", "อุดรธานี", "พิษณุโลก", "ชลบุรี", "ลำปาง")
+              for b in ("", " ฝั่งเหนือ", " ฝั่งใต้", " เขตเมือง", " เขตนอก",
+                        " ชนบท", " ตัวเมือง")
+              for c in ("เปิดรับคำขอออนไลน์", "ประกาศช่องทางติดต่อ", "อบรมเจ้าหน้าที่",
+                        "ยกเลิกสำเนาเอกสาร", "ประชุมคณะทำงาน")]
+    stored = [item(n, f"{phrase} อบจ.{place}", source=f"outlet{n}")
+              for n, place in enumerate(places)]
+    assert len(stored) > 4 * COMMON_KEY
+    verified: list[str] = []
+    signature = Store._signature
+
+    def counted(self: Store, stored_key: str) -> object:
+        verified.append(stored_key)
+        return signature(self, stored_key)
+
+    with Store(path) as store:
+        store.save_items(stored, NOW)
+        common = store.db.execute("SELECT COUNT(*) FROM story_key_counts WHERE items >= ?",
+                                  (COMMON_KEY,)).fetchone()[0]
+        monkeypatch.setattr(Store, "_signature", counted)
+        store.save_items([item(900, f"{phrase} กรมการปกครองแจ้งวันหยุดราชการ",
+                               source="late")], NOW)
+        # Without the skip, every stored story sharing a few phrase keys is verified.
+        assert len(verified) <= 3, "only the stock phrase is shared: next to nothing to verify"
+        first = stored[0]
+        store.save_items([item(901, "ด่วน! " + first.title, source="rewriter")], NOW)
+        joined = store.db.execute(
+            "SELECT story FROM items WHERE url = 'https://example.org/rewriter/901'").fetchone()[0]
+        first_id = store.db.execute("SELECT id FROM items WHERE url = ?",
+                                    (first.url,)).fetchone()[0]
+    assert common > 0, "the phrase's keys are counted as common"
+    assert joined == first_id
