@@ -1,4 +1,4 @@
-"""How well the shipped topics pick relevant headlines: two labelled evaluations.
+"""How well the shipped topics pick relevant headlines: three labelled evaluations.
 
 - `tests/data/relevance_real.tsv`: real headlines (with their lede where the
   page has one), Thai and English, copied exactly from real news and
@@ -9,6 +9,12 @@
 - `tests/data/relevance.tsv`: headlines written here for every known kind of
   near-miss, plus real Royal Gazette titles. It must not fall below the
   scores it had before the real set existed.
+- `tests/data/relevance_heldout.tsv`: more real headlines under the same rule,
+  collected after the topics were tuned on the real set and never used to
+  tune them. The topics were shaped while looking at the real set's misses,
+  so that set's scores flatter them; this one tells how they do on text they
+  have not seen. Fixing a held-out miss in the topics spends the set: add
+  fresh held-out rows instead of tuning on these.
 
 The shipped `sources.yaml` topics run over both; a test fails when precision
 or recall drops below its bar, and prints every miss with its reason so the
@@ -23,6 +29,7 @@ evaluation measures the keywords alone, whatever the config loader does.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CONFIG = ROOT / "sources.yaml"
 LABELS = ROOT / "tests" / "data" / "relevance.tsv"
 REAL_LABELS = ROOT / "tests" / "data" / "relevance_real.tsv"
+HELDOUT_LABELS = ROOT / "tests" / "data" / "relevance_heldout.tsv"
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,10 @@ class Bar:
 REAL_BAR = Bar(precision=0.95, recall=0.92, topic_accuracy=0.85, rows=400)
 # The written set's scores before the real set existed (0.986 / 0.961).
 WRITTEN_BAR = Bar(precision=0.98, recall=0.96, topic_accuracy=0.90, rows=150)
+# Lower than the real set's bar on purpose: text the topics were never tuned
+# on is expected to score lower, and the gap is the honest measure of how much
+# the real set's figures flatter them. Set before the set was first scored.
+HELDOUT_BAR = Bar(precision=0.90, recall=0.85, topic_accuracy=0.85, rows=150)
 MIN_GAZETTE_ROWS = 40
 
 
@@ -162,7 +174,8 @@ def report(outcomes: Sequence[Outcome], scores: Scores, bar: Bar, name: str) -> 
     return "\n".join(lines)
 
 
-SETS = {"real": (REAL_LABELS, REAL_BAR), "written": (LABELS, WRITTEN_BAR)}
+SETS = {"real": (REAL_LABELS, REAL_BAR), "written": (LABELS, WRITTEN_BAR),
+        "heldout": (HELDOUT_LABELS, HELDOUT_BAR)}
 
 
 @pytest.fixture(scope="module")
@@ -198,14 +211,48 @@ def check_well_formed(rows: Sequence[Row], *, real: bool) -> list[str]:
 def test_labels_are_well_formed(name: str) -> None:
     path, bar = SETS[name]
     rows = load_rows(path)
-    problems = check_well_formed(rows, real=name == "real")
+    problems = check_well_formed(rows, real=name != "written")
     assert not problems, "\n".join(problems)
     assert len(rows) >= bar.rows
+    near = sum(r.reason.startswith("near-miss") for r in rows if not r.relevant)
     if name == "written":
         assert sum(r.origin.startswith("ratchakitcha:") for r in rows) >= MIN_GAZETTE_ROWS
-    else:   # the real set is mostly near-misses, as the feed's real input is
-        near = sum(r.reason.startswith("near-miss") for r in rows if not r.relevant)
+    elif name == "real":    # mostly near-misses, as the feed's real input is
         assert near >= len(rows) / 2, near
+    else:   # enough of each side for both figures to mean something
+        relevant = sum(r.relevant for r in rows)
+        assert relevant >= len(rows) / 3, relevant
+        assert near >= (len(rows) - relevant) / 2, near
+
+
+def header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as f:
+        return list(itertools.takewhile(lambda line: line.startswith("#"), f))
+
+
+def labelling_rule(path: Path) -> list[str]:
+    """The header from `# Labelling rule:` on: the part both real sets must share word for word."""
+    lines = header(path)
+    start = next(i for i, line in enumerate(lines) if line.startswith("# Labelling rule:"))
+    return lines[start:]
+
+
+def test_heldout_set_is_labelled_by_the_real_sets_rule() -> None:
+    """One rule for both: a held-out score under a looser rule would measure the rule, not the topics."""
+    assert labelling_rule(HELDOUT_LABELS) == labelling_rule(REAL_LABELS)
+    assert any("never used to tune" in line.lower() for line in header(HELDOUT_LABELS))
+
+
+def test_heldout_set_shares_no_page_or_headline_with_the_real_set() -> None:
+    """A row seen while tuning would make the held-out figures flatter the topics again."""
+    real = load_rows(REAL_LABELS)
+    seen_urls, seen_titles = {r.origin for r in real}, {r.text for r in real}
+    heldout = load_rows(HELDOUT_LABELS)
+    shared = [f"line {r.line}: {r.origin if r.origin in seen_urls else r.text}"
+              for r in heldout if r.origin in seen_urls or r.text in seen_titles]
+    assert not shared, "\n".join(shared)
+    urls = [r.origin for r in heldout]
+    assert len(set(urls)) == len(urls), sorted({u for u in urls if urls.count(u) > 1})
 
 
 @pytest.mark.parametrize("name", SETS)
