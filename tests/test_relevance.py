@@ -16,7 +16,7 @@
   have not seen. Fixing a held-out miss in the topics spends the set: add
   fresh held-out rows instead of tuning on these.
 
-The shipped `sources.yaml` topics run over both; a test fails when precision
+The shipped `sources.yaml` topics run over each; a test fails when precision
 or recall drops below its bar, and prints every miss with its reason so the
 fix goes into the topics, not the labels.
 
