@@ -1,4 +1,4 @@
-"""How well the shipped topics pick relevant headlines: two labelled evaluations.
+"""How well the shipped topics pick relevant headlines: three labelled evaluations.
 
 - `tests/data/relevance_real.tsv`: real headlines (with their lede where the
   page has one), Thai and English, copied exactly from real news and
@@ -9,8 +9,14 @@
 - `tests/data/relevance.tsv`: headlines written here for every known kind of
   near-miss, plus real Royal Gazette titles. It must not fall below the
   scores it had before the real set existed.
+- `tests/data/relevance_heldout.tsv`: more real headlines under the same rule,
+  collected after the topics were tuned on the real set and never used to
+  tune them. The topics were shaped while looking at the real set's misses,
+  so that set's scores flatter them; this one tells how they do on text they
+  have not seen. Fixing a held-out miss in the topics spends the set: add
+  fresh held-out rows instead of tuning on these.
 
-The shipped `sources.yaml` topics run over both; a test fails when precision
+The shipped `sources.yaml` topics run over each; a test fails when precision
 or recall drops below its bar, and prints every miss with its reason so the
 fix goes into the topics, not the labels.
 
@@ -23,6 +29,7 @@ evaluation measures the keywords alone, whatever the config loader does.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CONFIG = ROOT / "sources.yaml"
 LABELS = ROOT / "tests" / "data" / "relevance.tsv"
 REAL_LABELS = ROOT / "tests" / "data" / "relevance_real.tsv"
+HELDOUT_LABELS = ROOT / "tests" / "data" / "relevance_heldout.tsv"
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,10 @@ class Bar:
 REAL_BAR = Bar(precision=0.95, recall=0.92, topic_accuracy=0.85, rows=400)
 # The written set's scores before the real set existed (0.986 / 0.961).
 WRITTEN_BAR = Bar(precision=0.98, recall=0.96, topic_accuracy=0.90, rows=150)
+# Lower than the real set's bar on purpose: text the topics were never tuned
+# on is expected to score lower, and the gap is the honest measure of how much
+# the real set's figures flatter them. Set before the set was first scored.
+HELDOUT_BAR = Bar(precision=0.90, recall=0.85, topic_accuracy=0.85, rows=150)
 MIN_GAZETTE_ROWS = 40
 
 
@@ -162,7 +174,8 @@ def report(outcomes: Sequence[Outcome], scores: Scores, bar: Bar, name: str) -> 
     return "\n".join(lines)
 
 
-SETS = {"real": (REAL_LABELS, REAL_BAR), "written": (LABELS, WRITTEN_BAR)}
+SETS = {"real": (REAL_LABELS, REAL_BAR), "written": (LABELS, WRITTEN_BAR),
+        "heldout": (HELDOUT_LABELS, HELDOUT_BAR)}
 
 
 @pytest.fixture(scope="module")
@@ -198,25 +211,89 @@ def check_well_formed(rows: Sequence[Row], *, real: bool) -> list[str]:
 def test_labels_are_well_formed(name: str) -> None:
     path, bar = SETS[name]
     rows = load_rows(path)
-    problems = check_well_formed(rows, real=name == "real")
+    problems = check_well_formed(rows, real=name != "written")
     assert not problems, "\n".join(problems)
     assert len(rows) >= bar.rows
+    near = sum(r.reason.startswith("near-miss") for r in rows if not r.relevant)
     if name == "written":
         assert sum(r.origin.startswith("ratchakitcha:") for r in rows) >= MIN_GAZETTE_ROWS
-    else:   # the real set is mostly near-misses, as the feed's real input is
-        near = sum(r.reason.startswith("near-miss") for r in rows if not r.relevant)
+    elif name == "real":    # mostly near-misses, as the feed's real input is
         assert near >= len(rows) / 2, near
+    else:   # enough of each side for both figures to mean something
+        relevant = sum(r.relevant for r in rows)
+        assert relevant >= len(rows) / 3, relevant
+        assert near >= (len(rows) - relevant) / 2, near
 
 
-@pytest.mark.parametrize("name", SETS)
-def test_shipped_topics_reach_precision_and_recall(name: str, matcher: Matcher) -> None:
+def header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as f:
+        return list(itertools.takewhile(lambda line: line.startswith("#"), f))
+
+
+def labelling_rule(path: Path) -> list[str]:
+    """The header from `# Labelling rule:` on: the part both real sets must share word for word."""
+    lines = header(path)
+    start = next(i for i, line in enumerate(lines) if line.startswith("# Labelling rule:"))
+    return lines[start:]
+
+
+def test_heldout_set_is_labelled_by_the_real_sets_rule() -> None:
+    """One rule for both: under a looser rule a held-out score would measure the rule."""
+    assert labelling_rule(HELDOUT_LABELS) == labelling_rule(REAL_LABELS)
+    assert any("never used to tune" in line.lower() for line in header(HELDOUT_LABELS))
+
+
+def test_heldout_set_shares_no_page_or_headline_with_the_real_set() -> None:
+    """A row seen while tuning would make the held-out figures flatter the topics again."""
+    real = load_rows(REAL_LABELS)
+    seen_urls, seen_titles = {r.origin for r in real}, {r.text for r in real}
+    heldout = load_rows(HELDOUT_LABELS)
+    shared = [f"line {r.line}: {r.origin if r.origin in seen_urls else r.text}"
+              for r in heldout if r.origin in seen_urls or r.text in seen_titles]
+    assert not shared, "\n".join(shared)
+    urls = [r.origin for r in heldout]
+    assert len(set(urls)) == len(urls), sorted({u for u in urls if urls.count(u) > 1})
+
+
+# The shipped topics do not reach the held-out bar yet: first measured at
+# precision 0.925, recall 0.617. Most misses are Thai agencies' online services
+# that name neither DGA nor a listed app (online passport queues, car tax,
+# farmer registry, land search, courts' e-filing, building permits). Strict,
+# so the day the topics reach the bar this test fails as XPASS and the mark
+# must go; meanwhile the floor test below keeps the figures from sliding.
+HELDOUT_SHORT_OF_BAR = pytest.mark.xfail(
+    strict=True, reason="held-out recall 0.617 < 0.85; misses: python -m tests.test_relevance")
+
+
+def scored(name: str, matcher: Matcher) -> tuple[Scores, str]:
     path, bar = SETS[name]
     outcomes = evaluate(load_rows(path), matcher)
     scores = score(outcomes)
-    text = report(outcomes, scores, bar, name)
+    return scores, report(outcomes, scores, bar, name)
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=HELDOUT_SHORT_OF_BAR) if name == "heldout" else name for name in SETS])
+def test_shipped_topics_reach_precision_and_recall(name: str, matcher: Matcher) -> None:
+    bar = SETS[name][1]
+    scores, text = scored(name, matcher)
     print(text)
     assert scores.precision >= bar.precision and scores.recall >= bar.recall, text
     assert scores.topic_accuracy >= bar.topic_accuracy, text
+
+
+# A floor, not a target: recall as first measured (0.617) rounded down, so a
+# change to the matcher or the topics cannot lower it unnoticed while the bar
+# above is still out of reach. Precision and topic accuracy already meet the bar.
+HELDOUT_RECALL_FLOOR = 0.60
+
+
+def test_heldout_figures_do_not_fall_below_their_first_measurement(matcher: Matcher) -> None:
+    bar = SETS["heldout"][1]
+    scores, text = scored("heldout", matcher)
+    assert scores.precision >= bar.precision, text
+    assert scores.topic_accuracy >= bar.topic_accuracy, text
+    assert scores.recall >= HELDOUT_RECALL_FLOOR, text
 
 
 def test_scoring_counts_each_kind_of_miss() -> None:
