@@ -312,14 +312,16 @@ class Store:
         since = _iso(now - STORY_WINDOW)
         marks = ",".join("?" * len(bands))
         rows = self.db.execute(
-            "SELECT i.story, i.story_key, COALESCE(i.outlet, i.source) AS origin FROM ("
-            f"SELECT item FROM story_index WHERE band IN ({marks}) "
+            "SELECT i.story, i.story_key, COALESCE(i.outlet, i.source) AS origin, i.published "
+            f"FROM (SELECT item FROM story_index WHERE band IN ({marks}) "
             "GROUP BY item HAVING COUNT(*) >= ?) x JOIN items i ON i.id = x.item "
             "WHERE i.relevant = 1 AND i.first_seen >= ?",
             (*bands, MIN_SHARED, since)).fetchall()
-        return first_story(signature, item.outlet or item.source,
-                           ((r["story"], self._signature(r["story_key"]), r["origin"])
-                            for r in rows))
+        # Dates as read (or first seen): how far apart two items are decides how alike
+        # they must be (dedupe.CLOSE).
+        return first_story(signature, item.outlet or item.source, item.published,
+                           ((r["story"], self._signature(r["story_key"]), r["origin"],
+                             datetime.fromisoformat(r["published"])) for r in rows))
 
     def _signature(self, stored_key: str) -> StorySignature:
         """A stored story key's shingles; kept, as the same stories meet many new items."""

@@ -6,15 +6,19 @@ tests/test_stories.py, these are the single rules one at a time.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from monitor.dedupe import (
+    CLOSE,
     StoryKey,
     StorySignature,
     band_keys,
     clean_lede,
     clean_title,
     first_story,
+    numbers_differ,
     same_story,
     story_keyer,
 )
@@ -22,6 +26,9 @@ from monitor.dedupe import (
 LEDE = ("คณะรัฐมนตรีมีมติอนุมัติร่างพระราชกฤษฎีกากำหนดหลักเกณฑ์และวิธีการทางอิเล็กทรอนิกส์ "
         "ตามที่สำนักงานคณะกรรมการพัฒนาระบบราชการเสนอ เพื่อให้หน่วยงานของรัฐให้บริการประชาชน"
         "ผ่านระบบดิจิทัลภายใน 180 วัน")
+
+
+DAY = datetime(2025, 3, 28, 9, 0, tzinfo=UTC)
 
 
 def sig(title: str, lede: str = "", synonyms: tuple[tuple[str, ...], ...] = ()) -> StorySignature:
@@ -117,8 +124,38 @@ def test_near_copies_share_index_bands_and_unrelated_news_does_not() -> None:
 
 def test_a_source_repeating_itself_is_not_another_outlet() -> None:
     a = sig("ครม.อนุมัติร่างพระราชกฤษฎีกาวิธีการทางอิเล็กทรอนิกส์", LEDE)
-    assert first_story(a, "matichon", [(7, a, "matichon")]) is None
-    assert first_story(a, "khaosod", [(9, a, "matichon"), (7, a, "thairath")]) == 7
+    assert first_story(a, "matichon", DAY, [(7, a, "matichon", DAY)]) is None
+    assert first_story(a, "khaosod", DAY, [(9, a, "matichon", DAY), (7, a, "thairath", DAY)]) == 7
+
+
+# Two outlets' real reports of one event (tests/data/stories_real.tsv, group
+# paetongtarn-removed-2025-08-29): alike enough for one day, not for days apart.
+REWRITE_A = ("Thai PM Paetongtarn Shinawatra dismissed from office",
+             "Thailand's Constitutional Court dismissed Prime Minister Paetongtarn Shinawatra "
+             "from office on Friday for an ethics violation after only a year in power.")
+REWRITE_B = ("Thailand: Court removes PM Paetongtarn Shinawatra DW 08/29/2025",
+             "\"Thailand's Constitutional Court said Friday that suspended Prime Minister "
+             "Paetongtarn Shinawatra should be removed from office.")
+
+
+def test_items_of_one_day_need_less_likeness_than_items_days_apart() -> None:
+    a, b = sig(*REWRITE_A), sig(*REWRITE_B)
+    assert same_story(a, b, timedelta(hours=5))
+    assert same_story(a, b, -CLOSE)
+    assert not same_story(a, b, CLOSE + timedelta(hours=1))
+    assert not same_story(a, b), "an unknown distance counts as far"
+
+
+def test_headlines_with_other_numbers_are_other_events() -> None:
+    # After the real pair neg001 (the UN ranking of 2018, 73rd, and of 2020, 57th), made
+    # alike but for the number.
+    a = sig("ไทยได้อันดับ 73 ของโลก จากการจัดอันดับดัชนีรัฐบาลอิเล็กทรอนิกส์")
+    b = sig("ไทยรั้งอันดับ 57 ของโลก จากการจัดอันดับดัชนีรัฐบาลอิเล็กทรอนิกส์")
+    assert numbers_differ(a, b) and not same_story(a, b, timedelta(0))
+    # Thai digits are the same numbers; one side without numbers is no conflict.
+    c = sig("ไทยได้อันดับ ๗๓ ของโลก จากการจัดอันดับดัชนีรัฐบาลอิเล็กทรอนิกส์")
+    assert not numbers_differ(a, c) and same_story(a, c, timedelta(0))
+    assert not numbers_differ(a, sig("ไทยได้อันดับดีขึ้นในการจัดอันดับดัชนีรัฐบาลอิเล็กทรอนิกส์"))
 
 
 def test_empty_texts_never_match() -> None:
