@@ -72,19 +72,17 @@ MIN_SHINGLES = 8        # a text shorter than this says too little to compare
 # dates, 245 lie within a day (0 days apart: 189, 1: 56, 2: 7, 3: 1), while the
 # look-alikes the strict bars above keep apart are mostly days or years apart.
 # These bars had the best store-level recall at pairwise precision >= 0.97 with a
-# margin (0.978) on a grid of titles 0.4-0.5, ledes 0.4-0.6, both 0.25-0.35 over
-# 0.05-0.2; a looser corner (both over 0.05) reached 0.377 at 0.972, too close to
-# the bar to trust. Each part then asks the other field for a little likeness
-# (CLOSE_SOME, CLOSE_ANY), as the strict bars do: recall 0.326 -> 0.315 at
-# precision 0.977. Headlines whose numbers differ keep the strict bars.
+# margin (0.978) on a grid of ledes 0.3-0.6, both 0.25-0.35 over 0.1-0.2 (a title
+# alone at 0.4-0.5 added little and let headlines sharing an act's name merge
+# without ledes); a looser corner reached 0.377 at 0.972, too close to the bar
+# to trust. Store-level recall 0.319 at precision 0.978. Headlines whose
+# numbers differ keep the strict bars.
 CLOSE = timedelta(hours=36)
-CLOSE_TITLE_MIN = 0.5          # titles this alike, over ledes that overlap at all (or none)
-CLOSE_LEDE_MIN = 0.4           # ledes this alike, under titles that share something
+CLOSE_LEDE_MIN = 0.4           # ledes this alike, under titles that share something,
+CLOSE_LEDE_TITLE_MIN = 0.1     # (without it benchmarks/stories.py's first crawl joined 121
+                               # items to a wrong story instead of 41; 33 at the strict bars)
 CLOSE_BOTH_TITLE_MIN = 0.35    # or both moderately alike
 CLOSE_BOTH_LEDE_MIN = 0.15
-CLOSE_SOME = 0.1               # "share something": without it, benchmarks/stories.py's
-CLOSE_ANY = 0.05               # texts (recombined real words) wrongly joined 137 stories
-                               # instead of 41 (33 before the lower bars), for 0.011 recall.
 
 # The index: each text's SKETCH smallest shingle hashes (a bottom-k sketch), per
 # title and per lede. Of the SKETCH smallest hashes of two texts' union, a share
@@ -245,20 +243,19 @@ def same_story(a: StorySignature, b: StorySignature, apart: timedelta | None = N
     very close; a lede (a sentence of the press release) is specific enough
     on its own at a lower bar; where both are moderately alike, two outlets
     rewrote one release. `apart` is the time between the two items' dates;
-    within CLOSE the bars are lower (see CLOSE), unknown counts as far; the
-    lower bars are not for headlines whose numbers differ (on the labelled
+    within CLOSE lower bars apply as well (see CLOSE), unknown counts as far;
+    the lower bars are not for headlines whose numbers differ (on the labelled
     data the veto removed false merges only there).
     """
     title, lede = similarity(a, b)
-    if apart is not None and abs(apart) <= CLOSE and not numbers_differ(a, b):
-        no_lede = len(a.lede) < MIN_SHINGLES or len(b.lede) < MIN_SHINGLES
-        return ((title >= CLOSE_TITLE_MIN and (lede >= CLOSE_ANY or no_lede))
-                or (lede >= CLOSE_LEDE_MIN and title >= CLOSE_SOME)
-                or (title >= CLOSE_BOTH_TITLE_MIN and lede >= CLOSE_BOTH_LEDE_MIN))
     long_lede = min(len(a.lede), len(b.lede)) >= LONG_LEDE
-    return (title >= TITLE_MIN
+    if (title >= TITLE_MIN
             or (lede >= LEDE_MIN and (title >= LEDE_TITLE_MIN or long_lede))
-            or (title >= BOTH_TITLE_MIN and lede >= BOTH_LEDE_MIN))
+            or (title >= BOTH_TITLE_MIN and lede >= BOTH_LEDE_MIN)):
+        return True
+    return (apart is not None and abs(apart) <= CLOSE and not numbers_differ(a, b)
+            and ((lede >= CLOSE_LEDE_MIN and title >= CLOSE_LEDE_TITLE_MIN)
+                 or (title >= CLOSE_BOTH_TITLE_MIN and lede >= CLOSE_BOTH_LEDE_MIN)))
 
 
 def band_keys(signature: StorySignature) -> list[int]:
