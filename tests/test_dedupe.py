@@ -174,3 +174,12 @@ def test_within_a_day_a_title_alone_still_needs_the_strict_bar() -> None:
     a = sig("ประกาศแนวทาง การปฏิบัติราชการทางอิเล็กทรอนิกส์")
     b = sig("รายงานผล การปฏิบัติราชการทางอิเล็กทรอนิกส์")
     assert not same_story(a, b, timedelta(0))
+
+
+def test_within_a_day_a_stock_phrase_is_no_lede() -> None:
+    # One site template's excerpt under two headlines that share the act's name.
+    stock = "หน่วยงานของรัฐต้องจัดให้มีช่องทางอิเล็กทรอนิกส์"
+    a = sig("กรมการขนส่งทางบกรับฟังความเห็นร่างประกาศตาม พ.ร.บ. การปฏิบัติราชการทางอิเล็กทรอนิกส์",
+            stock)
+    b = sig("กรมการปกครองออกแนวทางการให้บริการตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์", stock)
+    assert not same_story(a, b, timedelta(0))
