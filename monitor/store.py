@@ -324,14 +324,16 @@ class Store:
         # The candidates sharing the most keys are the likeliest copies: verifying
         # at most CANDIDATES of them keeps the work per item fixed.
         rows = self.db.execute(
-            "SELECT i.story, i.story_key, COALESCE(i.outlet, i.source) AS origin FROM ("
-            f"SELECT item, COUNT(*) AS shared FROM story_index WHERE band IN ({marks}) "
+            "SELECT i.story, i.story_key, COALESCE(i.outlet, i.source) AS origin, i.published "
+            f"FROM (SELECT item, COUNT(*) AS shared FROM story_index WHERE band IN ({marks}) "
             "GROUP BY item HAVING shared >= ?) x JOIN items i ON i.id = x.item "
             "WHERE i.relevant = 1 AND i.first_seen >= ? ORDER BY x.shared DESC, i.id LIMIT ?",
             (*rare, MIN_SHARED, _iso(now - STORY_WINDOW), CANDIDATES)).fetchall()
-        return first_story(signature, item.outlet or item.source,
-                           ((r["story"], self._signature(r["story_key"]), r["origin"])
-                            for r in rows))
+        # Dates as read (or first seen): how far apart two items are decides how alike
+        # they must be (dedupe.CLOSE).
+        return first_story(signature, item.outlet or item.source, item.published,
+                           ((r["story"], self._signature(r["story_key"]), r["origin"],
+                             datetime.fromisoformat(r["published"])) for r in rows))
 
     def _signature(self, stored_key: str) -> StorySignature:
         """A stored story key's shingles; kept, as the same stories meet many new items."""

@@ -7,10 +7,25 @@ group is a positive; the negative pairs and every pair across groups are
 negatives. Pairs of a Thai and an English item are counted apart: comparing
 characters cannot see that a Thai headline and an English one tell one story.
 
+Two evaluations:
+
+- isolated pairs (`evaluate`): `same_story` on each pair, dates unknown, so at
+  the strict bars;
+- the store (`store_evaluate`), as a reader sees it: every labelled item goes,
+  in date order, through a real `Store` (a SQLite file, the save path, the
+  candidate index, the story window, the "another outlet" rule), each row's
+  outlet as its outlet; two items are merged when they ended in one story.
+  An undated row is taken as first seen with its group's first dated row (a
+  group with no date at all gets a date of its own, far from the others). Each
+  negative pair is fed on its own (30 days from the next), at its pages' dates;
+  an unknown date is taken as the other item's date (the hardest case), and
+  each item's outlet is its host.
+
 The merger is held to pairwise precision: merging two different events hides
 one of them from every reader, while a missed merge only shows a story twice.
-The thresholds in `monitor.dedupe` are the best recall found at precision 0.97
-or more. Print the figures and every miss: `python -m tests.test_stories`.
+The thresholds in `monitor.dedupe` are the best store-level recall found at
+precision 0.97 or more. Print the figures and every miss:
+`python -m tests.test_stories`.
 """
 
 from __future__ import annotations
@@ -18,19 +33,33 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-from collections.abc import Iterator
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from monitor.dedupe import StorySignature, same_story, story_keyer
+from monitor.models import Item
+from monitor.store import STORY_WINDOW, Store
 
 DATA = Path(__file__).resolve().parent / "data"
 MIN_PRECISION = 0.97
-# What the character measure reaches within one language on this data; the
-# issue's target is 0.90, which rewritten real headlines put out of its reach.
-MIN_RECALL = 0.10
+# The issue asks for recall 0.90. Within one language the character measure
+# reaches 0.154 on isolated pairs (dates unknown: the strict bars) and 0.319 in
+# the store, where items a day apart meet the lower bars. The rest are real
+# rewrites ("elected" / "becomes", a different first sentence) whose likeness
+# is no higher than that of the hard negatives: characters and words alike
+# cannot tell them apart at precision 0.97 (README, "One story, one entry").
+MIN_RECALL = 0.15
+MIN_STORE_RECALL = 0.31
 MIN_GROUPS = 60
 MIN_NEGATIVE_PAIRS = 60
+# Each negative pair meets only its partner: pairs are this far apart in time.
+PAIR_SPACING = timedelta(days=30)
+UNDATED_GROUPS_FROM = date(1990, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -39,6 +68,8 @@ class Story:
     title: str
     lede: str
     url: str
+    outlet: str = ""
+    date: str = ""
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -47,10 +78,12 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def load() -> tuple[list[Story], list[tuple[Story, Story]]]:
-    stories = [Story(r["group"], r["title"], r["lede"], r["url"])
+    stories = [Story(r["group"], r["title"], r["lede"], r["url"], r["outlet"], r["date"])
                for r in _rows(DATA / "stories_real.tsv")]
-    negatives = [(Story("-a", r["title_a"], r["lede_a"], r["url_a"]),
-                  Story("-b", r["title_b"], r["lede_b"], r["url_b"]))
+    negatives = [(Story("-a", r["title_a"], r["lede_a"], r["url_a"],
+                        urlsplit(r["url_a"]).hostname or "", r["date_a"]),
+                  Story("-b", r["title_b"], r["lede_b"], r["url_b"],
+                        urlsplit(r["url_b"]).hostname or "", r["date_b"]))
                  for r in _rows(DATA / "story_negatives_real.tsv")]
     return stories, negatives
 
@@ -98,6 +131,95 @@ def evaluate() -> tuple[float, float, float, list[str]]:
     return precision, recall, cross_tp / cross if cross else 0.0, misses
 
 
+@dataclass(frozen=True)
+class Figures:
+    precision: float
+    recall: float           # within a language
+    cross: float            # recall across languages
+    misses: list[str]
+
+    def __str__(self) -> str:
+        return (f"precision {self.precision:.3f}, recall within a language {self.recall:.3f}, "
+                f"across languages {self.cross:.3f}")
+
+
+def _noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+def _item(row: str, story: Story, published: datetime) -> Item:
+    # The row in the identity: one page may be labelled in two groups or two pairs.
+    return Item(source="labelled", url=story.url, link=story.url, title=story.title,
+                summary=story.lede, published=published, date_is_first_seen=False,
+                identity=f"{row}:{story.url}", outlet=story.outlet, topics=("egov",),
+                matched_keywords=("egov",))
+
+
+def _feed(store: Store, dated: Sequence[tuple[datetime, Story]], row: str = "row") -> list[int]:
+    """Save the stories one by one in date order (first seen = published); their story ids."""
+    order = sorted(range(len(dated)), key=lambda i: dated[i][0])
+    identities: dict[int, str] = {}
+    for rank, i in enumerate(order):
+        when, story = dated[i]
+        item = _item(f"{row}{i}", story, when)
+        # Seconds apart: the order of items of one day is the file's order.
+        store.save_items([item], when + timedelta(seconds=rank))
+        identities[i] = item.identity
+    story_of = dict(store.db.execute("SELECT identity, story FROM items").fetchall())
+    return [story_of[identities[i]] for i in range(len(dated))]
+
+
+def _group_dates(stories: Sequence[Story]) -> dict[str, date]:
+    first: dict[str, date] = {}
+    for story in stories:
+        if story.date:
+            day = date.fromisoformat(story.date)
+            first[story.group] = min(first.get(story.group, day), day)
+    undated = sorted({s.group for s in stories} - set(first))
+    for n, group in enumerate(undated):
+        first[group] = UNDATED_GROUPS_FROM + n * PAIR_SPACING
+    return first
+
+
+def store_evaluate(directory: Path) -> Figures:
+    """Pairwise figures over the entries a real store makes of the labelled items."""
+    stories, negatives = load()
+    first = _group_dates(stories)
+    dated = [(_noon(date.fromisoformat(s.date) if s.date else first[s.group]), s)
+             for s in stories]
+    with Store(directory / "stories.sqlite3") as store:
+        story_ids = _feed(store, dated)
+    tp = fn = fp = cross_tp = cross = 0
+    misses: list[str] = []
+    for i, j in itertools.combinations(range(len(stories)), 2):
+        a, b = stories[i], stories[j]
+        merged = story_ids[i] == story_ids[j]
+        if a.group == b.group and _thai(a) != _thai(b):
+            cross += 1
+            cross_tp += merged
+        elif a.group == b.group:
+            tp += merged
+            fn += not merged
+        elif merged:
+            fp += 1
+            misses.append(f"MERGED, different events: {a.title} || {b.title}")
+    start = max(first.values()) + 2 * PAIR_SPACING
+    with Store(directory / "negatives.sqlite3") as store:
+        for n, (a, b) in enumerate(negatives):
+            day_a = date.fromisoformat(a.date or b.date) if a.date or b.date else None
+            day_b = date.fromisoformat(b.date or a.date) if a.date or b.date else None
+            apart = day_b - day_a if day_a and day_b else timedelta(0)
+            if abs(apart) > STORY_WINDOW:
+                continue        # never in one window: the store cannot merge them
+            slot = _noon(start + n * PAIR_SPACING)
+            ids = _feed(store, [(slot, a), (slot + apart, b)], row=f"pair{n}-")
+            if ids[0] == ids[1]:
+                fp += 1
+                misses.append(f"MERGED, hard negative: {a.title} || {b.title}")
+    return Figures(tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0,
+                   cross_tp / cross if cross else 0.0, misses)
+
+
 def test_labelled_data_is_large_enough_and_well_formed() -> None:
     stories, negatives = load()
     groups: dict[str, set[str]] = {}
@@ -107,6 +229,9 @@ def test_labelled_data_is_large_enough_and_well_formed() -> None:
     assert len(groups) >= MIN_GROUPS
     assert all(len(urls) >= 2 for urls in groups.values())
     assert len(negatives) >= MIN_NEGATIVE_PAIRS
+    for a, b in negatives:
+        for day in (a.date, b.date):
+            assert not day or date.fromisoformat(day), (a.url, day)
 
 
 def test_merger_precision_and_recall_on_real_coverage() -> None:
@@ -118,7 +243,20 @@ def test_merger_precision_and_recall_on_real_coverage() -> None:
     assert precision >= MIN_PRECISION and recall >= MIN_RECALL, report
 
 
+def test_store_level_precision_and_recall_on_real_coverage(tmp_path: Path) -> None:
+    figures = store_evaluate(tmp_path)
+    report = f"store: {figures} (min recall {MIN_STORE_RECALL})\n" + "\n".join(figures.misses)
+    print(report)
+    assert figures.precision >= MIN_PRECISION and figures.recall >= MIN_STORE_RECALL, report
+
+
 if __name__ == "__main__":
     p, r, c, m = evaluate()
-    print(f"precision {p:.3f}, recall within a language {r:.3f}, across languages {c:.3f}")
+    print(f"isolated pairs: precision {p:.3f}, recall within a language {r:.3f}, "
+          f"across languages {c:.3f}")
     print("\n".join(m))
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = store_evaluate(Path(tmp))
+    print(f"store: {figures}")
+    print("\n".join(figures.misses))
+    sys.exit(0)

@@ -21,11 +21,11 @@ OTHER = "กรมการปกครองเปิดให้ทำบั�
 
 
 def item(n: int, title: str, *, source: str = "dga", outlet: str | None = None,
-         summary: str = "", relevant: bool = True) -> Item:
+         summary: str = "", relevant: bool = True, published: datetime = NOW) -> Item:
     url = f"https://example.org/{source}/{n}"
     topics = ("egov",) if relevant else ()
     return Item(source=source, url=url, link=url, title=title, summary=summary,
-                published=NOW, date_is_first_seen=False, identity=url, outlet=outlet,
+                published=published, date_is_first_seen=False, identity=url, outlet=outlet,
                 topics=topics, matched_keywords=tuple("kw" for _ in topics))
 
 
@@ -80,6 +80,23 @@ def test_stories_older_than_the_window_are_not_joined(path: Path) -> None:
         store.save_items([item(2, REWRITE, source="thaipbs", summary=LEDE)],
                          NOW + timedelta(days=8))
         assert len(store.entries(limit=5)) == 2
+
+
+def test_the_items_dates_decide_how_alike_they_must_be(path: Path) -> None:
+    # Two outlets' real reports of one ruling (tests/data/stories_real.tsv): one story
+    # when published on one day; three days apart, the same likeness is a follow-up.
+    first = ("Thai PM Paetongtarn Shinawatra dismissed from office",
+             "Thailand's Constitutional Court dismissed Prime Minister Paetongtarn Shinawatra "
+             "from office on Friday for an ethics violation after only a year in power.")
+    second = ("Thailand: Court removes PM Paetongtarn Shinawatra DW 08/29/2025",
+              "\"Thailand's Constitutional Court said Friday that suspended Prime Minister "
+              "Paetongtarn Shinawatra should be removed from office.")
+    for n, later in enumerate((timedelta(hours=20), timedelta(days=3))):
+        with Store(path.with_name(f"{n}.sqlite3")) as store:
+            store.save_items([item(1, first[0], source="reuters", summary=first[1])], NOW)
+            store.save_items([item(2, second[0], source="dw", summary=second[1],
+                                   published=NOW + later)], NOW + later)
+            assert len(store.entries(limit=5)) == (1 if later < timedelta(days=1) else 2)
 
 
 def test_irrelevant_items_are_not_indexed(path: Path) -> None:
