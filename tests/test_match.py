@@ -370,3 +370,29 @@ def test_deterministic() -> None:
     assert all(Matcher(TOPICS).match(text) == first for _ in range(3))
     matcher = Matcher(TOPICS)
     assert all(matcher.match(text) == first for _ in range(3))
+
+
+def test_patterns_joined_in_one_prefilter_still_match_each_on_its_own() -> None:
+    """The one-search prefilter over `any:` patterns must never hide a match.
+
+    A back-reference (renumbered by joining) and a global flag stay out of the
+    alternation and are searched alone; a broad second keyword of a group is
+    asked only after the first one.
+    """
+    thai = "/\\bthailand\\b|[ก-ฮ]/"
+    matcher = Matcher([
+        Topic("a", "a", any=("/\\b(g)-cloud\\b/", ("/e-?visas?/", thai))),
+        Topic("b", "b", any=("/(\\w)\\1x/", "/(?a)\\bdga\\d\\b/", "/(?:ไทยดี)/")),
+        Topic("c", "c", any=("ทางรัฐ",), all=("/แอป/",)),
+    ])
+    assert matcher._any_pattern is not None   # the prefilter is in use
+    assert matcher.match("nothing here", "ข่าวทั่วไป") == []
+    assert matcher.match("the G-Cloud move") == [TopicMatch("a", "/\\b(g)-cloud\\b/")]
+    assert matcher.match("e-visa for Thailand") == [TopicMatch("a", "/e-?visas?/ + " + thai)]
+    assert matcher.match("e-visa for Singapore") == []
+    assert matcher.match("aax code") == [TopicMatch("b", "/(\\w)\\1x/")]
+    assert matcher.match("dga1 report") == [TopicMatch("b", "/(?a)\\bdga\\d\\b/")]
+    assert matcher.match("แอป ไทยดี") == [TopicMatch("b", "/(?:ไทยดี)/")]
+    assert matcher.match("แอป ทางรัฐ") == [TopicMatch("c", "ทางรัฐ")]
+    # the same text asked twice (the headline veto asks again) gives the same answer
+    assert matcher.match("G-Cloud", "G-Cloud") == [TopicMatch("a", "/\\b(g)-cloud\\b/")]
