@@ -29,17 +29,18 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
-from pythainlp.tokenize.newmm import segment
-from pythainlp.util import Trie
 
 from monitor.config.settings import Topic
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
+
+if TYPE_CHECKING:   # PyThaiNLP takes a tenth of a second to import
+    from pythainlp.util import Trie
 
 __all__ = ["BUILTIN_SYNONYMS", "Matcher", "TopicMatch", "keyword_error"]
 
@@ -132,36 +133,6 @@ def keyword_error(keyword: str) -> str | None:
     if not squeeze(normalise_text(keyword))[0]:
         return "the keyword contains only invisible characters"
     return None
-
-
-class _LayeredTrie(Trie):
-    """PyThaiNLP's cached default dictionary plus our own words, without copying it.
-
-    Building a Trie of the ~62,000 default words takes a noticeable fraction
-    of a second; newmm only ever asks `prefixes`, so answering from both tries
-    gives the same segmentation as one merged Trie at the cost of the extras only.
-    """
-
-    def __init__(self, base: Trie, extra: Iterable[str]) -> None:
-        super().__init__(extra)
-        self._base = base
-
-    def prefixes(self, text: str, start: int = 0) -> list[str]:
-        own = super().prefixes(text, start)
-        if not own:
-            return self._base.prefixes(text, start)
-        return sorted(set(own).union(self._base.prefixes(text, start)), key=len)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and (super().__contains__(key) or key in self._base)
-
-    def __iter__(self) -> Iterator[str]:
-        seen = set(super().__iter__())
-        yield from sorted(seen)
-        yield from (w for w in self._base if w not in seen)
-
-    def __len__(self) -> int:
-        return len(self._base) + sum(1 for w in super().__iter__() if w not in self._base)
 
 
 @dataclass(frozen=True)
@@ -363,6 +334,7 @@ class Matcher:
         trie = self._tries.get(words)
         if trie is None:
             trie = self._tries[words] = _dictionary(words)
+        from pythainlp.tokenize.newmm import segment  # a crawl with nothing new never needs it
         return _spans(segment(text, custom_dict=trie))
 
     def match(self, *texts: str, only: Collection[str] | None = None,
@@ -453,7 +425,9 @@ def _any_pattern(patterns: dict[str, regex.Pattern[str]]
 def _dictionary(words: Sequence[str]) -> Trie:
     """The default dictionary plus one keyword's spellings; imports PyThaiNLP on first use."""
     from pythainlp.tokenize import word_dict_trie
-    return _LayeredTrie(word_dict_trie(), words)
+
+    from monitor.layeredtrie import LayeredTrie
+    return LayeredTrie(word_dict_trie(), words)
 
 
 def _spans(tokens: list[str]) -> Spans:

@@ -12,7 +12,8 @@ from pythainlp.tokenize.newmm import segment
 from pythainlp.util import Trie
 
 from monitor.config.settings import Topic
-from monitor.match import Matcher, TopicMatch, _LayeredTrie, keyword_error
+from monitor.layeredtrie import LayeredTrie
+from monitor.match import Matcher, TopicMatch, keyword_error
 from monitor.text.textnorm import normalise_text, squeeze
 
 
@@ -144,7 +145,7 @@ def test_layered_dictionary_segments_like_a_merged_one() -> None:
 
     extra = ["ทางรัฐ", "ไทยดี", "ก.พ.ร.", "การปฏิบัติราชการทางอิเล็กทรอนิกส์"]
     merged = Trie([*thai_words(), *extra])
-    layered = _LayeredTrie(Trie(thai_words()), extra)
+    layered = LayeredTrie(Trie(thai_words()), extra)
     for text in ["ทางรัฐบาลไทยดีขึ้น", "1ก.พ.รับทราบก.พ.ร.รับทราบ", "แอปทางรัฐไทยดี",
                  "พระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์พ.ศ.2565"]:
         assert segment(text, custom_dict=layered) == segment(text, custom_dict=merged)
