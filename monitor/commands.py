@@ -13,7 +13,7 @@ from monitor.config.settings import Config, Source
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
 from monitor.health import Health
-from monitor.pipeline import SourceResult, crawl
+from monitor.pipeline import SOURCES_PER_SLOT, SourceResult, bounded, crawl
 from monitor.progress import Progress
 from monitor.publish.digest import (
     build_digest,
@@ -59,7 +59,8 @@ async def _crawl_with_progress(config: Config, store: Store,
     try:
         async with Fetcher(user_agent=config.user_agent,
                            concurrency=config.fetch.concurrency) as fetcher:
-            batches = await asyncio.gather(*(one(s) for s in sources))
+            batches = await bounded(sources, one,
+                                    SOURCES_PER_SLOT * config.fetch.concurrency)
     finally:
         progress.close()
     return [result for batch in batches for result in batch]
