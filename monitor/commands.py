@@ -48,11 +48,15 @@ async def _crawl_with_progress(config: Config, store: Store,
                                sources: Sequence[Source]) -> list[SourceResult]:
     """The sources crawled side by side, as `pipeline.crawl` does, with a progress line."""
     progress = Progress(len(sources))
+    # One crawl, one `now`, as pipeline.crawl has for its sources: relative dates
+    # and first-seen times count from the crawl's start, and the date reader's
+    # memory of repeated date texts holds across sources.
+    now = datetime.now(UTC)
 
     async def one(source: Source) -> list[SourceResult]:
         progress.start(source.name)
         try:
-            return await crawl(config, store, [source], fetcher=fetcher)
+            return await crawl(config, store, [source], fetcher=fetcher, now=now)
         finally:
             progress.finish(source.name)
 
