@@ -8,13 +8,15 @@ way a user would check a keyword in `sources.yaml`.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pythainlp.tokenize.newmm import segment
 from pythainlp.util import Trie
 
 from monitor.config.settings import Topic
 from monitor.layeredtrie import LayeredTrie
 from monitor.match import Matcher, TopicMatch, keyword_error
-from monitor.text.textnorm import normalise_text, squeeze
+from monitor.text.textnorm import normalise_script, normalise_text, squeeze
 
 
 def matches(keyword: str, text: str, synonyms: tuple[tuple[str, ...], ...] = ()) -> bool:
@@ -397,3 +399,16 @@ def test_patterns_joined_in_one_prefilter_still_match_each_on_its_own() -> None:
     assert matcher.match("แอป ทางรัฐ") == [TopicMatch("c", "ทางรัฐ")]
     # the same text asked twice (the headline veto asks again) gives the same answer
     assert matcher.match("G-Cloud", "G-Cloud") == [TopicMatch("a", "/\\b(g)-cloud\\b/")]
+
+
+@given(st.text(alphabet="กขาำ\u0e4d\u0e32\u0e48\u0e49\u200b\u00ad\ufeff๑๒3aAe\u0301é \n",
+               max_size=16))
+def test_normalise_script_skips_only_steps_with_nothing_to_do(text: str) -> None:
+    """Each step runs only when its characters occur; the result is that of all steps."""
+    import unicodedata
+
+    from monitor.text import textnorm
+
+    everything = unicodedata.normalize("NFC", text.translate(textnorm._INVISIBLE))
+    everything = textnorm._SPLIT_SARA_AM.sub("\\1\u0e33", everything)
+    assert normalise_script(text) == everything.translate(textnorm._THAI_DIGITS)
