@@ -201,9 +201,12 @@ def urlwatch_files(tmp: Path, n: int, hosts: int, port: int) -> list[str]:
 def fill_database(db: Path, count: int) -> None:
     """`count` relevant stories written straight in SQL: publish is measured, not crawl."""
     from monitor.store import Store, make_guid
+    from monitor.text.words import index_words
     Store(db).close()   # the schema
     now = datetime(2026, 11, 1, tzinfo=UTC)
     with sqlite3.connect(db) as conn:
+        # the search index's triggers call the store's word splitter
+        conn.create_function("monitor_words", 1, index_words, deterministic=True)
         rows = []
         for i in range(count):
             identity = f"http://127.0.0.1/n/{i}"

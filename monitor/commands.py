@@ -13,7 +13,7 @@ from monitor.config.settings import Config, Source
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
 from monitor.health import Health
-from monitor.pipeline import SourceResult, crawl
+from monitor.pipeline import SOURCES_PER_SLOT, SourceResult, bounded, crawl
 from monitor.progress import Progress
 from monitor.publish.digest import (
     build_digest,
@@ -48,18 +48,23 @@ async def _crawl_with_progress(config: Config, store: Store,
                                sources: Sequence[Source]) -> list[SourceResult]:
     """The sources crawled side by side, as `pipeline.crawl` does, with a progress line."""
     progress = Progress(len(sources))
+    # One crawl, one `now`, as pipeline.crawl has for its sources: relative dates
+    # and first-seen times count from the crawl's start, and the date reader's
+    # memory of repeated date texts holds across sources.
+    now = datetime.now(UTC)
 
     async def one(source: Source) -> list[SourceResult]:
         progress.start(source.name)
         try:
-            return await crawl(config, store, [source], fetcher=fetcher)
+            return await crawl(config, store, [source], fetcher=fetcher, now=now)
         finally:
             progress.finish(source.name)
 
     try:
         async with Fetcher(user_agent=config.user_agent,
                            concurrency=config.fetch.concurrency) as fetcher:
-            batches = await asyncio.gather(*(one(s) for s in sources))
+            batches = await bounded(sources, one,
+                                    SOURCES_PER_SLOT * config.fetch.concurrency)
     finally:
         progress.close()
     return [result for batch in batches for result in batch]

@@ -29,17 +29,18 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import regex
-from pythainlp.tokenize.newmm import segment
-from pythainlp.util import Trie
 
 from monitor.config.settings import Topic
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
+
+if TYPE_CHECKING:   # PyThaiNLP takes a tenth of a second to import
+    from pythainlp.util import Trie
 
 __all__ = ["BUILTIN_SYNONYMS", "Matcher", "TopicMatch", "keyword_error"]
 
@@ -134,42 +135,13 @@ def keyword_error(keyword: str) -> str | None:
     return None
 
 
-class _LayeredTrie(Trie):
-    """PyThaiNLP's cached default dictionary plus our own words, without copying it.
-
-    Building a Trie of the ~62,000 default words takes a noticeable fraction
-    of a second; newmm only ever asks `prefixes`, so answering from both tries
-    gives the same segmentation as one merged Trie at the cost of the extras only.
-    """
-
-    def __init__(self, base: Trie, extra: Iterable[str]) -> None:
-        super().__init__(extra)
-        self._base = base
-
-    def prefixes(self, text: str, start: int = 0) -> list[str]:
-        own = super().prefixes(text, start)
-        if not own:
-            return self._base.prefixes(text, start)
-        return sorted(set(own).union(self._base.prefixes(text, start)), key=len)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and (super().__contains__(key) or key in self._base)
-
-    def __iter__(self) -> Iterator[str]:
-        seen = set(super().__iter__())
-        yield from sorted(seen)
-        yield from (w for w in self._base if w not in seen)
-
-    def __len__(self) -> int:
-        return len(self._base) + sum(1 for w in super().__iter__() if w not in self._base)
-
-
 @dataclass(frozen=True)
 class _Keyword:
     written: str                        # as in sources.yaml, reported back in TopicMatch
     pattern: regex.Pattern[str] | None  # for /regex/ keywords
     variants: tuple[str, ...] = ()      # squeezed spellings, for the others
     words: tuple[str, ...] = ()         # the Thai spellings, added to the segmenter's dictionary
+    prefiltered: bool = False           # a /regex/ in Matcher's one-search prefilter
 
 
 @dataclass(frozen=True)
@@ -205,11 +177,17 @@ class _Text:
     """
 
     def __init__(self, raw: str, segmenter: Callable[[str, tuple[str, ...]], Spans],
-                 timed_out: list[str] | None = None) -> None:
+                 timed_out: list[str] | None = None,
+                 any_pattern: regex.Pattern[str] | None = None) -> None:
         self.timed_out = timed_out
         self.normalised = normalise_text(raw)
         self.squeezed, self._gaps = squeeze(self.normalised)
         self._segmenter = segmenter
+        # A rule asks about the same keyword several times (any, all, the veto on
+        # the headline), and topics repeat keywords: each is answered once per text.
+        self._answers: dict[str, bool] = {}
+        self._any_pattern = any_pattern
+        self._pattern_possible: bool | None = None
 
     def _written_break(self, pos: int) -> bool:
         return pos in (0, len(self.squeezed)) or pos in self._gaps
@@ -243,7 +221,29 @@ class _Text:
         return True   # punctuation (`ก.พ.ร.`, `(DGA)`) delimits itself
 
     def contains(self, keyword: _Keyword) -> bool:
+        answer = self._answers.get(keyword.written)
+        if answer is None:
+            answer = self._answers[keyword.written] = self._contains(keyword)
+        return answer
+
+    def may_match_patterns(self) -> bool:
+        """False when no prefiltered /regex/ keyword can match: one timed search, not one each.
+
+        Each timed search costs microseconds of set-up, more than most searches
+        themselves; most items match none of the patterns.
+        """
+        if self._pattern_possible is None:
+            try:
+                self._pattern_possible = self._any_pattern is None or self._any_pattern.search(
+                    self.normalised, timeout=REGEX_TIMEOUT, concurrent=True) is not None
+            except TimeoutError:   # each pattern is then tried, and times out, on its own
+                self._pattern_possible = True
+        return self._pattern_possible
+
+    def _contains(self, keyword: _Keyword) -> bool:
         if keyword.pattern is not None:
+            if keyword.prefiltered and not self.may_match_patterns():
+                return False
             try:
                 return keyword.pattern.search(self.normalised, timeout=REGEX_TIMEOUT,
                                               concurrent=True) is not None
@@ -300,6 +300,25 @@ class Matcher:
                  for k in (*(k for g in rule.any for k in g.keywords), *rule.all, *rule.none)]
         spellings = sorted({v for k in every for v in k.variants}, key=lambda v: (-len(v), v))
         self._any_spelling = re.compile("|".join(map(re.escape, spellings))) if spellings else None
+        # Every item is searched for each `any:` entry's first keyword; the rest of
+        # an entry, and `all:` and `none:`, only after that one is found. Those tend
+        # to be broad ("any Thai letter"), which would make the alternation useless.
+        self._any_pattern, prefiltered = _any_pattern(
+            {g.keywords[0].written: g.keywords[0].pattern for rule in self._rules
+             for g in rule.any if g.keywords[0].pattern is not None})
+        if prefiltered:
+            self._rules = tuple(_Rule(
+                topic=r.topic,
+                any=tuple(_Group(tuple(_mark(k, prefiltered) for k in g.keywords))
+                          for g in r.any),
+                all=tuple(_mark(k, prefiltered) for k in r.all),
+                none=tuple(_mark(k, prefiltered) for k in r.none)) for r in self._rules)
+        # When every rule's first question is a plain keyword or a prefiltered
+        # pattern, an item with no spelling and no pattern hit matches no topic.
+        firsts = [g.keywords[0] for r in self._rules for g in r.any] + \
+            [r.all[0] for r in self._rules if not r.any and r.all]
+        self._decided_by_prefilters = all(k.pattern is None or k.written in prefiltered
+                                          for k in firsts)
         self._tries: dict[tuple[str, ...], Trie] = {}
         self._segmenter = functools.lru_cache(maxsize=2048)(self._spans)
 
@@ -315,6 +334,7 @@ class Matcher:
         trie = self._tries.get(words)
         if trie is None:
             trie = self._tries[words] = _dictionary(words)
+        from pythainlp.tokenize.newmm import segment  # a crawl with nothing new never needs it
         return _spans(segment(text, custom_dict=trie))
 
     def match(self, *texts: str, only: Collection[str] | None = None,
@@ -327,9 +347,13 @@ class Matcher:
         """
         if isinstance(only, str):   # a lone id, not a collection of its letters
             only = (only,)
-        prepared = [_Text(t, self._segmenter, timed_out) for t in texts if t and t.strip()]
+        prepared = [_Text(t, self._segmenter, timed_out, self._any_pattern)
+                    for t in texts if t and t.strip()]
         spelled = self._any_spelling is not None and any(
             self._any_spelling.search(t.squeezed) for t in prepared)
+        if (not spelled and self._decided_by_prefilters
+                and not any(t.may_match_patterns() for t in prepared)):
+            return []
         title = prepared[0] if texts and texts[0] and texts[0].strip() else None
 
         def found(keyword: _Keyword, within: Sequence[_Text] = prepared) -> bool:
@@ -370,10 +394,40 @@ class Matcher:
         return matches
 
 
+def _mark(keyword: _Keyword, prefiltered: Collection[str]) -> _Keyword:
+    return replace(keyword, prefiltered=True) if keyword.written in prefiltered else keyword
+
+
+# A back-reference counts groups, which an alternation of several patterns renumbers;
+# a global inline flag such as (?a) would reach the other patterns.
+_UNJOINABLE = re.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?[a-zA-Z]+\)")
+
+
+def _any_pattern(patterns: dict[str, regex.Pattern[str]]
+                 ) -> tuple[regex.Pattern[str] | None, frozenset[str]]:
+    """One alternation of the /regex/ keywords, and which keywords it stands for.
+
+    No match of the alternation means no match of any of them. A pattern that
+    cannot join (a back-reference, a group name used twice) is left out and
+    always searched on its own.
+    """
+    joinable = {w: p for w, p in patterns.items() if not _UNJOINABLE.search(p.pattern)}
+    if len(joinable) < 2:
+        return None, frozenset()
+    try:
+        combined = regex.compile("|".join(f"(?:{p.pattern})" for p in joinable.values()),
+                                 regex.IGNORECASE | regex.VERSION0)
+    except regex.error:
+        return None, frozenset()
+    return combined, frozenset(joinable)
+
+
 def _dictionary(words: Sequence[str]) -> Trie:
     """The default dictionary plus one keyword's spellings; imports PyThaiNLP on first use."""
     from pythainlp.tokenize import word_dict_trie
-    return _LayeredTrie(word_dict_trie(), words)
+
+    from monitor.layeredtrie import LayeredTrie
+    return LayeredTrie(word_dict_trie(), words)
 
 
 def _spans(tokens: list[str]) -> Spans:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 from monitor.config.settings import Config, Source, Topic
@@ -42,6 +42,7 @@ PROCESS_BUDGET = 30.0
 OFFLOAD_CHARS = 300_000
 OFFLOAD_ITEMS = 200
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+R = TypeVar("R")
 
 
 @dataclass
@@ -249,6 +250,45 @@ def _matched(item: Item, source: Source, matcher: Matcher, timed_out: list[str])
                    matched_keywords=tuple(m.keyword for m in matches))
 
 
+# Sources in progress at once, per request the fetcher may have in flight. Starting
+# every source at once kept a suspended chain of coroutines (about 15 KB) per source
+# waiting for its host's turn, so peak memory grew with the number of sources.
+SOURCES_PER_SLOT = 8
+
+
+def by_host_turns(sources: Sequence[Source]) -> list[int]:
+    """Indexes of `sources`, one per host in turn (in order within each host).
+
+    A bounded window over this order spans as many hosts as it can, so sources
+    of one slow or polite host do not fill it while other hosts sit idle.
+    """
+    queues: dict[str, list[int]] = {}
+    for index, source in enumerate(sources):
+        queues.setdefault((urlsplit(source.url).hostname or "").lower(), []).append(index)
+    order: list[int] = []
+    turn = 0
+    lanes = list(queues.values())
+    while lanes:
+        order.extend(lane[turn] for lane in lanes)
+        turn += 1
+        lanes = [lane for lane in lanes if len(lane) > turn]
+    return order
+
+
+async def bounded(sources: Sequence[Source], one: Callable[[Source], Awaitable[R]],
+                  limit: int) -> list[R]:
+    """`one(source)` for every source, at most `limit` at a time; results in config order."""
+    results: dict[int, R] = {}
+    turns = iter(by_host_turns(sources))
+
+    async def worker() -> None:
+        for index in turns:   # shared: each worker takes the next source in turn
+            results[index] = await one(sources[index])
+
+    await asyncio.gather(*(worker() for _ in range(min(limit, len(sources)))))
+    return [results[i] for i in range(len(sources))]
+
+
 async def crawl(config: Config, store: Store, sources: Sequence[Source] | None = None,
                 *, now: datetime | None = None, fetcher: Fetcher | None = None
                 ) -> list[SourceResult]:
@@ -259,13 +299,15 @@ async def crawl(config: Config, store: Store, sources: Sequence[Source] | None =
     now = now or datetime.now(UTC)
     chosen = list(config.sources if sources is None else sources)
     matcher = matcher_for(config.topics, config.synonyms)
+    limit = SOURCES_PER_SLOT * config.fetch.concurrency
     if fetcher is not None:
-        return list(await asyncio.gather(
-            *(_crawl_one(s, config, store, fetcher, matcher, now) for s in chosen)))
+        used = fetcher
+        return await bounded(chosen, lambda s: _crawl_one(s, config, store, used, matcher, now),
+                             limit)
     async with Fetcher(user_agent=config.user_agent,
                        concurrency=config.fetch.concurrency) as own:
-        return list(await asyncio.gather(
-            *(_crawl_one(s, config, store, own, matcher, now) for s in chosen)))
+        return await bounded(chosen, lambda s: _crawl_one(s, config, store, own, matcher, now),
+                             limit)
 
 
 async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetcher,

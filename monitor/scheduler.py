@@ -122,11 +122,14 @@ async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event
                 log.exception("digest failed; the schedule goes on")
 
         now = datetime.now(UTC)
+        # First crawls are spread out, but within the shortest interval: half a second
+        # apart, 10,000 sources would take 83 minutes to start, longer than an hour.
+        spacing = min(0.5, shortest / max(len(config.sources), 1))
         for index, source in enumerate(config.sources):
             scheduler.add_job(
                 crawl_job, IntervalTrigger(seconds=source.fetch.interval),
                 args=[source], id=f"crawl:{source.name}", max_instances=1, coalesce=True,
-                next_run_time=now + timedelta(seconds=index * 0.5), misfire_grace_time=None)
+                next_run_time=now + timedelta(seconds=index * spacing), misfire_grace_time=None)
         d = config.digest
         if d.to:
             scheduler.add_job(digest_job, CronTrigger(

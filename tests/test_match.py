@@ -8,12 +8,15 @@ way a user would check a keyword in `sources.yaml`.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pythainlp.tokenize.newmm import segment
 from pythainlp.util import Trie
 
 from monitor.config.settings import Topic
-from monitor.match import Matcher, TopicMatch, _LayeredTrie, keyword_error
-from monitor.text.textnorm import normalise_text, squeeze
+from monitor.layeredtrie import LayeredTrie
+from monitor.match import Matcher, TopicMatch, keyword_error
+from monitor.text.textnorm import normalise_script, normalise_text, squeeze
 
 
 def matches(keyword: str, text: str, synonyms: tuple[tuple[str, ...], ...] = ()) -> bool:
@@ -144,7 +147,7 @@ def test_layered_dictionary_segments_like_a_merged_one() -> None:
 
     extra = ["ทางรัฐ", "ไทยดี", "ก.พ.ร.", "การปฏิบัติราชการทางอิเล็กทรอนิกส์"]
     merged = Trie([*thai_words(), *extra])
-    layered = _LayeredTrie(Trie(thai_words()), extra)
+    layered = LayeredTrie(Trie(thai_words()), extra)
     for text in ["ทางรัฐบาลไทยดีขึ้น", "1ก.พ.รับทราบก.พ.ร.รับทราบ", "แอปทางรัฐไทยดี",
                  "พระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์พ.ศ.2565"]:
         assert segment(text, custom_dict=layered) == segment(text, custom_dict=merged)
@@ -370,3 +373,42 @@ def test_deterministic() -> None:
     assert all(Matcher(TOPICS).match(text) == first for _ in range(3))
     matcher = Matcher(TOPICS)
     assert all(matcher.match(text) == first for _ in range(3))
+
+
+def test_patterns_joined_in_one_prefilter_still_match_each_on_its_own() -> None:
+    """The one-search prefilter over `any:` patterns must never hide a match.
+
+    A back-reference (renumbered by joining) and a global flag stay out of the
+    alternation and are searched alone; a broad second keyword of a group is
+    asked only after the first one.
+    """
+    thai = "/\\bthailand\\b|[ก-ฮ]/"
+    matcher = Matcher([
+        Topic("a", "a", any=("/\\b(g)-cloud\\b/", ("/e-?visas?/", thai))),
+        Topic("b", "b", any=("/(\\w)\\1x/", "/(?a)\\bdga\\d\\b/", "/(?:ไทยดี)/")),
+        Topic("c", "c", any=("ทางรัฐ",), all=("/แอป/",)),
+    ])
+    assert matcher._any_pattern is not None   # the prefilter is in use
+    assert matcher.match("nothing here", "ข่าวทั่วไป") == []
+    assert matcher.match("the G-Cloud move") == [TopicMatch("a", "/\\b(g)-cloud\\b/")]
+    assert matcher.match("e-visa for Thailand") == [TopicMatch("a", "/e-?visas?/ + " + thai)]
+    assert matcher.match("e-visa for Singapore") == []
+    assert matcher.match("aax code") == [TopicMatch("b", "/(\\w)\\1x/")]
+    assert matcher.match("dga1 report") == [TopicMatch("b", "/(?a)\\bdga\\d\\b/")]
+    assert matcher.match("แอป ไทยดี") == [TopicMatch("b", "/(?:ไทยดี)/")]
+    assert matcher.match("แอป ทางรัฐ") == [TopicMatch("c", "ทางรัฐ")]
+    # the same text asked twice (the headline veto asks again) gives the same answer
+    assert matcher.match("G-Cloud", "G-Cloud") == [TopicMatch("a", "/\\b(g)-cloud\\b/")]
+
+
+@given(st.text(alphabet="กขาำ\u0e4d\u0e32\u0e48\u0e49\u200b\u00ad\ufeff๑๒3aAe\u0301é \n",
+               max_size=16))
+def test_normalise_script_skips_only_steps_with_nothing_to_do(text: str) -> None:
+    """Each step runs only when its characters occur; the result is that of all steps."""
+    import unicodedata
+
+    from monitor.text import textnorm
+
+    everything = unicodedata.normalize("NFC", text.translate(textnorm._INVISIBLE))
+    everything = textnorm._SPLIT_SARA_AM.sub("\\1\u0e33", everything)
+    assert normalise_script(text) == everything.translate(textnorm._THAI_DIGITS)

@@ -339,3 +339,19 @@ def test_random_text_never_raises_nor_leaves_the_range(text: str, now: datetime)
     if got is not None:
         assert got.tzinfo is not None
         assert datetime(1990, 1, 1, tzinfo=BKK) <= got <= now + timedelta(days=1), text
+
+
+def test_repeated_texts_are_read_against_their_own_now_and_zone() -> None:
+    """Dates are remembered per (text, zone, now): a relative phrase read again in a
+    later crawl counts from the later fetch, and another zone gives its own answer."""
+    bangkok, utc = ZoneInfo("Asia/Bangkok"), ZoneInfo("UTC")
+    first = datetime(2026, 3, 10, 5, 0, tzinfo=UTC)
+    later = first + timedelta(days=2)
+    assert parse_date("เมื่อวาน", tz=bangkok, now=first) == datetime(
+        2026, 3, 9, 12, 0, tzinfo=bangkok)
+    assert parse_date("เมื่อวาน", tz=bangkok, now=later) == datetime(
+        2026, 3, 11, 12, 0, tzinfo=bangkok)
+    assert parse_date("5 มี.ค. 2569", tz=bangkok, now=first) == datetime(
+        2026, 3, 5, tzinfo=bangkok)
+    assert parse_date("5 มี.ค. 2569", tz=utc, now=first) == datetime(2026, 3, 5, tzinfo=utc)
+    assert parse_date("5 มี.ค. 2569", tz=utc, now=first).tzinfo is utc  # type: ignore[union-attr]

@@ -112,13 +112,26 @@ def compose_file(path: Path, shown: str) -> Node:
         raise ConfigError("the file is not UTF-8 text; save it as UTF-8",
                           path=shown, line=line) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, text, shown) from None
     if root is None:
         raise ConfigError("the file is empty; it needs at least `topics:` and `sources:` "
                           "(see README.md, Configuration)", path=shown)
     return root
+
+
+def _compose(text: str) -> Node | None:
+    """libyaml's node tree when it is installed (ten times faster on a config of
+    thousands of sources); the pure-Python parser's when libyaml refuses the text,
+    so that an error reads exactly as it always has."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 # PyYAML's wording names parser states; these say what a person usually did wrong.

@@ -26,6 +26,7 @@ import feedparser
 from monitor.config.settings import Source
 from monitor.errors import ExtractError
 from monitor.extract.cleaning import aware_or_none, html_to_text, parse_iso_aware, safe_link
+from monitor.extract.plainrss import read_plain_rss
 from monitor.extract.xmlsafe import drop_bad_charrefs, strip_prolog
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, strip_document_controls
@@ -63,16 +64,7 @@ def extract(doc: Document, source: Source) -> Extraction:
 
 def _extract_xml(doc: Document, source: Source, text: str) -> Extraction:
     text, warnings = strip_prolog(drop_bad_charrefs(text))
-    try:
-        result = feedparser.parse(
-            io.BytesIO(text.encode("utf-8")),
-            response_headers={
-                "content-type": "application/xml; charset=utf-8",
-                "content-location": doc.url,
-            },
-        )
-    except Exception as exc:  # a crash of the parser on hostile input fails this source only
-        raise ExtractError(f"the feed parser failed: {type(exc).__name__}: {exc}") from exc
+    result = read_plain_rss(text) or _feedparser(doc, text)
     version = result.get("version", "")
     entries = result.get("entries", [])
     problem = result.get("bozo_exception") if result.get("bozo") else None
@@ -101,6 +93,21 @@ def _extract_xml(doc: Document, source: Source, text: str) -> Extraction:
             items.append(item)
     warnings.extend(_drop_warnings(dropped))
     return Extraction(items=items, warnings=warnings, notes=notes)
+
+
+def _feedparser(doc: Document, text: str) -> Any:
+    """feedparser's reading: tolerant of sloppy feeds and every format, and slow."""
+    try:
+        result = feedparser.parse(
+            io.BytesIO(text.encode("utf-8")),
+            response_headers={
+                "content-type": "application/xml; charset=utf-8",
+                "content-location": doc.url,
+            },
+        )
+    except Exception as exc:  # a crash of the parser on hostile input fails this source only
+        raise ExtractError(f"the feed parser failed: {type(exc).__name__}: {exc}") from exc
+    return result
 
 
 def _xml_entry(entry: Any, base: str, gnews: bool) -> RawItem | str:

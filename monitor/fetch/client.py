@@ -18,14 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from monitor.config.settings import FetchSettings, RequestSettings, TlsSettings
 from monitor.errors import BlockedError, FetchError, HTTPStatusError, NotAllowedError
-from monitor.fetch import aia, challenge, netguard
+from monitor.fetch import challenge, netguard
 from monitor.fetch.decode import decode, media_type
 from monitor.fetch.exchange import GET, Ask, Reply, Transient, exchange, timeout_error
 from monitor.fetch.hosts import HostThrottle
@@ -40,6 +39,9 @@ from monitor.fetch.robots import (
 )
 from monitor.fetch.tlstrust import ISSUER_MISSING, CertificateError, Trust, context_for, explain
 from monitor.models import Document, NotModified, Validators
+
+if TYPE_CHECKING:   # cryptography is imported only when a certificate needs repair
+    from cryptography import x509
 
 MAX_REDIRECTS = 10
 AIA_FAILURE_TTL = 600.0  # seconds before a failed AIA URL is tried again
@@ -329,6 +331,8 @@ class Fetcher:
                                  settings: FetchSettings, guard: bool, *, retried: bool) -> None:
         """Return when a missing intermediate was found (try again); else raise the
         failure, saying which kind it is and what to do."""
+        from monitor.fetch import aia  # cryptography: a tenth of every start-up otherwise
+
         _, host, port = netguard.origin(url)
         sent = aia.Sent(())
         try:
@@ -357,6 +361,10 @@ class Fetcher:
     async def _intermediates_for(self, top: x509.Certificate, settings: FetchSettings
                                  ) -> tuple[tuple[bytes, ...], str]:
         """Intermediates above `top`, from AIA URLs (DER), and a note when none were found."""
+        from cryptography import x509
+
+        from monitor.fetch import aia
+
         found: list[bytes] = []
         cert = top
         for _ in range(aia.MAX_DEPTH):
@@ -377,6 +385,10 @@ class Fetcher:
         """The certificate at an AIA URL, fetched once per run (a failure is retried after
         AIA_FAILURE_TTL), with the guard, a small size limit and no robots.txt (a CA's
         certificate file, not a page)."""
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        from monitor.fetch import aia
+
         loop = asyncio.get_running_loop()
         known = self._aia.get(url)
         if isinstance(known, bytes):

@@ -32,6 +32,8 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _SPLIT_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 
 _WHITESPACE = re.compile(r"\s+")
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_HAS_THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
 
 
 def normalise_text(text: str) -> str:
@@ -53,9 +55,17 @@ def normalise_script(text: str) -> str:
     Thai digits to ASCII. This is the part that is safe on a regular
     expression too, where folding case would turn `\\D` into `\\d`.
     """
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
-    text = _SPLIT_SARA_AM.sub("\\1\u0e33", text)
-    return text.translate(_THAI_DIGITS)
+    # Each step only when its characters occur: str.translate with a table costs a
+    # dictionary lookup per character, and most text needs none of these steps.
+    if _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if "\u0e4d" in text:
+        text = _SPLIT_SARA_AM.sub("\\1\u0e33", text)
+    if _HAS_THAI_DIGIT.search(text):
+        text = text.translate(_THAI_DIGITS)
+    return text
 
 
 def is_thai(ch: str) -> bool:

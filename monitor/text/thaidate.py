@@ -15,6 +15,7 @@ dates, a weekday that disagrees, 31 ก.พ. - makes the answer None rather than
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -413,6 +414,23 @@ def parse_date(text: str, *, tz: ZoneInfo, now: datetime) -> datetime | None:
     """
     if not isinstance(text, str) or not isinstance(now, datetime):
         return None
+    if len(text) > _CACHED_LENGTH:
+        return _parse_date(text, tz, now)
+    return _parse_date_cached(text, tz, now)
+
+
+# A listing shows a few dates for many items, and every source of a crawl shares
+# `now`: most texts are read once per crawl, not once per item. Only short texts
+# (a date cell, not an article) are kept, so the cache stays a few hundred KB.
+_CACHED_LENGTH = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_cached(text: str, tz: tzinfo, now: datetime) -> datetime | None:
+    return _parse_date(text, tz, now)
+
+
+def _parse_date(text: str, tz: tzinfo, now: datetime) -> datetime | None:
     try:
         now = (now if now.tzinfo else now.replace(tzinfo=tz)).astimezone(tz)
         found = _Reader(_normalise(text), tz, now).read()
