@@ -12,6 +12,9 @@
     rewrites of one another across outlets. Prints the share of the save
     time spent in story dedupe (keying, banding, finding the story, writing
     the index).
+(c) the same crawl whole: fetching, extracting, matching and storing 500
+    sources of the synthetic web of benchmarks/crawl.py over loopback HTTP,
+    a third of the items relevant; story dedupe's share of its wall time.
 
 Texts are generated deterministically from a seed by recombining the words
 of real headlines (the Gazette titles and the relevance set in tests/data/),
@@ -27,6 +30,7 @@ import os
 import random
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -39,6 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from monitor import dedupe as dedupe_module  # noqa: E402
 from monitor import store as store_module  # noqa: E402
 from monitor.models import Item  # noqa: E402
 from monitor.store import Store  # noqa: E402
@@ -152,7 +157,7 @@ def measure_new(path: str) -> None:
 
     store_module.Store._signature = counted  # type: ignore[method-assign]
     with Store(path) as store:
-        with dedupe_timed(store, spent):
+        with dedupe_timed(spent):
             started = time.perf_counter()
             result = store.save_items(items, NOW)
             elapsed = time.perf_counter() - started
@@ -183,33 +188,41 @@ def bench_new_against_stored(sizes: list[int], tmp: Path) -> None:
 
 
 def _timed(fn: Callable[..., Any], spent: list[float]) -> Callable[..., Any]:
+    """fn, adding its time to spent[0]; a timed call inside another counts once."""
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if _depth[0]:
+            return fn(*args, **kwargs)
+        _depth[0] += 1
         started = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
             spent[0] += time.perf_counter() - started
+            _depth[0] -= 1
     return wrapper
 
 
+_depth = [0]
+
+
 @contextlib.contextmanager
-def dedupe_timed(store: Store, spent: list[float]) -> Iterator[None]:
-    """Add the time the store spends in story dedupe to spent[0] while inside:
+def dedupe_timed(spent: list[float]) -> Iterator[None]:
+    """Add the time every store spends in story dedupe to spent[0] while inside:
     keying, sketching, finding the story and writing the index."""
-    originals = {name: getattr(store_module.Store, name)
-                 for name in ("_find_story", "_index_bands", "_index_story")}
-    sketch, keyer = store_module.band_keys, store._story_key
+    patched = [(store_module.Store, name) for name in
+               ("_find_story", "_index_bands", "_index_story")]
+    patched += [(dedupe_module._Keyer, "__call__")]
+    originals = [(owner, name, getattr(owner, name)) for owner, name in patched]
+    sketch = store_module.band_keys
     try:
-        for name, fn in originals.items():
-            setattr(store_module.Store, name, _timed(fn, spent))
+        for owner, name, fn in originals:
+            setattr(owner, name, _timed(fn, spent))
         store_module.band_keys = _timed(sketch, spent)
-        store._story_key = _timed(keyer, spent)  # type: ignore[assignment]
         yield
     finally:
-        for name, fn in originals.items():
-            setattr(store_module.Store, name, fn)
+        for owner, name, fn in originals:
+            setattr(owner, name, fn)
         store_module.band_keys = sketch
-        store._story_key = keyer  # type: ignore[assignment]
 
 
 def bench_first_crawl(tmp: Path, sources: int = 500, per_source: int = 30) -> None:
@@ -234,13 +247,42 @@ def bench_first_crawl(tmp: Path, sources: int = 500, per_source: int = 30) -> No
         batches.append(batch)
     spent = [0.0]
     started = time.perf_counter()
-    with Store(tmp / "crawl.sqlite3") as store, dedupe_timed(store, spent):
+    with dedupe_timed(spent), Store(tmp / "crawl.sqlite3") as store:
         for batch in batches:
             store.save_items(batch, NOW)
         total = time.perf_counter() - started
         items, stories = store.count_items()
     print(f"  saved {items:,} items ({stories:,} stories) in {total:.2f} s; story dedupe "
           f"{spent[0]:.2f} s = {100 * spent[0] / total:.1f}% of it", flush=True)
+
+
+def bench_http_crawl(tmp: Path, sources: int = 500, port: int = 18090) -> None:
+    """The whole first crawl, HTTP and all, of the synthetic web of benchmarks/crawl.py
+    with a third of the items relevant, in this process: story dedupe's share of it."""
+    import crawl as crawlbench  # benchmarks/crawl.py, beside this file
+
+    from monitor.cli import main as monitor
+    print(f"(c) whole first crawl of {sources} html sources x 30 items over HTTP, "
+          "a third relevant")
+    web = crawlbench.WebProcess(sources, 50, port, 1, 1 / 3)
+    try:
+        config = crawlbench.write_config(tmp / "html.yaml", "html", sources, 50, port, 16)
+        spent = [0.0]
+        cwd = Path.cwd()
+        os.chdir(tmp)
+        try:
+            with dedupe_timed(spent):
+                started = time.perf_counter()
+                code = monitor(["crawl", "--config", str(config)])
+                total = time.perf_counter() - started
+        finally:
+            os.chdir(cwd)
+    finally:
+        web.stop()
+    with sqlite3.connect(tmp / "html.sqlite3") as db:
+        items, relevant = db.execute("SELECT COUNT(*), SUM(relevant) FROM items").fetchone()
+    print(f"  exit {code}; {items:,} items ({relevant:,} relevant) in {total:.2f} s; story "
+          f"dedupe {spent[0]:.2f} s = {100 * spent[0] / total:.1f}% of it", flush=True)
 
 
 def main() -> None:
@@ -254,6 +296,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         bench_first_crawl(Path(tmp))
+        bench_http_crawl(Path(tmp))
         bench_new_against_stored([int(s) for s in args.sizes.split(",")], Path(tmp))
 
 
