@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import io
 import os
 import random
 import resource
@@ -271,7 +272,7 @@ def bench_http_crawl(tmp: Path, sources: int = 500, port: int = 18090) -> None:
         cwd = Path.cwd()
         os.chdir(tmp)
         try:
-            with dedupe_timed(spent):
+            with dedupe_timed(spent), contextlib.redirect_stdout(io.StringIO()):
                 started = time.perf_counter()
                 code = monitor(["crawl", "--config", str(config)])
                 total = time.perf_counter() - started
