@@ -21,6 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.aftercrawl import after_crawl
 from monitor.alerts import run_alerts
+from monitor.coalesce import Coalesced
 from monitor.config.settings import Config, Source
 from monitor.config.units import WEEKDAYS
 from monitor.errors import MonitorError
@@ -35,6 +36,15 @@ from monitor.serve import Freshness, freshness_limit, parse_bind, shown, start_s
 from monitor.store import Store
 
 log = logging.getLogger("monitor.run")
+# Publishing rewrites every output from the whole window; with thousands of
+# sources it runs at most this often (a tenth of the shortest interval, when
+# that is sooner), so outputs trail the last crawl by this much at most.
+PUBLISH_GAP = 30.0   # seconds
+
+
+def publish_gap(shortest_interval: float) -> float:
+    return min(PUBLISH_GAP, shortest_interval / 10)
+
 
 __all__ = ["parse_bind", "run"]
 
@@ -75,13 +85,23 @@ async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event
     async with Fetcher(user_agent=config.user_agent,
                        concurrency=config.fetch.concurrency) as fetcher:
 
+        async def publish_job() -> None:
+            try:
+                async with lock:
+                    after_crawl(config, store, (), datetime.now(UTC))
+            except (MonitorError, OSError, sqlite3.DatabaseError) as error:
+                log.error("publish not completed: %s", error)
+            except Exception:
+                log.exception("publishing failed; the schedule goes on")
+
+        publisher = Coalesced(publish_job, publish_gap(shortest))
+
         async def crawl_job(source: Source) -> None:
             try:
                 before = store.health(source.name)
                 results = await crawl(config, store, [source], fetcher=fetcher)
                 now = datetime.now(UTC)
-                async with lock:
-                    after_crawl(config, store, results, now)
+                await publisher.request()
                 freshness.last_crawl = now
                 if config.alerts:   # in a thread with its own connection; never raises
                     await asyncio.to_thread(run_alerts, config)
@@ -145,9 +165,12 @@ async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event
             scheduler.shutdown(wait=False)
             current = asyncio.current_task()
             pending = [t for t in asyncio.all_tasks() if t is not current]
+            due = publisher.due
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+            if due:   # crawls finished since the last publish: their items go out now
+                await publish_job()
             store.close()
             if httpd is not None:
                 httpd.shutdown()

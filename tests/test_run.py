@@ -214,7 +214,7 @@ def test_outputs_that_cannot_be_written_are_one_log_line(server: FixtureServer,
     log = tmp_path / "stderr.txt"
     process = _start(config, log)
     try:
-        _wait_for(log, "not completed")
+        _wait_for(log, "publish not completed")
         assert _stop(process) == 0
     finally:
         if process.poll() is None:
@@ -222,7 +222,7 @@ def test_outputs_that_cannot_be_written_are_one_log_line(server: FixtureServer,
     err = log.read_text("utf-8")
     assert "Traceback" not in err
     line = next(line for line in err.splitlines() if "not completed" in line)
-    assert re.fullmatch(rf"{ISO} error crawl of s not completed: cannot write the outputs to "
+    assert re.fullmatch(rf"{ISO} error publish not completed: cannot write the outputs to "
                         rf"{re.escape(str(tmp_path / 'blocker' / 'out'))}: .+", line), line
 
 
