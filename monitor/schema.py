@@ -148,14 +148,4 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (band, item)
     ) WITHOUT ROWID;
     """,
-    # 5: how many items each story-index key holds, so that keys nearly every item
-    # shares are left out of new sketches (monitor.dedupe.COMMON_KEY).
-    """
-    CREATE TABLE story_key_counts (
-        band   INTEGER PRIMARY KEY,
-        items  INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    INSERT INTO story_key_counts (band, items)
-        SELECT band, COUNT(*) FROM story_index GROUP BY band;
-    """,
 )

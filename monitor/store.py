@@ -313,10 +313,13 @@ class Store:
         """
         if not bands:
             return None
-        marks = ",".join("?" * len(bands))
+        # A key's count is read from the index itself, but never more than
+        # COMMON_KEY rows of it: the cost stays bounded however common it is.
+        keys = ",".join("(?)" * 1 for _ in bands)
         common = {band for (band,) in self.db.execute(
-            f"SELECT band FROM story_key_counts WHERE band IN ({marks}) AND items >= ?",
-            (*bands, COMMON_KEY))}
+            f"WITH k(band) AS (VALUES {keys}) SELECT band FROM k WHERE (SELECT COUNT(*) "
+            "FROM (SELECT 1 FROM story_index s WHERE s.band = k.band LIMIT ?)) >= ?",
+            (*bands, COMMON_KEY, COMMON_KEY))}
         rare = [band for band in bands if band not in common]
         if len(rare) < MIN_SHARED:
             return None
@@ -348,20 +351,8 @@ class Store:
         self._index_bands(item_id, band_keys(signature))
 
     def _index_bands(self, item_id: int, bands: list[int]) -> None:
-        """Index an item under its keys, counting each key's items (see COMMON_KEY)."""
-        if not bands:
-            return
-        marks = ",".join("?" * len(bands))
-        # An item re-indexed after a title change may already hold some keys.
-        held = {band for (band,) in self.db.execute(
-            f"SELECT band FROM story_index WHERE item = ? AND band IN ({marks})",
-            (item_id, *bands))}
-        fresh = [band for band in dict.fromkeys(bands) if band not in held]
-        self.db.executemany("INSERT INTO story_index (band, item) VALUES (?, ?)",
-                            [(band, item_id) for band in fresh])
-        self.db.executemany(
-            "INSERT INTO story_key_counts (band, items) VALUES (?, 1) "
-            "ON CONFLICT (band) DO UPDATE SET items = items + 1", [(band,) for band in fresh])
+        self.db.executemany("INSERT OR IGNORE INTO story_index (band, item) VALUES (?, ?)",
+                            [(band, item_id) for band in bands])
 
     def entries(self, *, limit: int, topic: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> list[Entry]:
