@@ -34,6 +34,7 @@ STORY_WINDOW = timedelta(days=7)
 NEW_TARGET_LOOKBACK = timedelta(days=1)   # what a new alert target gets of the past
 BUSY_TIMEOUT = 60.0   # seconds
 SIGNATURE_CACHE = 5_000   # stories' shingle sets kept in memory (about 10 KB each)
+COMMON_KEYS_KEPT = 200_000   # common story-index keys remembered (about 40 bytes each)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class Store:
         self.path = Path(path)
         self._story_key = story_keyer(tuple(tuple(g) for g in synonyms))
         self._signatures: dict[str, StorySignature] = {}
+        self._common: set[int] = set()   # story-index keys known to be common
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -315,12 +317,17 @@ class Store:
             return None
         # A key's count is read from the index itself, but never more than
         # COMMON_KEY rows of it: the cost stays bounded however common it is.
-        keys = ",".join("(?)" * 1 for _ in bands)
-        common = {band for (band,) in self.db.execute(
-            f"WITH k(band) AS (VALUES {keys}) SELECT band FROM k WHERE (SELECT COUNT(*) "
-            "FROM (SELECT 1 FROM story_index s WHERE s.band = k.band LIMIT ?)) >= ?",
-            (*bands, COMMON_KEY, COMMON_KEY))}
-        rare = [band for band in bands if band not in common]
+        # A key once common stays so (items are never removed), so it is kept.
+        unsure = [band for band in bands if band not in self._common]
+        if unsure:
+            keys = ",".join("(?)" for _ in unsure)
+            if len(self._common) >= COMMON_KEYS_KEPT:
+                self._common.clear()
+            self._common.update(band for (band,) in self.db.execute(
+                f"WITH k(band) AS (VALUES {keys}) SELECT band FROM k WHERE (SELECT COUNT(*) "
+                "FROM (SELECT 1 FROM story_index s WHERE s.band = k.band LIMIT ?)) >= ?",
+                (*unsure, COMMON_KEY, COMMON_KEY)))
+        rare = [band for band in bands if band not in self._common]
         if len(rare) < MIN_SHARED:
             return None
         marks = ",".join("?" * len(rare))
