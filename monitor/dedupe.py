@@ -208,7 +208,16 @@ def story_keyer(synonyms: tuple[tuple[str, ...], ...] = ()) -> _Keyer:
     return _Keyer(synonyms)
 
 
+def _pieces(key: str, size: int = SHINGLE) -> frozenset[str]:
+    """The shingles compared: the substrings themselves, which hash faster than crc32
+    does; they live in memory only, so no hash has to stay stable across runs."""
+    if len(key) < size:
+        return frozenset({key}) if key else frozenset()
+    return frozenset(key[i:i + size] for i in range(len(key) - size + 1))
+
+
 def _shingles(key: str, size: int = SHINGLE) -> frozenset[int]:
+    """The shingles indexed: crc32, stable across runs and machines, as the index needs."""
     if len(key) < size:
         return frozenset({zlib.crc32(key.encode())}) if key else frozenset()
     data = key.encode("utf-32-le")      # fixed width: a shingle is a byte slice
@@ -220,8 +229,8 @@ def _shingles(key: str, size: int = SHINGLE) -> frozenset[int]:
 class StorySignature:
     """A story key's shingles, ready to compare and to index, and its headline's numbers."""
 
-    title: frozenset[int]
-    lede: frozenset[int]
+    title: frozenset[str]
+    lede: frozenset[str]
     key: StoryKey = field(default=StoryKey("", ""), compare=False, repr=False)
     numbers: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
@@ -229,11 +238,11 @@ class StorySignature:
     def of(cls, key: StoryKey) -> StorySignature:
         # Digit runs of the folded title (Thai digits are Arabic by then; a range
         # such as 2563-2565 reads as one run, which still differs from 2566-2570).
-        return cls(_shingles(key.title), _shingles(key.lede), key,
+        return cls(_pieces(key.title), _pieces(key.lede), key,
                    frozenset(_NUMBER.findall(key.title)))
 
 
-def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if len(a) < MIN_SHINGLES or len(b) < MIN_SHINGLES:
         return 0.0
     common = len(a & b)
