@@ -1,7 +1,8 @@
-"""What follows every crawl, in `monitor crawl` and in each of `monitor run`'s jobs.
+"""What follows new items being stored: after `monitor crawl`, and in `monitor run`
+each time its coalesced publish runs (at most every 30 s while crawls finish).
 
 One function, so anything that must happen after new items are stored
-(publishing now; alerts later) is added once and both commands get it.
+(publishing now) is added once and both commands get it.
 """
 
 from __future__ import annotations

@@ -130,11 +130,11 @@ def test_index_html_flags_a_source_read_without_tls_checks(tmp_path: Path) -> No
     path = tmp_path / "sources.yaml"
     path.write_text(f"""{TOPICS}sources:
   - name: checked
-    url: "https://a.example.go.th/"
+    url: "https://a.example/"
     type: auto
   - name: unchecked
     title: "Self-signed agency"
-    url: "https://b.example.go.th/"
+    url: "https://b.example/"
     type: auto
     tls: {{verify: false}}
 """, "utf-8")

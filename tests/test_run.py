@@ -17,7 +17,7 @@ import pytest
 
 from tests.crawl_helpers import rss, write_config
 from tests.e2e_site import config_yaml, serve_site
-from tests.httpserver import FixtureServer, Response
+from tests.httpserver import FixtureServer, Request, Response
 
 
 def _free_port() -> int:
@@ -97,6 +97,14 @@ def _wait_for(log: Path, text: str, timeout: float = 30) -> str:
     raise AssertionError(f"{text!r} never logged; the log was:\n{log.read_text('utf-8')}")
 
 
+def _requested(server: FixtureServer, path: str, timeout: float = 30) -> list[Request]:
+    """The server's requests for `path`, once there is one (empty if none came in time)."""
+    deadline = time.monotonic() + timeout
+    while not server.requests_for(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return list(server.requests_for(path))
+
+
 def _stop(process: subprocess.Popen[str]) -> int:
     process.send_signal(signal.SIGTERM)
     try:
@@ -118,10 +126,7 @@ def test_sigterm_during_a_crawl_is_quiet(server: FixtureServer, tmp_path: Path) 
     log = tmp_path / "stderr.txt"
     process = _start(config, log)
     try:
-        deadline = time.monotonic() + 30
-        while not server.requests_for("/slow.xml") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.requests_for("/slow.xml"), "the crawl is in flight"
+        assert _requested(server, "/slow.xml"), "the crawl is in flight"
         started = time.monotonic()
         assert _stop(process) == 0
         assert time.monotonic() - started < 5
@@ -255,10 +260,7 @@ def test_a_hostile_source_neither_delays_a_fast_one_nor_shutdown(
     log = tmp_path / "stderr.txt"
     process = _start(config, log)
     try:
-        deadline = time.monotonic() + 30
-        while not server.requests_for("/hostile") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        hostile = server.requests_for("/hostile")
+        hostile = _requested(server, "/hostile")
         assert hostile, "the hostile source was fetched"
         time.sleep(4)
         window = [r for r in server.requests_for("/fast.xml")
