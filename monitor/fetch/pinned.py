@@ -11,6 +11,7 @@ certificate check) are the name's, as if the client had resolved it itself.
 from __future__ import annotations
 
 import ssl
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -83,3 +84,59 @@ def pinned_transport(ssl_context: ssl.SSLContext, limits: httpx.Limits,
         network_backend=backend,
     )
     return transport
+
+
+Origin = tuple[bytes, bytes, int | None]
+
+
+class OriginPools(httpx.AsyncBaseTransport):
+    """One small pinned pool per origin (scheme, host, port), the least recently used
+    closed beyond `max_origins`.
+
+    httpcore's pool looks at every connection it holds (a system call and a dict built
+    per connection) twice per request, so one pool kept warm for 50 hosts cost more
+    than the connections it saved. Pools of a few connections each keep that cheap;
+    closing whole idle pools bounds the open sockets of a long `monitor run`.
+    """
+
+    def __init__(self, ssl_context: ssl.SSLContext, backend: PinnedBackend, *,
+                 idle_per_origin: int, max_origins: int) -> None:
+        self._ssl_context = ssl_context
+        self._backend = backend
+        self._limits = httpx.Limits(max_connections=None,
+                                    max_keepalive_connections=idle_per_origin)
+        self._max_origins = max_origins
+        self._pools: OrderedDict[Origin, httpx.AsyncHTTPTransport] = OrderedDict()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        key = (url.raw_scheme, url.raw_host, url.port)
+        transport = self._pools.get(key)
+        if transport is None:
+            await self._make_room()
+            transport = pinned_transport(self._ssl_context, self._limits, self._backend)
+            self._pools[key] = transport
+        else:
+            self._pools.move_to_end(key)
+        return await transport.handle_async_request(request)
+
+    async def _make_room(self) -> None:
+        """Close the least recently used pools with nothing in flight, down to the cap;
+        a pool still busy is kept (in-flight requests are bounded by `concurrency`)."""
+        excess = len(self._pools) + 1 - self._max_origins
+        if excess <= 0:
+            return
+        idle = [key for key, transport in self._pools.items() if _is_idle(transport)]
+        for key in idle[:excess]:
+            await self._pools.pop(key).aclose()
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        for transport in pools:
+            await transport.aclose()
+
+
+def _is_idle(transport: httpx.AsyncHTTPTransport) -> bool:
+    pool = transport._pool
+    return all(connection.is_idle() or connection.is_closed()
+               for connection in pool.connections)
