@@ -14,21 +14,24 @@ import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from monitor.config.settings import Config, Source, Topic
 from monitor.errors import ExtractError, MonitorError
 from monitor.extract import get_extractor
-from monitor.extract.article import Article, extract_article
-from monitor.extract.bounds import cap_feed, check_nesting
 from monitor.fetch import Fetcher
-from monitor.health import SourceState, after_failure, after_success
-from monitor.match import REGEX_TIMEOUT, Matcher
+from monitor.health import Health, SourceState, after_failure, after_success
 from monitor.models import Document, Extraction, Item, NotModified, RawItem, Validators
-from monitor.normalise import Dropped, normalise, read_date
 from monitor.offload import Budget, step
 from monitor.store import Store
+
+# What reads a changed page (selectolax, the date reader, the matcher) is imported
+# when a page needs reading: a crawl where every source answers 304 never does.
+if TYPE_CHECKING:
+    from monitor.extract.article import Article
+    from monitor.match import Matcher
+    from monitor.normalise import Dropped
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,9 @@ class SourceResult:
     matched: int = 0
     error: str | None = None
     note: str | None = None
+    # Whether the outputs may show something new; False only for a 304 that left the
+    # source's health as it was (bar the times), so an unchanged crawl publishes nothing.
+    changed: bool = True
 
     @property
     def failed(self) -> bool:
@@ -84,6 +90,7 @@ class SourceResult:
 @functools.lru_cache(maxsize=4)
 def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]) -> Matcher:
     """Building the segmenter's dictionary is costly; `monitor run` crawls every few minutes."""
+    from monitor.match import Matcher
     return Matcher(topics, synonyms)
 
 
@@ -112,6 +119,7 @@ async def read_source(
     if isinstance(first, NotModified):
         read.not_modified = True
         return read
+    from monitor.normalise import Dropped
     budget = Budget(PROCESS_BUDGET)
     cap = source.fetch.max_items
     raws: list[RawItem] = []
@@ -169,6 +177,7 @@ def _extract(doc: Document, source: Source) -> tuple[Extraction, int]:
 
     Bounds are checked on the text first: parsers are not linear on hostile input.
     """
+    from monitor.extract.bounds import cap_feed, check_nesting
     cut = 0
     if source.type in ("html", "auto") or doc.content_type in _HTML_TYPES:
         check_nesting(doc.text)
@@ -181,6 +190,7 @@ def _extract(doc: Document, source: Source) -> tuple[Extraction, int]:
 
 def _normalise_all(raws: Sequence[RawItem], source: Source, config: Config, now: datetime,
                    budget: Budget) -> tuple[list[Item], list[Dropped]]:
+    from monitor.normalise import Dropped, normalise
     items: list[Item] = []
     dropped: list[Dropped] = []
     seen: set[str] = set()
@@ -198,6 +208,7 @@ def _normalise_all(raws: Sequence[RawItem], source: Source, config: Config, now:
 
 def _match_all(items: Sequence[Item], source: Source, matcher: Matcher, budget: Budget,
                warnings: list[str]) -> list[Item]:
+    from monitor.match import REGEX_TIMEOUT
     matched = []
     for item in items:
         budget.check()
@@ -230,6 +241,7 @@ async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Co
     if not item.summary and article.summary:
         changes["summary"] = article.summary
     if item.date_is_first_seen and article.date_text:
+        from monitor.normalise import read_date
         published = read_date(RawItem(title="", link="", date_text=article.date_text),
                               tz=config.timezone, now=now)
         if published is not None:
@@ -239,6 +251,8 @@ async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Co
 
 
 def _read_article(doc: Document) -> Article:
+    from monitor.extract.article import extract_article
+    from monitor.extract.bounds import check_nesting
     check_nesting(doc.text, "the article page")
     return extract_article(doc)
 
@@ -310,6 +324,11 @@ async def crawl(config: Config, store: Store, sources: Sequence[Source] | None =
                              limit)
 
 
+def _shown(health: Health | None) -> Health | None:
+    """What the outputs show of a health, bar the times of the last attempt and success."""
+    return None if health is None else replace(health, last_attempt=None, last_success=None)
+
+
 async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetcher,
                      matcher: Matcher, now: datetime) -> SourceResult:
     previous = store.health(source.name)
@@ -329,7 +348,8 @@ async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetc
     if read.not_modified:
         health = after_success(previous, source.name, now, None)
         store.save_health(health)
-        return SourceResult(source.name, "not modified")
+        return SourceResult(source.name, "not modified",
+                            changed=_shown(health) != _shown(previous))
     health = after_success(previous, source.name, now, read.found)
     # One short write transaction per source, after all the work is done, so a
     # second monitor on the same database waits milliseconds, not minutes.

@@ -238,7 +238,6 @@ class Fetcher:
         budget = _Budget(settings.timeout, retries)
         for _hop in range(max_hops + 1):
             netguard.check_scheme(current)
-            seen.add(str(httpx.URL(current)))
             hop_trusted = trusted_origin is not None and netguard.origin(current) == trusted_origin
             guard = not hop_trusted and not settings.allow_private_networks
             if guard:
@@ -252,6 +251,7 @@ class Fetcher:
             target = reply.location
             if target is None:
                 return reply
+            seen.add(str(httpx.URL(current)))   # only a redirect needs it: not on every hop
             if reply.status not in (307, 308):
                 ask = GET   # as browsers do: only 307 and 308 repeat a POST
             try:
@@ -320,9 +320,13 @@ class Fetcher:
                                         ) as mark:
                 started = loop.time()
                 try:
+                    # Without spacing there is no start to move (and tracing a request
+                    # costs httpcore a dozen awaits).
+                    spaced = settings.min_delay_per_host > 0
                     return await exchange(self._client_for(url, settings, guard), url, headers,
                                           timeout=budget.remaining(), max_bytes=max_bytes,
-                                          check_peer=guard, truncate=truncate, on_send=mark,
+                                          check_peer=guard, truncate=truncate,
+                                          on_send=mark if spaced else None,
                                           ask=ask, shown_timeout=settings.timeout)
                 except CertificateError as exc:
                     failure = exc

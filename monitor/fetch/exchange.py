@@ -137,7 +137,8 @@ async def _exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, s
 
     async with client.stream(ask.method, url, headers=headers, timeout=httpx.Timeout(timeout),
                              data=dict(ask.form) if ask.form else None, content=ask.content,
-                             extensions={"trace": trace}) as response:
+                             extensions={"trace": trace} if on_send is not None else None
+                             ) as response:
         if check_peer:
             netguard.check_peer(url, response)
         status = response.status_code
