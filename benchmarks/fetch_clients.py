@@ -10,6 +10,8 @@ round (the median of `--rounds`):
 - raw HTTP/1.1 over asyncio streams, one keep-alive connection per host: the floor;
 - httpx.AsyncClient with its own transport, one pool (httpx's defaults, and with
   the idle cap raised above the number of hosts);
+- httpx.AsyncClient over the monitor's transport (a small pool per origin, the
+  connect-time guard), without the Fetcher's per-hop checks;
 - httpx.AsyncClient over the `httpx-aiohttp` transport, when that is importable
   (it is not a dependency: install it in a virtualenv of its own and put that on
   PYTHONPATH to measure it);
@@ -37,6 +39,9 @@ import httpx  # noqa: E402
 from benchmarks.crawl import WebProcess, source_url  # noqa: E402
 from monitor.config.settings import FetchSettings  # noqa: E402
 from monitor.fetch import Fetcher  # noqa: E402
+from monitor.fetch.netguard import system_resolve  # noqa: E402
+from monitor.fetch.pinned import OriginPools, PinnedBackend  # noqa: E402
+from monitor.fetch.tlstrust import Trust, context_for  # noqa: E402
 from monitor.models import NotModified, Validators  # noqa: E402
 
 CONCURRENCY = 16
@@ -116,6 +121,9 @@ def clients(hosts: int) -> dict[str, Callable[[list[str], dict[str, str]], Await
             limits=httpx.Limits(max_connections=None,
                                 max_keepalive_connections=hosts + CONCURRENCY))),
     }
+    found["httpx over the monitor's per-origin pools"] = with_httpx(lambda: httpx.AsyncClient(
+        transport=OriginPools(context_for(Trust()), PinnedBackend(system_resolve, guard=False),
+                              idle_per_origin=4, max_origins=128)))
     try:
         from httpx_aiohttp import AiohttpTransport  # type: ignore[import-not-found]
     except ImportError:
