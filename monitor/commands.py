@@ -40,32 +40,15 @@ def pick_sources(config: Config, names: Sequence[str]) -> list[Source]:
 
 async def _crawl_with_progress(config: Config, store: Store,
                                sources: Sequence[Source]) -> list[SourceResult]:
-    """The sources crawled side by side, as `pipeline.crawl` does, with a progress line."""
-    from monitor.fetch import Fetcher
-    from monitor.pipeline import SOURCES_PER_SLOT, bounded, crawl
+    """The sources crawled side by side by `pipeline.crawl`, with a progress line."""
+    from monitor.pipeline import crawl
     from monitor.progress import Progress
 
     progress = Progress(len(sources))
-    # One crawl, one `now`, as pipeline.crawl has for its sources: relative dates
-    # and first-seen times count from the crawl's start, and the date reader's
-    # memory of repeated date texts holds across sources.
-    now = datetime.now(UTC)
-
-    async def one(source: Source) -> list[SourceResult]:
-        progress.start(source.name)
-        try:
-            return await crawl(config, store, [source], fetcher=fetcher, now=now)
-        finally:
-            progress.finish(source.name)
-
     try:
-        async with Fetcher(user_agent=config.user_agent,
-                           concurrency=config.fetch.concurrency) as fetcher:
-            batches = await bounded(sources, one,
-                                    SOURCES_PER_SLOT * config.fetch.concurrency)
+        return await crawl(config, store, sources, progress=progress)
     finally:
         progress.close()
-    return [result for batch in batches for result in batch]
 
 
 def crawl_command(config: Config, names: Sequence[str], *, strict: bool = False,

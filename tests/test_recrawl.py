@@ -111,3 +111,56 @@ def test_a_source_recovering_with_a_304_is_published(server: FixtureServer,
     assert crawl(config) == 0      # b answers 304 again: its state changed, so publish
     states = {s["name"]: s["state"] for s in json.loads(sources.read_text("utf-8"))["sources"]}
     assert states == {"a": "ok", "b": "ok"}
+
+
+def test_many_sources_read_their_state_in_batches(tmp_path: Path) -> None:
+    """health_of and validators_of agree with the one-at-a-time reads, beyond one chunk."""
+    from datetime import UTC, datetime
+
+    from monitor.health import Health
+    from monitor.models import Document
+    from monitor.store import Store
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    names = [f"s{i}" for i in range(1200)]
+    urls = [f"http://127.0.0.1/{i}" for i in range(1200)]
+    with Store(tmp_path / "db.sqlite3") as store:
+        with store.transaction():
+            for i, (name, url) in enumerate(zip(names, urls, strict=True)):
+                if i % 3 == 0:
+                    continue   # never crawled: absent from both answers
+                store.save_health(Health(name, last_attempt=now, items_last=i))
+                doc = Document(url=url, content=b"", text="", encoding="utf-8",
+                               content_type="text/html", status=200, fetched_at=now,
+                               etag=f'"{i}"' if i % 2 else None,
+                               last_modified=None if i % 2 else "Sun, 01 Nov 2026 00:00:00 GMT")
+                store.save_validators(url, doc, now)
+        healths = store.health_of(names)
+        validators = store.validators_of(urls)
+        assert len(healths) == len(validators) == 800
+        assert healths == {n: h for n in names if (h := store.health(n)) is not None}
+        assert validators == {u: v for u in urls if (v := store.validators(u)) is not None}
+
+
+def test_an_unchanged_crawl_records_every_source_as_checked(server: FixtureServer,
+                                                            tmp_path: Path) -> None:
+    """The 304s' health is written in a batch: still written, every one."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from monitor.config.loader import load_config
+    from monitor.store import Store
+
+    config = two_sources(server, tmp_path)
+    assert crawl(config) == 0
+    database = load_config(config).database
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    with Store(database) as store:   # the times have one-second steps: set them back
+        for health in store.all_health().values():
+            store.save_health(replace(health, last_attempt=long_ago, last_success=long_ago))
+    assert crawl(config) == 0
+    with Store(database) as store:
+        again = store.all_health()
+    assert set(again) == {"a", "b"}
+    assert all(h.state == "ok" and h.last_success and h.last_success > long_ago
+               for h in again.values())
