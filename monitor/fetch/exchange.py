@@ -135,7 +135,9 @@ async def _exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, s
         if on_send is not None and event.endswith("send_request_headers.started"):
             on_send()
 
-    async with client.stream(ask.method, url, headers=headers, timeout=httpx.Timeout(timeout),
+    # No timeout per read or write: `exchange` bounds the whole of it, which they are
+    # within, and each cost httpcore a cancel scope.
+    async with client.stream(ask.method, url, headers=headers, timeout=httpx.Timeout(None),
                              data=dict(ask.form) if ask.form else None, content=ask.content,
                              extensions={"trace": trace} if on_send is not None else None
                              ) as response:
