@@ -57,12 +57,10 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
                 with anyio.fail_after(timeout):
                     stream = await anyio.connect_tcp(address, port, local_host=local_address)
             except TimeoutError as exc:
-                failure = httpcore.ConnectTimeout(exc)
-                failure.__cause__ = exc
+                failure = _caused(httpcore.ConnectTimeout(exc), exc)
                 continue
             except (OSError, anyio.BrokenResourceError) as exc:
-                failure = httpcore.ConnectError(exc)
-                failure.__cause__ = exc
+                failure = _caused(httpcore.ConnectError(exc), exc)
                 continue
             for option in socket_options or ():
                 stream.extra(SocketAttribute.raw_socket).setsockopt(*option)
@@ -77,6 +75,13 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await anyio.sleep(seconds)
+
+
+def _caused(error: Exception, cause: BaseException) -> Exception:
+    """`error` raised from `cause`, also as its context: httpcore's pool re-raises
+    with `from None`, and the socket's errno below is what the user reads."""
+    error.__cause__ = error.__context__ = cause
+    return error
 
 
 # anyio's failures as httpcore's, which httpx maps to its own (as httpcore does).
