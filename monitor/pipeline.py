@@ -104,7 +104,7 @@ async def read_source(
     source: Source,
     config: Config,
     fetcher: Fetcher,
-    matcher: Matcher,
+    matcher: Matcher | Callable[[], Matcher],
     *,
     now: datetime,
     validators: Callable[[str], Validators | None] | None = None,
@@ -167,7 +167,8 @@ async def read_source(
                 read.dropped.append(Dropped("", item.link, "no title, even on its page"))
         read.items = [i for i in read.items if i.title]
     read.items = await step(budget, len(read.items) > OFFLOAD_ITEMS,
-                            _match_all, read.items, source, matcher, budget, read.warnings)
+                            _match_all, read.items, source,
+                            matcher() if callable(matcher) else matcher, budget, read.warnings)
     if read.found and not read.items:
         read.warnings.append("every item was filtered out (see the dropped items)")
     return read
@@ -314,7 +315,8 @@ async def crawl(config: Config, store: Store, sources: Sequence[Source] | None =
     """
     now = now or datetime.now(UTC)
     chosen = list(config.sources if sources is None else sources)
-    matcher = matcher_for(config.topics, config.synonyms)
+    # Built when the first changed page needs it: a crawl of 304s never does.
+    matcher = functools.partial(matcher_for, config.topics, config.synonyms)
     limit = SOURCES_PER_SLOT * config.fetch.concurrency
     batch = _Batch(store, chosen)
 
@@ -374,7 +376,8 @@ def _shown(health: Health | None) -> Health | None:
 
 
 async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetcher,
-                     matcher: Matcher, now: datetime, batch: _Batch) -> SourceResult:
+                     matcher: Callable[[], Matcher], now: datetime,
+                     batch: _Batch) -> SourceResult:
     previous = batch.health.get(source.name)
     try:
         read = await read_source(
