@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                                    description=summary[0].upper() + summary[1:] + ".")
 
     command("check", "validate sources.yaml and say what it defines")
-    crawl = command("crawl", "crawl all (or the named) sources once, then publish")
+    crawl = command("crawl", "crawl all (or the named) sources once, then publish what "
+                            "changed")
     crawl.add_argument("--source", action="append", metavar="NAME", default=[],
                        help="crawl only this source (repeatable)")
     crawl.add_argument("--strict", action="store_true",
