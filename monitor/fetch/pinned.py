@@ -220,6 +220,8 @@ class OriginPools(httpx.AsyncBaseTransport):
         transport = self._pools.get(key)
         if transport is None:
             await self._make_room()
+            transport = self._pools.get(key)   # made by another request while closing
+        if transport is None:
             transport = pinned_transport(self._ssl_context, self._limits, self._backend)
             self._pools[key] = transport
         else:
