@@ -14,7 +14,7 @@ from monitor.text.clean import terminal_safe
 
 # Each command imports what it uses when it runs: an unchanged crawl (every source
 # answers 304) needs neither the publishers (jinja2, feedgen, lxml) nor the
-# extractors, and importing them was a third of its time.
+# extractors, and importing those was about a fifth of its time.
 if TYPE_CHECKING:
     from monitor.health import Health
     from monitor.pipeline import SourceResult
