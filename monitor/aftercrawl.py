@@ -9,26 +9,50 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from monitor.config.settings import Config
 from monitor.errors import MonitorError
-from monitor.pipeline import SourceResult
-from monitor.publish import publish_all
-from monitor.store import Store
+
+if TYPE_CHECKING:   # the publishers (jinja2, feedgen, lxml) load only when they write
+    from monitor.pipeline import SourceResult
+    from monitor.store import Store
+
+# Written by every publish; its age tells whether the outputs predate sources.yaml.
+MARKER = "index.html"
 
 
 def after_crawl(config: Config, store: Store, results: Sequence[SourceResult],
                 now: datetime) -> list[str]:
-    """Rewrite the outputs from the store; returns the names written.
+    """Rewrite the outputs from the store; returns the names written (none when
+    nothing changed).
 
     The hook point for work that reacts to a crawl's results (such as sending
-    alerts for new matched items): add it here, not in the callers.
+    alerts for new matched items): add it here, not in the callers. No results
+    (the scheduler's coalesced publish) always publishes.
     """
+    if results and not any(r.changed for r in results) and _outputs_current(config):
+        return []
     return publish(config, store, now)
+
+
+def _outputs_current(config: Config) -> bool:
+    """The outputs exist and were written after sources.yaml last changed (a new topic
+    or feed title must reach them even when no source did)."""
+    try:
+        written = (config.output_dir / MARKER).stat().st_mtime
+    except OSError:
+        return False
+    try:
+        return written >= config.path.stat().st_mtime
+    except OSError:
+        return True   # a config read from elsewhere (tests, `discover`): the outputs stand
 
 
 def publish(config: Config, store: Store, now: datetime) -> list[str]:
     """publish_all, with a full disk (or a read-only one) as one line naming the folder."""
+    from monitor.publish import publish_all
+
     try:
         return publish_all(config, store, now=now)
     except OSError as error:

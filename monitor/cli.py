@@ -9,6 +9,7 @@ sources failed. A user's mistake never shows a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sqlite3
 import sys
@@ -49,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                                    description=summary[0].upper() + summary[1:] + ".")
 
     command("check", "validate sources.yaml and say what it defines")
-    crawl = command("crawl", "crawl all (or the named) sources once, then publish")
+    crawl = command("crawl", "crawl all (or the named) sources once, then publish what "
+                            "changed")
     crawl.add_argument("--source", action="append", metavar="NAME", default=[],
                        help="crawl only this source (repeatable)")
     crawl.add_argument("--strict", action="store_true",
@@ -92,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = default_config(path)
         else:
             config = load_config(path)
+        # The modules and the config live until exit: the cycle collector need not
+        # walk them again at every full collection (about 5% of a 304-only crawl).
+        gc.freeze()
         return COMMANDS[args.command](config, args)
     except (ConfigError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)

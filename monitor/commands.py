@@ -6,25 +6,19 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from monitor.aftercrawl import after_crawl, publish
-from monitor.alerts import report_alerts, send_alerts, status_lines
 from monitor.config.settings import Config, Source
 from monitor.errors import ConfigError
-from monitor.fetch import Fetcher
-from monitor.health import Health
-from monitor.pipeline import SOURCES_PER_SLOT, SourceResult, bounded, crawl
-from monitor.progress import Progress
-from monitor.publish.digest import (
-    build_digest,
-    last_complete_week,
-    parse_week,
-    send_digest,
-    write_digest,
-)
-from monitor.report import result_line
-from monitor.store import Store
 from monitor.text.clean import terminal_safe
+
+# Each command imports what it uses when it runs: an unchanged crawl (every source
+# answers 304) needs neither the publishers (jinja2, feedgen, lxml) nor the
+# extractors, and importing those was about a fifth of its time.
+if TYPE_CHECKING:
+    from monitor.health import Health
+    from monitor.pipeline import SourceResult
+    from monitor.store import Store
 
 EXIT_OK, EXIT_FAILED = 0, 1
 EXIT_PARTIAL = 3   # `crawl --strict`: some sources failed, the others were crawled
@@ -46,51 +40,48 @@ def pick_sources(config: Config, names: Sequence[str]) -> list[Source]:
 
 async def _crawl_with_progress(config: Config, store: Store,
                                sources: Sequence[Source]) -> list[SourceResult]:
-    """The sources crawled side by side, as `pipeline.crawl` does, with a progress line."""
+    """The sources crawled side by side by `pipeline.crawl`, with a progress line."""
+    from monitor.pipeline import crawl
+    from monitor.progress import Progress
+
     progress = Progress(len(sources))
-    # One crawl, one `now`, as pipeline.crawl has for its sources: relative dates
-    # and first-seen times count from the crawl's start, and the date reader's
-    # memory of repeated date texts holds across sources.
-    now = datetime.now(UTC)
-
-    async def one(source: Source) -> list[SourceResult]:
-        progress.start(source.name)
-        try:
-            return await crawl(config, store, [source], fetcher=fetcher, now=now)
-        finally:
-            progress.finish(source.name)
-
     try:
-        async with Fetcher(user_agent=config.user_agent,
-                           concurrency=config.fetch.concurrency) as fetcher:
-            batches = await bounded(sources, one,
-                                    SOURCES_PER_SLOT * config.fetch.concurrency)
+        return await crawl(config, store, sources, progress=progress)
     finally:
         progress.close()
-    return [result for batch in batches for result in batch]
 
 
 def crawl_command(config: Config, names: Sequence[str], *, strict: bool = False,
                   detail: bool = False) -> int:
     """Exit 1 when every source failed; with `strict`, 3 when some (not all) failed."""
+    from monitor.aftercrawl import after_crawl
+    from monitor.report import result_line
+    from monitor.store import Store
+
     sources = pick_sources(config, names)
     with Store(config.database, synonyms=config.synonyms) as store:
         results = asyncio.run(_crawl_with_progress(config, store, sources))
         for result in results:
             print(result_line(result, detail=detail))
-        after_crawl(config, store, results, datetime.now(UTC))
+        written = after_crawl(config, store, results, datetime.now(UTC))
         if config.alerts:
+            from monitor.alerts import report_alerts, send_alerts
             report_alerts(send_alerts(config, store))   # never raises: failures are reported
         failed = sum(r.failed for r in results)
+        where = (f"published to {config.output_dir}" if written else
+                 f"nothing changed; {config.output_dir} left as it was")
         print(f"{len(results)} sources: {len(results) - failed} ok, {failed} failed; "
               f"{sum(r.new for r in results)} new items, "
-              f"{sum(r.matched for r in results)} matched; published to {config.output_dir}")
+              f"{sum(r.matched for r in results)} matched; {where}")
     if results and failed == len(results):
         return EXIT_FAILED
     return EXIT_PARTIAL if strict and failed else EXIT_OK
 
 
 def publish_command(config: Config) -> int:
+    from monitor.aftercrawl import publish
+    from monitor.store import Store
+
     with Store(config.database) as store:
         written = publish(config, store, datetime.now(UTC))
     print(f"wrote {len(written)} files to {config.output_dir}: {', '.join(written)}")
@@ -128,6 +119,9 @@ def status_table(config: Config, health: dict[str, Health]) -> str:
 
 
 def status_command(config: Config) -> int:
+    from monitor.alerts import status_lines
+    from monitor.store import Store
+
     with Store(config.database) as store:
         print("\n".join([status_table(config, store.all_health()), *status_lines(config, store)]))
     return EXIT_OK
@@ -135,6 +129,15 @@ def status_command(config: Config) -> int:
 
 def digest_command(config: Config, week_label: str | None, send: bool, force: bool,
                    now: datetime | None = None) -> int:
+    from monitor.publish.digest import (
+        build_digest,
+        last_complete_week,
+        parse_week,
+        send_digest,
+        write_digest,
+    )
+    from monitor.store import Store
+
     now = now or datetime.now(UTC)
     week = parse_week(week_label) if week_label else last_complete_week(now, config.timezone)
     with Store(config.database) as store:
@@ -161,6 +164,7 @@ def search_command(config: Config, query: str, topic: str | None, since: str | N
     from datetime import date
 
     from monitor.search import search
+    from monitor.store import Store
     if topic is not None and topic not in {t.id for t in config.topics}:
         known = ", ".join(t.id for t in config.topics)
         raise ConfigError(f"no topic {topic!r}; the topics are: {known}", key="--topic")

@@ -14,21 +14,25 @@ import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from monitor.config.settings import Config, Source, Topic
 from monitor.errors import ExtractError, MonitorError
 from monitor.extract import get_extractor
-from monitor.extract.article import Article, extract_article
-from monitor.extract.bounds import cap_feed, check_nesting
 from monitor.fetch import Fetcher
-from monitor.health import SourceState, after_failure, after_success
-from monitor.match import REGEX_TIMEOUT, Matcher
+from monitor.health import Health, SourceState, after_failure, after_success
 from monitor.models import Document, Extraction, Item, NotModified, RawItem, Validators
-from monitor.normalise import Dropped, normalise, read_date
 from monitor.offload import Budget, step
 from monitor.store import Store
+
+# What reads a changed page (selectolax, the date reader, the matcher) is imported
+# when a page needs reading: a crawl where every source answers 304 never does.
+if TYPE_CHECKING:
+    from monitor.extract.article import Article
+    from monitor.match import Matcher
+    from monitor.normalise import Dropped
+    from monitor.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,9 @@ class SourceResult:
     matched: int = 0
     error: str | None = None
     note: str | None = None
+    # Whether the outputs may show something new; False only for a 304 that left the
+    # source's health as it was (bar the times), so an unchanged crawl publishes nothing.
+    changed: bool = True
 
     @property
     def failed(self) -> bool:
@@ -84,6 +91,7 @@ class SourceResult:
 @functools.lru_cache(maxsize=4)
 def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]) -> Matcher:
     """Building the segmenter's dictionary is costly; `monitor run` crawls every few minutes."""
+    from monitor.match import Matcher
     return Matcher(topics, synonyms)
 
 
@@ -96,7 +104,7 @@ async def read_source(
     source: Source,
     config: Config,
     fetcher: Fetcher,
-    matcher: Matcher,
+    matcher: Matcher | Callable[[], Matcher],
     *,
     now: datetime,
     validators: Callable[[str], Validators | None] | None = None,
@@ -112,6 +120,7 @@ async def read_source(
     if isinstance(first, NotModified):
         read.not_modified = True
         return read
+    from monitor.normalise import Dropped
     budget = Budget(PROCESS_BUDGET)
     cap = source.fetch.max_items
     raws: list[RawItem] = []
@@ -158,7 +167,8 @@ async def read_source(
                 read.dropped.append(Dropped("", item.link, "no title, even on its page"))
         read.items = [i for i in read.items if i.title]
     read.items = await step(budget, len(read.items) > OFFLOAD_ITEMS,
-                            _match_all, read.items, source, matcher, budget, read.warnings)
+                            _match_all, read.items, source,
+                            matcher() if callable(matcher) else matcher, budget, read.warnings)
     if read.found and not read.items:
         read.warnings.append("every item was filtered out (see the dropped items)")
     return read
@@ -169,6 +179,7 @@ def _extract(doc: Document, source: Source) -> tuple[Extraction, int]:
 
     Bounds are checked on the text first: parsers are not linear on hostile input.
     """
+    from monitor.extract.bounds import cap_feed, check_nesting
     cut = 0
     if source.type in ("html", "auto") or doc.content_type in _HTML_TYPES:
         check_nesting(doc.text)
@@ -181,6 +192,7 @@ def _extract(doc: Document, source: Source) -> tuple[Extraction, int]:
 
 def _normalise_all(raws: Sequence[RawItem], source: Source, config: Config, now: datetime,
                    budget: Budget) -> tuple[list[Item], list[Dropped]]:
+    from monitor.normalise import Dropped, normalise
     items: list[Item] = []
     dropped: list[Dropped] = []
     seen: set[str] = set()
@@ -198,6 +210,7 @@ def _normalise_all(raws: Sequence[RawItem], source: Source, config: Config, now:
 
 def _match_all(items: Sequence[Item], source: Source, matcher: Matcher, budget: Budget,
                warnings: list[str]) -> list[Item]:
+    from monitor.match import REGEX_TIMEOUT
     matched = []
     for item in items:
         budget.check()
@@ -230,6 +243,7 @@ async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Co
     if not item.summary and article.summary:
         changes["summary"] = article.summary
     if item.date_is_first_seen and article.date_text:
+        from monitor.normalise import read_date
         published = read_date(RawItem(title="", link="", date_text=article.date_text),
                               tz=config.timezone, now=now)
         if published is not None:
@@ -239,6 +253,8 @@ async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Co
 
 
 def _read_article(doc: Document) -> Article:
+    from monitor.extract.article import extract_article
+    from monitor.extract.bounds import check_nesting
     check_nesting(doc.text, "the article page")
     return extract_article(doc)
 
@@ -290,32 +306,82 @@ async def bounded(sources: Sequence[Source], one: Callable[[Source], Awaitable[R
 
 
 async def crawl(config: Config, store: Store, sources: Sequence[Source] | None = None,
-                *, now: datetime | None = None, fetcher: Fetcher | None = None
-                ) -> list[SourceResult]:
+                *, now: datetime | None = None, fetcher: Fetcher | None = None,
+                progress: Progress | None = None) -> list[SourceResult]:
     """One crawl of the given sources (all by default); every source gets a result.
 
-    `monitor run` passes its long-lived fetcher so politeness spans crawls.
+    `monitor run` passes its long-lived fetcher so politeness spans crawls;
+    `monitor crawl` a progress line, told when each source starts and ends.
     """
     now = now or datetime.now(UTC)
     chosen = list(config.sources if sources is None else sources)
-    matcher = matcher_for(config.topics, config.synonyms)
+    # Built when the first changed page needs it: a crawl of 304s never does.
+    matcher = functools.partial(matcher_for, config.topics, config.synonyms)
     limit = SOURCES_PER_SLOT * config.fetch.concurrency
-    if fetcher is not None:
-        used = fetcher
-        return await bounded(chosen, lambda s: _crawl_one(s, config, store, used, matcher, now),
-                             limit)
-    async with Fetcher(user_agent=config.user_agent,
-                       concurrency=config.fetch.concurrency) as own:
-        return await bounded(chosen, lambda s: _crawl_one(s, config, store, own, matcher, now),
-                             limit)
+    batch = _Batch(store, chosen)
+
+    async def one(source: Source, used: Fetcher) -> SourceResult:
+        if progress is not None:
+            progress.start(source.name)
+        try:
+            return await _crawl_one(source, config, store, used, matcher, now, batch)
+        finally:
+            if progress is not None:
+                progress.finish(source.name)
+
+    try:
+        if fetcher is not None:
+            used = fetcher
+            return await bounded(chosen, lambda s: one(s, used), limit)
+        async with Fetcher(user_agent=config.user_agent,
+                           concurrency=config.fetch.concurrency) as own:
+            return await bounded(chosen, lambda s: one(s, own), limit)
+    finally:
+        batch.flush()
+
+
+class _Batch:
+    """A crawl's reads and its 304s' writes, a few statements for all its sources.
+
+    Per source, a health and a validators query, and a commit for each 304, were
+    most of the database's share of an unchanged crawl. The 304s' health (its
+    times, a recovery) is written every FLUSH_EVERY of them and at the end, in one
+    transaction; everything else is written as the source finishes.
+    """
+
+    FLUSH_EVERY = 200
+
+    def __init__(self, store: Store, sources: Sequence[Source]) -> None:
+        self.store = store
+        self.health = store.health_of([s.name for s in sources])
+        self.validators = store.validators_of([s.url for s in sources])
+        self.unchanged: list[Health] = []
+
+    def save_not_modified(self, health: Health) -> None:
+        self.unchanged.append(health)
+        if len(self.unchanged) >= self.FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self.unchanged = self.unchanged, []
+        if pending:
+            with self.store.transaction():
+                for health in pending:
+                    self.store.save_health(health)
+
+
+def _shown(health: Health | None) -> Health | None:
+    """What the outputs show of a health, bar the times of the last attempt and success."""
+    return None if health is None else replace(health, last_attempt=None, last_success=None)
 
 
 async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetcher,
-                     matcher: Matcher, now: datetime) -> SourceResult:
-    previous = store.health(source.name)
+                     matcher: Callable[[], Matcher], now: datetime,
+                     batch: _Batch) -> SourceResult:
+    previous = batch.health.get(source.name)
     try:
         read = await read_source(
-            source, config, fetcher, matcher, now=now, validators=store.validators,
+            source, config, fetcher, matcher, now=now, validators=batch.validators.get,
             is_new=lambda items: ({i.identity for i in items}
                                   - store.known(i.identity for i in items)))
     except Exception as error:  # one source's failure must never stop the others
@@ -328,8 +394,9 @@ async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetc
         return SourceResult(source.name, health.state, error=health.last_error)
     if read.not_modified:
         health = after_success(previous, source.name, now, None)
-        store.save_health(health)
-        return SourceResult(source.name, "not modified")
+        batch.save_not_modified(health)
+        return SourceResult(source.name, "not modified",
+                            changed=_shown(health) != _shown(previous))
     health = after_success(previous, source.name, now, read.found)
     # One short write transaction per source, after all the work is done, so a
     # second monitor on the same database waits milliseconds, not minutes.

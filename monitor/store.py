@@ -190,6 +190,18 @@ class Store:
             return None
         return Validators(etag=row["etag"], last_modified=row["last_modified"])
 
+    def validators_of(self, urls: Sequence[str]) -> dict[str, Validators]:
+        """`validators` for many URLs in a few queries: a crawl asks for all at once."""
+        found = {}
+        for chunk in _chunks(sorted(set(urls))):
+            for row in self.db.execute(
+                    "SELECT url, etag, last_modified FROM fetch_state WHERE url IN "
+                    f"({', '.join('?' * len(chunk))})", chunk):
+                if row["etag"] or row["last_modified"]:
+                    found[row["url"]] = Validators(etag=row["etag"],
+                                                   last_modified=row["last_modified"])
+        return found
+
     def save_validators(self, url: str, doc: Document, now: datetime) -> None:
         self.db.execute(
             "INSERT INTO fetch_state (url, etag, last_modified, fetched) VALUES (?, ?, ?, ?) "
@@ -419,6 +431,15 @@ class Store:
             "SELECT * FROM source_health WHERE source = ?", (source,)).fetchone()
         return None if row is None else self._health(row)
 
+    def health_of(self, sources: Sequence[str]) -> dict[str, Health]:
+        """`health` for many sources in a few queries; those never crawled are absent."""
+        found = {}
+        for chunk in _chunks(sorted(set(sources))):
+            for row in self.db.execute("SELECT * FROM source_health WHERE source IN "
+                                       f"({', '.join('?' * len(chunk))})", chunk):
+                found[row["source"]] = self._health(row)
+        return found
+
     def all_health(self) -> dict[str, Health]:
         return {r["source"]: self._health(r)
                 for r in self.db.execute("SELECT * FROM source_health")}
@@ -559,6 +580,11 @@ class Store:
     def transaction(self) -> _Transaction:
         """One write transaction; nested uses join the outermost one."""
         return self._transactions
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> list[list[str]]:
+    """Slices short enough for SQLite's limit on bound parameters (999 in old builds)."""
+    return [list(values[i:i + size]) for i in range(0, len(values), size)]
 
 
 class _Transaction:

@@ -23,6 +23,7 @@ class Request:
     time: float          # time.monotonic() when the request arrived
     host: str = ""        # the Host header as sent
     body: bytes = b""     # a POST's body
+    peer: tuple[str, int] = ("", 0)   # the client's address: one per connection
 
 
 @dataclass
@@ -119,6 +120,7 @@ class FixtureServer:
             time=time.monotonic(),
             host=handler.headers.get("Host", ""),
             body=handler.rfile.read(int(handler.headers.get("Content-Length") or 0)),
+            peer=handler.client_address[:2],
         )
         with self._lock:
             self.log.append(request)

@@ -11,6 +11,7 @@ source has no usable name yet; list positions count from 0).
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import re
 import ssl
@@ -109,8 +110,17 @@ def load_config(path: Path | str, *, environ: Mapping[str, str] | None = None) -
     `sources.dga-news.interval`); ConfigErrors, one line each, for several mistakes."""
     file = Path(path)
     reader = NodeReader(str(path), os.environ if environ is None else environ)
-    root = compose_file(file, str(path))
-    config = _Loader(reader, file.absolute()).config(root)
+    # The node tree of thousands of sources is hundreds of thousands of objects made
+    # in one go, and the cycle collector walked them all again and again: more than
+    # half the load of 10,000 sources. They hold no cycles; reference counts free them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        root = compose_file(file, str(path))
+        config = _Loader(reader, file.absolute()).config(root)
+    finally:
+        if collecting:
+            gc.enable()
     reader.raise_errors()
     return config
 

@@ -25,7 +25,7 @@ from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from monitor.text.thaidate import WEEKDAY_NAMES
+from monitor.text.weekdays import WEEKDAY_NAMES
 
 DURATION_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 SIZE_UNITS = {

@@ -22,6 +22,11 @@ from monitor.fetch.limits import describe_size, read_bounded
 from monitor.fetch.tlstrust import CertificateError, verification_failure
 
 REDIRECTS = (301, 302, 303, 307, 308)
+# A 304 or a redirect is read to its end (its body, if any, is thrown away) so that
+# its connection goes back to the pool: one left unread is closed, and every
+# re-crawl of an unchanged source paid a new connection. Beyond this it is cheaper
+# to let the connection go.
+DRAIN_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -130,15 +135,19 @@ async def _exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, s
         if on_send is not None and event.endswith("send_request_headers.started"):
             on_send()
 
-    async with client.stream(ask.method, url, headers=headers, timeout=httpx.Timeout(timeout),
+    # No timeout per read or write: `exchange` bounds the whole of it, which they are
+    # within, and each cost httpcore a cancel scope.
+    async with client.stream(ask.method, url, headers=headers, timeout=httpx.Timeout(None),
                              data=dict(ask.form) if ask.form else None, content=ask.content,
-                             extensions={"trace": trace}) as response:
+                             extensions={"trace": trace} if on_send is not None else None
+                             ) as response:
         if check_peer:
             netguard.check_peer(url, response)
         status = response.status_code
         encoding = response.headers.get("content-encoding", "")
         if status == 304 or (status in REDIRECTS and "location" in response.headers):
             body = b""
+            await _drain(response)
         elif 200 <= status < 300:
             _refuse_declared_oversize(url, response.headers, max_bytes, truncate)
             body = await read_bounded(response.aiter_raw(), encoding, max_bytes, url=url,
@@ -147,6 +156,19 @@ async def _exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, s
             body = await _error_body(response, url, min(SNIFF, max_bytes))
         return Reply(url=url, status=status, reason=response.reason_phrase,
                      headers=response.headers, body=body)
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read an unused body to its end, if it is short; a failure here costs only the
+    connection, never the answer, which is complete."""
+    read = 0
+    try:
+        async for chunk in response.aiter_raw():
+            read += len(chunk)
+            if read > DRAIN_BYTES:
+                return
+    except httpx.HTTPError:
+        return
 
 
 async def _error_body(response: httpx.Response, url: str, limit: int) -> bytes:

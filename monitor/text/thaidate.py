@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from monitor.text.weekdays import WEEKDAY_NAMES
+
 __all__ = ["WEEKDAY_NAMES", "format_thai_date", "is_plausible", "parse_date", "plausible_year"]
 
 BE_OFFSET = 543
@@ -56,17 +58,6 @@ _ENGLISH_MONTHS: tuple[tuple[str, ...], ...] = (
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
     ("october", "oct"), ("november", "nov"), ("december", "dec"),
-)
-# Monday first, as date.weekday() counts. Each row: Thai, the English name, then
-# the English abbreviations, the first being the one `digest.schedule` writes.
-WEEKDAY_NAMES: tuple[tuple[str, ...], ...] = (
-    ("จันทร์", "monday", "mon"),
-    ("อังคาร", "tuesday", "tue", "tues"),
-    ("พุธ", "wednesday", "wed"),
-    ("พฤหัสบดี", "พฤหัสฯ", "พฤหัส", "thursday", "thu", "thurs", "thur"),
-    ("ศุกร์", "friday", "fri"),
-    ("เสาร์", "saturday", "sat"),
-    ("อาทิตย์", "sunday", "sun"),
 )
 
 

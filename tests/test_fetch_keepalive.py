@@ -1,0 +1,79 @@
+"""Connections are reused across fetches, per host, and the idle ones stay bounded.
+
+Each FixtureServer is its own origin (its own port); the server log records the
+client's address, which differs per connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from monitor.config.settings import FetchSettings
+from monitor.fetch import Fetcher, client
+from monitor.models import NotModified, Validators
+from tests.httpserver import FixtureServer, Request, Response
+
+QUICK = FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0, respect_robots=False)
+ETAG = '"v1"'
+
+
+def unchanged(request: Request) -> Response:
+    if request.headers.get("if-none-match") == ETAG:
+        # A body on a 304 breaks the rule, but some servers send one: it must not
+        # cost the connection either.
+        return Response(304, b"", {"ETag": ETAG})
+    return Response(200, b"<rss/>", {"Content-Type": "application/rss+xml", "ETag": ETAG})
+
+
+@pytest.fixture
+def servers() -> Iterator[list[FixtureServer]]:
+    started = [FixtureServer().start() for _ in range(20)]
+    for server in started:
+        server.add("/feed", unchanged)
+        server.add("/moved", Response(301, b"<a href=/feed>moved</a>", {"Location": "/feed"}))
+    yield started
+    for server in started:
+        server.stop()
+
+
+def crawl(urls: list[str], validators: Validators | None) -> list[object]:
+    """The URLs fetched in order, a few at a time, by one Fetcher (as a crawl does)."""
+    async def go() -> list[object]:
+        async with Fetcher(user_agent="test/1", concurrency=4) as fetcher:
+            return [await fetcher.fetch(url, QUICK, validators=validators) for url in urls]
+    return asyncio.run(go())
+
+
+def peers(server: FixtureServer) -> set[tuple[str, int]]:
+    return {r.peer for r in server.log}
+
+
+def test_unchanged_answers_keep_their_connection_across_many_hosts(
+        servers: list[FixtureServer]) -> None:
+    # Host after host, three rounds: more hosts than the fetcher's concurrency.
+    urls = [s.url("/feed") for _ in range(3) for s in servers]
+    results = crawl(urls, Validators(etag=ETAG))
+    assert all(isinstance(r, NotModified) for r in results)
+    for server in servers:
+        assert len(server.log) == 3
+        assert len(peers(server)) == 1, "each 304 should leave its connection reusable"
+
+
+def test_a_redirect_keeps_its_connection(servers: list[FixtureServer]) -> None:
+    server = servers[0]
+    crawl([server.url("/moved"), server.url("/moved")], Validators(etag=ETAG))
+    assert [r.path for r in server.log] == ["/moved", "/feed", "/moved", "/feed"]
+    assert len(peers(server)) == 1
+
+
+def test_pools_beyond_the_cap_are_closed(servers: list[FixtureServer],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client, "MAX_ORIGINS", 2)
+    a, b, c = servers[:3]
+    crawl([a.url("/feed"), b.url("/feed"), c.url("/feed"), a.url("/feed"), c.url("/feed")],
+          Validators(etag=ETAG))
+    assert len(peers(a)) == 2, "a's pool, least recently used, was closed to make room for c's"
+    assert len(peers(c)) == 1, "c's pool, recently used, was kept"
