@@ -31,9 +31,18 @@ def after_crawl(config: Config, store: Store, results: Sequence[SourceResult],
     alerts for new matched items): add it here, not in the callers. No results
     (the scheduler's coalesced publish) always publishes.
     """
-    if results and not any(r.changed for r in results) and _outputs_current(config):
+    if results and not worth_publishing(config, results):
         return []
     return publish(config, store, now)
+
+
+def worth_publishing(config: Config, results: Sequence[SourceResult]) -> bool:
+    """Whether these results may change the outputs: a source read something or changed
+    state, or the outputs are missing or older than sources.yaml.
+
+    An hour of 304s rewriting every feed would make readers fetch them all again.
+    """
+    return any(r.changed for r in results) or not _outputs_current(config)
 
 
 def _outputs_current(config: Config) -> bool:

@@ -19,7 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.aftercrawl import after_crawl
+from monitor.aftercrawl import after_crawl, worth_publishing
 from monitor.alerts import run_alerts
 from monitor.coalesce import Coalesced
 from monitor.config.settings import Config, Source
@@ -101,7 +101,8 @@ async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event
                 before = store.health(source.name)
                 results = await crawl(config, store, [source], fetcher=fetcher)
                 now = datetime.now(UTC)
-                await publisher.request()
+                if worth_publishing(config, results):
+                    await publisher.request()
                 freshness.last_crawl = now
                 if config.alerts:   # in a thread with its own connection; never raises
                     await asyncio.to_thread(run_alerts, config)

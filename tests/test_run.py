@@ -273,3 +273,42 @@ def test_a_hostile_source_neither_delays_a_fast_one_nor_shutdown(
         if process.poll() is None:
             process.kill()
     assert "Traceback" not in log.read_text("utf-8")
+
+
+def test_run_publishes_only_when_a_crawl_changed_something(server: FixtureServer,
+                                                          tmp_path: Path) -> None:
+    """A source answering 304 every second leaves the outputs alone: readers polling the
+    feed would otherwise fetch an unchanged feed again after every crawl."""
+    etag = '"v1"'
+
+    def conditional(request: Request) -> Response:
+        if request.headers.get("if-none-match") == etag:
+            return Response(304, b"", {"ETag": etag})
+        return Response(200, rss(("ทางรัฐ เปิดบริการใหม่", "http://x.example/1")),
+                        {"Content-Type": "application/rss+xml", "ETag": etag})
+
+    server.add("/a.xml", conditional)
+    config = write_config(tmp_path, f"""
+  - name: a
+    url: {server.url('/a.xml')}
+    type: feed
+    interval: 1s
+""")
+    log = tmp_path / "run.log"
+    process = _start(config, log)
+    try:
+        index = tmp_path / "out" / "index.html"
+        deadline = time.monotonic() + 30
+        while len(server.requests_for("/a.xml")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)   # the first crawl's publish is done
+        assert index.exists(), "the first crawl read the feed and published it"
+        published = index.stat().st_mtime_ns
+        while len(server.requests_for("/a.xml")) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        answers = len(server.requests_for("/a.xml"))
+        assert answers >= 4, "crawled every second"
+        assert index.stat().st_mtime_ns == published
+    finally:
+        assert _stop(process) == 0
