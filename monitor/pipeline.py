@@ -9,7 +9,6 @@ source's health; it never reaches another source.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,17 +16,18 @@ from datetime import UTC, datetime
 from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
-from monitor.config.settings import Config, Source, Topic
+from monitor import readpool
+from monitor.config.settings import Config, Source
 from monitor.errors import ExtractError, MonitorError
-from monitor.extract import get_extractor
 from monitor.extract.article import Article, extract_article
-from monitor.extract.bounds import cap_feed, check_nesting
+from monitor.extract.bounds import check_nesting
 from monitor.fetch import Fetcher
 from monitor.health import SourceState, after_failure, after_success
-from monitor.match import REGEX_TIMEOUT, Matcher
-from monitor.models import Document, Extraction, Item, NotModified, RawItem, Validators
-from monitor.normalise import Dropped, normalise, read_date
+from monitor.match import Matcher
+from monitor.models import Document, Item, NotModified, RawItem, Validators
+from monitor.normalise import Dropped, read_date
 from monitor.offload import Budget, step
+from monitor.reading import PageRead, extract, match_all, matcher_for, normalise_all
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,9 @@ PROCESS_BUDGET = 30.0
 # it cannot hold up other sources' fetches, schedules or a shutdown.
 OFFLOAD_CHARS = 300_000
 OFFLOAD_ITEMS = 200
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 R = TypeVar("R")
+
+__all__ = ["SourceRead", "SourceResult", "crawl", "matcher_for", "read_source"]
 
 
 @dataclass
@@ -81,12 +82,6 @@ class SourceResult:
         return self.status in ("failing", "blocked")
 
 
-@functools.lru_cache(maxsize=4)
-def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]) -> Matcher:
-    """Building the segmenter's dictionary is costly; `monitor run` crawls every few minutes."""
-    return Matcher(topics, synonyms)
-
-
 def _same_origin(a: str, b: str) -> bool:
     pa, pb = urlsplit(a), urlsplit(b)
     return (pa.scheme, pa.netloc.lower()) == (pb.scheme, pb.netloc.lower())
@@ -102,8 +97,13 @@ async def read_source(
     validators: Callable[[str], Validators | None] | None = None,
     is_new: Callable[[Sequence[Item]], Collection[str]] | None = None,
     article_limit: int | None = None,
+    workers: bool = False,
 ) -> SourceRead:
-    """Fetch and read one source. Raises MonitorError subclasses for the caller to report."""
+    """Fetch and read one source. Raises MonitorError subclasses for the caller to report.
+
+    With `workers`, an ordinary page is read in a worker process (monitor.readpool)
+    with the config's own topics, so `matcher` must be the one built from them.
+    """
     read = SourceRead(source)
     first = await fetcher.fetch(
         source.url, source.fetch, encoding=source.encoding, trusted=True,
@@ -117,29 +117,42 @@ async def read_source(
     raws: list[RawItem] = []
     queue: list[Document] = [first]
     followed = 0
+    read_through: PageRead | None = None
     while queue:
         doc = queue.pop(0)
         read.documents.append(doc)
-        extraction, cut = await step(budget, len(doc.text) > OFFLOAD_CHARS,
-                                     _extract, doc, source)
-        read.found += cut
-        raws.extend(extraction.items)
-        read.warnings.extend(extraction.warnings)
-        read.notes.extend(extraction.notes)
-        for url in extraction.follow[: max(0, MAX_FOLLOW - followed)]:
+        page = None
+        if (workers and not raws and not queue and not source.fetch_article
+                and len(doc.text) <= OFFLOAD_CHARS):
+            page = await readpool.read_in_worker(doc, source, config.timezone, now, budget,
+                                                 config.topics, config.synonyms, cap)
+        if page is None:
+            extraction, cut = await step(budget, len(doc.text) > OFFLOAD_CHARS,
+                                         extract, doc, source)
+            page = PageRead(extraction, cut, len(extraction.items))
+        elif page.items is not None:
+            read_through = page
+        read.found += page.cut + page.found
+        raws.extend(page.extraction.items)
+        read.warnings.extend(page.extraction.warnings)
+        read.notes.extend(page.extraction.notes)
+        for url in page.extraction.follow[: max(0, MAX_FOLLOW - followed)]:
             followed += 1
             child = await fetcher.fetch(url, source.fetch, encoding=source.encoding,
                                         trusted=_same_origin(url, source.url))
             if isinstance(child, Document):
                 queue.append(child)
-    read.found += len(raws)
     if read.found > cap:
         read.capped = cap
         read.warnings.append(f"{read.found} items found; only the first {cap} were read "
                              "(max_items)")
+    if read_through is not None and read_through.items is not None:
+        read.items, read.dropped = read_through.items, read_through.dropped
+        read.warnings.extend(read_through.warnings)
+        return _checked(read)
     read.items, read.dropped = await step(
         budget, min(cap, len(raws)) > OFFLOAD_ITEMS,
-        _normalise_all, raws[:cap], source, config, now, budget)
+        normalise_all, raws[:cap], source, config.timezone, now, budget)
     if source.fetch_article:
         fresh = set(is_new(read.items)) if is_new else {i.identity for i in read.items}
         targets = [i for i in read.items if i.identity in fresh]
@@ -158,55 +171,14 @@ async def read_source(
                 read.dropped.append(Dropped("", item.link, "no title, even on its page"))
         read.items = [i for i in read.items if i.title]
     read.items = await step(budget, len(read.items) > OFFLOAD_ITEMS,
-                            _match_all, read.items, source, matcher, budget, read.warnings)
+                            match_all, read.items, source, matcher, budget, read.warnings)
+    return _checked(read)
+
+
+def _checked(read: SourceRead) -> SourceRead:
     if read.found and not read.items:
         read.warnings.append("every item was filtered out (see the dropped items)")
     return read
-
-
-def _extract(doc: Document, source: Source) -> tuple[Extraction, int]:
-    """The extraction of one document, and how many feed entries were cut off unread.
-
-    Bounds are checked on the text first: parsers are not linear on hostile input.
-    """
-    cut = 0
-    if source.type in ("html", "auto") or doc.content_type in _HTML_TYPES:
-        check_nesting(doc.text)
-    elif source.type == "feed":
-        text, dropped = cap_feed(doc.text, source.fetch.max_items)
-        if dropped:
-            doc, cut = replace(doc, text=text), dropped
-    return get_extractor(source.type)(doc, source), cut
-
-
-def _normalise_all(raws: Sequence[RawItem], source: Source, config: Config, now: datetime,
-                   budget: Budget) -> tuple[list[Item], list[Dropped]]:
-    items: list[Item] = []
-    dropped: list[Dropped] = []
-    seen: set[str] = set()
-    for raw in raws:
-        budget.check()
-        result = normalise(raw, source=source.name, tz=config.timezone, now=now,
-                           require_title=not source.fetch_article)
-        if isinstance(result, Dropped):
-            dropped.append(result)
-        elif result.identity not in seen:   # one URL, one item, within a page too
-            seen.add(result.identity)
-            items.append(result)
-    return items, dropped
-
-
-def _match_all(items: Sequence[Item], source: Source, matcher: Matcher, budget: Budget,
-               warnings: list[str]) -> list[Item]:
-    matched = []
-    for item in items:
-        budget.check()
-        timed_out: list[str] = []
-        matched.append(_matched(item, source, matcher, timed_out))
-        for keyword in dict.fromkeys(timed_out):
-            warnings.append(f"keyword {keyword} took longer than {REGEX_TIMEOUT:g} s on "
-                            f"{item.link} and counted as not matching")
-    return matched
 
 
 async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Config,
@@ -241,13 +213,6 @@ async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Co
 def _read_article(doc: Document) -> Article:
     check_nesting(doc.text, "the article page")
     return extract_article(doc)
-
-
-def _matched(item: Item, source: Source, matcher: Matcher, timed_out: list[str]) -> Item:
-    matches = matcher.match(item.title, item.summary, item.text, only=source.topics,
-                            timed_out=timed_out)
-    return replace(item, topics=tuple(m.topic for m in matches),
-                   matched_keywords=tuple(m.keyword for m in matches))
 
 
 # Sources in progress at once, per request the fetcher may have in flight. Starting
@@ -317,7 +282,8 @@ async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetc
         read = await read_source(
             source, config, fetcher, matcher, now=now, validators=store.validators,
             is_new=lambda items: ({i.identity for i in items}
-                                  - store.known(i.identity for i in items)))
+                                  - store.known(i.identity for i in items)),
+            workers=readpool.wanted(len(config.sources)))
     except Exception as error:  # one source's failure must never stop the others
         if not isinstance(error, MonitorError):
             log.exception("%s: unexpected error", source.name)

@@ -1,0 +1,111 @@
+"""Reading pages in worker processes, so that a large crawl uses every core.
+
+A first crawl of thousands of sources is CPU-bound: extracting, normalising
+and matching a page costs about as much as fetching and storing it, and one
+Python process uses one core. Worker processes (spawned, so they share no
+locks or threads with the event loop) each build the matcher once and read
+whole pages: the page goes in, matched items come out.
+
+What stays the same as reading in-process (monitor.offload):
+- the source's time budget: its deadline is a monotonic clock reading, which
+  every process on the machine shares, and the worker checks it between items;
+- a hostile page holds up only the worker reading it, and the caller stops
+  waiting when the budget is spent;
+- a crawl cancelled by SIGTERM does not wait for workers: they are daemons,
+  terminated when the program exits, and ignore SIGINT (the parent decides).
+
+Small crawls never start a worker (it costs a few tenths of a second to
+start); when every worker is busy, the caller reads the page itself, so the
+event loop's own core is never left idle while pages queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from dataclasses import replace
+from datetime import datetime
+from multiprocessing.pool import Pool
+from zoneinfo import ZoneInfo
+
+from monitor.config.settings import Source, Topic
+from monitor.models import Document
+from monitor.offload import Budget, BudgetExceeded
+from monitor.reading import PageRead, matcher_for, read_page
+
+# A crawl of fewer sources than this reads in-process: starting a worker costs
+# more than it would save.
+MIN_SOURCES = 50
+WORKERS = max(0, (os.cpu_count() or 1) - 1)   # the event loop's process has the other core
+QUEUED_PER_WORKER = 8   # pages waiting per worker before the caller reads one itself
+GRACE = 5.0   # seconds past a budget before the caller stops waiting for a worker
+
+_pool: Pool | None = None
+_lock = threading.Lock()
+_in_flight = 0
+
+
+def wanted(source_count: int) -> bool:
+    """Whether a crawl of `source_count` sources should read pages in workers."""
+    return WORKERS > 0 and source_count >= MIN_SOURCES
+
+
+def _worker_start() -> None:
+    # Ctrl-C reaches the whole process group: the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _read(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
+          topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...],
+          cap: int) -> PageRead:
+    return read_page(doc, source, tz, now, budget, matcher_for(topics, synonyms), cap)
+
+
+def _get_pool() -> Pool:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = multiprocessing.get_context("spawn").Pool(WORKERS, _worker_start)
+        return _pool
+
+
+async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datetime,
+                         budget: Budget, topics: tuple[Topic, ...],
+                         synonyms: tuple[tuple[str, ...], ...], cap: int) -> PageRead | None:
+    """The page read by a worker process, or None when they are all busy."""
+    global _in_flight
+    if _in_flight >= WORKERS * QUEUED_PER_WORKER:
+        return None
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[PageRead] = loop.create_future()
+
+    def settle(outcome: PageRead | BaseException) -> None:
+        global _in_flight
+        _in_flight -= 1
+        if future.done():
+            return
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    def deliver(outcome: PageRead | BaseException) -> None:   # in the pool's thread
+        with contextlib.suppress(RuntimeError):   # a closed loop: nobody is waiting
+            loop.call_soon_threadsafe(settle, outcome)
+
+    if source.type != "sitemap":   # only the sitemap reader needs the raw bytes
+        doc = replace(doc, content=b"")
+    _get_pool().apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap),
+                            callback=deliver, error_callback=deliver)
+    _in_flight += 1
+    try:
+        return await asyncio.wait_for(
+            future, max(0.0, budget.deadline - time.monotonic()) + GRACE)
+    except TimeoutError:
+        raise BudgetExceeded(f"reading the source took longer than its budget of "
+                             f"{budget.seconds:g} s; it was stopped") from None
