@@ -22,6 +22,7 @@ event loop's own core is never left idle while pages queue.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import multiprocessing
 import os
@@ -48,6 +49,7 @@ GRACE = 5.0   # seconds past a budget before the caller stops waiting for a work
 _pool: Pool | None = None
 _lock = threading.Lock()
 _in_flight = 0
+pages_read = 0   # by workers, in this process's lifetime: what tests and benchmarks check
 
 
 def wanted(source_count: int) -> bool:
@@ -71,7 +73,17 @@ def _get_pool() -> Pool:
     with _lock:
         if _pool is None:
             _pool = multiprocessing.get_context("spawn").Pool(WORKERS, _worker_start)
+            atexit.register(_stop)
         return _pool
+
+
+def _stop() -> None:
+    """Kill the workers, whatever they are reading: at exit nobody waits for a page."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.terminate()
+            _pool = None
 
 
 async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datetime,
@@ -85,13 +97,14 @@ async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datet
     future: asyncio.Future[PageRead] = loop.create_future()
 
     def settle(outcome: PageRead | BaseException) -> None:
-        global _in_flight
+        global _in_flight, pages_read
         _in_flight -= 1
         if future.done():
             return
         if isinstance(outcome, BaseException):
             future.set_exception(outcome)
         else:
+            pages_read += 1
             future.set_result(outcome)
 
     def deliver(outcome: PageRead | BaseException) -> None:   # in the pool's thread
