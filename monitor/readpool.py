@@ -15,8 +15,9 @@ What stays the same as reading in-process (monitor.offload):
   terminated when the program exits, and ignore SIGINT (the parent decides).
 
 Small crawls never start a worker (it costs a few tenths of a second to
-start); when every worker is busy, the caller reads the page itself, so the
-event loop's own core is never left idle while pages queue.
+start). Until a worker has started, and whenever QUEUED_PER_WORKER pages wait
+for each, the caller reads the page itself: no page waits for a worker to
+start, and the event loop's own core is never left idle while pages queue.
 """
 
 from __future__ import annotations
@@ -47,9 +48,11 @@ QUEUED_PER_WORKER = 32  # pages waiting per worker before the caller reads one i
 GRACE = 5.0   # seconds past a budget before the caller stops waiting for a worker
 
 _pool: Pool | None = None
+_ready = threading.Event()   # a worker has started: until then pages are read in-process
 _lock = threading.Lock()
 _in_flight = 0
-pages_read = 0   # by workers, in this process's lifetime: what tests and benchmarks check
+# Pages handed to workers, and read by them, in this process's lifetime (for tests).
+pages_sent = pages_read = 0
 
 
 def wanted(source_count: int) -> bool:
@@ -60,6 +63,10 @@ def wanted(source_count: int) -> bool:
 def _worker_start() -> None:
     # Ctrl-C reaches the whole process group: the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _started() -> bool:
+    return True
 
 
 def _read(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
@@ -74,7 +81,16 @@ def _get_pool() -> Pool:
         if _pool is None:
             _pool = multiprocessing.get_context("spawn").Pool(WORKERS, _worker_start)
             atexit.register(_stop)
+            # A worker takes a few tenths of a second to start: a crawl of one source
+            # must not wait for it, so pages go to workers once one has answered.
+            _pool.apply_async(_started, callback=lambda _: _ready.set())
         return _pool
+
+
+def start(timeout: float) -> bool:
+    """Start the workers now and wait until one answers (tests and benchmarks)."""
+    _get_pool()
+    return _ready.wait(timeout)
 
 
 def _stop() -> None:
@@ -84,14 +100,17 @@ def _stop() -> None:
         if _pool is not None:
             _pool.terminate()
             _pool = None
+            _ready.clear()
 
 
 async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datetime,
                          budget: Budget, topics: tuple[Topic, ...],
                          synonyms: tuple[tuple[str, ...], ...], cap: int) -> PageRead | None:
-    """The page read by a worker process, or None when they are all busy."""
-    global _in_flight
-    if _in_flight >= WORKERS * QUEUED_PER_WORKER:
+    """The page read by a worker process, or None when none has started yet or every
+    one has QUEUED_PER_WORKER pages waiting (the caller then reads it itself)."""
+    global _in_flight, pages_sent
+    pool = _get_pool()
+    if not _ready.is_set() or _in_flight >= WORKERS * QUEUED_PER_WORKER:
         return None
     loop = asyncio.get_running_loop()
     future: asyncio.Future[PageRead] = loop.create_future()
@@ -113,9 +132,10 @@ async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datet
 
     if source.type != "sitemap":   # only the sitemap reader needs the raw bytes
         doc = replace(doc, content=b"")
-    _get_pool().apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap),
+    pool.apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap),
                             callback=deliver, error_callback=deliver)
     _in_flight += 1
+    pages_sent += 1
     try:
         return await asyncio.wait_for(
             future, max(0.0, budget.deadline - time.monotonic()) + GRACE)

@@ -79,6 +79,7 @@ def test_pages_read_in_a_worker_give_what_the_crawl_process_gives(
     monkeypatch.setattr(readpool, "MIN_SOURCES", 1)
     monkeypatch.setattr(readpool, "WORKERS", max(1, readpool.WORKERS))
     monkeypatch.setattr(readpool, "QUEUED_PER_WORKER", 1000)   # never read in-process
+    assert readpool.start(timeout=60), "a worker started"
     before = readpool.pages_read
     pooled = write_config(tmp_path / "pooled", entries)
     assert crawl(pooled) == 0
@@ -95,12 +96,16 @@ def test_a_budget_spent_in_a_worker_is_that_sources_error(
         server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str], with_workers: None) -> None:
     config = write_config(tmp_path, sites(server, 2))
+    assert readpool.start(timeout=60)
     monkeypatch.setattr(pipeline, "PROCESS_BUDGET", 0.0)
+    sent, read = readpool.pages_sent, readpool.pages_read
     assert crawl(config, "-v") == 1
+    assert (readpool.pages_sent - sent, readpool.pages_read - read) == (2, 0)
     out = capsys.readouterr().out
     assert out.count("took longer than its budget of 0 s") == 2, out
     # The workers are still there for the next crawl.
     monkeypatch.setattr(pipeline, "PROCESS_BUDGET", 30.0)
+    assert readpool.start(timeout=60)
     before = readpool.pages_read
     assert crawl(config) == 0
     assert readpool.pages_read > before
