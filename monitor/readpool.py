@@ -50,6 +50,7 @@ GRACE = 5.0   # seconds past a budget before the caller stops waiting for a work
 _pool: Pool | None = None
 _ready = threading.Event()   # a worker has started: until then pages are read in-process
 _lock = threading.Lock()
+_counts = threading.Lock()   # apart from _lock: _stop holds that while the pool's threads end
 _in_flight = 0
 # Pages handed to workers, and read by them, in this process's lifetime (for tests).
 pages_sent = pages_read = 0
@@ -116,26 +117,29 @@ async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datet
     future: asyncio.Future[PageRead] = loop.create_future()
 
     def settle(outcome: PageRead | BaseException) -> None:
-        global _in_flight, pages_read
-        _in_flight -= 1
-        if future.done():
+        if future.done():   # the caller stopped waiting (budget, cancellation)
             return
         if isinstance(outcome, BaseException):
             future.set_exception(outcome)
         else:
-            pages_read += 1
             future.set_result(outcome)
 
     def deliver(outcome: PageRead | BaseException) -> None:   # in the pool's thread
+        # Counted here, not on the loop: a result may come after its loop has closed.
+        global _in_flight, pages_read
+        with _counts:
+            _in_flight -= 1
+            pages_read += not isinstance(outcome, BaseException)
         with contextlib.suppress(RuntimeError):   # a closed loop: nobody is waiting
             loop.call_soon_threadsafe(settle, outcome)
 
     if source.type != "sitemap":   # only the sitemap reader needs the raw bytes
         doc = replace(doc, content=b"")
+    with _counts:
+        _in_flight += 1
+        pages_sent += 1
     pool.apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap),
-                            callback=deliver, error_callback=deliver)
-    _in_flight += 1
-    pages_sent += 1
+                     callback=deliver, error_callback=deliver)
     try:
         return await asyncio.wait_for(
             future, max(0.0, budget.deadline - time.monotonic()) + GRACE)

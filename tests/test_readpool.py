@@ -175,3 +175,39 @@ def test_sigterm_ends_a_run_and_its_busy_workers_at_once(
             process.wait()
     err = log.read_text("utf-8")
     assert "Traceback" not in err, err
+
+
+def test_a_caller_that_stops_waiting_frees_the_workers_slot_later(
+        monkeypatch: pytest.MonkeyPatch, with_workers: None) -> None:
+    """The caller gives up when the budget is spent (plus GRACE); the page still
+    counts as queued until its worker is done, even after the caller's loop has closed."""
+    import asyncio
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from monitor.config.settings import Selectors, Source, Topic
+    from monitor.models import Document
+    from monitor.offload import Budget, BudgetExceeded
+
+    assert readpool.start(timeout=60)
+    monkeypatch.setattr(readpool, "GRACE", 0.0)
+    source = Source(name="s", url="http://127.0.0.1/", type="html",
+                    select=Selectors(item="div.row", title="h3 a", link="h3 a::attr(href)"))
+    doc = Document(url="http://127.0.0.1/", content=b"", text=listing(0, 300).decode(),
+                   encoding="utf-8", content_type="text/html")
+    budget = Budget(0.0)   # spent: the caller stops waiting at once, the worker stops too
+    sent, read = readpool.pages_sent, readpool.pages_read
+
+    async def one() -> None:
+        await readpool.read_in_worker(doc, source, ZoneInfo("Asia/Bangkok"),
+                                      datetime.now(UTC), budget,
+                                      (Topic("t", "t", ("ทางรัฐ",)),), (), 1000)
+
+    with pytest.raises(BudgetExceeded):
+        asyncio.run(one())
+    assert readpool.pages_sent - sent == 1
+    deadline = time.monotonic() + 30
+    while readpool._in_flight and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert readpool._in_flight == 0
+    assert readpool.pages_read == read, "the worker found the budget spent too"
