@@ -29,6 +29,7 @@ from monitor.normalise import Dropped, read_date
 from monitor.offload import Budget, step
 from monitor.reading import PageRead, extract, match_all, matcher_for, normalise_all
 from monitor.store import Store
+from monitor.text.words import prime
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,7 @@ async def read_source(
     if read_through is not None and read_through.items is not None:
         read.items, read.dropped = read_through.items, read_through.dropped
         read.warnings.extend(read_through.warnings)
+        prime(read_through.index_words)
         return _checked(read)
     read.items, read.dropped = await step(
         budget, min(cap, len(raws)) > OFFLOAD_ITEMS,

@@ -20,6 +20,7 @@ from monitor.match import REGEX_TIMEOUT, Matcher
 from monitor.models import Document, Extraction, Item, RawItem
 from monitor.normalise import Dropped, normalise
 from monitor.offload import Budget
+from monitor.text.words import index_words
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -89,6 +90,7 @@ class PageRead:
     items: list[Item] | None = None             # None: only extracted
     dropped: list[Dropped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # from matching
+    index_words: dict[str, str] = field(default_factory=dict)   # of the items to index
 
 
 def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
@@ -102,6 +104,10 @@ def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget
     items, dropped = normalise_all(extraction.items[:cap], source, tz, now, budget)
     warnings: list[str] = []
     items = match_all(items, source, matcher, budget, warnings)
+    # The search index segments the texts of the items stored as relevant: done
+    # here, in a worker, the storing process only looks them up (text.words.prime).
+    words = {text: index_words(text) for item in items if item.topics or source.keep_all
+             for text in (item.title, item.summary, item.text) if text}
     # The raw items are not needed any more: not sending them back halves the reply.
     return PageRead(replace(extraction, items=[]), cut, len(extraction.items), items,
-                    dropped, warnings)
+                    dropped, warnings, words)
