@@ -39,8 +39,8 @@ from monitor.config.settings import Topic
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
 
-if TYPE_CHECKING:   # PyThaiNLP takes a tenth of a second to import
-    from pythainlp.util import Trie
+if TYPE_CHECKING:
+    from monitor.text.worddict import WordDictionary
 
 __all__ = ["BUILTIN_SYNONYMS", "Matcher", "TopicMatch", "keyword_error"]
 
@@ -319,7 +319,7 @@ class Matcher:
             [r.all[0] for r in self._rules if not r.any and r.all]
         self._decided_by_prefilters = all(k.pattern is None or k.written in prefiltered
                                           for k in firsts)
-        self._tries: dict[tuple[str, ...], Trie] = {}
+        self._dictionaries: dict[tuple[str, ...], WordDictionary] = {}
         self._segmenter = functools.lru_cache(maxsize=2048)(self._spans)
 
     @property
@@ -331,11 +331,11 @@ class Matcher:
     def _spans(self, text: str, words: tuple[str, ...]) -> Spans:
         # A keyword's dictionary is built on its first Thai boundary question, not in
         # __init__: a crawl where nothing is new, or no Thai keyword is near, never pays.
-        trie = self._tries.get(words)
-        if trie is None:
-            trie = self._tries[words] = _dictionary(words)
+        dictionary = self._dictionaries.get(words)
+        if dictionary is None:
+            dictionary = self._dictionaries[words] = _dictionary(words)
         from pythainlp.tokenize.newmm import segment  # a crawl with nothing new never needs it
-        return _spans(segment(text, custom_dict=trie))
+        return _spans(segment(text, custom_dict=dictionary))  # type: ignore[arg-type]
 
     def match(self, *texts: str, only: Collection[str] | None = None,
               timed_out: list[str] | None = None) -> list[TopicMatch]:
@@ -422,12 +422,10 @@ def _any_pattern(patterns: dict[str, regex.Pattern[str]]
     return combined, frozenset(joinable)
 
 
-def _dictionary(words: Sequence[str]) -> Trie:
-    """The default dictionary plus one keyword's spellings; imports PyThaiNLP on first use."""
-    from pythainlp.tokenize import word_dict_trie
-
-    from monitor.layeredtrie import LayeredTrie
-    return LayeredTrie(word_dict_trie(), words)
+def _dictionary(words: Sequence[str]) -> WordDictionary:
+    """The default dictionary plus one keyword's spellings; reads PyThaiNLP's on first use."""
+    from monitor.text.worddict import WordDictionary, default_dictionary
+    return WordDictionary(words, base=default_dictionary())
 
 
 def _spans(tokens: list[str]) -> Spans:

@@ -1,13 +1,14 @@
 """CPU-heavy steps (extract, normalise, match) run off the event loop.
 
-Why threads, not processes: a process per step would pickle every Document
-and rebuild the matcher's dictionary in each worker, which costs more than the
-steps themselves on a 2-core machine; the point here is isolation of the
-schedule, not parallelism. While a worker thread holds the GIL, the event loop
-gets it back at least every switch interval (5 ms), so fetches, timers and
-SIGTERM keep being served. Only large steps go to a worker (see `step`).
-Lexbor (selectolax) holds the GIL while it parses;
-`regex` releases it during a search (`concurrent=True`). What keeps a single
+Why threads here: the point is isolation of the schedule, not parallelism.
+A large crawl also reads ordinary pages in worker processes for parallelism
+(monitor.readpool); the heavy pages that come here stay in threads, where a
+hostile one can hold up one of WORKERS threads but never a process's queue.
+While a worker thread holds the GIL, the event loop gets it back at least
+every switch interval (5 ms), so fetches, timers and SIGTERM keep being
+served. Only large steps go to a worker (see `step`). Lexbor (selectolax)
+holds the GIL while it parses; `regex` releases it during a search
+(`concurrent=True`). What keeps a single
 step short is bounding its input (see monitor.extract.bounds, max_items, the
 regex time limit); a `Budget` stops a source between steps and items.
 

@@ -17,14 +17,15 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal, TypeVar
 from urllib.parse import urlsplit
 
+from monitor import readpool
 from monitor.config.settings import Config, Source, Topic
 from monitor.errors import ExtractError, MonitorError
-from monitor.extract import get_extractor
 from monitor.fetch import Fetcher
 from monitor.health import Health, SourceState, after_failure, after_success
-from monitor.models import Document, Extraction, Item, NotModified, RawItem, Validators
+from monitor.models import Document, Item, NotModified, RawItem, Validators
 from monitor.offload import Budget, step
 from monitor.store import Store
+from monitor.writebatch import WriteBatch, batch_for
 
 # What reads a changed page (selectolax, the date reader, the matcher) is imported
 # when a page needs reading: a crawl where every source answers 304 never does.
@@ -33,6 +34,14 @@ if TYPE_CHECKING:
     from monitor.match import Matcher
     from monitor.normalise import Dropped
     from monitor.progress import Progress
+    from monitor.reading import PageRead
+
+
+def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]) -> Matcher:
+    """The matcher for these topics, built once per process (monitor.reading)."""
+    from monitor.reading import matcher_for as built
+
+    return built(topics, synonyms)
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +54,9 @@ PROCESS_BUDGET = 30.0
 # it cannot hold up other sources' fetches, schedules or a shutdown.
 OFFLOAD_CHARS = 300_000
 OFFLOAD_ITEMS = 200
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 R = TypeVar("R")
+
+__all__ = ["SourceRead", "SourceResult", "crawl", "matcher_for", "read_source"]
 
 
 @dataclass
@@ -88,13 +98,6 @@ class SourceResult:
         return self.status in ("failing", "blocked")
 
 
-@functools.lru_cache(maxsize=4)
-def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]) -> Matcher:
-    """Building the segmenter's dictionary is costly; `monitor run` crawls every few minutes."""
-    from monitor.match import Matcher
-    return Matcher(topics, synonyms)
-
-
 def _same_origin(a: str, b: str) -> bool:
     pa, pb = urlsplit(a), urlsplit(b)
     return (pa.scheme, pa.netloc.lower()) == (pb.scheme, pb.netloc.lower())
@@ -110,8 +113,13 @@ async def read_source(
     validators: Callable[[str], Validators | None] | None = None,
     is_new: Callable[[Sequence[Item]], Collection[str]] | None = None,
     article_limit: int | None = None,
+    workers: bool = False,
 ) -> SourceRead:
-    """Fetch and read one source. Raises MonitorError subclasses for the caller to report."""
+    """Fetch and read one source. Raises MonitorError subclasses for the caller to report.
+
+    With `workers`, an ordinary page is read in a worker process (monitor.readpool)
+    with the config's own topics, so `matcher` must be the one built from them.
+    """
     read = SourceRead(source)
     first = await fetcher.fetch(
         source.url, source.fetch, encoding=source.encoding, trusted=True,
@@ -121,34 +129,50 @@ async def read_source(
         read.not_modified = True
         return read
     from monitor.normalise import Dropped
+    from monitor.reading import PageRead, extract, match_all, normalise_all
+    from monitor.text.words import prime
     budget = Budget(PROCESS_BUDGET)
     cap = source.fetch.max_items
     raws: list[RawItem] = []
     queue: list[Document] = [first]
     followed = 0
+    read_through: PageRead | None = None
     while queue:
         doc = queue.pop(0)
         read.documents.append(doc)
-        extraction, cut = await step(budget, len(doc.text) > OFFLOAD_CHARS,
-                                     _extract, doc, source)
-        read.found += cut
-        raws.extend(extraction.items)
-        read.warnings.extend(extraction.warnings)
-        read.notes.extend(extraction.notes)
-        for url in extraction.follow[: max(0, MAX_FOLLOW - followed)]:
+        page = None
+        if (workers and not raws and not queue and not source.fetch_article
+                and len(doc.text) <= OFFLOAD_CHARS):
+            page = await readpool.read_in_worker(doc, source, config.timezone, now, budget,
+                                                 config.topics, config.synonyms, cap)
+        if page is None:
+            extraction, cut = await step(budget, len(doc.text) > OFFLOAD_CHARS,
+                                         extract, doc, source)
+            page = PageRead(extraction, cut, len(extraction.items))
+        elif page.items is not None:
+            read_through = page
+        read.found += page.cut + page.found
+        raws.extend(page.extraction.items)
+        read.warnings.extend(page.extraction.warnings)
+        read.notes.extend(page.extraction.notes)
+        for url in page.extraction.follow[: max(0, MAX_FOLLOW - followed)]:
             followed += 1
             child = await fetcher.fetch(url, source.fetch, encoding=source.encoding,
                                         trusted=_same_origin(url, source.url))
             if isinstance(child, Document):
                 queue.append(child)
-    read.found += len(raws)
     if read.found > cap:
         read.capped = cap
         read.warnings.append(f"{read.found} items found; only the first {cap} were read "
                              "(max_items)")
+    if read_through is not None and read_through.items is not None:
+        read.items, read.dropped = read_through.items, read_through.dropped
+        read.warnings.extend(read_through.warnings)
+        prime(read_through.index_words)
+        return _checked(read)
     read.items, read.dropped = await step(
         budget, min(cap, len(raws)) > OFFLOAD_ITEMS,
-        _normalise_all, raws[:cap], source, config, now, budget)
+        normalise_all, raws[:cap], source, config.timezone, now, budget)
     if source.fetch_article:
         fresh = set(is_new(read.items)) if is_new else {i.identity for i in read.items}
         targets = [i for i in read.items if i.identity in fresh]
@@ -167,59 +191,15 @@ async def read_source(
                 read.dropped.append(Dropped("", item.link, "no title, even on its page"))
         read.items = [i for i in read.items if i.title]
     read.items = await step(budget, len(read.items) > OFFLOAD_ITEMS,
-                            _match_all, read.items, source,
+                            match_all, read.items, source,
                             matcher() if callable(matcher) else matcher, budget, read.warnings)
+    return _checked(read)
+
+
+def _checked(read: SourceRead) -> SourceRead:
     if read.found and not read.items:
         read.warnings.append("every item was filtered out (see the dropped items)")
     return read
-
-
-def _extract(doc: Document, source: Source) -> tuple[Extraction, int]:
-    """The extraction of one document, and how many feed entries were cut off unread.
-
-    Bounds are checked on the text first: parsers are not linear on hostile input.
-    """
-    from monitor.extract.bounds import cap_feed, check_nesting
-    cut = 0
-    if source.type in ("html", "auto") or doc.content_type in _HTML_TYPES:
-        check_nesting(doc.text)
-    elif source.type == "feed":
-        text, dropped = cap_feed(doc.text, source.fetch.max_items)
-        if dropped:
-            doc, cut = replace(doc, text=text), dropped
-    return get_extractor(source.type)(doc, source), cut
-
-
-def _normalise_all(raws: Sequence[RawItem], source: Source, config: Config, now: datetime,
-                   budget: Budget) -> tuple[list[Item], list[Dropped]]:
-    from monitor.normalise import Dropped, normalise
-    items: list[Item] = []
-    dropped: list[Dropped] = []
-    seen: set[str] = set()
-    for raw in raws:
-        budget.check()
-        result = normalise(raw, source=source.name, tz=config.timezone, now=now,
-                           require_title=not source.fetch_article)
-        if isinstance(result, Dropped):
-            dropped.append(result)
-        elif result.identity not in seen:   # one URL, one item, within a page too
-            seen.add(result.identity)
-            items.append(result)
-    return items, dropped
-
-
-def _match_all(items: Sequence[Item], source: Source, matcher: Matcher, budget: Budget,
-               warnings: list[str]) -> list[Item]:
-    from monitor.match import REGEX_TIMEOUT
-    matched = []
-    for item in items:
-        budget.check()
-        timed_out: list[str] = []
-        matched.append(_matched(item, source, matcher, timed_out))
-        for keyword in dict.fromkeys(timed_out):
-            warnings.append(f"keyword {keyword} took longer than {REGEX_TIMEOUT:g} s on "
-                            f"{item.link} and counted as not matching")
-    return matched
 
 
 async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Config,
@@ -257,13 +237,6 @@ def _read_article(doc: Document) -> Article:
     from monitor.extract.bounds import check_nesting
     check_nesting(doc.text, "the article page")
     return extract_article(doc)
-
-
-def _matched(item: Item, source: Source, matcher: Matcher, timed_out: list[str]) -> Item:
-    matches = matcher.match(item.title, item.summary, item.text, only=source.topics,
-                            timed_out=timed_out)
-    return replace(item, topics=tuple(m.topic for m in matches),
-                   matched_keywords=tuple(m.keyword for m in matches))
 
 
 # Sources in progress at once, per request the fetcher may have in flight. Starting
@@ -318,56 +291,28 @@ async def crawl(config: Config, store: Store, sources: Sequence[Source] | None =
     # Built when the first changed page needs it: a crawl of 304s never does.
     matcher = functools.partial(matcher_for, config.topics, config.synonyms)
     limit = SOURCES_PER_SLOT * config.fetch.concurrency
-    batch = _Batch(store, chosen)
+    batch = batch_for(store)
+    health = store.health_of([s.name for s in chosen])
+    validators = store.validators_of([s.url for s in chosen])
+    workers = readpool.wanted(len(config.sources))
 
     async def one(source: Source, used: Fetcher) -> SourceResult:
         if progress is not None:
             progress.start(source.name)
         try:
-            return await _crawl_one(source, config, store, used, matcher, now, batch)
+            return await _crawl_one(source, config, store, batch, used, matcher, now,
+                                    health.get(source.name), validators.get, workers)
         finally:
             if progress is not None:
                 progress.finish(source.name)
 
-    try:
+    with batch.crawling():
         if fetcher is not None:
             used = fetcher
             return await bounded(chosen, lambda s: one(s, used), limit)
         async with Fetcher(user_agent=config.user_agent,
                            concurrency=config.fetch.concurrency) as own:
             return await bounded(chosen, lambda s: one(s, own), limit)
-    finally:
-        batch.flush()
-
-
-class _Batch:
-    """A crawl's reads and its 304s' writes, a few statements for all its sources.
-
-    Per source, a health and a validators query, and a commit for each 304, were
-    most of the database's share of an unchanged crawl. The 304s' health (its
-    times, a recovery) is written every FLUSH_EVERY of them and at the end, in one
-    transaction; everything else is written as the source finishes.
-    """
-
-    FLUSH_EVERY = 200
-
-    def __init__(self, store: Store, sources: Sequence[Source]) -> None:
-        self.store = store
-        self.health = store.health_of([s.name for s in sources])
-        self.validators = store.validators_of([s.url for s in sources])
-        self.unchanged: list[Health] = []
-
-    def save_not_modified(self, health: Health) -> None:
-        self.unchanged.append(health)
-        if len(self.unchanged) >= self.FLUSH_EVERY:
-            self.flush()
-
-    def flush(self) -> None:
-        pending, self.unchanged = self.unchanged, []
-        if pending:
-            with self.store.transaction():
-                for health in pending:
-                    self.store.save_health(health)
 
 
 def _shown(health: Health | None) -> Health | None:
@@ -375,31 +320,36 @@ def _shown(health: Health | None) -> Health | None:
     return None if health is None else replace(health, last_attempt=None, last_success=None)
 
 
-async def _crawl_one(source: Source, config: Config, store: Store, fetcher: Fetcher,
-                     matcher: Callable[[], Matcher], now: datetime,
-                     batch: _Batch) -> SourceResult:
-    previous = batch.health.get(source.name)
+async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteBatch,
+                     fetcher: Fetcher, matcher: Callable[[], Matcher], now: datetime,
+                     previous: Health | None,
+                     validators: Callable[[str], Validators | None],
+                     workers: bool) -> SourceResult:
     try:
         read = await read_source(
-            source, config, fetcher, matcher, now=now, validators=batch.validators.get,
+            source, config, fetcher, matcher, now=now, validators=validators,
             is_new=lambda items: ({i.identity for i in items}
-                                  - store.known(i.identity for i in items)))
+                                  - store.known(i.identity for i in items)),
+            workers=workers)
     except Exception as error:  # one source's failure must never stop the others
         if not isinstance(error, MonitorError):
             log.exception("%s: unexpected error", source.name)
         health = after_failure(previous, source.name, now, error)
         # Errors quote URLs, and a source URL may carry an API key from the environment.
         health = replace(health, last_error=source.redact(health.last_error or ""))
+        batch.join()
         store.save_health(health)
         return SourceResult(source.name, health.state, error=health.last_error)
     if read.not_modified:
         health = after_success(previous, source.name, now, None)
-        batch.save_not_modified(health)
+        batch.join()
+        store.save_health(health)
         return SourceResult(source.name, "not modified",
                             changed=_shown(health) != _shown(previous))
     health = after_success(previous, source.name, now, read.found)
-    # One short write transaction per source, after all the work is done, so a
-    # second monitor on the same database waits milliseconds, not minutes.
+    # A source's writes go in together, after all its work is done, in the batch's
+    # transaction (monitor.writebatch): a second monitor waits a tenth of a second.
+    batch.join()
     with store.transaction():
         saved = store.save_items(read.items, now, keep_all=source.keep_all)
         # Only the source's own URL is fetched conditionally: child sitemaps and

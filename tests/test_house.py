@@ -31,6 +31,9 @@ def _imported_after(module: str) -> set[str]:
     ("monitor.text.urls", {"monitor.config", "monitor.extract"}),
     ("monitor.normalise", {"monitor.extract", "monitor.store"}),
     ("monitor.config", {"monitor.match", "monitor.extract", "monitor.store", "monitor.fetch"}),
+    # A page-reading worker process loads neither the fetcher nor the store.
+    ("monitor.readpool", {"monitor.fetch", "monitor.store", "monitor.pipeline"}),
+    ("monitor.text.worddict", {"monitor.config", "monitor.match"}),
 ])
 def test_imports_run_one_way(module: str, forbidden: set[str]) -> None:
     loaded = _imported_after(module)

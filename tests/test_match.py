@@ -14,9 +14,9 @@ from pythainlp.tokenize.newmm import segment
 from pythainlp.util import Trie
 
 from monitor.config.settings import Topic
-from monitor.layeredtrie import LayeredTrie
 from monitor.match import Matcher, TopicMatch, keyword_error
 from monitor.text.textnorm import normalise_script, normalise_text, squeeze
+from monitor.text.worddict import WordDictionary, default_dictionary
 
 
 def matches(keyword: str, text: str, synonyms: tuple[tuple[str, ...], ...] = ()) -> bool:
@@ -141,18 +141,25 @@ def test_configured_keywords_join_the_segmenter_dictionary() -> None:
     assert matches("ทางรัฐ", "เปิดทางรัฐใหม่")         # default: เปิดทาง|รัฐ
 
 
-def test_layered_dictionary_segments_like_a_merged_one() -> None:
-    """The cheap layered Trie must give newmm exactly what one big Trie would."""
+def test_word_dictionary_segments_like_pythainlps_trie() -> None:
+    """The word set, alone or layered with a keyword's spellings, must give newmm
+    exactly what one PyThaiNLP Trie of the same words would."""
     from pythainlp.corpus import thai_words
 
-    extra = ["ทางรัฐ", "ไทยดี", "ก.พ.ร.", "การปฏิบัติราชการทางอิเล็กทรอนิกส์"]
+    extra = ["ทางรัฐ", "ไทยดี", "ก.พ.ร.", "การปฏิบัติราชการทางอิเล็กทรอนิกส์", "  ก  ", "รัฐบาล"]
     merged = Trie([*thai_words(), *extra])
-    layered = LayeredTrie(Trie(thai_words()), extra)
-    for text in ["ทางรัฐบาลไทยดีขึ้น", "1ก.พ.รับทราบก.พ.ร.รับทราบ", "แอปทางรัฐไทยดี",
-                 "พระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์พ.ศ.2565"]:
+    layered = WordDictionary(extra, base=default_dictionary())
+    texts = ["ทางรัฐบาลไทยดีขึ้น", "1ก.พ.รับทราบก.พ.ร.รับทราบ", "แอปทางรัฐไทยดี",
+             "พระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์พ.ศ.2565", "ก", "กข",
+             "ประชาชนติดต่อราชการได้ทางออนไลน์ abc 123"]
+    for text in texts:
         assert segment(text, custom_dict=layered) == segment(text, custom_dict=merged)
+        assert segment(text, custom_dict=default_dictionary()) == segment(text)
+        for start in range(len(text)):
+            assert layered.prefixes(text, start) == merged.prefixes(text, start), (text, start)
     assert "ทางรัฐ" in layered and "รัฐบาล" in layered and "ทางรัฐบ" not in layered
-    assert len(layered) == len(merged)
+    assert "ก" in layered and "  ก  " not in layered and "" not in layered
+    assert len(layered) == len(merged) == len(set(layered))
 
 
 def test_a_keyword_inside_another_topics_longer_keyword_still_matches() -> None:

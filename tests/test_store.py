@@ -113,3 +113,30 @@ def test_a_newer_schema_is_refused_with_a_remedy(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(StoreError, match="upgrade"):
         Store(path)
+
+
+def test_committed_items_survive_a_killed_process_before_any_checkpoint(tmp_path: Path) -> None:
+    """The WAL is checkpointed rarely (WAL_CHECKPOINT_PAGES); what was committed is
+    in it, so a process that dies without closing the database loses none of it."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "monitor.sqlite3"
+    script = (
+        "import os, sys\n"
+        "from datetime import UTC, datetime\n"
+        "from monitor.models import Item\n"
+        "from monitor.store import Store\n"
+        "store = Store(sys.argv[1])\n"
+        "now = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)\n"
+        "for n in range(20):\n"
+        "    url = f'https://example.org/news/{n}'\n"
+        "    store.save_items([Item(source='dga', url=url, link=url, title=f'ข่าว {n}',\n"
+        "                           summary='', published=now, date_is_first_seen=False,\n"
+        "                           identity=url)], now)\n"
+        "os._exit(0)   # no close, no checkpoint\n")
+    subprocess.run([sys.executable, "-c", script, str(db)], check=True, timeout=60)
+    assert (tmp_path / "monitor.sqlite3-wal").stat().st_size > 0, "the items are in the WAL"
+    with Store(db) as reopened:
+        assert reopened.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] > 1000
+        assert len(reopened.known(f"https://example.org/news/{n}" for n in range(20))) == 20

@@ -40,10 +40,21 @@ def mark_blocks(tree: LexborHTMLParser | LexborNode) -> None:
     space, `e<i>-Service</i>` would become `e -Service`), none would glue
     paragraphs and table cells together.
     """
+    drop_hidden(tree)
+    mark_line_ends(tree)
+
+
+def drop_hidden(tree: LexborHTMLParser | LexborNode) -> None:
+    """The first half of mark_blocks: script-like elements gone."""
     for node in tree.css(_DROP_TAGS):
         node.decompose()
-    for node in tree.css(_BLOCKS):
-        node.insert_after("\n")
+
+
+def mark_line_ends(node: LexborHTMLParser | LexborNode) -> None:
+    """The second half of mark_blocks, for the elements whose text is read: a listing
+    page's navigation, sidebar and footer have more blocks than its items."""
+    for block in node.css(_BLOCKS):
+        block.insert_after("\n")
 
 
 def node_text(node: LexborNode) -> str:

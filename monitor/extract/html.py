@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from monitor.config.settings import Selectors, Source
 from monitor.errors import ExtractError
-from monitor.extract.cleaning import mark_blocks, node_text, safe_link
+from monitor.extract.cleaning import drop_hidden, mark_line_ends, node_text, safe_link
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, truncate
 
@@ -80,11 +80,13 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
     if item_sel.attr or not item_sel.css:
         raise ExtractError(f"select.item {select.item!r} must select elements, not an attribute")
     tree = LexborHTMLParser(doc.text)
-    mark_blocks(tree)
+    drop_hidden(tree)
     base = _base_url(tree, doc.url)
     elements = item_sel.nodes(tree.root) if tree.root is not None else []
     if not elements:
         return Extraction(warnings=[f"no element matched select.item {select.item!r}"])
+    for element in elements:   # only the items' text is read (see cleaning.mark_blocks)
+        mark_line_ends(element)
 
     title_sel = Selector.parse("title", select.title) if select.title else None
     link_sel = Selector.parse("link", select.link) if select.link else None

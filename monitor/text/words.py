@@ -15,16 +15,17 @@ from collections.abc import Callable
 
 from monitor.text.textnorm import normalise_text
 
-__all__ = ["index_words", "shorten", "words"]
+__all__ = ["index_words", "prime", "shorten", "words"]
 
 
 @functools.cache
 def _segment() -> Callable[[str], list[str]]:
-    # Imported on first use: loading the dictionary costs a fraction of a second.
-    from pythainlp.tokenize import word_dict_trie
+    # Imported on first use: PyThaiNLP takes a tenth of a second to import.
     from pythainlp.tokenize.newmm import segment
-    trie = word_dict_trie()
-    return lambda text: segment(text, custom_dict=trie)
+
+    from monitor.text.worddict import default_dictionary
+    dictionary = default_dictionary()
+    return lambda text: segment(text, custom_dict=dictionary)  # type: ignore[arg-type]
 
 
 def words(text: str) -> list[str]:
@@ -34,12 +35,28 @@ def words(text: str) -> list[str]:
     return list(_segment()(text))
 
 
+# Texts whose index words a worker process already computed (monitor.readpool),
+# so that the process that stores them does not segment them again.
+_PRIMED: dict[str, str] = {}
+PRIMED_MAX = 20_000   # texts; about a hundred sources' worth of relevant items
+
+
+def prime(known: dict[str, str]) -> None:
+    """Remember `index_words` results computed elsewhere for texts about to be stored."""
+    if len(_PRIMED) + len(known) > PRIMED_MAX:
+        _PRIMED.clear()   # forgotten ones are segmented again: slower, never different
+    _PRIMED.update(known)
+
+
 def index_words(text: str) -> str:
     """Normalised text with a space at every word end: what the FTS5 index stores.
 
     unicode61 then splits on the spaces (and on punctuation), so each Thai word
     becomes one token and a query matches whole words only.
     """
+    primed = _PRIMED.get(text)
+    if primed is not None:
+        return primed
     normalised = normalise_text(text or "")
     if not normalised:
         return ""

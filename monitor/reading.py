@@ -1,0 +1,113 @@
+"""The CPU steps of reading a fetched document: extract -> normalise -> match.
+
+Pure functions of their arguments (no network, no database), kept apart from
+monitor.pipeline so that a worker process (monitor.readpool) can run them
+while importing only what they need, not the fetcher or the store.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from monitor.config.settings import Source, Topic
+from monitor.extract import get_extractor
+from monitor.extract.bounds import cap_feed, check_nesting
+from monitor.match import REGEX_TIMEOUT, Matcher
+from monitor.models import Document, Extraction, Item, RawItem
+from monitor.normalise import Dropped, normalise
+from monitor.offload import Budget
+from monitor.text.words import index_words
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@functools.lru_cache(maxsize=4)
+def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]) -> Matcher:
+    """Built once per process and topic set: `monitor run` crawls every few minutes."""
+    return Matcher(topics, synonyms)
+
+
+def extract(doc: Document, source: Source) -> tuple[Extraction, int]:
+    """The extraction of one document, and how many feed entries were cut off unread.
+
+    Bounds are checked on the text first: parsers are not linear on hostile input.
+    """
+    cut = 0
+    if source.type in ("html", "auto") or doc.content_type in _HTML_TYPES:
+        check_nesting(doc.text)
+    elif source.type == "feed":
+        text, dropped = cap_feed(doc.text, source.fetch.max_items)
+        if dropped:
+            doc, cut = replace(doc, text=text), dropped
+    return get_extractor(source.type)(doc, source), cut
+
+
+def normalise_all(raws: Sequence[RawItem], source: Source, tz: ZoneInfo, now: datetime,
+                  budget: Budget) -> tuple[list[Item], list[Dropped]]:
+    items: list[Item] = []
+    dropped: list[Dropped] = []
+    seen: set[str] = set()
+    for raw in raws:
+        budget.check()
+        result = normalise(raw, source=source.name, tz=tz, now=now,
+                           require_title=not source.fetch_article)
+        if isinstance(result, Dropped):
+            dropped.append(result)
+        elif result.identity not in seen:   # one URL, one item, within a page too
+            seen.add(result.identity)
+            items.append(result)
+    return items, dropped
+
+
+def match_all(items: Sequence[Item], source: Source, matcher: Matcher, budget: Budget,
+              warnings: list[str]) -> list[Item]:
+    matched = []
+    for item in items:
+        budget.check()
+        timed_out: list[str] = []
+        matches = matcher.match(item.title, item.summary, item.text, only=source.topics,
+                                timed_out=timed_out)
+        matched.append(replace(item, topics=tuple(m.topic for m in matches),
+                               matched_keywords=tuple(m.keyword for m in matches)))
+        for keyword in dict.fromkeys(timed_out):
+            warnings.append(f"keyword {keyword} took longer than {REGEX_TIMEOUT:g} s on "
+                            f"{item.link} and counted as not matching")
+    return matched
+
+
+@dataclass
+class PageRead:
+    """One document read through to matched items, or only extracted when it
+    names further documents (a sitemap index): those are read first."""
+
+    extraction: Extraction                      # its raw items dropped once read through
+    cut: int                                    # feed entries cut off unread
+    found: int = 0                              # raw items the extractor found
+    items: list[Item] | None = None             # None: only extracted
+    dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # from matching
+    index_words: dict[str, str] = field(default_factory=dict)   # of the items to index
+
+
+def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
+              matcher: Matcher, cap: int) -> PageRead:
+    """What read_source does with a source's only document, in one step."""
+    budget.check()
+    extraction, cut = extract(doc, source)
+    if extraction.follow:
+        return PageRead(extraction, cut, len(extraction.items))
+    budget.check()
+    items, dropped = normalise_all(extraction.items[:cap], source, tz, now, budget)
+    warnings: list[str] = []
+    items = match_all(items, source, matcher, budget, warnings)
+    # The search index segments the texts of the items stored as relevant: done
+    # here, in a worker, the storing process only looks them up (text.words.prime).
+    words = {text: index_words(text) for item in items if item.topics or source.keep_all
+             for text in (item.title, item.summary, item.text) if text}
+    # The raw items are not needed any more: not sending them back halves the reply.
+    return PageRead(replace(extraction, items=[]), cut, len(extraction.items), items,
+                    dropped, warnings, words)

@@ -1,0 +1,155 @@
+"""Reading pages in worker processes, so that a large crawl uses every core.
+
+A first crawl of thousands of sources is CPU-bound: extracting, normalising
+and matching a page costs about as much as fetching and storing it, and one
+Python process uses one core. Worker processes (spawned, so they share no
+locks or threads with the event loop) each build the matcher once and read
+whole pages: the page goes in, matched items come out.
+
+What stays the same as reading in-process (monitor.offload):
+- the source's time budget: its deadline is a monotonic clock reading, which
+  every process on the machine shares, and the worker checks it between items;
+- a hostile page holds up only the worker reading it, and the caller stops
+  waiting when the budget is spent;
+- a crawl cancelled by SIGTERM does not wait for workers: they are daemons,
+  terminated when the program exits, and ignore SIGINT (the parent decides).
+
+Small crawls never start a worker (it costs a few tenths of a second to
+start). Until a worker has started, and whenever QUEUED_PER_WORKER pages wait
+for each, the caller reads the page itself: no page waits for a worker to
+start, and the event loop's own core is never left idle while pages queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from dataclasses import replace
+from datetime import datetime
+from multiprocessing.pool import Pool
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from monitor.config.settings import Source, Topic
+from monitor.models import Document
+from monitor.offload import Budget, BudgetExceeded
+
+if TYPE_CHECKING:   # the reading steps load in the worker, and in a crawl only for a page
+    from monitor.reading import PageRead
+
+# A crawl of fewer sources than this reads in-process: starting a worker costs
+# more than it would save.
+MIN_SOURCES = 50
+WORKERS = max(0, (os.cpu_count() or 1) - 1)   # the event loop's process has the other core
+# Pages waiting per worker before the caller reads one itself. A longer queue makes
+# sources wait on it while the loop's core idles (500 sources: 32 -> 4.9 s, 1,000 -> 7.2 s).
+QUEUED_PER_WORKER = 8
+GRACE = 5.0   # seconds past a budget before the caller stops waiting for a worker
+
+_pool: Pool | None = None
+_ready = threading.Event()   # a worker has started: until then pages are read in-process
+_lock = threading.Lock()
+_counts = threading.Lock()   # apart from _lock: _stop holds that while the pool's threads end
+_in_flight = 0
+# Pages handed to workers, and read by them, in this process's lifetime (for tests).
+pages_sent = pages_read = 0
+
+
+def wanted(source_count: int) -> bool:
+    """Whether a crawl of `source_count` sources should read pages in workers."""
+    return WORKERS > 0 and source_count >= MIN_SOURCES
+
+
+def _worker_start() -> None:
+    # Ctrl-C reaches the whole process group: the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _started() -> bool:
+    return True
+
+
+def _read(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
+          topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...],
+          cap: int) -> PageRead:
+    from monitor.reading import matcher_for, read_page
+
+    return read_page(doc, source, tz, now, budget, matcher_for(topics, synonyms), cap)
+
+
+def _get_pool() -> Pool:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = multiprocessing.get_context("spawn").Pool(WORKERS, _worker_start)
+            atexit.register(_stop)
+            # A worker takes a few tenths of a second to start: a crawl of one source
+            # must not wait for it, so pages go to workers once one has answered.
+            _pool.apply_async(_started, callback=lambda _: _ready.set())
+        return _pool
+
+
+def start(timeout: float) -> bool:
+    """Start the workers now and wait until one answers (tests and benchmarks)."""
+    _get_pool()
+    return _ready.wait(timeout)
+
+
+def _stop() -> None:
+    """Kill the workers, whatever they are reading: at exit nobody waits for a page."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.terminate()
+            _pool = None
+            _ready.clear()
+
+
+async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datetime,
+                         budget: Budget, topics: tuple[Topic, ...],
+                         synonyms: tuple[tuple[str, ...], ...], cap: int) -> PageRead | None:
+    """The page read by a worker process, or None when none has started yet or every
+    one has QUEUED_PER_WORKER pages waiting (the caller then reads it itself)."""
+    global _in_flight, pages_sent
+    pool = _get_pool()
+    if not _ready.is_set() or _in_flight >= WORKERS * QUEUED_PER_WORKER:
+        return None
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[PageRead] = loop.create_future()
+
+    def settle(outcome: PageRead | BaseException) -> None:
+        if future.done():   # the caller stopped waiting (budget, cancellation)
+            return
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    def deliver(outcome: PageRead | BaseException) -> None:   # in the pool's thread
+        # Counted here, not on the loop: a result may come after its loop has closed.
+        global _in_flight, pages_read
+        with _counts:
+            _in_flight -= 1
+            pages_read += not isinstance(outcome, BaseException)
+        with contextlib.suppress(RuntimeError):   # a closed loop: nobody is waiting
+            loop.call_soon_threadsafe(settle, outcome)
+
+    if source.type != "sitemap":   # only the sitemap reader needs the raw bytes
+        doc = replace(doc, content=b"")
+    with _counts:
+        _in_flight += 1
+        pages_sent += 1
+    pool.apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap),
+                     callback=deliver, error_callback=deliver)
+    try:
+        return await asyncio.wait_for(
+            future, max(0.0, budget.deadline - time.monotonic()) + GRACE)
+    except TimeoutError:
+        raise BudgetExceeded(f"reading the source took longer than its budget of "
+                             f"{budget.seconds:g} s; it was stopped") from None

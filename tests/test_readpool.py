@@ -1,0 +1,219 @@
+"""Pages read in worker processes (monitor.readpool): the same items as in-process,
+a budget still stops a source, and a run still stops at once on SIGTERM.
+
+A crawl uses workers from readpool.MIN_SOURCES sources on; these tests lower it
+so that a handful of sources on a fixture server is enough.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor import pipeline, readpool
+from tests.crawl_helpers import crawl, published, write_config
+from tests.httpserver import FixtureServer, Response
+
+TITLES = ["กรมการปกครองประชุมประจำเดือน", "สพร. เปิดบริการใหม่บนแอปทางรัฐ",
+          "ประกาศตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565",
+          "ดิจิทัลวอลเล็ตลงทะเบียนผ่านทางรัฐ", "อบต. จัดกิจกรรมวันเด็ก"]
+
+
+def listing(site: int, rows: int = 12) -> bytes:
+    items = "".join(
+        f'<div class="row"><h3><a href="/s/{site}/n/{n}">{TITLES[(site + n) % len(TITLES)]} '
+        f'{site}-{n}</a></h3><span class="d">{1 + n % 28} พ.ย. 2569</span>'
+        f'<p>รายละเอียดเรื่องที่ {n}</p></div>' for n in range(rows))
+    return (f"<html><body><nav>เมนู</nav><div class='list'>{items}</div>"
+            "<footer>ติดต่อเรา</footer></body></html>").encode()
+
+
+def sites(server: FixtureServer, count: int) -> str:
+    entries = []
+    for site in range(count):
+        server.add(f"/s/{site}/", Response(200, listing(site),
+                                           {"Content-Type": "text/html; charset=utf-8"}))
+        entries.append(f"""
+  - name: site{site}
+    url: "{server.url(f'/s/{site}/')}"
+    type: html
+    respect_robots: false
+    select:
+      item: "div.row"
+      title: "h3 a"
+      link: "h3 a::attr(href)"
+      date: "span.d"
+      summary: "p"
+""")
+    return "".join(entries)
+
+
+def stored(config: Path) -> list[tuple[object, ...]]:
+    """Every item with its topics, and what the search index holds of it."""
+    with sqlite3.connect(config.parent / "data" / "monitor.sqlite3") as db:
+        return db.execute(
+            "SELECT i.identity, i.title, i.summary, i.published, i.relevant, i.date_text, "
+            "(SELECT group_concat(topic || ':' || keyword) FROM item_topics t "
+            "WHERE t.item_id = i.id), f.title, f.summary, f.text "
+            "FROM items i LEFT JOIN items_fts f ON f.rowid = i.id ORDER BY identity").fetchall()
+
+
+@pytest.fixture
+def with_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readpool, "MIN_SOURCES", 1)
+    monkeypatch.setattr(readpool, "WORKERS", max(1, readpool.WORKERS))
+
+
+def test_pages_read_in_a_worker_give_what_the_crawl_process_gives(
+        server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = sites(server, 6)
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "pooled").mkdir()
+    alone = write_config(tmp_path / "alone", entries)
+    monkeypatch.setattr(readpool, "MIN_SOURCES", 10**9)
+    assert crawl(alone) == 0
+
+    monkeypatch.setattr(readpool, "MIN_SOURCES", 1)
+    monkeypatch.setattr(readpool, "WORKERS", max(1, readpool.WORKERS))
+    monkeypatch.setattr(readpool, "QUEUED_PER_WORKER", 1000)   # never read in-process
+    assert readpool.start(timeout=60), "a worker started"
+    before = readpool.pages_read
+    pooled = write_config(tmp_path / "pooled", entries)
+    assert crawl(pooled) == 0
+    assert readpool.pages_read - before == 6, "every page was read by a worker"
+
+    rows = stored(pooled)
+    assert len(rows) == 6 * 12
+    assert rows == stored(alone)
+    assert any(row[6] for row in rows), "some items matched a topic"
+    assert any(row[7] for row in rows), "and are in the search index"
+    # Which item heads a story depends on the order sources finish in, so the feeds
+    # are compared by what they may hold: relevant stored items only.
+    relevant = {row[1] for row in rows if row[4]}
+    assert published(pooled) and set(published(pooled)) <= relevant
+
+
+def test_a_budget_spent_in_a_worker_is_that_sources_error(
+        server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], with_workers: None) -> None:
+    config = write_config(tmp_path, sites(server, 2))
+    assert readpool.start(timeout=60)
+    monkeypatch.setattr(pipeline, "PROCESS_BUDGET", 0.0)
+    sent, read = readpool.pages_sent, readpool.pages_read
+    assert crawl(config, "-v") == 1
+    assert (readpool.pages_sent - sent, readpool.pages_read - read) == (2, 0)
+    out = capsys.readouterr().out
+    assert out.count("took longer than its budget of 0 s") == 2, out
+    # The workers are still there for the next crawl.
+    monkeypatch.setattr(pipeline, "PROCESS_BUDGET", 30.0)
+    assert readpool.start(timeout=60)
+    before = readpool.pages_read
+    assert crawl(config) == 0
+    assert readpool.pages_read > before
+    assert len(stored(config)) == 2 * 12
+
+
+RUN_WITH_WORKERS = """
+import sys
+from monitor import readpool
+from monitor.cli import main
+readpool.MIN_SOURCES = 1
+readpool.WORKERS = max(1, readpool.WORKERS)
+readpool.QUEUED_PER_WORKER = 1000
+raise SystemExit(main(["run", "--config", sys.argv[1]]))
+"""
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found.update(int(p) for p in (task / "children").read_text().split())
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_sigterm_ends_a_run_and_its_busy_workers_at_once(
+        server: FixtureServer, tmp_path: Path) -> None:
+    """Workers reading a page do not hold up the exit, and none is left behind."""
+    rows = 1_400   # a worker's while to read, yet small enough to go to one
+    page = listing(0, rows)
+    assert len(page.decode()) <= pipeline.OFFLOAD_CHARS
+    server.add("/big/", Response(200, page, {"Content-Type": "text/html"}))
+    entries = sites(server, 3) + f"""
+  - name: big
+    url: "{server.url('/big/')}"
+    type: html
+    interval: 1s
+    max_items: {rows}
+    respect_robots: false
+    select:
+      item: "div.row"
+      title: "h3 a"
+      link: "h3 a::attr(href)"
+"""
+    config = write_config(tmp_path, entries)
+    log = tmp_path / "stderr.txt"
+    process = subprocess.Popen([sys.executable, "-c", RUN_WITH_WORKERS, str(config)],
+                               stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    try:
+        deadline = time.monotonic() + 30
+        while len(server.requests_for("/big/")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(server.requests_for("/big/")) >= 2, log.read_text("utf-8")
+        workers = {pid for pid in _children(process.pid)
+                   if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+        assert workers, "the run started a worker process"
+        started = time.monotonic()
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - started < 5
+        time.sleep(0.5)
+        assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                    and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    err = log.read_text("utf-8")
+    assert "Traceback" not in err, err
+
+
+def test_a_caller_that_stops_waiting_frees_the_workers_slot_later(
+        monkeypatch: pytest.MonkeyPatch, with_workers: None) -> None:
+    """The caller gives up when the budget is spent (plus GRACE); the page still
+    counts as queued until its worker is done, even after the caller's loop has closed."""
+    import asyncio
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from monitor.config.settings import Selectors, Source, Topic
+    from monitor.models import Document
+    from monitor.offload import Budget, BudgetExceeded
+
+    assert readpool.start(timeout=60)
+    monkeypatch.setattr(readpool, "GRACE", 0.0)
+    source = Source(name="s", url="http://127.0.0.1/", type="html",
+                    select=Selectors(item="div.row", title="h3 a", link="h3 a::attr(href)"))
+    doc = Document(url="http://127.0.0.1/", content=b"", text=listing(0, 300).decode(),
+                   encoding="utf-8", content_type="text/html")
+    budget = Budget(0.0)   # spent: the caller stops waiting at once, the worker stops too
+    sent, read = readpool.pages_sent, readpool.pages_read
+
+    async def one() -> None:
+        await readpool.read_in_worker(doc, source, ZoneInfo("Asia/Bangkok"),
+                                      datetime.now(UTC), budget,
+                                      (Topic("t", "t", ("ทางรัฐ",)),), (), 1000)
+
+    with pytest.raises(BudgetExceeded):
+        asyncio.run(one())
+    assert readpool.pages_sent - sent == 1
+    deadline = time.monotonic() + 30
+    while readpool._in_flight and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert readpool._in_flight == 0
+    assert readpool.pages_read == read, "the worker found the budget spent too"
