@@ -48,7 +48,7 @@ from monitor.text.urls import canonical_url
 
 __all__ = ["CANDIDATES", "COMMON_KEY", "StoryKey", "StorySignature", "band_keys",
            "first_story", "item_identity", "numbers_differ", "same_story", "similarity",
-           "story_keyer"]
+           "sketch", "story_keyer"]
 
 SHINGLE = 3             # characters per shingle (3 measured best on the labelled data)
 LEDE_CHARS = 200        # letters and digits of the lede compared: the first paragraph's worth
@@ -285,18 +285,26 @@ def same_story(a: StorySignature, b: StorySignature, apart: timedelta | None = N
 
 
 def band_keys(signature: StorySignature) -> list[int]:
+    """Index keys for the candidate search: see `sketch`."""
+    return sketch(signature.key)
+
+
+def sketch(key: StoryKey) -> list[int]:
     """Index keys for the candidate search: the bottom-k sketch of title and of lede.
 
     Title and lede keys are kept apart (a different salt each), since
-    `same_story` accepts a near-identical lede on its own terms.
+    `same_story` accepts a near-identical lede on its own terms. Taken from the
+    key, not its signature: a new item needs its comparison shingles only when
+    the index offers it a candidate.
     """
     keys: list[int] = []
-    for salt, text in ((1, signature.key.title), (2, signature.key.lede)):
+    for salt, text in ((1, key.title), (2, key.lede)):
         shingles = _shingles(text, SKETCH_SHINGLE)
         if len(shingles) < MIN_SHINGLES:
             continue
         # Signed 63-bit: SQLite's INTEGER, and distinct per salt.
-        keys.extend(((salt << 32) | h) - (1 << 62) for h in sorted(shingles)[:SKETCH])
+        base = (salt << 32) - (1 << 62)
+        keys.extend(base + h for h in sorted(shingles)[:SKETCH])
     return keys
 
 
