@@ -105,10 +105,12 @@ def make_guid(identity: str) -> str:
     return f"urn:thai-egov-monitor:{digest}"
 
 
-# The story index migration (found by content, so renumbering cannot break it):
-# items stored before it get their story keys and index bands when it runs.
-_STORY_INDEX_MIGRATION = next(number for number, script in enumerate(MIGRATIONS, start=1)
-                              if "CREATE TABLE story_index" in script)
+# The story index migrations (found by content, so renumbering cannot break them):
+# a database from before the latest gets the last window's story keys and index
+# keys rebuilt when it runs.
+_STORY_INDEX_MIGRATION = max(number for number, script in enumerate(MIGRATIONS, start=1)
+                             if "CREATE TABLE story_index" in script
+                             or "DELETE FROM story_index" in script)
 
 
 class Store:
