@@ -35,6 +35,7 @@ NEW_TARGET_LOOKBACK = timedelta(days=1)   # what a new alert target gets of the 
 BUSY_TIMEOUT = 60.0   # seconds
 SIGNATURE_CACHE = 5_000   # stories' shingle sets kept in memory (about 10 KB each)
 COMMON_KEYS_KEPT = 200_000   # common story-index keys remembered (about 40 bytes each)
+CACHE_KB = 32_768   # SQLite's page cache per connection
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,9 @@ class Store:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA synchronous = NORMAL")
+            # The story index is written and read at random places: with SQLite's
+            # default 2 MB of cache its inserts cost a quarter more CPU time.
+            self.db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot use the database: {_why(error)}") from None
