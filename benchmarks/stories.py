@@ -130,6 +130,7 @@ def build(path: Path, texts: Texts, have: int, want: int) -> None:
     db = sqlite3.connect(path, isolation_level=None)
     db.create_function("monitor_words", 1, lambda text: text or "", deterministic=True)
     db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -262144")     # 256 MB: the index is written in key order
     next_id = (db.execute("SELECT MAX(id) FROM items").fetchone()[0] or 0) + 1
     items: list[tuple[object, ...]] = []
     extras: list[tuple[int, str, str, str]] = []
@@ -145,6 +146,7 @@ def build(path: Path, texts: Texts, have: int, want: int) -> None:
                        "VALUES (?, 'egov', 'kw')", ((i,) for i, *_ in extras))
         db.executemany("INSERT INTO item_sources (item_id, source, link, seen) "
                        "VALUES (?, ?, ?, ?)", extras)
+        index.sort()        # in key order, each index page is written once per batch
         db.executemany("INSERT OR IGNORE INTO story_index (band, item) VALUES (?, ?)", index)
         db.execute("COMMIT")
         items.clear()
