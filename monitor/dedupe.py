@@ -28,7 +28,7 @@ cover one event within a day, while the look-alikes that must stay apart
 later, this year's edition of a ranking) are days apart; so two items published
 within `CLOSE` of each other need less likeness than two further apart.
 
-A text's bottom-k sketch (`band_keys`) is its place in the candidate index,
+A text's bottom-k sketch (`sketch`) is its place in the candidate index,
 so a new item meets only the stories that share several sketch keys with it
 instead of every story in the window.
 """
