@@ -87,8 +87,8 @@ CLOSE_LEDE_TITLE_MIN = 0.1     # (without it that first crawl joined 121 wrong, 
 CLOSE_BOTH_TITLE_MIN = 0.35    # or titles and ledes both moderately alike.
 CLOSE_BOTH_LEDE_MIN = 0.15
 
-# The index: a title's SKETCH smallest shingle hashes (a bottom-k sketch), and a
-# lede's LEDE_SKETCH. Of the SKETCH smallest hashes of two texts' union, a share
+# The index: each text's SKETCH smallest shingle hashes (a bottom-k sketch), per
+# title and per lede. Of the SKETCH smallest hashes of two texts' union, a share
 # J (their Jaccard) lies in both, so texts at the decision bars (J >= 0.5) share
 # about 12 keys and almost always MIN_SHARED uncommon ones, while texts that merely
 # share common words rarely do. Cheap: one sort per text, no hash family. 24 keys,
@@ -96,12 +96,6 @@ CLOSE_BOTH_LEDE_MIN = 0.15
 # most of 12 keys fall on the shared phrase, turn common and are skipped, and too
 # few are left to find a copy (tests/test_story_index.py).
 SKETCH = 24
-# A lede needs fewer: `same_story` takes a lede on its own only when nearly the
-# same (LEDE_MIN), and ledes copied from one press release share most of any
-# sketch. Each key is an index row written per item, the biggest part of story
-# dedupe's cost in a first crawl: 12, not 24, took the benchmark's share from
-# about 12.5% to 11% (benchmarks/stories.py (c)), labelled figures unchanged.
-LEDE_SKETCH = 12
 MIN_SHARED = 4          # uncommon keys (see COMMON_KEY)
 # The sketch is taken over longer shingles than the comparison: 3 characters are
 # often a whole common Thai word (การ, ของ, ที่), which would make every text a
@@ -118,8 +112,8 @@ SKETCH_SHINGLE = 7
 # keys two texts share. Without this, a few keys that nearly every relevant item
 # holds made each new item a candidate of a fixed share of the window, so the
 # work per item grew with the store (benchmarks/stories.py: one key was held by
-# 38% of 3,000 stored stories). With it, a lookup reads at most (SKETCH +
-# LEDE_SKETCH) * COMMON_KEY index rows, however large the store. Sketches stay a pure function
+# 38% of 3,000 stored stories). With it, a lookup reads at most 2 * SKETCH *
+# COMMON_KEY index rows, however large the store. Sketches stay a pure function
 # of the text, so an item indexed before a key turned common is still found.
 COMMON_KEY = 64
 CANDIDATES = 8          # verified per new item at most, those sharing the most keys first
@@ -310,13 +304,13 @@ def sketch(key: StoryKey) -> list[int]:
     the index offers it a candidate.
     """
     keys: list[int] = []
-    for salt, text, size in ((1, key.title, SKETCH), (2, key.lede, LEDE_SKETCH)):
+    for salt, text in ((1, key.title), (2, key.lede)):
         shingles = _shingles(text, SKETCH_SHINGLE)
         if len(shingles) < MIN_SHINGLES:
             continue
         # Signed 63-bit: SQLite's INTEGER, and distinct per salt.
         base = (salt << 32) - (1 << 62)
-        keys.extend(base + h for h in sorted(shingles)[:size])
+        keys.extend(base + h for h in sorted(shingles)[:SKETCH])
     return keys
 
 
