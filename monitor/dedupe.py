@@ -28,7 +28,7 @@ cover one event within a day, while the look-alikes that must stay apart
 later, this year's edition of a ranking) are days apart; so two items published
 within `CLOSE` of each other need less likeness than two further apart.
 
-A text's bottom-k sketch (`band_keys`) is its place in the candidate index,
+A text's bottom-k sketch (`sketch`) is its place in the candidate index,
 so a new item meets only the stories that share several sketch keys with it
 instead of every story in the window.
 """
@@ -48,7 +48,7 @@ from monitor.text.urls import canonical_url
 
 __all__ = ["CANDIDATES", "COMMON_KEY", "StoryKey", "StorySignature", "band_keys",
            "first_story", "item_identity", "numbers_differ", "same_story", "similarity",
-           "story_keyer"]
+           "sketch", "story_keyer"]
 
 SHINGLE = 3             # characters per shingle (3 measured best on the labelled data)
 LEDE_CHARS = 200        # letters and digits of the lede compared: the first paragraph's worth
@@ -99,8 +99,14 @@ SKETCH = 24
 MIN_SHARED = 4          # uncommon keys (see COMMON_KEY)
 # The sketch is taken over longer shingles than the comparison: 3 characters are
 # often a whole common Thai word (การ, ของ, ที่), which would make every text a
-# candidate of every other; 5 characters mostly span words, and copies keep them.
-SKETCH_SHINGLE = 5
+# candidate of every other. Longer shingles span word ends, and a shingle across
+# two words is far rarer than one inside a word, so fewer of a text's keys turn
+# common (COMMON_KEY) as the window grows, while copies keep them. With 5
+# characters, at 1,000,000 stored stories (benchmarks/stories.py) a rewrite and
+# its story shared 3.5 uncommon keys on average and only 45 of 100 shared
+# MIN_SHARED; with 7, 8.2 and 93 of 100 (97 at 100,000). 8 characters kept more
+# at scale (98) but lost a labelled pair at store level (recall 0.311, not 0.319).
+SKETCH_SHINGLE = 7
 # A key already indexed for this many items is common (a stock phrase of every
 # press release, the act's long name): lookups skip it and count only the rarer
 # keys two texts share. Without this, a few keys that nearly every relevant item
@@ -285,18 +291,26 @@ def same_story(a: StorySignature, b: StorySignature, apart: timedelta | None = N
 
 
 def band_keys(signature: StorySignature) -> list[int]:
+    """Index keys for the candidate search: see `sketch`."""
+    return sketch(signature.key)
+
+
+def sketch(key: StoryKey) -> list[int]:
     """Index keys for the candidate search: the bottom-k sketch of title and of lede.
 
     Title and lede keys are kept apart (a different salt each), since
-    `same_story` accepts a near-identical lede on its own terms.
+    `same_story` accepts a near-identical lede on its own terms. Taken from the
+    key, not its signature: a new item needs its comparison shingles only when
+    the index offers it a candidate.
     """
     keys: list[int] = []
-    for salt, text in ((1, signature.key.title), (2, signature.key.lede)):
+    for salt, text in ((1, key.title), (2, key.lede)):
         shingles = _shingles(text, SKETCH_SHINGLE)
         if len(shingles) < MIN_SHINGLES:
             continue
         # Signed 63-bit: SQLite's INTEGER, and distinct per salt.
-        keys.extend(((salt << 32) | h) - (1 << 62) for h in sorted(shingles)[:SKETCH])
+        base = (salt << 32) - (1 << 62)
+        keys.extend(base + h for h in sorted(shingles)[:SKETCH])
     return keys
 
 

@@ -100,9 +100,13 @@ class Equivalences:
                            for f, c in self._class_of.items()}
         # The lookahead on the members' first characters lets the engine skip most
         # positions without trying every alternative there (3x faster on news text).
+        # The members as a trie, so that at each position only those that go on
+        # with the text's next characters are tried, not all of them in turn (a
+        # third of story dedupe's keying on news text). A trie tries longer
+        # continuations before a member ends, so the longest member still wins.
         firsts = "".join(sorted({re.escape(f[0]) for f in self._forms}))
         self._members = re.compile(
-            f"(?=[{firsts}])(?:{'|'.join(map(_pattern, self._forms))})") if self._forms else None
+            f"(?=[{firsts}]){_trie_pattern(self._forms)}") if self._forms else None
 
     def variants(self, form: str) -> tuple[str, ...]:
         """Every spelling of a squeezed keyword, members substituted for each other."""
@@ -139,11 +143,27 @@ class Equivalences:
         return self._canonical.get(form, form)
 
 
-def _pattern(form: str) -> str:
-    """A member as a regular expression that enforces `ends_ok` by look-around."""
-    head = f"(?<!{_WORD_CHAR})" if is_word_char(form[0]) else ""
-    tail = f"(?!{_WORD_CHAR})" if is_word_char(form[-1]) else ""
-    return head + re.escape(form) + tail
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(forms: Iterable[str]) -> str:
+    """The members as one regular expression that enforces `ends_ok` by look-around."""
+    trie: _Trie = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}          # a member ends here
+
+    def branches(node: _Trie, last: str) -> str:
+        found = [re.escape(ch) + branches(child, ch) for ch, child in sorted(node.items()) if ch]
+        if "" in node:         # after the longer members through this node
+            found.append(f"(?!{_WORD_CHAR})" if is_word_char(last) else "")
+        return found[0] if len(found) == 1 else f"(?:{'|'.join(found)})"
+
+    return "(?:" + "|".join((f"(?<!{_WORD_CHAR})" if is_word_char(ch) else "")
+                            + re.escape(ch) + branches(child, ch)
+                            for ch, child in sorted(trie.items())) + ")"
 
 
 def ends_ok(text: str, start: int, end: int, word: str) -> bool:

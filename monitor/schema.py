@@ -148,4 +148,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (band, item)
     ) WITHOUT ROWID;
     """,
+    # 5: the story index's sketch keys are hashes of 7-character shingles, not 5
+    # (monitor.dedupe.SKETCH_SHINGLE): keys of the old length would never meet a new
+    # item's, so they go, and the store indexes the last window again right after.
+    """
+    DELETE FROM story_index;
+    """,
 )

@@ -20,8 +20,8 @@ from monitor.dedupe import (
     MIN_SHARED,
     StoryKey,
     StorySignature,
-    band_keys,
     first_story,
+    sketch,
     story_keyer,
 )
 from monitor.errors import StoreError
@@ -36,6 +36,7 @@ BUSY_TIMEOUT = 60.0   # seconds
 SIGNATURE_CACHE = 5_000   # stories' shingle sets kept in memory (about 10 KB each)
 COMMON_KEYS_KEPT = 200_000   # common story-index keys remembered (about 40 bytes each)
 WAL_CHECKPOINT_PAGES = 10_000   # 4 KB pages: see Store.__init__
+CACHE_KB = 32_768   # SQLite's page cache per connection
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,12 @@ def make_guid(identity: str) -> str:
     return f"urn:thai-egov-monitor:{digest}"
 
 
-# The story index migration (found by content, so renumbering cannot break it):
-# items stored before it get their story keys and index bands when it runs.
-_STORY_INDEX_MIGRATION = next(number for number, script in enumerate(MIGRATIONS, start=1)
-                              if "CREATE TABLE story_index" in script)
+# The story index migrations (found by content, so renumbering cannot break them):
+# a database from before the latest gets the last window's story keys and index
+# keys rebuilt when it runs.
+_STORY_INDEX_MIGRATION = max(number for number, script in enumerate(MIGRATIONS, start=1)
+                             if "CREATE TABLE story_index" in script
+                             or "DELETE FROM story_index" in script)
 
 
 class Store:
@@ -138,6 +141,9 @@ class Store:
             # in the WAL at once (a crash loses nothing committed); the WAL grows to
             # about 40 MB before it is copied back.
             self.db.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+            # The story index is written and read at random places: with SQLite's
+            # default 2 MB of cache its inserts cost a quarter more CPU time.
+            self.db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot use the database: {_why(error)}") from None
@@ -186,7 +192,7 @@ class Store:
                 key = self._story_key(row["title"], row["summary"], row["text"])
                 self.db.execute("UPDATE items SET story_key = ? WHERE id = ?",
                                 (key.dumps(), row["id"]))
-                self._index_story(row["id"], StorySignature.of(key))
+                self._index_story(row["id"], key)
 
     # -- fetch state -------------------------------------------------------
 
@@ -271,7 +277,7 @@ class Store:
                                         item.summary, stamp, item_id))
                         if relevant or row["relevant"]:
                             # The story stays; the new wording joins its index entries.
-                            self._index_story(item_id, StorySignature.of(key))
+                            self._index_story(item_id, key)
                         updated += 1
                     if relevant and not row["relevant"]:
                         now_relevant.append((item_id,))
@@ -279,7 +285,7 @@ class Store:
                                   self._story_key(row["title"], row["summary"], row["text"]))
                         self.db.execute("UPDATE items SET story_key = ? WHERE id = ?",
                                         (turned.dumps(), item_id))
-                        self._index_story(item_id, StorySignature.of(turned))
+                        self._index_story(item_id, turned)
                 topics.extend((item_id, topic, keyword) for topic, keyword
                               in zip(item.topics, item.matched_keywords, strict=False))
                 reports.append((item_id, item.source, item.link, item.outlet, stamp))
@@ -301,8 +307,8 @@ class Store:
         # folding their text would be most of the work (an item turning relevant
         # later gets its key then).
         key = self._story_key(item.title, item.summary, item.text) if relevant else None
-        bands = band_keys(signature := StorySignature.of(key)) if key else []
-        story = self._find_story(item, signature, bands, now) if key else None
+        bands = sketch(key) if key else []
+        story = self._find_story(item, key, bands, now) if key else None
         cursor = self.db.execute(
             "INSERT INTO items (identity, guid, story, story_key, url, link, title, summary, "
             "text, published, date_is_first_seen, date_text, source, outlet, relevant, "
@@ -321,12 +327,12 @@ class Store:
         self._index_bands(item_id, bands)
         return item_id
 
-    def _find_story(self, item: Item, signature: StorySignature, bands: list[int],
+    def _find_story(self, item: Item, key: StoryKey, bands: list[int],
                     now: datetime) -> int | None:
         """The story of the last window that a new relevant item belongs to, via the index.
 
         Candidates are the relevant items of the window sharing at least
-        MIN_SHARED sketch keys with it (see `band_keys`), common keys not counted
+        MIN_SHARED sketch keys with it (see `sketch`), common keys not counted
         (see COMMON_KEY); each is verified with the exact measure. An
         aggregator's items come from many outlets: the outlet, not the
         aggregator, is the reporter, so two outlets seen through Google News
@@ -358,9 +364,11 @@ class Store:
             "GROUP BY item HAVING shared >= ?) x JOIN items i ON i.id = x.item "
             "WHERE i.relevant = 1 AND i.first_seen >= ? ORDER BY x.shared DESC, i.id LIMIT ?",
             (*rare, MIN_SHARED, _iso(now - STORY_WINDOW), CANDIDATES)).fetchall()
+        if not rows:
+            return None     # most items: no comparison shingles built at all
         # Dates as read (or first seen): how far apart two items are decides how alike
         # they must be (dedupe.CLOSE).
-        return first_story(signature, item.outlet or item.source, item.published,
+        return first_story(StorySignature.of(key), item.outlet or item.source, item.published,
                            ((r["story"], self._signature(r["story_key"]), r["origin"],
                              datetime.fromisoformat(r["published"])) for r in rows))
 
@@ -373,12 +381,13 @@ class Store:
             found = self._signatures[stored_key] = StorySignature.of(StoryKey.loads(stored_key))
         return found
 
-    def _index_story(self, item_id: int, signature: StorySignature) -> None:
-        self._index_bands(item_id, band_keys(signature))
+    def _index_story(self, item_id: int, key: StoryKey) -> None:
+        self._index_bands(item_id, sketch(key))
 
     def _index_bands(self, item_id: int, bands: list[int]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO story_index (band, item) VALUES (?, ?)",
-                            [(band, item_id) for band in bands])
+        if bands:
+            self.db.executemany("INSERT OR IGNORE INTO story_index (band, item) VALUES (?, ?)",
+                                [(band, item_id) for band in bands])
 
     def entries(self, *, limit: int, topic: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> list[Entry]:

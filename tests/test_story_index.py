@@ -177,3 +177,30 @@ def test_keys_nearly_every_story_holds_are_not_looked_up(
                                     (first.url,)).fetchone()[0]
     assert common > 0, "the phrase's keys are counted as common"
     assert joined == first_id
+
+
+def test_an_index_of_older_sketch_keys_is_rebuilt(path: Path) -> None:
+    """A store indexed with another sketch (the shingle length changed) is indexed
+    again when opened: its old keys go, and its stories are found by new items."""
+    from monitor.dedupe import sketch, story_keyer
+    before = next(n for n, script in enumerate(MIGRATIONS, start=1)
+                  if "DELETE FROM story_index" in script) - 1
+    db = sqlite3.connect(path)
+    db.create_function("monitor_words", 1, lambda text: text or "")   # the search index's
+    db.executescript("\n".join(MIGRATIONS[:before]) + f"\nPRAGMA user_version = {before};")
+    key = story_keyer(())(TITLE, LEDE)
+    db.execute(
+        "INSERT INTO items (id, identity, guid, story, story_key, url, link, title, summary, "
+        "published, source, relevant, first_seen, updated) VALUES "
+        "(1, 'a', 'g', 1, ?, 'a', 'a', ?, ?, ?, 'matichon', 1, ?, ?)",
+        (key.dumps(), TITLE, LEDE, NOW.isoformat(), NOW.isoformat(), NOW.isoformat()))
+    db.executemany("INSERT INTO story_index (band, item) VALUES (?, 1)",
+                   [(band,) for band in range(48)])      # keys of an older sketch
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        bands = sorted(b for (b,) in store.db.execute("SELECT band FROM story_index"))
+        assert bands == sorted(sketch(key))
+        store.save_items([item(2, REWRITE, source="thaipbs", summary=LEDE)], NOW)
+        (entry,) = store.entries(limit=5)
+    assert entry.guid == "g"
