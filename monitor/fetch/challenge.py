@@ -64,7 +64,7 @@ def detect(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
     `headers` must look names up case-insensitively (httpx.Headers does).
     """
     vendor = _vendor(headers)
-    text = body[:SNIFF].decode("utf-8", "replace").lower()
+    text: str | None = None   # decoded only for a wall the headers name: most answers have none
     error = status in ERROR_STATUSES
     for wall in WALLS:
         if wall.proof_header is not None:
@@ -74,6 +74,8 @@ def detect(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
         ours = any(v in vendor for v in wall.vendor)
         if not ours:
             continue
+        if text is None:
+            text = body[:SNIFF].decode("utf-8", "replace").lower()
         if any(marker in text for marker in wall.strong):
             return wall.name
         if error and any(marker in text for marker in wall.weak):
