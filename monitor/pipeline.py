@@ -348,7 +348,7 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
                             changed=_shown(health) != _shown(previous))
     health = after_success(previous, source.name, now, read.found)
     # A source's writes go in together, after all its work is done, in the batch's
-    # transaction (monitor.writebatch): a second monitor waits a tenth of a second.
+    # transaction (monitor.writebatch): a second monitor waits at most half a second.
     batch.join()
     with store.transaction():
         saved = store.save_items(read.items, now, keep_all=source.keep_all)
