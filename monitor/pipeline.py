@@ -36,13 +36,6 @@ if TYPE_CHECKING:
     from monitor.progress import Progress
     from monitor.reading import PageRead
 
-
-def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]) -> Matcher:
-    """The matcher for these topics, built once per process (monitor.reading)."""
-    from monitor.reading import matcher_for as built
-
-    return built(topics, synonyms)
-
 log = logging.getLogger(__name__)
 
 MAX_FOLLOW = 20          # child sitemaps read per crawl
@@ -57,6 +50,13 @@ OFFLOAD_ITEMS = 200
 R = TypeVar("R")
 
 __all__ = ["SourceRead", "SourceResult", "crawl", "matcher_for", "read_source"]
+
+
+def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]) -> Matcher:
+    """The matcher for these topics, built once per process (monitor.reading)."""
+    from monitor.reading import matcher_for as built
+
+    return built(topics, synonyms)
 
 
 @dataclass

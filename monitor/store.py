@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from monitor.dedupe import (
     CANDIDATES,
@@ -229,10 +230,8 @@ class Store:
     # -- items -------------------------------------------------------------
 
     def known(self, identities: Iterable[str]) -> set[str]:
-        ids = list(identities)
         found: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+        for chunk in _chunks(list(identities)):
             marks = ",".join("?" * len(chunk))
             found.update(r[0] for r in self.db.execute(
                 f"SELECT identity FROM items WHERE identity IN ({marks})", chunk))
@@ -250,9 +249,7 @@ class Store:
         stamp = _iso(now)
         with self.transaction():
             stored: dict[str, sqlite3.Row] = {}
-            identities = [item.identity for item in items]
-            for start in range(0, len(identities), 500):
-                chunk = identities[start:start + 500]
+            for chunk in _chunks([item.identity for item in items]):
                 marks = ",".join("?" * len(chunk))
                 stored.update((row["identity"], row) for row in self.db.execute(
                     f"SELECT id, identity, title, summary, text, story_key, relevant FROM items "
@@ -510,8 +507,7 @@ class Store:
                       ) -> dict[int, tuple[str | None, list[tuple[str, str]]]]:
         """Per story: its date as read, and each (topic, keyword) that matched any of its items."""
         details: dict[int, tuple[str | None, list[tuple[str, str]]]] = {}
-        for start in range(0, len(story_ids), 500):
-            chunk = list(story_ids[start:start + 500])
+        for chunk in _chunks(story_ids):
             marks = ",".join("?" * len(chunk))
             for r in self.db.execute(
                     f"SELECT id, date_text FROM items WHERE id IN ({marks})", chunk):
@@ -605,7 +601,10 @@ class Store:
         return self._transactions
 
 
-def _chunks(values: Sequence[str], size: int = 500) -> list[list[str]]:
+T = TypeVar("T")
+
+
+def _chunks(values: Sequence[T], size: int = 500) -> list[list[T]]:
     """Slices short enough for SQLite's limit on bound parameters (999 in old builds)."""
     return [list(values[i:i + size]) for i in range(0, len(values), size)]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import feedparser
 
 from monitor.cli import main
+from tests.httpserver import Request, Response
 
 TOPICS = """
 synonyms:
@@ -60,3 +61,14 @@ def published(config: Path) -> dict[str, str]:
     parsed = feedparser.parse(io.BytesIO((config.parent / "out" / "feed.xml").read_bytes()))
     assert not parsed.bozo, parsed.get("bozo_exception")
     return {e.title: e.link for e in parsed.entries}
+
+
+ETAG = '"v1"'
+FEED = rss(("ทางรัฐ เปิดบริการใหม่", "http://x.example/1"), ("ข่าวอื่น", "http://x.example/2"))
+
+
+def conditional(request: Request) -> Response:
+    """FEED with an ETag, and 304 to a request that names it: an unchanged source."""
+    if request.headers.get("if-none-match") == ETAG:
+        return Response(304, b"", {"ETag": ETAG})
+    return Response(200, FEED, {"Content-Type": "application/rss+xml", "ETag": ETAG})

@@ -9,20 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.crawl_helpers import crawl, rss, write_config
-from tests.httpserver import FixtureServer, Request, Response
+from tests.crawl_helpers import conditional, crawl, write_config
+from tests.httpserver import FixtureServer, Response
 
-ETAG = '"v1"'
-FEED = rss(("ทางรัฐ เปิดบริการใหม่", "http://x.example/1"), ("ข่าวอื่น", "http://x.example/2"))
 # What only a changed page (or a publish) needs; an all-304 crawl must not load them.
 HEAVY = ("jinja2", "feedgen", "lxml", "selectolax", "charset_normalizer", "monitor.publish",
          "monitor.extract.article", "monitor.normalise", "monitor.text.thaidate")
-
-
-def conditional(request: Request) -> Response:
-    if request.headers.get("if-none-match") == ETAG:
-        return Response(304, b"", {"ETag": ETAG})
-    return Response(200, FEED, {"Content-Type": "application/rss+xml", "ETag": ETAG})
 
 
 def two_sources(server: FixtureServer, tmp_path: Path) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.crawl_helpers import rss, write_config
+from tests.crawl_helpers import conditional, rss, write_config
 from tests.e2e_site import config_yaml, serve_site
 from tests.httpserver import FixtureServer, Request, Response
 
@@ -279,14 +279,6 @@ def test_run_publishes_only_when_a_crawl_changed_something(server: FixtureServer
                                                           tmp_path: Path) -> None:
     """A source answering 304 every second leaves the outputs alone: readers polling the
     feed would otherwise fetch an unchanged feed again after every crawl."""
-    etag = '"v1"'
-
-    def conditional(request: Request) -> Response:
-        if request.headers.get("if-none-match") == etag:
-            return Response(304, b"", {"ETag": etag})
-        return Response(200, rss(("ทางรัฐ เปิดบริการใหม่", "http://x.example/1")),
-                        {"Content-Type": "application/rss+xml", "ETag": etag})
-
     server.add("/a.xml", conditional)
     config = write_config(tmp_path, f"""
   - name: a

@@ -101,8 +101,8 @@ def pairs() -> Iterator[tuple[bool, bool, Story, Story]]:
         yield False, _thai(a) == _thai(b), a, b
 
 
-def evaluate() -> tuple[float, float, float, list[str]]:
-    """(precision, recall within a language, recall across languages, misses)."""
+def evaluate() -> Figures:
+    """Figures over isolated pairs: `same_story` on each, dates unknown."""
     key = story_keyer(())
     signatures: dict[str, StorySignature] = {}
 
@@ -113,24 +113,10 @@ def evaluate() -> tuple[float, float, float, list[str]]:
                 key(story.title, story.lede))
         return found
 
-    tp = fp = fn = cross_tp = cross = 0
-    misses: list[str] = []
+    tally = _Tally()
     for same, one_language, a, b in pairs():
-        merged = same_story(signature(a), signature(b))
-        if same and not one_language:
-            cross += 1
-            cross_tp += merged
-        elif same:
-            tp += merged
-            fn += not merged
-            if not merged:
-                misses.append(f"missed, one story: {a.title} || {b.title}")
-        elif merged:
-            fp += 1
-            misses.append(f"MERGED, different events: {a.title} || {b.title}")
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    return precision, recall, cross_tp / cross if cross else 0.0, _wrong_merges_first(misses)
+        tally.add(same, one_language, same_story(signature(a), signature(b)), a, b)
+    return tally.figures()
 
 
 @dataclass(frozen=True)
@@ -145,9 +131,32 @@ class Figures:
                 f"across languages {self.cross:.3f}")
 
 
-def _wrong_merges_first(misses: list[str]) -> list[str]:
-    """Wrong merges lead the report: they hide a story; a missed merge only repeats one."""
-    return sorted(misses, key=lambda line: not line.startswith("MERGED"))
+class _Tally:
+    """Pairwise counts, and each miss in words; pairs across languages are counted apart."""
+
+    def __init__(self) -> None:
+        self.tp = self.fn = self.fp = self.cross_tp = self.cross = 0
+        self.misses: list[str] = []
+
+    def add(self, same: bool, one_language: bool, merged: bool, a: Story, b: Story,
+            wrong: str = "different events") -> None:
+        if same and not one_language:
+            self.cross += 1
+            self.cross_tp += merged
+        elif same:
+            self.tp += merged
+            self.fn += not merged
+            if not merged:
+                self.misses.append(f"missed, one story: {a.title} || {b.title}")
+        elif merged:
+            self.fp += 1
+            self.misses.append(f"MERGED, {wrong}: {a.title} || {b.title}")
+
+    def figures(self) -> Figures:
+        tp, fp, fn = self.tp, self.fp, self.fn
+        return Figures(tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0,
+                       self.cross_tp / self.cross if self.cross else 0.0,
+                       sorted(self.misses, key=lambda line: not line.startswith("MERGED")))
 
 
 def _noon(day: date) -> datetime:
@@ -196,22 +205,10 @@ def store_evaluate(directory: Path) -> Figures:
              for s in stories]
     with Store(directory / "stories.sqlite3") as store:
         story_ids = _feed(store, dated)
-    tp = fn = fp = cross_tp = cross = 0
-    misses: list[str] = []
+    tally = _Tally()
     for i, j in itertools.combinations(range(len(stories)), 2):
         a, b = stories[i], stories[j]
-        merged = story_ids[i] == story_ids[j]
-        if a.group == b.group and _thai(a) != _thai(b):
-            cross += 1
-            cross_tp += merged
-        elif a.group == b.group:
-            tp += merged
-            fn += not merged
-            if not merged:
-                misses.append(f"missed, one story: {a.title} || {b.title}")
-        elif merged:
-            fp += 1
-            misses.append(f"MERGED, different events: {a.title} || {b.title}")
+        tally.add(a.group == b.group, _thai(a) == _thai(b), story_ids[i] == story_ids[j], a, b)
     start = max(first.values()) + 2 * PAIR_SPACING
     with Store(directory / "negatives.sqlite3") as store:
         for n, (a, b) in enumerate(negatives):
@@ -222,11 +219,8 @@ def store_evaluate(directory: Path) -> Figures:
                 continue        # never in one window: the store cannot merge them
             slot = _noon(start + n * PAIR_SPACING)
             ids = _feed(store, [(slot, a), (slot + apart, b)], row=f"pair{n}-")
-            if ids[0] == ids[1]:
-                fp += 1
-                misses.append(f"MERGED, hard negative: {a.title} || {b.title}")
-    return Figures(tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0,
-                   cross_tp / cross if cross else 0.0, _wrong_merges_first(misses))
+            tally.add(False, _thai(a) == _thai(b), ids[0] == ids[1], a, b, "hard negative")
+    return tally.figures()
 
 
 def test_labelled_data_is_large_enough_and_well_formed() -> None:
@@ -244,12 +238,11 @@ def test_labelled_data_is_large_enough_and_well_formed() -> None:
 
 
 def test_merger_precision_and_recall_on_real_coverage() -> None:
-    precision, recall, cross, misses = evaluate()
-    report = (f"precision {precision:.3f} (min {MIN_PRECISION}), recall within a language "
-              f"{recall:.3f} (min {MIN_RECALL}), across languages {cross:.3f}\n"
-              + "\n".join(misses))
+    figures = evaluate()
+    report = (f"isolated pairs: {figures} (min precision {MIN_PRECISION}, min recall "
+              f"{MIN_RECALL})\n" + "\n".join(figures.misses))
     print(report)
-    assert precision >= MIN_PRECISION and recall >= MIN_RECALL, report
+    assert figures.precision >= MIN_PRECISION and figures.recall >= MIN_RECALL, report
 
 
 def test_store_level_precision_and_recall_on_real_coverage(tmp_path: Path) -> None:
@@ -260,10 +253,9 @@ def test_store_level_precision_and_recall_on_real_coverage(tmp_path: Path) -> No
 
 
 if __name__ == "__main__":
-    p, r, c, m = evaluate()
-    print(f"isolated pairs: precision {p:.3f}, recall within a language {r:.3f}, "
-          f"across languages {c:.3f}")
-    print("\n".join(m))
+    isolated = evaluate()
+    print(f"isolated pairs: {isolated}")
+    print("\n".join(isolated.misses))
     with tempfile.TemporaryDirectory() as tmp:
         figures = store_evaluate(Path(tmp))
     print(f"store: {figures}")
