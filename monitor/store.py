@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -133,7 +134,7 @@ class Store:
             self.db.row_factory = sqlite3.Row
             # The search index's triggers segment Thai text in Python (schema migration 2).
             self.db.create_function("monitor_words", 1, _index_words, deterministic=True)
-            self.db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA synchronous = NORMAL")
             # A checkpoint copies every page changed since the last one and syncs: at
@@ -148,6 +149,23 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot use the database: {_why(error)}") from None
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL, waiting as for any other lock.
+
+        SQLite answers "database is locked" at once, without the busy timeout, when
+        another connection holds the file while the mode changes: two monitors
+        opening a new database together (a `crawl` beside `run`) made one fail.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def close(self) -> None:
         self.db.close()

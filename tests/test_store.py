@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -140,3 +142,24 @@ def test_committed_items_survive_a_killed_process_before_any_checkpoint(tmp_path
     with Store(db) as reopened:
         assert reopened.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] > 1000
         assert len(reopened.known(f"https://example.org/news/{n}" for n in range(20))) == 20
+
+
+def test_a_new_database_held_by_another_monitor_is_waited_for(tmp_path: Path) -> None:
+    """Switching a new file to WAL is refused at once while another connection writes
+    to it (SQLite skips the busy timeout there): two monitors opening a new database
+    together made one fail. The store waits for it as for any other lock."""
+    path = tmp_path / "new.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE other_monitor (x)")
+    release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    release.start()
+    started = time.monotonic()
+    try:
+        with Store(path) as store:
+            mode = store.db.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        release.join()
+        holder.close()
+    assert mode == "wal"
+    assert time.monotonic() - started >= 0.25   # it did wait for the other writer
