@@ -18,8 +18,10 @@ from monitor.dedupe import (
     clean_lede,
     clean_title,
     first_story,
+    numbers_changed,
     numbers_differ,
     same_story,
+    slot_filled_differently,
     story_keyer,
 )
 
@@ -183,3 +185,47 @@ def test_within_a_day_a_stock_phrase_is_no_lede() -> None:
             stock)
     b = sig("กรมการปกครองออกแนวทางการให้บริการตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์", stock)
     assert not same_story(a, b, timedelta(0))
+
+
+@pytest.mark.parametrize(("title_a", "title_b"), [
+    # Real Royal Gazette titles of 1-8 October 2026, distinct documents each.
+    ("ข้อบัญญัติองค์การบริหารส่วนตำบลฆะมัง เรื่อง อัตราค่าธรรมเนียมและยกเว้นค่าธรรมเนียม"
+     "เกี่ยวกับการจัดการสิ่งปฏิกูล", "ข้อบัญญัติองค์การบริหารส่วนตำบลวังน้ำขาว เรื่อง "
+     "อัตราค่าธรรมเนียมและยกเว้นค่าธรรมเนียมเกี่ยวกับการจัดการสิ่งปฏิกูล"),
+    ("ประกาศกระทรวงการคลัง เรื่อง ผลการกู้เงินเพื่อให้กู้ต่อแก่การรถไฟแห่งประเทศไทย "
+     "ในปีงบประมาณ พ.ศ. 2569 ครั้งที่ 13", "ประกาศกระทรวงการคลัง เรื่อง ผลการกู้เงินเพื่อให้"
+     "กู้ต่อแก่การรถไฟแห่งประเทศไทย ในปีงบประมาณ พ.ศ. 2569 ครั้งที่ 14"),
+    ("ประกาศกรมศิลปากร เรื่อง ขึ้นทะเบียนและกำหนดเขตที่ดินโบราณสถาน [โบราณสถานวัดสุคนธราราม]",
+     "ประกาศกรมศิลปากร เรื่อง ขึ้นทะเบียนและกำหนดเขตที่ดินโบราณสถาน [โบราณสถานวัดศิริพุทธาราม]"),
+])
+def test_one_template_filled_in_twice_is_two_events(title_a: str, title_b: str) -> None:
+    a, b = sig(title_a), sig(title_b)
+    assert slot_filled_differently(a, b)
+    assert not same_story(a, b, timedelta(0))
+
+
+@pytest.mark.parametrize(("title_a", "title_b"), [
+    # One outlet adds a word or a number, or spells a letter differently: still one story.
+    ("ศาลรัฐธรรมนูญรับคำร้อง พิธา ถือหุ้นสื่อ พร้อมสั่งหยุดปฏิบัติหน้าที่ ส.ส.",
+     "ด่วน! ศาลรัฐธรรมนูญรับคำร้อง พิธา ถือหุ้นสื่อ พร้อมสั่งหยุดปฎิบัติหน้าที่ ส.ส."),
+    ("โปรดเกล้าฯ พระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565",
+     "พระราชบัญญัติการปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565"),
+    ("Thailand elects Paetongtarn Shinawatra as prime minister",
+     "Thailand elects Paetongtarn Shinawatra as its 31st prime minister"),
+])
+def test_words_added_on_one_side_are_no_template(title_a: str, title_b: str) -> None:
+    a, b = sig(title_a), sig(title_b)
+    assert not slot_filled_differently(a, b)
+    assert same_story(a, b, timedelta(0))
+
+
+def test_numbers_changed_needs_a_new_number_on_both_sides() -> None:
+    assert numbers_changed(sig("ครั้งที่ 13 พ.ศ. 2569"), sig("ครั้งที่ 14 พ.ศ. 2569"))
+    assert not numbers_changed(sig("Anutin elected prime minister"),
+                               sig("Anutin elected 32nd prime minister"))
+
+
+def test_a_short_bracket_is_a_tag_a_long_one_is_the_subject() -> None:
+    assert clean_title("[คลิป] ครม.อนุมัติร่าง") == "ครม.อนุมัติร่าง"
+    subject = "ขึ้นทะเบียนโบราณสถาน [โบราณสถานวัดสุคนธราราม]"
+    assert clean_title(subject) == subject

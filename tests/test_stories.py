@@ -48,7 +48,7 @@ from monitor.store import STORY_WINDOW, Store
 DATA = Path(__file__).resolve().parent / "data"
 MIN_PRECISION = 0.97
 # The issue asks for recall 0.90. Within one language the character measure
-# reaches 0.154 on isolated pairs (dates unknown: the strict bars) and 0.319 in
+# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.319 in
 # the store, where items a day apart meet the lower bars. The rest are real
 # rewrites ("elected" / "becomes", a different first sentence) whose likeness
 # is no higher than that of the hard negatives: characters and words alike
@@ -235,6 +235,36 @@ def test_labelled_data_is_large_enough_and_well_formed() -> None:
     for a, b in negatives:
         for day in (a.date, b.date):
             assert not day or date.fromisoformat(day), (a.url, day)
+
+
+GAZETTE = DATA / "ratchakitcha_titles_2026-10.tsv"
+# Of every pair of distinct Gazette documents published within a day of each
+# other, at most this share may merge: 2 of 171,209 do now (58 did when the
+# titles alone decided, and long brackets were stripped as outlet tags).
+MAX_TEMPLATE_MERGES = 1 / 10_000
+
+
+def test_one_template_filled_in_by_different_bodies_stays_apart() -> None:
+    """Distinct Royal Gazette documents, as if two outlets carried each: never one story.
+
+    Government bodies publish one wording with their own name in it (each
+    sub-district's by-law, each province's foundation registrar, each bond
+    auction's number). Thousands of local bodies' sites carry such titles;
+    merged, all but one would vanish from the feed.
+    """
+    key = story_keyer(())
+    rows = [(date.fromisoformat(r["date"]), StorySignature.of(key(r["title"])), r["title"])
+            for r in csv.DictReader(GAZETTE.open(encoding="utf-8"), delimiter="\t")]
+    close = merged = 0
+    misses: list[str] = []
+    for (day_a, a, title_a), (day_b, b, title_b) in itertools.combinations(rows, 2):
+        if abs(day_b - day_a) <= timedelta(days=1):
+            close += 1
+            if same_story(a, b, day_b - day_a):
+                merged += 1
+                misses.append(f"MERGED: {title_a} || {title_b}")
+    assert close > 100_000      # the test sees the many same-day documents it is about
+    assert merged <= close * MAX_TEMPLATE_MERGES, "\n".join(misses)
 
 
 def test_merger_precision_and_recall_on_real_coverage() -> None:
