@@ -47,7 +47,7 @@ from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.textnorm import normalise_text
 from monitor.text.urls import canonical_url
 
-__all__ = ["CANDIDATES", "COMMON_KEY", "StoryKey", "StorySignature", "band_keys",
+__all__ = ["CANDIDATES", "COMMON_KEY", "Primed", "StoryKey", "StorySignature", "band_keys",
            "first_story", "item_identity", "numbers_changed", "numbers_differ", "same_story",
            "similarity", "sketch", "slot_filled_differently", "story_keyer"]
 
@@ -198,9 +198,32 @@ class StoryKey:
         return cls(title, lede)
 
 
+# Story keys and sketches a page-reading worker process (monitor.readpool) already
+# computed, so that the process storing the items does not fold and hash them again:
+# in a large first crawl that process is the bottleneck, and keying and sketching
+# were two thirds of its story dedupe.
+PRIMED_MAX = 20_000     # items; about a hundred sources' worth of relevant items
+Primed = dict[tuple[str, str, str], tuple["StoryKey", list[int]]]
+
+
 class _Keyer:
     def __init__(self, synonyms: Sequence[Sequence[str]]) -> None:
         self._eq = Equivalences([*BUILTIN_SYNONYMS, *synonyms])
+        self._primed: dict[tuple[str, str, str], StoryKey] = {}
+
+    def keyed(self, title: str, summary: str = "", text: str = "") -> tuple[StoryKey, list[int]]:
+        """The key and its sketch, as a worker computes them for `prime`."""
+        key = self(title, summary, text)
+        return key, sketch(key)
+
+    def prime(self, known: Primed) -> None:
+        """Remember keys and sketches computed elsewhere for items about to be stored."""
+        if len(self._primed) + len(known) > PRIMED_MAX:
+            self._primed.clear()   # forgotten ones are computed again: slower, never different
+            _SKETCHES.clear()
+        for texts, (key, keys) in known.items():
+            self._primed[texts] = key
+            _SKETCHES[key] = keys
 
     def _reduce(self, text: str) -> str:
         folded = self._eq.fold(normalise_text(text))
@@ -210,6 +233,9 @@ class _Keyer:
         return _NOT_WORD.sub("", folded).replace("_", "")
 
     def __call__(self, title: str, summary: str = "", text: str = "") -> StoryKey:
+        primed = self._primed.get((title, summary, text))
+        if primed is not None:
+            return primed
         lede = summary if summary.strip() else text[:LEDE_CHARS * 3]
         title_key = self._reduce(clean_title(title))
         lede_key = self._reduce(clean_lede(lede))[:LEDE_CHARS]
@@ -347,6 +373,9 @@ def band_keys(signature: StorySignature) -> list[int]:
     return sketch(signature.key)
 
 
+_SKETCHES: dict[StoryKey, list[int]] = {}   # primed by a worker (see _Keyer.prime)
+
+
 def sketch(key: StoryKey) -> list[int]:
     """Index keys for the candidate search: the bottom-k sketch of title and of lede.
 
@@ -355,6 +384,9 @@ def sketch(key: StoryKey) -> list[int]:
     key, not its signature: a new item needs its comparison shingles only when
     the index offers it a candidate.
     """
+    primed = _SKETCHES.get(key)
+    if primed is not None:
+        return primed
     keys: list[int] = []
     for salt, text in ((1, key.title), (2, key.lede)):
         shingles = _shingles(text, SKETCH_SHINGLE)

@@ -128,6 +128,7 @@ async def read_source(
     if isinstance(first, NotModified):
         read.not_modified = True
         return read
+    from monitor.dedupe import story_keyer
     from monitor.normalise import Dropped
     from monitor.reading import PageRead, extract, match_all, normalise_all
     from monitor.text.words import prime
@@ -169,6 +170,7 @@ async def read_source(
         read.items, read.dropped = read_through.items, read_through.dropped
         read.warnings.extend(read_through.warnings)
         prime(read_through.index_words)
+        story_keyer(config.synonyms).prime(read_through.story_keys)
         return _checked(read)
     read.items, read.dropped = await step(
         budget, min(cap, len(raws)) > OFFLOAD_ITEMS,

@@ -14,6 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from monitor.config.settings import Source, Topic
+from monitor.dedupe import Primed, story_keyer
 from monitor.extract import get_extractor
 from monitor.extract.bounds import cap_feed, check_nesting
 from monitor.match import REGEX_TIMEOUT, Matcher
@@ -91,10 +92,12 @@ class PageRead:
     dropped: list[Dropped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # from matching
     index_words: dict[str, str] = field(default_factory=dict)   # of the items to index
+    story_keys: Primed = field(default_factory=dict)            # of the relevant items
 
 
 def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
-              matcher: Matcher, cap: int) -> PageRead:
+              matcher: Matcher, cap: int, synonyms: tuple[tuple[str, ...], ...] = ()
+              ) -> PageRead:
     """What read_source does with a source's only document, in one step."""
     budget.check()
     extraction, cut = extract(doc, source)
@@ -106,8 +109,14 @@ def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget
     items = match_all(items, source, matcher, budget, warnings)
     # The search index segments the texts of the items stored as relevant: done
     # here, in a worker, the storing process only looks them up (text.words.prime).
-    words = {text: index_words(text) for item in items if item.topics or source.keep_all
+    stored = [item for item in items if item.topics or source.keep_all]
+    words = {text: index_words(text) for item in stored
              for text in (item.title, item.summary, item.text) if text}
+    # So do their story keys and sketches (dedupe.story_keyer(...).prime), with the
+    # config's synonyms, as the store folds them.
+    keyer = story_keyer(synonyms)
+    keys = {(item.title, item.summary, item.text): keyer.keyed(item.title, item.summary, item.text)
+            for item in stored}
     # The raw items are not needed any more: not sending them back halves the reply.
     return PageRead(replace(extraction, items=[]), cut, len(extraction.items), items,
-                    dropped, warnings, words)
+                    dropped, warnings, words, keys)

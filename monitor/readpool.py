@@ -80,7 +80,7 @@ def _read(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Bu
           cap: int) -> PageRead:
     from monitor.reading import matcher_for, read_page
 
-    return read_page(doc, source, tz, now, budget, matcher_for(topics, synonyms), cap)
+    return read_page(doc, source, tz, now, budget, matcher_for(topics, synonyms), cap, synonyms)
 
 
 def _get_pool() -> Pool:

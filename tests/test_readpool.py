@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor import pipeline, readpool
+from monitor import dedupe, pipeline, readpool
+from monitor.dedupe import story_keyer
 from tests.crawl_helpers import crawl, published, write_config
 from tests.httpserver import FixtureServer, Response
 
@@ -58,6 +59,7 @@ def stored(config: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(config.parent / "data" / "monitor.sqlite3") as db:
         return db.execute(
             "SELECT i.identity, i.title, i.summary, i.published, i.relevant, i.date_text, "
+            "i.story_key, "
             "(SELECT group_concat(topic || ':' || keyword) FROM item_topics t "
             "WHERE t.item_id = i.id), f.title, f.summary, f.text "
             "FROM items i LEFT JOIN items_fts f ON f.rowid = i.id ORDER BY identity").fetchall()
@@ -84,14 +86,24 @@ def test_pages_read_in_a_worker_give_what_the_crawl_process_gives(
     assert readpool.start(timeout=60), "a worker started"
     before = readpool.pages_read
     pooled = write_config(tmp_path / "pooled", entries)
+    # The workers key the relevant items for story dedupe: this process only looks
+    # the keys up (and would fold each text again if they did not).
+    folded: list[str] = []
+    fold = dedupe._Keyer._reduce
+    monkeypatch.setattr(dedupe._Keyer, "_reduce",
+                        lambda self, text: folded.append(text) or fold(self, text))
     assert crawl(pooled) == 0
     assert readpool.pages_read - before == 6, "every page was read by a worker"
+    assert folded == []
 
     rows = stored(pooled)
     assert len(rows) == 6 * 12
     assert rows == stored(alone)
-    assert any(row[6] for row in rows), "some items matched a topic"
-    assert any(row[7] for row in rows), "and are in the search index"
+    assert any(row[7] for row in rows), "some items matched a topic"
+    assert any(row[8] for row in rows), "and are in the search index"
+    # With the config's synonyms, as the store folds them: "สพร." is the DGA here.
+    dga = story_keyer((("สำนักงานพัฒนารัฐบาลดิจิทัล", "สพร.", "DGA"),))("สพร.").title
+    assert any(dga in str(row[6]) for row in rows if "สพร." in str(row[1]))
     # Which item heads a story depends on the order sources finish in, so the feeds
     # are compared by what they may hold: relevant stored items only.
     relevant = {row[1] for row in rows if row[4]}
