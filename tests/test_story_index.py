@@ -164,6 +164,11 @@ def test_keys_nearly_every_story_holds_are_not_looked_up(
         common = store.db.execute(
             "SELECT COUNT(*) FROM (SELECT band FROM story_index GROUP BY band "
             "HAVING COUNT(*) >= ?)", (COMMON_KEY,)).fetchone()[0]
+        # ... and a key once common gains no rows: lookups would skip them anyway.
+        largest = store.db.execute(
+            "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM story_index GROUP BY band)"
+        ).fetchone()[0]
+        assert largest == COMMON_KEY
         monkeypatch.setattr(Store, "_signature", counted)
         store.save_items([item(900, f"{phrase} กรมการปกครองแจ้งวันหยุดราชการ",
                                source="late")], NOW)
