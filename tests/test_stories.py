@@ -2,10 +2,13 @@
 
 `tests/data/stories_real.tsv` holds groups of real items, each group one event
 reported by several outlets; `tests/data/story_negatives_real.tsv` holds pairs
-of real items that look alike but are different events. Every pair within a
-group is a positive; the negative pairs and every pair across groups are
-negatives. Pairs of a Thai and an English item are counted apart: comparing
-characters cannot see that a Thai headline and an English one tell one story.
+of real items that look alike but are different events (often days or years
+apart), and `tests/data/story_sameday_real.tsv` pairs of different events that
+two outlets published on the same or the next day (what the time rule must
+not merge). Every pair within a group is a positive; the negative pairs and
+every pair across groups are negatives. Pairs of a Thai and an English item
+are counted apart: comparing characters cannot see that a Thai headline and
+an English one tell one story.
 
 Two evaluations:
 
@@ -57,6 +60,8 @@ MIN_RECALL = 0.15
 MIN_STORE_RECALL = 0.31
 MIN_GROUPS = 60
 MIN_NEGATIVE_PAIRS = 60
+NEGATIVES = DATA / "story_negatives_real.tsv"
+SAME_DAY = DATA / "story_sameday_real.tsv"
 # Each negative pair meets only its partner: pairs are this far apart in time.
 PAIR_SPACING = timedelta(days=30)
 UNDATED_GROUPS_FROM = date(1990, 1, 1)
@@ -77,15 +82,20 @@ def _rows(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def _negative_pairs(path: Path) -> list[tuple[Story, Story]]:
+    return [(Story("-a", r["title_a"], r["lede_a"], r["url_a"],
+                   urlsplit(r["url_a"]).hostname or "", r["date_a"]),
+             Story("-b", r["title_b"], r["lede_b"], r["url_b"],
+                   urlsplit(r["url_b"]).hostname or "", r["date_b"]))
+            for r in _rows(path)]
+
+
 def load() -> tuple[list[Story], list[tuple[Story, Story]]]:
+    """The same-story items, and the negative pairs: look-alikes days or years apart,
+    and different events published on the same or the next day."""
     stories = [Story(r["group"], r["title"], r["lede"], r["url"], r["outlet"], r["date"])
                for r in _rows(DATA / "stories_real.tsv")]
-    negatives = [(Story("-a", r["title_a"], r["lede_a"], r["url_a"],
-                        urlsplit(r["url_a"]).hostname or "", r["date_a"]),
-                  Story("-b", r["title_b"], r["lede_b"], r["url_b"],
-                        urlsplit(r["url_b"]).hostname or "", r["date_b"]))
-                 for r in _rows(DATA / "story_negatives_real.tsv")]
-    return stories, negatives
+    return stories, _negative_pairs(NEGATIVES) + _negative_pairs(SAME_DAY)
 
 
 def _thai(story: Story) -> bool:
@@ -231,10 +241,17 @@ def test_labelled_data_is_large_enough_and_well_formed() -> None:
         groups.setdefault(story.group, set()).add(story.url)
     assert len(groups) >= MIN_GROUPS
     assert all(len(urls) >= 2 for urls in groups.values())
-    assert len(negatives) >= MIN_NEGATIVE_PAIRS
+    assert len(negatives) >= 2 * MIN_NEGATIVE_PAIRS
     for a, b in negatives:
         for day in (a.date, b.date):
             assert not day or date.fromisoformat(day), (a.url, day)
+    # The same-day pairs are what the time rule (dedupe.CLOSE) must not merge:
+    # dated on both sides, a day apart at most, two outlets.
+    same_day = _negative_pairs(SAME_DAY)
+    assert len(same_day) >= MIN_NEGATIVE_PAIRS
+    for a, b in same_day:
+        assert abs(date.fromisoformat(a.date) - date.fromisoformat(b.date)) <= timedelta(days=1)
+        assert a.outlet != b.outlet, a.url
 
 
 GAZETTE = DATA / "ratchakitcha_titles_2026-10.tsv"
