@@ -84,12 +84,14 @@ def median_run(runs: list[Callable[[], Run]]) -> Run:
 
 
 class WebProcess:
-    def __init__(self, sources: int, hosts: int, port: int, seed: int, relevant: float) -> None:
+    def __init__(self, sources: int, hosts: int, port: int, seed: int, relevant: float,
+                 stories: bool = False) -> None:
         self.port = port
         self.proc = subprocess.Popen(
             [sys.executable, str(ROOT / "benchmarks" / "synthweb.py"), "--sources", str(sources),
              "--hosts", str(hosts), "--port", str(port), "--seed", str(seed),
-             "--relevant", str(relevant)], stdout=subprocess.PIPE, text=True)
+             "--relevant", str(relevant), *(["--stories"] if stories else [])],
+            stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         if self.proc.stdout.readline().strip() != "ready":
             raise SystemExit("the synthetic web did not start")

@@ -16,7 +16,11 @@
     the index).
 (c) the same crawl whole: fetching, extracting, matching and storing 500
     sources of the synthetic web of benchmarks/crawl.py over loopback HTTP,
-    a third of the items relevant; story dedupe's share of its wall time.
+    a third of the items relevant (with `--stories`: titles and ledes of
+    recombined real words, a tenth of them rewrites of one another across
+    sources, as in (b)); story dedupe's share of its wall time. `--template`
+    serves the crawl benchmark's own relevant items instead: 18 title
+    templates, on which nearly every index key turns common.
 
 Texts are generated deterministically from a seed by recombining the words
 of real headlines (the Gazette titles and the relevance set in tests/data/),
@@ -27,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import io
 import os
 import random
@@ -46,6 +49,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from realtext import Texts  # noqa: E402  (benchmarks/realtext.py, beside this file)
+
 from monitor import dedupe as dedupe_module  # noqa: E402
 from monitor import store as store_module  # noqa: E402
 from monitor.dedupe import sketch, story_keyer  # noqa: E402
@@ -54,48 +59,6 @@ from monitor.store import Store, make_guid  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 SEED = 20261120
-PREFIXES = ("ด่วน! ", "[คลิป] ", "BREAKING: ", "")
-SUFFIXES = (" - Thai PBS", " | มติชนออนไลน์", " - Bangkok Post", "")
-
-
-def words() -> list[str]:
-    """Every whitespace-separated word of the real headlines, repeats kept (real frequencies)."""
-    found: list[str] = []
-    for name, column in (("ratchakitcha_titles_2026-10.tsv", "title"), ("relevance.tsv", "text")):
-        with (ROOT / "tests" / "data" / name).open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                found.extend(row[column].split())
-    return found
-
-
-class Texts:
-    """Deterministic titles and ledes from recombined real words."""
-
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        # Distinct words, drawn uniformly: drawn by their frequency, random texts were
-        # 2.4 times as alike (title Jaccard 0.078 on average) as real headlines of
-        # different events in tests/data/stories_real.tsv (0.033), which made every
-        # text a candidate of every other and the benchmark measure nothing real.
-        self.vocabulary = sorted(set(words()))
-
-    def phrase(self, low: int, high: int) -> str:
-        return " ".join(self.rng.choices(self.vocabulary, k=self.rng.randint(low, high)))
-
-    def story(self) -> tuple[str, str]:
-        return self.phrase(5, 10), self.phrase(18, 30)
-
-    def rewrite(self, title: str, lede: str) -> tuple[str, str]:
-        """Another outlet's copy: a word or two changed, its own prefix and suffix, lede cut."""
-        parts = title.split()
-        for _ in range(self.rng.randint(1, 2)):
-            parts[self.rng.randrange(len(parts))] = self.rng.choice(self.vocabulary)
-        title = self.rng.choice(PREFIXES) + " ".join(parts) + self.rng.choice(SUFFIXES)
-        lede_words = lede.split()
-        return title, " ".join(lede_words[:self.rng.randint(len(lede_words) * 2 // 3,
-                                                            len(lede_words))])
-
-
 def make_item(n: int, source: str, title: str, lede: str, *, relevant: bool = True,
               outlet: str | None = None) -> Item:
     url = f"https://{source}.example/news/{n}"
@@ -311,15 +274,16 @@ def bench_first_crawl(tmp: Path, sources: int = 500, per_source: int = 30) -> No
           f"{spent[0]:.2f} s = {100 * spent[0] / total:.1f}% of it", flush=True)
 
 
-def bench_http_crawl(tmp: Path, sources: int = 500, port: int = 18400) -> None:
+def bench_http_crawl(tmp: Path, sources: int = 500, port: int = 18400,
+                     stories: bool = True) -> None:
     """The whole first crawl, HTTP and all, of the synthetic web of benchmarks/crawl.py
     with a third of the items relevant, in this process: story dedupe's share of it."""
     import crawl as crawlbench  # benchmarks/crawl.py, beside this file
 
     from monitor.cli import main as monitor
     print(f"(c) whole first crawl of {sources} html sources x 30 items over HTTP, "
-          "a third relevant")
-    web = crawlbench.WebProcess(sources, 50, port, 1, 1 / 3)
+          "a third relevant, " + ("real words, a tenth rewrites" if stories else "18 templates"))
+    web = crawlbench.WebProcess(sources, 50, port, 1, 1 / 3, stories=stories)
     try:
         config = crawlbench.write_config(tmp / "html.yaml", "html", sources, 50, port, 16)
         spent = [0.0]
@@ -345,6 +309,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000",
                         help="stored story counts for (a), comma-separated")
     parser.add_argument("--parts", default="abc", help="which of (a), (b), (c) to run")
+    parser.add_argument("--template", action="store_true",
+                        help="(c) on the crawl benchmark's template items, not real words")
     parser.add_argument("--port", type=int, default=18400, help="loopback port for (c)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -355,7 +321,7 @@ def main() -> None:
         if "b" in args.parts:
             bench_first_crawl(Path(tmp))
         if "c" in args.parts:
-            bench_http_crawl(Path(tmp), port=args.port)
+            bench_http_crawl(Path(tmp), port=args.port, stories=not args.template)
         if "a" in args.parts:
             bench_new_against_stored([int(s) for s in args.sizes.split(",")], Path(tmp))
 

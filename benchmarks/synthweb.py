@@ -42,13 +42,16 @@ ACTIONS = ("ประชุมคณะทำงานประจำเดื�
 RELEVANT = ("เปิดบริการขอใบอนุญาตออนไลน์ตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์",
             "พัฒนาระบบรัฐบาลดิจิทัลร่วมกับ สำนักงานพัฒนารัฐบาลดิจิทัล")
 ITEMS = 30
+REWRITES = 0.1       # --stories: share of relevant items that rewrite a shared story
+STORY_POOL = 250     # --stories: shared stories (about 2 rewrites each at 500 sources)
 
 
 class Web:
     def __init__(self, sources: int, hosts: int, port: int, seed: int,
-                 relevant: float) -> None:
+                 relevant: float, stories: bool = False) -> None:
         self.sources, self.hosts, self.port, self.seed = sources, hosts, port, seed
         self.relevant = relevant
+        self.stories = stories
         self.generation = [0] * sources
         self.latency = 0.0
         self.stats: dict[str, int] = {}
@@ -68,7 +71,8 @@ class Web:
         items = []
         for n in range(total - 1, total - 1 - ITEMS, -1):
             r = random.Random(f"{self.seed}:{i}:{n}")
-            if r.random() < self.relevant:
+            relevant = r.random() < self.relevant
+            if relevant:
                 title = f"{r.choice(SUBJECTS)} {r.choice(RELEVANT)} ครั้งที่ {n}"
             else:
                 title = f"{r.choice(SUBJECTS)}{rng.randint(1, 99)} {r.choice(ACTIONS)} ครั้งที่ {n}"
@@ -76,8 +80,24 @@ class Web:
             month = 1 + (n // 28) % 12
             date = f"{day} {THAI_MONTHS[month - 1]} 2569"
             summary = f"รายละเอียด{r.choice(ACTIONS)} ของ{r.choice(SUBJECTS)} ลำดับที่ {n}"
+            if relevant and self.stories:
+                title, summary = self._story(i, n, r)
             items.append((f"http://{self.host(i)}/s/{i}/n/{n}", title, date, summary))
         return items
+
+    def _story(self, i: int, n: int, r: random.Random) -> tuple[str, str]:
+        """A relevant item as real ones are (--stories): its own recombined real words,
+        or, one time in REWRITES, another outlet's rewrite of one of STORY_POOL shared
+        stories. The lede opens with a stock phrase naming the act, as press
+        releases do, so that it matches a topic."""
+        from realtext import Texts  # benchmarks/realtext.py, beside this file
+
+        if r.random() < REWRITES:
+            base = Texts(f"{self.seed}:story:{r.randrange(STORY_POOL)}").story()
+            title, lede = Texts(f"{self.seed}:{i}:{n}").rewrite(*base)
+        else:
+            title, lede = Texts(f"{self.seed}:{i}:{n}").story()
+        return title, f"{RELEVANT[n % len(RELEVANT)]} {lede}"
 
     def body(self, i: int, kind: str) -> tuple[bytes, str, str, str]:
         key = (i, kind)
@@ -224,8 +244,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--relevant", type=float, default=0.02,
                         help="share of items about the act (these run story dedupe)")
+    parser.add_argument("--stories", action="store_true",
+                        help="relevant items of real words, a tenth of them rewrites "
+                             "of one another across sources (for story dedupe)")
     args = parser.parse_args()
-    web = Web(args.sources, args.hosts, args.port, args.seed, args.relevant)
+    web = Web(args.sources, args.hosts, args.port, args.seed, args.relevant, args.stories)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(web))
 
