@@ -44,7 +44,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from monitor.dedupe import StorySignature, same_story, story_keyer
+from monitor.dedupe import StorySignature, same_story, similarity, story_keyer
 from monitor.models import Item
 from monitor.store import STORY_WINDOW, Store
 
@@ -282,6 +282,30 @@ def test_one_template_filled_in_by_different_bodies_stays_apart() -> None:
                 misses.append(f"MERGED: {title_a} || {title_b}")
     assert close > 100_000      # the test sees the many same-day documents it is about
     assert merged <= close * MAX_TEMPLATE_MERGES, "\n".join(misses)
+
+
+def test_every_real_pair_over_one_first_paragraph_merges() -> None:
+    """Outlets that print one press release under their own headlines ("backs" /
+    "approves", their prefix and suffix) are one story: every labelled pair of
+    one language whose ledes are at least half alike merges, at its dates."""
+    stories, _ = load()
+    key = story_keyer(())
+    first = _group_dates(stories)
+    missed: list[str] = []
+    copied = 0
+    for a, b in itertools.combinations(stories, 2):
+        if a.group != b.group or _thai(a) != _thai(b):
+            continue
+        sig_a, sig_b = (StorySignature.of(key(s.title, s.lede)) for s in (a, b))
+        if similarity(sig_a, sig_b)[1] < 0.5:
+            continue
+        copied += 1
+        day_a, day_b = (date.fromisoformat(s.date) if s.date else first[s.group]
+                        for s in (a, b))
+        if not same_story(sig_a, sig_b, day_b - day_a):
+            missed.append(f"{a.title} || {b.title}")
+    assert copied >= 20
+    assert not missed, "\n".join(missed)
 
 
 def test_merger_precision_and_recall_on_real_coverage() -> None:
