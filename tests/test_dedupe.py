@@ -12,6 +12,7 @@ import pytest
 
 from monitor.dedupe import (
     CLOSE,
+    SLOT_CHARS,
     StoryKey,
     StorySignature,
     band_keys,
@@ -229,3 +230,11 @@ def test_a_short_bracket_is_a_tag_a_long_one_is_the_subject() -> None:
     assert clean_title("[คลิป] ครม.อนุมัติร่าง") == "ครม.อนุมัติร่าง"
     subject = "ขึ้นทะเบียนโบราณสถาน [โบราณสถานวัดสุคนธราราม]"
     assert clean_title(subject) == subject
+
+
+def test_the_template_check_reads_a_bounded_part_of_the_titles() -> None:
+    # Its alignment costs the product of the lengths on repetitive text, so a
+    # hostile title is compared up to SLOT_CHARS: past them, a slot goes unseen.
+    stem = "ก" * SLOT_CHARS
+    assert slot_filled_differently(sig(f"ข{stem} จังหวัดแพร่"), sig(f"ค{stem} จังหวัดน่าน")) is False
+    assert slot_filled_differently(sig(f"จังหวัดแพร่ {stem}"), sig(f"จังหวัดน่าน {stem}"))
