@@ -13,6 +13,7 @@ checks as the first URL.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -134,7 +135,8 @@ class Fetcher:
             # only add a second queue whose wait counts against a request's deadline.
             backend = PinnedBackend(self._resolve, guard=guard)
             client = httpx.AsyncClient(
-                transport=OriginPools(context_for(trust), backend, max_origins=MAX_ORIGINS,
+                transport=OriginPools(functools.partial(context_for, trust), backend,
+                                      max_origins=MAX_ORIGINS,
                                       idle_per_origin=min(IDLE_PER_ORIGIN, self._concurrency)),
                 follow_redirects=False,
                 trust_env=False,   # no proxy or .netrc surprises; every hop is checked by us

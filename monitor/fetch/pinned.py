@@ -19,7 +19,7 @@ import select
 import socket
 import ssl
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import anyio
@@ -31,6 +31,7 @@ from anyio.streams.tls import TLSAttribute, TLSStream
 
 from monitor.errors import FetchError
 from monitor.fetch.netguard import PrivateAddress, Resolver, resolve_checked
+from monitor.fetch.tlstrust import no_tls
 
 SocketOption = Any   # httpcore's own alias is private
 
@@ -210,8 +211,10 @@ class OriginPools(httpx.AsyncBaseTransport):
     closing whole idle pools bounds the open sockets of a long `monitor run`.
     """
 
-    def __init__(self, ssl_context: ssl.SSLContext, backend: PinnedBackend, *,
+    def __init__(self, ssl_context: Callable[[], ssl.SSLContext], backend: PinnedBackend, *,
                  idle_per_origin: int, max_origins: int) -> None:
+        # Called for the first https origin only: loading the public roots takes
+        # about 35 ms, a tenth of an unchanged re-crawl of 500 plain-http sources.
         self._ssl_context = ssl_context
         self._backend = backend
         self._limits = httpx.Limits(max_connections=None,
@@ -227,7 +230,8 @@ class OriginPools(httpx.AsyncBaseTransport):
             await self._make_room()
             transport = self._pools.get(key)   # made by another request while closing
         if transport is None:
-            transport = pinned_transport(self._ssl_context, self._limits, self._backend)
+            tls = self._ssl_context() if key[0] == b"https" else no_tls()
+            transport = pinned_transport(tls, self._limits, self._backend)
             self._pools[key] = transport
         else:
             self._pools.move_to_end(key)
