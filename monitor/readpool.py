@@ -39,7 +39,7 @@ from monitor.models import Document
 from monitor.offload import Budget, BudgetExceeded
 
 if TYPE_CHECKING:   # the reading steps load in the worker, and in a crawl only for a page
-    from multiprocessing.pool import Pool   # and so does multiprocessing: 4 ms at start-up
+    from multiprocessing.pool import Pool  # and so does multiprocessing: 4 ms at start-up
 
     from monitor.reading import PageRead
 

@@ -34,6 +34,6 @@ if "httpx" not in sys.modules:
     finally:
         del sys.modules["httpx._main"]
 
-from monitor.fetch.client import Fetcher  # noqa: E402
+from monitor.fetch.client import Fetcher
 
 __all__ = ["Fetcher"]
