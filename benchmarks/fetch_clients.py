@@ -122,7 +122,8 @@ def clients(hosts: int) -> dict[str, Callable[[list[str], dict[str, str]], Await
                                 max_keepalive_connections=hosts + CONCURRENCY))),
     }
     found["httpx over the monitor's per-origin pools"] = with_httpx(lambda: httpx.AsyncClient(
-        transport=OriginPools(context_for(Trust()), PinnedBackend(system_resolve, guard=False),
+        transport=OriginPools(lambda: context_for(Trust()),
+                              PinnedBackend(system_resolve, guard=False),
                               idle_per_origin=4, max_origins=128)))
     try:
         from httpx_aiohttp import AiohttpTransport  # type: ignore[import-not-found]

@@ -61,8 +61,9 @@ def crawl_command(config: Config, names: Sequence[str], *, strict: bool = False,
     sources = pick_sources(config, names)
     with Store(config.database, synonyms=config.synonyms) as store:
         results = asyncio.run(_crawl_with_progress(config, store, sources))
-        for result in results:
-            print(result_line(result, detail=detail))
+        # One write, not one per source: stdout is unbuffered in the Docker image.
+        if results:
+            print("\n".join(result_line(result, detail=detail) for result in results))
         written = after_crawl(config, store, results, datetime.now(UTC))
         if config.alerts:
             from monitor.alerts import report_alerts, send_alerts

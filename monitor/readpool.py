@@ -25,14 +25,12 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
-import multiprocessing
 import os
 import signal
 import threading
 import time
 from dataclasses import replace
 from datetime import datetime
-from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -41,6 +39,8 @@ from monitor.models import Document
 from monitor.offload import Budget, BudgetExceeded
 
 if TYPE_CHECKING:   # the reading steps load in the worker, and in a crawl only for a page
+    from multiprocessing.pool import Pool  # and so does multiprocessing: 4 ms at start-up
+
     from monitor.reading import PageRead
 
 # A crawl of fewer sources than this reads in-process: starting a worker costs
@@ -85,6 +85,7 @@ def _read(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Bu
 
 def _get_pool() -> Pool:
     global _pool
+    import multiprocessing
     with _lock:
         if _pool is None:
             _pool = multiprocessing.get_context("spawn").Pool(WORKERS, _worker_start)

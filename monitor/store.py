@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -121,7 +121,8 @@ class Store:
     def __init__(self, path: Path | str, *, synonyms: Sequence[Sequence[str]] = ()) -> None:
         """`synonyms` are the config's extra equivalence groups, folded into story keys."""
         self.path = Path(path)
-        self._story_key = story_keyer(tuple(tuple(g) for g in synonyms))
+        self._synonyms = tuple(tuple(g) for g in synonyms)
+        self._keyer: Callable[..., StoryKey] | None = None
         self._signatures: dict[str, StorySignature] = {}
         self._common: set[int] = set()   # story-index keys known to be common
         if str(path) != ":memory:":
@@ -149,6 +150,14 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot use the database: {_why(error)}") from None
+
+    @property
+    def _story_key(self) -> Callable[..., StoryKey]:
+        """Built when an item is first keyed (it compiles the synonym groups): a crawl
+        that stores nothing new never needs it."""
+        if self._keyer is None:
+            self._keyer = story_keyer(self._synonyms)
+        return self._keyer
 
     def _use_wal(self) -> None:
         """Switch the file to WAL, waiting as for any other lock.

@@ -77,3 +77,17 @@ def test_pools_beyond_the_cap_are_closed(servers: list[FixtureServer],
           Validators(etag=ETAG))
     assert len(peers(a)) == 2, "a's pool, least recently used, was closed to make room for c's"
     assert len(peers(c)) == 1, "c's pool, recently used, was kept"
+
+
+def test_a_cookie_set_by_a_server_is_sent_back_and_none_is_made_up(
+        servers: list[FixtureServer]) -> None:
+    # The jar looks only at responses that set a cookie (monitor.fetch.client._Cookies):
+    # one that does is still remembered for the host, as httpx's own jar would.
+    server = servers[0]
+    server.add("/plain", Response(200, b"<rss/>", {"Content-Type": "application/rss+xml"}))
+    server.add("/sets", Response(200, b"<rss/>", {"Content-Type": "application/rss+xml",
+                                                   "Set-Cookie": "session=abc; Path=/"}))
+    crawl([server.url("/plain"), server.url("/feed"), server.url("/sets"),
+           server.url("/feed")], None)
+    sent = [r.headers.get("cookie") for r in server.log]
+    assert sent == [None, None, None, "session=abc"]

@@ -19,7 +19,7 @@ import select
 import socket
 import ssl
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from typing import Any
 
 import anyio
@@ -30,7 +30,9 @@ from anyio.abc import SocketAttribute
 from anyio.streams.tls import TLSAttribute, TLSStream
 
 from monitor.errors import FetchError
+from monitor.fetch.http11 import Connection
 from monitor.fetch.netguard import PrivateAddress, Resolver, resolve_checked
+from monitor.fetch.tlstrust import no_tls
 
 SocketOption = Any   # httpcore's own alias is private
 
@@ -178,78 +180,157 @@ def _readable(sock: socket.socket | None) -> bool:
     return bool(poller.poll(0))
 
 
-def pinned_transport(ssl_context: ssl.SSLContext, limits: httpx.Limits,
-                     backend: PinnedBackend) -> httpx.AsyncHTTPTransport:
-    """httpx's own transport (its request mapping and error translation), over a
-    connection pool that connects through `backend`.
-
-    httpx has no public way to pass a network backend, so its pool is replaced;
-    httpx is pinned below 1.0 in pyproject.toml, and the fetch tests cover this.
-    """
-    transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False, limits=limits)
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=backend,
-    )
-    return transport
-
-
 Origin = tuple[bytes, bytes, int | None]
 
 
 class OriginPools(httpx.AsyncBaseTransport):
-    """One small pinned pool per origin (scheme, host, port), the least recently used
-    closed beyond `max_origins`.
+    """A few keep-alive connections per origin (scheme, host, port), the least recently
+    used origin's closed beyond `max_origins`.
 
-    httpcore's pool looks at every connection it holds (a system call and a dict built
-    per connection) twice per request, so one pool kept warm for 50 hosts cost more
-    than the connections it saved. Pools of a few connections each keep that cheap;
-    closing whole idle pools bounds the open sockets of a long `monitor run`.
+    httpx's own transport maps requests, responses and errors; under it, in place of
+    httpcore's pool, sit HTTP/1.1 connections (`monitor.fetch.http11`), kept here in
+    a list per origin. httpcore's pool looked at every connection it held twice per
+    request, behind locks and events of its own, and one pool per origin (as before)
+    still cost a transport, a pool and a connection wrapper per request: about a
+    fifth of an unchanged re-crawl, which is little but these requests.
     """
 
-    def __init__(self, ssl_context: ssl.SSLContext, backend: PinnedBackend, *,
+    def __init__(self, ssl_context: Callable[[], ssl.SSLContext], backend: PinnedBackend, *,
                  idle_per_origin: int, max_origins: int) -> None:
-        self._ssl_context = ssl_context
-        self._backend = backend
-        self._limits = httpx.Limits(max_connections=None,
-                                    max_keepalive_connections=idle_per_origin)
-        self._max_origins = max_origins
-        self._pools: OrderedDict[Origin, httpx.AsyncHTTPTransport] = OrderedDict()
+        self._connections = _Connections(ssl_context, backend, idle_per_origin=idle_per_origin,
+                                         max_origins=max_origins)
+        # The transport's own pool is replaced: httpx has no public way to pass one.
+        # httpx is pinned below 1.0 in pyproject.toml, and the fetch tests cover this.
+        self._transport = httpx.AsyncHTTPTransport(verify=no_tls(), trust_env=False)
+        self._transport._pool = self._connections   # type: ignore[assignment]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        key = (url.raw_scheme, url.raw_host, url.port)
-        transport = self._pools.get(key)
-        if transport is None:
-            await self._make_room()
-            transport = self._pools.get(key)   # made by another request while closing
-        if transport is None:
-            transport = pinned_transport(self._ssl_context, self._limits, self._backend)
-            self._pools[key] = transport
-        else:
-            self._pools.move_to_end(key)
-        return await transport.handle_async_request(request)
-
-    async def _make_room(self) -> None:
-        """Close the least recently used pools with nothing in flight, down to the cap;
-        a pool still busy is kept (in-flight requests are bounded by `concurrency`)."""
-        excess = len(self._pools) + 1 - self._max_origins
-        if excess <= 0:
-            return
-        idle = [key for key, transport in self._pools.items() if _is_idle(transport)]
-        for key in idle[:excess]:
-            await self._pools.pop(key).aclose()
+        return await self._transport.handle_async_request(request)
 
     async def aclose(self) -> None:
-        pools, self._pools = list(self._pools.values()), OrderedDict()
-        for transport in pools:
-            await transport.aclose()
+        await self._connections.aclose()
 
 
-def _is_idle(transport: httpx.AsyncHTTPTransport) -> bool:
-    pool = transport._pool
-    return all(connection.is_idle() or connection.is_closed()
-               for connection in pool.connections)
+class _Connections:
+    """What httpx's transport asks of httpcore's pool: handle_async_request, aclose."""
+
+    def __init__(self, ssl_context: Callable[[], ssl.SSLContext], backend: PinnedBackend, *,
+                 idle_per_origin: int, max_origins: int) -> None:
+        # Called for the first https origin only: loading the public roots takes
+        # about 35 ms, a tenth of an unchanged re-crawl of 500 plain-http sources.
+        self._ssl_context = ssl_context
+        self._backend = backend
+        self._idle_per_origin = idle_per_origin
+        self._max_origins = max_origins
+        # Origins in order of use, each with its idle connections and requests in flight.
+        self._origins: OrderedDict[Origin, _Origin] = OrderedDict()
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        url = request.url
+        key = (url.scheme, url.host, url.origin.port)
+        origin = self._origins.get(key)
+        if origin is None:
+            await self._make_room()
+            origin = self._origins.setdefault(key, _Origin())
+        self._origins.move_to_end(key)
+        origin.in_flight += 1
+        try:
+            while True:
+                connection = await origin.take_idle()
+                if connection is None:
+                    stream = await self._connect(request)
+                    connection = Connection(stream)
+                try:
+                    response = await connection.handle_async_request(request)
+                except httpcore.ConnectionNotAvailable:   # taken meanwhile: another one
+                    continue
+                break
+        except BaseException:
+            origin.in_flight -= 1
+            raise
+        body = response.stream
+        assert isinstance(body, AsyncIterable)
+        return httpcore.Response(status=response.status, headers=response.headers,
+                                 content=_Returned(body, connection, origin,
+                                                   self._idle_per_origin),
+                                 extensions=response.extensions)
+
+    async def _connect(self, request: httpcore.Request) -> httpcore.AsyncNetworkStream:
+        """As httpcore's own connection connects, through the pinned backend."""
+        url = request.url
+        timeout = request.extensions.get("timeout", {}).get("connect")
+        stream = await self._backend.connect_tcp(url.host.decode("ascii"), url.origin.port,
+                                                 timeout=timeout)
+        if url.scheme == b"https":
+            context = self._ssl_context()
+            context.set_alpn_protocols(["http/1.1"])
+            server_name = request.extensions.get("sni_hostname") or url.host.decode("ascii")
+            stream = await stream.start_tls(context, server_hostname=server_name,
+                                            timeout=timeout)
+        return stream
+
+    async def _make_room(self) -> None:
+        """Close the least recently used origins with nothing in flight, down to the cap;
+        one still busy is kept (in-flight requests are bounded by `concurrency`)."""
+        excess = len(self._origins) + 1 - self._max_origins
+        if excess <= 0:
+            return
+        idle = [key for key, origin in self._origins.items() if not origin.in_flight]
+        for key in idle[:excess]:
+            await self._origins.pop(key).aclose()
+
+    async def aclose(self) -> None:
+        origins, self._origins = list(self._origins.values()), OrderedDict()
+        for origin in origins:
+            await origin.aclose()
+
+
+class _Origin:
+    """One origin's idle connections (the most recently used last) and requests in flight."""
+
+    def __init__(self) -> None:
+        self.idle: list[Connection] = []
+        self.in_flight = 0
+
+    async def take_idle(self) -> Connection | None:
+        """An idle connection the server has not closed meanwhile; those it has are closed."""
+        while self.idle:
+            connection = self.idle.pop()
+            if connection.is_available() and not connection.has_expired():
+                return connection
+            await connection.aclose()
+        return None
+
+    async def aclose(self) -> None:
+        idle, self.idle = self.idle, []
+        for connection in idle:
+            await connection.aclose()
+
+
+class _Returned:
+    """A response body that gives its connection back to its origin once closed (if the
+    exchange left it reusable and the origin has room for another idle one)."""
+
+    def __init__(self, body: AsyncIterable[bytes], connection: Connection,
+                 origin: _Origin, idle_per_origin: int) -> None:
+        self._body = body
+        self._connection = connection
+        self._origin: _Origin | None = origin
+        self._idle_per_origin = idle_per_origin
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._body:
+            yield chunk
+
+    async def aclose(self) -> None:
+        origin, self._origin = self._origin, None
+        if origin is None:
+            return
+        origin.in_flight -= 1
+        try:
+            await self._body.aclose()   # type: ignore[attr-defined]
+        finally:
+            if self._connection.is_idle() and len(origin.idle) < self._idle_per_origin:
+                origin.idle.append(self._connection)
+            elif not self._connection.is_closed():
+                await self._connection.aclose()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import certifi
@@ -61,6 +61,14 @@ def context_for(trust: Trust) -> ssl.SSLContext:
     for der in trust.intermediates:
         context.load_verify_locations(cadata=der)
     return context
+
+
+@cache
+def no_tls() -> ssl.SSLContext:
+    """The context of a plain-http origin's pool, which never starts TLS: it trusts no
+    root at all, so were it ever used, verification would fail closed. It loads no
+    certificates, unlike context_for."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 class CertificateError(FetchError):
