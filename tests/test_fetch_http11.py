@@ -15,7 +15,7 @@ import pytest
 
 from monitor.config.settings import FetchSettings, RequestSettings
 from monitor.errors import FetchError
-from monitor.fetch import Fetcher, http11
+from monitor.fetch import Fetcher
 from monitor.models import Document, NotModified, Validators
 
 QUICK = FetchSettings(min_delay_per_host=0.0, timeout=3.0, retries=0, respect_robots=False,
@@ -176,36 +176,3 @@ def test_a_post_form_body_is_sent_whole() -> None:
 
     assert text_of(asyncio.run(go())) == "ok"
     assert received == ["q=%E0%B8%82%E0%B9%88%E0%B8%B2%E0%B8%A7&page=1"]
-
-
-def test_a_connection_idle_past_its_keepalive_is_not_reused(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(http11, "KEEPALIVE_SECONDS", 0.2)
-    answer = OK_HEAD + b"Content-Length: 2\r\n\r\nok"
-    seen: list[int] = []
-
-    async def go() -> list[str]:
-        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            number = len(set(seen)) + 1
-            try:
-                while True:
-                    await reader.readuntil(b"\r\n\r\n")
-                    seen.append(number)
-                    writer.write(answer)
-                    await writer.drain()
-            except (asyncio.IncompleteReadError, ConnectionError):
-                writer.close()
-
-        server = await asyncio.start_server(serve, "127.0.0.1", 0)
-        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/k"
-        texts = []
-        async with Fetcher(user_agent="test/1") as fetcher:
-            for pause in (0.0, 0.0, 0.4, 0.0):
-                await asyncio.sleep(pause)
-                texts.append(text_of(await fetcher.fetch(url, QUICK)))
-        await asyncio.sleep(0.05)
-        server.close()
-        return texts
-
-    assert asyncio.run(go()) == ["ok"] * 4
-    assert seen == [1, 1, 2, 2]   # the third request came after the keep-alive ran out

@@ -23,17 +23,12 @@ from __future__ import annotations
 import contextlib
 import enum
 import re
-import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 
 import anyio
 import httpcore
 
 READ_SIZE = 64 * 1024
-# An idle connection older than this is closed rather than reused (httpx's default):
-# servers drop idle ones after a few seconds, and one dropped while a request is on
-# its way fails that request.
-KEEPALIVE_SECONDS = 5.0
 MAX_HEAD = 100 * 1024          # status line and header fields, as httpcore allows h11
 MAX_CHUNK_LINE = 4 * 1024      # a chunk's size line, extensions included
 _STATUS = re.compile(rb"HTTP/(\d)\.(\d) (\d{3})(?: (.*))?")
@@ -60,7 +55,6 @@ class Connection:
         self._stream = stream
         self._buffer = b""
         self._state = _State.NEW
-        self._idle_until = 0.0   # monotonic time past which an idle connection is stale
 
     def is_available(self) -> bool:
         return self._state is _State.IDLE
@@ -72,11 +66,8 @@ class Connection:
         return self._state is _State.CLOSED
 
     def has_expired(self) -> bool:
-        """An idle connection kept too long, or that the server closed (or sent something
-        on), is not reused."""
-        return self._state is _State.IDLE and (
-            time.monotonic() > self._idle_until
-            or bool(self._stream.get_extra_info("is_readable")))
+        """An idle connection the server closed (or sent something on) is not reused."""
+        return self._state is _State.IDLE and bool(self._stream.get_extra_info("is_readable"))
 
     async def aclose(self) -> None:
         self._state = _State.CLOSED
@@ -169,7 +160,6 @@ class Connection:
         Anything the server sent beyond its answer makes the connection unusable."""
         if reusable and not self._buffer and self._state is _State.ACTIVE:
             self._state = _State.IDLE
-            self._idle_until = time.monotonic() + KEEPALIVE_SECONDS
             return True
         return False
 
