@@ -5,7 +5,6 @@ One concern per module, in the order a request meets them:
     netguard   http(s) only; content-derived URLs may not reach private networks
     pinned     ...checked where it counts: one lookup, checked, connected to (no rebinding)
                with a small keep-alive pool per origin
-    http11     one HTTP/1.1 connection: the request written, the answer's framing read
     robots     robots.txt per RFC 9309, cached per origin (Protego)
     hosts      min_delay_per_host between starts to one host; `concurrency` overall
     exchange   one request with a deadline; httpx errors become FetchErrors
