@@ -22,9 +22,10 @@ from monitor.fetch.limits import describe_size, read_bounded
 from monitor.fetch.tlstrust import CertificateError, verification_failure
 
 REDIRECTS = (301, 302, 303, 307, 308)
-# A redirect is read to its end (its body, if any, is thrown away) so that its
-# connection goes back to the pool: one left unread is closed. Beyond this it is
-# cheaper to let the connection go. A 304 has no body to read.
+# A 304 or a redirect is read to its end (its body, if any, is thrown away) so that
+# its connection goes back to the pool: one left unread is closed, and every
+# re-crawl of an unchanged source paid a new connection. Beyond this it is cheaper
+# to let the connection go.
 DRAIN_BYTES = 64 * 1024
 
 
@@ -144,9 +145,7 @@ async def _exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, s
             netguard.check_peer(url, response)
         status = response.status_code
         encoding = response.headers.get("content-encoding", "")
-        if status == 304:
-            body = b""   # none follows a 304 (monitor.fetch.http11 reads none): no drain
-        elif status in REDIRECTS and "location" in response.headers:
+        if status == 304 or (status in REDIRECTS and "location" in response.headers):
             body = b""
             await _drain(response)
         elif 200 <= status < 300:

@@ -237,7 +237,7 @@ class _Body:
         self._framing = framing
         self._reusable = reusable
         self._timeout = timeout
-        self._done = framing[0] == "none"   # complete already: closing it keeps the connection
+        self._done = False
         self._closed = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
