@@ -30,7 +30,6 @@ from anyio.abc import SocketAttribute
 from anyio.streams.tls import TLSAttribute, TLSStream
 
 from monitor.errors import FetchError
-from monitor.fetch.http11 import Connection
 from monitor.fetch.netguard import PrivateAddress, Resolver, resolve_checked
 from monitor.fetch.tlstrust import no_tls
 
@@ -188,11 +187,11 @@ class OriginPools(httpx.AsyncBaseTransport):
     used origin's closed beyond `max_origins`.
 
     httpx's own transport maps requests, responses and errors; under it, in place of
-    httpcore's pool, sit HTTP/1.1 connections (`monitor.fetch.http11`), kept here in
-    a list per origin. httpcore's pool looked at every connection it held twice per
-    request, behind locks and events of its own, and one pool per origin (as before)
-    still cost a transport, a pool and a connection wrapper per request: about a
-    fifth of an unchanged re-crawl, which is little but these requests.
+    httpcore's pool, sit httpcore's HTTP/1.1 connections, kept here in a list per
+    origin. httpcore's pool looked at every connection it held twice per request,
+    behind locks and events of its own, and one pool per origin (as before) still
+    cost a transport, a pool and a connection wrapper per request: about a fifth of
+    an unchanged re-crawl, which is little but these requests.
     """
 
     def __init__(self, ssl_context: Callable[[], ssl.SSLContext], backend: PinnedBackend, *,
@@ -239,7 +238,7 @@ class _Connections:
                 connection = await origin.take_idle()
                 if connection is None:
                     stream = await self._connect(request)
-                    connection = Connection(stream)
+                    connection = httpcore.AsyncHTTP11Connection(url.origin, stream)
                 try:
                     response = await connection.handle_async_request(request)
                 except httpcore.ConnectionNotAvailable:   # taken meanwhile: another one
@@ -289,10 +288,10 @@ class _Origin:
     """One origin's idle connections (the most recently used last) and requests in flight."""
 
     def __init__(self) -> None:
-        self.idle: list[Connection] = []
+        self.idle: list[httpcore.AsyncHTTP11Connection] = []
         self.in_flight = 0
 
-    async def take_idle(self) -> Connection | None:
+    async def take_idle(self) -> httpcore.AsyncHTTP11Connection | None:
         """An idle connection the server has not closed meanwhile; those it has are closed."""
         while self.idle:
             connection = self.idle.pop()
@@ -311,7 +310,7 @@ class _Returned:
     """A response body that gives its connection back to its origin once closed (if the
     exchange left it reusable and the origin has room for another idle one)."""
 
-    def __init__(self, body: AsyncIterable[bytes], connection: Connection,
+    def __init__(self, body: AsyncIterable[bytes], connection: httpcore.AsyncHTTP11Connection,
                  origin: _Origin, idle_per_origin: int) -> None:
         self._body = body
         self._connection = connection
