@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from monitor.config.settings import FetchSettings
-from monitor.fetch import Fetcher, client
-from monitor.models import NotModified, Validators
+from monitor.fetch import Fetcher, client, pinned
+from monitor.models import Document, NotModified, Validators
 from tests.httpserver import FixtureServer, Request, Response
 
 QUICK = FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0, respect_robots=False)
@@ -91,3 +91,40 @@ def test_a_cookie_set_by_a_server_is_sent_back_and_none_is_made_up(
            server.url("/feed")], None)
     sent = [r.headers.get("cookie") for r in server.log]
     assert sent == [None, None, None, "session=abc"]
+
+
+def test_a_connection_idle_past_its_keepalive_is_not_reused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Servers drop idle connections after a few seconds; one dropped while a request
+    is on its way fails that request, so an idle one is reused for a while only."""
+    monkeypatch.setattr(pinned, "KEEPALIVE_SECONDS", 0.2)
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+    seen: list[int] = []
+
+    async def go() -> list[str]:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            number = len(set(seen)) + 1
+            try:
+                while True:
+                    await reader.readuntil(b"\r\n\r\n")
+                    seen.append(number)
+                    writer.write(answer)
+                    await writer.drain()
+            except (asyncio.IncompleteReadError, ConnectionError):
+                writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/k"
+        texts = []
+        async with Fetcher(user_agent="test/1") as fetcher:
+            for pause in (0.0, 0.0, 0.4, 0.0):
+                await asyncio.sleep(pause)
+                fetched = await fetcher.fetch(url, QUICK)
+                assert isinstance(fetched, Document)
+                texts.append(fetched.text)
+        await asyncio.sleep(0.05)
+        server.close()
+        return texts
+
+    assert asyncio.run(go()) == ["ok"] * 4
+    assert seen == [1, 1, 2, 2]   # the third request came after the keep-alive ran out

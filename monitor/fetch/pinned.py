@@ -180,6 +180,10 @@ def _readable(sock: socket.socket | None) -> bool:
 
 
 Origin = tuple[bytes, bytes, int | None]
+# An idle connection older than this is closed rather than reused (httpx's default):
+# servers drop idle ones after a few seconds, and one dropped while a request is on
+# its way fails that request.
+KEEPALIVE_SECONDS = 5.0
 
 
 class OriginPools(httpx.AsyncBaseTransport):
@@ -238,7 +242,8 @@ class _Connections:
                 connection = await origin.take_idle()
                 if connection is None:
                     stream = await self._connect(request)
-                    connection = httpcore.AsyncHTTP11Connection(url.origin, stream)
+                    connection = httpcore.AsyncHTTP11Connection(
+                        url.origin, stream, keepalive_expiry=KEEPALIVE_SECONDS)
                 try:
                     response = await connection.handle_async_request(request)
                 except httpcore.ConnectionNotAvailable:   # taken meanwhile: another one
