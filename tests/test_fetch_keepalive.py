@@ -7,6 +7,7 @@ client's address, which differs per connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterator
 
 import pytest
@@ -128,3 +129,34 @@ def test_a_connection_idle_past_its_keepalive_is_not_reused(
 
     assert asyncio.run(go()) == ["ok"] * 4
     assert seen == [1, 1, 2, 2]   # the third request came after the keep-alive ran out
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None:
+    """A server may close an idle connection without saying so: the pool sees the
+    close and opens a new one, and no request fails."""
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+    connections: list[int] = []
+
+    async def go() -> list[str]:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            connections.append(1)
+            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(answer)   # keep-alive implied, then closed all the same
+                await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/c"
+        texts = []
+        async with Fetcher(user_agent="test/1") as fetcher:
+            for _ in range(3):
+                fetched = await fetcher.fetch(url, QUICK)
+                assert isinstance(fetched, Document)
+                texts.append(fetched.text)
+                await asyncio.sleep(0.2)   # the close reaches the client
+        server.close()
+        return texts
+
+    assert asyncio.run(go()) == ["ok"] * 3
+    assert len(connections) == 3
