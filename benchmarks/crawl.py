@@ -228,7 +228,7 @@ def fill_database(db: Path, count: int) -> None:
         for i in range(count):
             identity = f"http://127.0.0.1/n/{i}"
             when = (now - timedelta(minutes=i)).isoformat(timespec="seconds")
-            rows.append((i + 1, identity, make_guid(identity), i + 1, identity, identity,
+            rows.append((i + 1, identity, make_guid(identity, i + 1), i + 1, identity, identity,
                          f"ข่าวที่ {i} ตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์",
                          f"สรุป {i}", when, f"s{i % 500}", when, when))
         conn.executemany(

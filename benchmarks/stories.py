@@ -123,7 +123,8 @@ def build(path: Path, texts: Texts, have: int, want: int) -> None:
         stamp = when.isoformat(timespec="seconds")
         for item in batch:
             key = keyer(item.title, item.summary)
-            items.append((next_id, item.identity, make_guid(item.identity), next_id, key.dumps(),
+            items.append((next_id, item.identity, make_guid(item.identity, next_id), next_id,
+                          key.dumps(),
                           item.url, item.link, item.title, item.summary,
                           item.published.isoformat(timespec="seconds"), item.source,
                           stamp, stamp))

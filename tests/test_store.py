@@ -58,6 +58,20 @@ def test_changed_title_is_updated_in_place_with_the_same_guid(store: Store) -> N
     assert after.guid == before.guid and after.title == "ประกาศฉบับจริง"
 
 
+def test_guids_are_unique_and_follow_the_order_items_were_first_seen(store: Store) -> None:
+    # New guids sort after every stored one, so each insert appends to the guid
+    # index (see store.make_guid); an item's guid never moves.
+    store.save_items([item(n, f"ข่าว {n}") for n in (5, 3, 9)], NOW)
+    store.save_items([item(n, f"ข่าว {n}") for n in (1, 7)], NOW + timedelta(hours=1))
+    store.save_items([item(3, "ข่าว 3 แก้ไข")], NOW + timedelta(hours=2))
+    rows = store.db.execute("SELECT identity, guid FROM items ORDER BY id").fetchall()
+    guids = [guid for _, guid in rows]
+    assert [identity.rsplit("/", 1)[1] for identity, _ in rows] == ["5", "3", "9", "1", "7"]
+    assert guids == sorted(guids) and len(set(guids)) == 5
+    assert all(g.startswith("urn:thai-egov-monitor:") for g in guids)
+    assert len({g.rsplit("-", 1)[1] for g in guids}) == 5, "each carries its identity's hash"
+
+
 def test_same_story_from_two_outlets_is_one_entry_naming_both(store: Store) -> None:
     title = "ครม.อนุมัติร่างพระราชกฤษฎีกาตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์"
     store.save_items([item(1, title, source="matichon")], NOW)
