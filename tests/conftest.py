@@ -30,21 +30,31 @@ def _is_local(host: object) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def no_real_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_real_hosts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Tests never touch a real website: a lookup of any name but loopback fails.
 
     Test code names real agency hosts as data (links in fixtures, host names
     given to a test resolver); this makes sure none of them is ever resolved by
-    the system, so none can be fetched. Subprocesses are not covered.
+    the system, so none can be fetched. The refusal alone could pass unseen (a
+    crawl reports a source's failed fetch and carries on), so every refused
+    name is also recorded, and a test that asked for one fails when it ends.
+    Subprocesses are not covered. Yields the record (a test of the guard
+    itself empties it).
     """
     real = socket.getaddrinfo
+    refused: list[str] = []
 
     def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
         if not _is_local(host):
+            refused.append(str(host))
             raise socket.gaierror(socket.EAI_NONAME, f"tests may not resolve {host!r}")
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    yield refused
+    if refused:
+        pytest.fail(f"the test tried to resolve {', '.join(sorted(set(refused)))}: tests "
+                    "never reach a real host", pytrace=False)
 
 
 @pytest.fixture

@@ -71,10 +71,14 @@ def test_a_database_that_is_not_sqlite_is_one_line_exit_2(
     assert "notes.txt" in err and "SQLite" in err and "Traceback" not in err
 
 
-def test_tests_cannot_resolve_a_real_host() -> None:
-    """The conftest guard: a test that tried to fetch a real agency site fails at once."""
+def test_tests_cannot_resolve_a_real_host(no_real_hosts: list[str]) -> None:
+    """The conftest guard: a lookup of a real agency site is refused and recorded,
+    so a test that tried one fails even when the code under test swallowed the error."""
     import socket
 
     with pytest.raises(socket.gaierror, match="may not resolve"):
         socket.getaddrinfo("www.parliament.go.th", 443)
+    assert no_real_hosts == ["www.parliament.go.th"]
+    no_real_hosts.clear()   # recorded as it should be; this test itself must not fail
     assert socket.getaddrinfo("127.0.0.1", 80)
+    assert no_real_hosts == []
