@@ -44,8 +44,10 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--port", type=int, default=18095)
     parser.add_argument("--relevant", type=float, default=0.02)
+    parser.add_argument("--stories", action="store_true",
+                        help="relevant items of real words, a tenth rewrites (as stories.py (c))")
     args = parser.parse_args()
-    web = WebProcess(args.sources, args.hosts, args.port, 1, args.relevant)
+    web = WebProcess(args.sources, args.hosts, args.port, 1, args.relevant, stories=args.stories)
     try:
         urls = [source_url(i, args.hosts, args.port, "html") for i in range(args.sources)]
         pages = []
