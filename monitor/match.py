@@ -9,9 +9,9 @@ one only when both of its ends are word boundaries:
 
 - an end made of a Latin letter or digit must not touch another one;
 - an end made of a Thai character must fall on a cut of PyThaiNLP's newmm
-  segmenter, whose dictionary is the default one plus every configured keyword
-  and its variants (so the segmenter knows the keyword as a word), or where the
-  writer put a space;
+  segmenter, whose dictionary is the default one plus that keyword's own
+  spellings (so the segmenter knows the keyword as a word, and no other topic's
+  keyword hides it: see `_Text`), or where the writer put a space;
 - an end made of punctuation (`ก.พ.ร.`, `(DGA)`) delimits itself.
 
 Whole words are the segmenter's words, so a keyword that is only part of a
@@ -20,7 +20,8 @@ dictionary compound does not match inside it: `ราชการ` is not found 
 form, or a `/regex/` where a plain substring is really meant.
 
 Segmenting is the expensive step, so it runs only for texts with a Thai
-candidate, once per text. Everything here is a pure function of the topics
+candidate whose ends the writer's spaces do not settle, once per text and
+keyword. Everything here is a pure function of the topics
 and the text: the same input always gives the same output, in config order.
 """
 
