@@ -20,6 +20,7 @@ from monitor.dedupe import (
     CANDIDATES,
     COMMON_KEY,
     MIN_SHARED,
+    SHARED_PART,
     StoryKey,
     StorySignature,
     first_story,
@@ -371,11 +372,11 @@ class Store:
         """The story of the last window that a new relevant item belongs to, via the index.
 
         Candidates are the relevant items of the window sharing at least
-        MIN_SHARED sketch keys with it (see `sketch`), common keys not counted
-        (see COMMON_KEY); each is verified with the exact measure. An
-        aggregator's items come from many outlets: the outlet, not the
-        aggregator, is the reporter, so two outlets seen through Google News
-        can form one story.
+        MIN_SHARED of its sketch keys (see `sketch`), and at least one in
+        SHARED_PART, common keys not counted (see COMMON_KEY); each is verified
+        with the exact measure. An aggregator's items come from many outlets:
+        the outlet, not the aggregator, is the reporter, so two outlets seen
+        through Google News can form one story.
         """
         if not bands:
             return None
@@ -395,6 +396,7 @@ class Store:
         if len(rare) < MIN_SHARED:
             return None
         marks = ",".join("?" * len(rare))
+        least = max(MIN_SHARED, -(-len(rare) // SHARED_PART))
         # The candidates sharing the most keys are the likeliest copies: verifying
         # at most CANDIDATES of them keeps the work per item fixed.
         rows = self.db.execute(
@@ -402,7 +404,7 @@ class Store:
             f"FROM (SELECT item, COUNT(*) AS shared FROM story_index WHERE band IN ({marks}) "
             "GROUP BY item HAVING shared >= ?) x JOIN items i ON i.id = x.item "
             "WHERE i.relevant = 1 AND i.first_seen >= ? ORDER BY x.shared DESC, i.id LIMIT ?",
-            (*rare, MIN_SHARED, _iso(now - STORY_WINDOW), CANDIDATES)).fetchall()
+            (*rare, least, _iso(now - STORY_WINDOW), CANDIDATES)).fetchall()
         if not rows:
             return None     # most items: no comparison shingles built at all
         # Dates as read (or first seen): how far apart two items are decides how alike

@@ -44,6 +44,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
+from monitor import store as store_module
 from monitor.dedupe import StorySignature, same_story, similarity, story_keyer
 from monitor.models import Item
 from monitor.store import STORY_WINDOW, Store
@@ -306,6 +309,16 @@ def test_store_level_precision_and_recall_on_real_coverage(tmp_path: Path) -> No
     report = f"store: {figures} (min recall {MIN_STORE_RECALL})\n" + "\n".join(figures.misses)
     print(report)
     assert figures.precision >= MIN_PRECISION and figures.recall >= MIN_STORE_RECALL, report
+
+
+def test_the_shared_key_floor_loses_no_labelled_merge(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidates sharing under one in SHARED_PART of an item's keys are not verified:
+    on the labelled data that must change no entry, only spare work."""
+    with_floor = store_evaluate(tmp_path / "floor")
+    monkeypatch.setattr(store_module, "SHARED_PART", 10**9)   # MIN_SHARED alone
+    without = store_evaluate(tmp_path / "none")
+    assert with_floor == without, set(without.misses) ^ set(with_floor.misses)
 
 
 COPIED = "ledes 0.5 alike or more"
