@@ -7,6 +7,8 @@ way a user would check a keyword in `sources.yaml`.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -160,6 +162,41 @@ def test_word_dictionary_segments_like_pythainlps_trie() -> None:
     assert "ทางรัฐ" in layered and "รัฐบาล" in layered and "ทางรัฐบ" not in layered
     assert "ก" in layered and "  ก  " not in layered and "" not in layered
     assert len(layered) == len(merged) == len(set(layered))
+
+
+def test_word_dictionary_segments_real_titles_like_the_trie() -> None:
+    """Every real Royal Gazette title of a month, word for word: the lookups skip
+    word lengths by the words' first letters, which only real text exercises."""
+    import csv
+    from pathlib import Path
+
+    trie = _default_trie()
+    path = Path(__file__).parent / "data" / "ratchakitcha_titles_2026-10.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        titles = [normalise_text(row["title"]) for row in csv.DictReader(handle, delimiter="\t")]
+    assert len(titles) > 800
+    for title in titles:
+        assert segment(title, custom_dict=default_dictionary()) == \
+            segment(title, custom_dict=trie), title
+
+
+# Pieces of words and whole ones of one to many letters, so that texts end, and
+# words start, at every length the lookups treat apart.
+_PIECES = ["ก", "า", "ร", "การ", "ประ", "ชา", "ชน", "ทาง", "รัฐ", "บาล", "ราชการ", "ดิจิทัล",
+           "อิเล็กทรอนิกส์", "ไอดี", "ก.พ.ร.", " ", ".", "1", "a"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join))
+def test_word_dictionary_answers_every_position_as_the_trie(text: str) -> None:
+    trie = _default_trie()
+    for start in range(len(text) + 1):
+        assert default_dictionary().prefixes(text, start) == trie.prefixes(text, start)
+
+
+@functools.cache
+def _default_trie() -> Trie:
+    from pythainlp.corpus import thai_words
+    return Trie(thai_words())
 
 
 def test_a_keyword_inside_another_topics_longer_keyword_still_matches() -> None:
