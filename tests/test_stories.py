@@ -312,10 +312,14 @@ def test_store_level_precision_and_recall_on_real_coverage(tmp_path: Path) -> No
     assert figures.precision >= MIN_PRECISION and figures.recall >= MIN_STORE_RECALL, report
 
 
-# Labelled same-story pairs the shared-key floor may lose: 5 do (recall 0.484
-# against 0.502 without it), while it keeps a wrong merge out (precision 0.978
-# against 0.972: two cannabis stories a day apart share words but few keys).
+# Labelled same-story pairs the shared-key floor may lose, net: 4 (recall 0.484
+# against 0.498 without it), while it keeps a wrong merge out (precision 0.978
+# against 0.971: two Thaksin parole stories a day apart share words, few keys).
 FLOOR_MAY_LOSE = 6
+
+
+def _missed(figures: Figures) -> int:
+    return sum(line.startswith("missed") for line in figures.misses)
 
 
 def test_the_shared_key_floor_costs_little_recall_and_no_precision(
@@ -328,9 +332,9 @@ def test_the_shared_key_floor_costs_little_recall_and_no_precision(
     with_floor = store_evaluate(tmp_path / "floor")
     monkeypatch.setattr(store_module, "SHARED_PART", 10**9)   # MIN_SHARED alone
     without = store_evaluate(tmp_path / "none")
-    lost = set(with_floor.misses) - set(without.misses)
-    assert with_floor.precision >= without.precision, set(without.misses) ^ set(with_floor.misses)
-    assert len(lost) <= FLOOR_MAY_LOSE, lost
+    changed = set(without.misses) ^ set(with_floor.misses)
+    assert with_floor.precision >= without.precision, changed
+    assert _missed(with_floor) - _missed(without) <= FLOOR_MAY_LOSE, changed
 
 
 def _labelled(title: str) -> StorySignature:
