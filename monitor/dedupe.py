@@ -277,14 +277,15 @@ class _Keyer:
             self._primed[texts] = key
             _SKETCHES[key] = keys
 
-    def _fold(self, text: str) -> str:
+    def _reduce(self, text: str) -> str:
+        """The text normalised and folded, its spaces and punctuation still in."""
         folded = self._eq.fold(normalise_text(text))
         # Stray combining accents go; Thai vowel and tone marks (outside these blocks)
         # carry meaning and stay.
         return _COMBINING.sub("", folded)
 
     @staticmethod
-    def _reduce(folded: str) -> str:
+    def _letters(folded: str) -> str:
         return _NOT_WORD.sub("", folded).replace("_", "")
 
     def __call__(self, title: str, summary: str = "", text: str = "") -> StoryKey:
@@ -292,10 +293,9 @@ class _Keyer:
         if primed is not None:
             return primed
         lede = summary if summary.strip() else text[:LEDE_CHARS * 3]
-        title_folded = self._fold(clean_title(title))
-        lede_folded = self._fold(clean_lede(lede))
-        title_key = self._reduce(title_folded)
-        lede_key = self._reduce(lede_folded)[:LEDE_CHARS]
+        title_folded = self._reduce(clean_title(title))
+        title_key = self._letters(title_folded)
+        lede_key = self._letters(self._reduce(clean_lede(lede)))[:LEDE_CHARS]
         # Aggregators (Google News) repeat the headline as the summary: that is no lede.
         # (Google News: "headline  outlet"); nor is a lede the headline's start.
         if lede_key and (title_key.startswith(lede_key) or (
