@@ -133,6 +133,9 @@ REWRITE_LEDE_MIN = 0.12
 # words (the act's long name, "digital") was tried on top: no labelled pair and
 # one crawl join changed, so it is not kept.
 TNC_FLOOR = 50      # added to every corpus count: an unseen word is not infinitely rare
+# Of the spaced title, segmented when a rewrite is weighed: a real headline is
+# shorter, and a hostile one must not cost the storing process more than a few ms.
+SPACED_CHARS = 300
 
 # The index: each text's SKETCH smallest shingle hashes (a bottom-k sketch), per
 # title and per lede. Of the SKETCH smallest hashes of two texts' union, a share
@@ -304,7 +307,7 @@ class _Keyer:
         if lede_key and (title_key.startswith(lede_key) or (
                 lede_key.startswith(title_key) and len(lede_key) - len(title_key) <= 40)):
             lede_key = ""
-        return StoryKey(title_key, lede_key, _spaced(title_folded))
+        return StoryKey(title_key, lede_key, _spaced(title_folded)[:SPACED_CHARS])
 
 
 @lru_cache(maxsize=8)
