@@ -24,6 +24,7 @@ from monitor.dedupe import (
     same_story,
     slot_filled_differently,
     story_keyer,
+    word_containment,
 )
 
 LEDE = ("คณะรัฐมนตรีมีมติอนุมัติร่างพระราชกฤษฎีกากำหนดหลักเกณฑ์และวิธีการทางอิเล็กทรอนิกส์ "
@@ -114,6 +115,15 @@ def test_an_aggregator_summary_repeating_the_title_is_no_lede() -> None:
 def test_a_key_survives_the_database_round_trip() -> None:
     key = story_keyer()("ครม.อนุมัติ", LEDE)
     assert StoryKey.loads(key.dumps()) == key
+    assert StoryKey.loads(key.dumps()).spaced == key.spaced != ""
+
+
+def test_a_key_stored_before_its_spaced_part_still_loads_without_word_bars() -> None:
+    key = story_keyer()("Cabinet backs e-government decree", LEDE)
+    old = StoryKey.loads(f"{key.title}\x1f{key.lede}")
+    assert old == key and old.spaced == ""
+    assert word_containment(StorySignature.of(old), StorySignature.of(key)) == 0.0
+    assert word_containment(StorySignature.of(key), StorySignature.of(key)) == 1.0
 
 
 def test_near_copies_share_index_bands_and_unrelated_news_does_not() -> None:

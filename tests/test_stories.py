@@ -54,13 +54,14 @@ from monitor.store import STORY_WINDOW, Store
 DATA = Path(__file__).resolve().parent / "data"
 MIN_PRECISION = 0.97
 # The issue asks for recall 0.90. Within one language the character measure
-# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.319 in
-# the store, where items a day apart meet the lower bars. The rest are real
-# rewrites ("elected" / "becomes", a different first sentence) whose likeness
-# is no higher than that of the hard negatives: characters and words alike
-# cannot tell them apart at precision 0.97 (README, "One story, one entry").
+# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.484 in
+# the store, where items a day apart meet the lower bars and the rewrite bars
+# (headlines' rare words held by the other item: dedupe.REWRITE_CONTAINMENT;
+# 0.319 without them). The rest are real rewrites ("elected" / "becomes", a
+# different first sentence) whose likeness is no higher than that of the hard
+# negatives (README, "One story, one entry").
 MIN_RECALL = 0.15
-MIN_STORE_RECALL = 0.31
+MIN_STORE_RECALL = 0.48
 MIN_GROUPS = 60
 MIN_NEGATIVE_PAIRS = 60
 NEGATIVES = DATA / "story_negatives_real.tsv"
@@ -311,14 +312,51 @@ def test_store_level_precision_and_recall_on_real_coverage(tmp_path: Path) -> No
     assert figures.precision >= MIN_PRECISION and figures.recall >= MIN_STORE_RECALL, report
 
 
-def test_the_shared_key_floor_loses_no_labelled_merge(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """Candidates sharing under one in SHARED_PART of an item's keys are not verified:
-    on the labelled data that must change no entry, only spare work."""
+# Labelled same-story pairs the shared-key floor may lose, net: 4 (recall 0.484
+# against 0.498 without it), while it keeps a wrong merge out (precision 0.978
+# against 0.971: two Thaksin parole stories a day apart share words, few keys).
+FLOOR_MAY_LOSE = 6
+
+
+def _missed(figures: Figures) -> int:
+    return sum(line.startswith("missed") for line in figures.misses)
+
+
+def test_the_shared_key_floor_costs_little_recall_and_no_precision(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidates sharing under one in SHARED_PART of an item's keys are not verified.
+
+    Before the rewrite bars it changed no labelled entry; those bars merge texts
+    that share words more than characters, so now it costs a few rewrites, and
+    saves a wrong merge."""
     with_floor = store_evaluate(tmp_path / "floor")
     monkeypatch.setattr(store_module, "SHARED_PART", 10**9)   # MIN_SHARED alone
     without = store_evaluate(tmp_path / "none")
-    assert with_floor == without, set(without.misses) ^ set(with_floor.misses)
+    changed = set(without.misses) ^ set(with_floor.misses)
+    assert with_floor.precision >= without.precision, changed
+    assert _missed(with_floor) - _missed(without) <= FLOOR_MAY_LOSE, changed
+
+
+def _labelled(title: str) -> StorySignature:
+    stories, negatives = load()
+    found = next(s for s in [*stories, *(x for pair in negatives for x in pair)]
+                 if s.title == title)
+    return StorySignature.of(story_keyer(())(found.title, found.lede))
+
+
+def test_a_rewrite_within_a_day_merges_on_its_rare_words() -> None:
+    """Two outlets' own sentences about one event (title and lede each under 0.4
+    trigram Jaccard) merge within CLOSE on the words they share; a different
+    event of the same cast and day, or the same rewrite days apart, does not."""
+    quit_call = _labelled("Thai PM Faces Calls To Quit After Leaked Phone Call")
+    quit_row = _labelled("Thai PM faces growing calls to quit in Cambodia phone row")
+    assert max(similarity(quit_call, quit_row)) < 0.4
+    assert same_story(quit_call, quit_row, timedelta(hours=6))
+    assert not same_story(quit_call, quit_row, timedelta(days=3))
+    released = _labelled("Jailed former Thai PM Thaksin released on parole")
+    to_be_released = _labelled("Convicted former PM Thaksin to be released on Sunday, "
+                               "Srettha says")
+    assert not same_story(released, to_be_released, timedelta(days=1))
 
 
 COPIED = "ledes 0.5 alike or more"
