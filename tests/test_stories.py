@@ -54,14 +54,14 @@ from monitor.store import STORY_WINDOW, Store
 DATA = Path(__file__).resolve().parent / "data"
 MIN_PRECISION = 0.97
 # The issue asks for recall 0.90. Within one language the character measure
-# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.484 in
+# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.495 in
 # the store, where items a day apart meet the lower bars and the rewrite bars
 # (headlines' rare words held by the other item: dedupe.REWRITE_CONTAINMENT;
 # 0.319 without them). The rest are real rewrites ("elected" / "becomes", a
 # different first sentence) whose likeness is no higher than that of the hard
 # negatives (README, "One story, one entry").
 MIN_RECALL = 0.15
-MIN_STORE_RECALL = 0.48
+MIN_STORE_RECALL = 0.49
 MIN_GROUPS = 60
 MIN_NEGATIVE_PAIRS = 60
 NEGATIVES = DATA / "story_negatives_real.tsv"
@@ -312,29 +312,20 @@ def test_store_level_precision_and_recall_on_real_coverage(tmp_path: Path) -> No
     assert figures.precision >= MIN_PRECISION and figures.recall >= MIN_STORE_RECALL, report
 
 
-# Labelled same-story pairs the shared-key floor may lose, net: 4 (recall 0.484
-# against 0.498 without it), while it keeps a wrong merge out (precision 0.978
-# against 0.971: two Thaksin parole stories a day apart share words, few keys).
-FLOOR_MAY_LOSE = 6
-
-
-def _missed(figures: Figures) -> int:
-    return sum(line.startswith("missed") for line in figures.misses)
-
-
-def test_the_shared_key_floor_costs_little_recall_and_no_precision(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Candidates sharing under one in SHARED_PART of an item's keys are not verified.
-
-    Before the rewrite bars it changed no labelled entry; those bars merge texts
-    that share words more than characters, so now it costs a few rewrites, and
-    saves a wrong merge."""
+def test_the_shared_key_floor_loses_no_labelled_merge(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidates sharing under one in SHARED_PART of an item's keys are not verified:
+    on the labelled data that must cost no merge and add no wrong one, only spare
+    work (at one in eight, the rewrite bars lost 3 pairs: dedupe.SHARED_PART).
+    Which item of a group an item joins first may change, not how many pairs."""
     with_floor = store_evaluate(tmp_path / "floor")
     monkeypatch.setattr(store_module, "SHARED_PART", 10**9)   # MIN_SHARED alone
     without = store_evaluate(tmp_path / "none")
     changed = set(without.misses) ^ set(with_floor.misses)
-    assert with_floor.precision >= without.precision, changed
-    assert _missed(with_floor) - _missed(without) <= FLOOR_MAY_LOSE, changed
+    assert (with_floor.precision, with_floor.recall) == (without.precision, without.recall), \
+        changed
+    wrong = {line for line in with_floor.misses if line.startswith("MERGED")}
+    assert wrong <= set(without.misses), changed
 
 
 def _labelled(title: str) -> StorySignature:
