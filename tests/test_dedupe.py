@@ -248,3 +248,15 @@ def test_the_template_check_reads_a_bounded_part_of_the_titles() -> None:
     stem = "ก" * SLOT_CHARS
     assert slot_filled_differently(sig(f"ข{stem} จังหวัดแพร่"), sig(f"ค{stem} จังหวัดน่าน")) is False
     assert slot_filled_differently(sig(f"จังหวัดแพร่ {stem}"), sig(f"จังหวัดน่าน {stem}"))
+
+
+def test_word_rarity_comes_from_the_bundled_thai_corpus() -> None:
+    """Stock words weigh little, names much, unseen words fully; only the corpus's
+    words seen TNC_KEPT times or more are kept in memory, the total counts all."""
+    from monitor.dedupe import TNC_KEPT, _rarity, _thai_frequencies
+
+    counts, total = _thai_frequencies()
+    assert total > 30_000_000 and 20_000 < len(counts) < 40_000
+    assert min(counts.values()) >= TNC_KEPT
+    assert _rarity("การ") < 0.4 < 0.6 < _rarity("ทักษิณ") < _rarity("คำที่ไม่มีในคลัง") == 1.0
+    assert _rarity("the") == _rarity("12") == _rarity("pm") == 0.0 < _rarity("thaksin") == 1.0
