@@ -46,7 +46,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
-from monitor.text.textnorm import normalise_text
+from monitor.text.textnorm import is_thai, normalise_text
 from monitor.text.urls import canonical_url
 
 __all__ = ["CANDIDATES", "COMMON_KEY", "Primed", "StoryKey", "StorySignature", "band_keys",
@@ -291,9 +291,6 @@ class _Keyer:
         # carry meaning and stay.
         return _COMBINING.sub("", folded)
 
-    @staticmethod
-    def _letters(folded: str) -> str:
-        return _NOT_WORD.sub("", folded).replace("_", "")
 
     def __call__(self, title: str, summary: str = "", text: str = "") -> StoryKey:
         primed = self._primed.get((title, summary, text))
@@ -301,8 +298,8 @@ class _Keyer:
             return primed
         lede = summary if summary.strip() else text[:LEDE_CHARS * 3]
         title_folded = self._reduce(clean_title(title))
-        title_key = self._letters(title_folded)
-        lede_key = self._letters(self._reduce(clean_lede(lede)))[:LEDE_CHARS]
+        title_key = _letters(title_folded)
+        lede_key = _letters(self._reduce(clean_lede(lede)))[:LEDE_CHARS]
         # Aggregators (Google News) repeat the headline as the summary: that is no lede.
         # (Google News: "headline  outlet"); nor is a lede the headline's start.
         if lede_key and (title_key.startswith(lede_key) or (
@@ -439,6 +436,11 @@ def same_story(a: StorySignature, b: StorySignature, apart: timedelta | None = N
     return title >= TITLE_MIN and not slot_filled_differently(a, b)
 
 
+def _letters(folded: str) -> str:
+    """Letters and digits only: what the story key compares and a headline's words weigh."""
+    return _NOT_WORD.sub("", folded).replace("_", "")
+
+
 def _spaced(folded: str) -> str:
     # The separator of dumps() never occurs inside a part.
     return " ".join(folded.replace("\x1f", " ").split())
@@ -449,8 +451,7 @@ def _words(spaced: str) -> frozenset[str]:
     """The segmenter's words of a spaced text, letters and digits only."""
     # Imported here: the segmenter is loaded only when a rewrite is weighed.
     from monitor.text.words import words
-    found = (_NOT_WORD.sub("", token).replace("_", "") for token in words(spaced))
-    return frozenset(token for token in found if token)
+    return frozenset(token for token in map(_letters, words(spaced)) if token)
 
 
 @cache
@@ -481,7 +482,6 @@ def _corpus_lines() -> Iterable[str]:
         yield from (f"{word}\t{count}" for word, count in tnc.word_freqs())
 
 
-_THAI = re.compile("[\u0e00-\u0e7f]")
 # English function words: the Thai corpus rates Thai ones, nothing rates these. One
 # headline's "says" or "after", absent from the other item, weighed as much as a
 # name (with them at 0, store-level recall 0.484 -> 0.495, precision unchanged).
@@ -497,7 +497,7 @@ def _rarity(word: str) -> float:
     (numbers have their own veto, `numbers_differ`)."""
     if len(word) < 2 or word.isdigit():
         return 0.0
-    if not _THAI.search(word):
+    if not any(map(is_thai, word)):
         # "of", "to", "pm": too short to name anything; "the", "after": in every text.
         return 1.0 if len(word) >= 3 and word not in _ENGLISH_STOCK else 0.0
     counts, total = _thai_frequencies()
