@@ -177,3 +177,22 @@ def test_a_new_database_held_by_another_monitor_is_waited_for(tmp_path: Path) ->
         holder.close()
     assert mode == "wal"
     assert time.monotonic() - started >= 0.25   # it did wait for the other writer
+
+
+def test_the_published_index_holds_relevant_items_only_and_orders_the_entries(
+        store: Store) -> None:
+    store.save_items([item(n, f"ข่าวที่ {n} {'ข' * n}", hours=n, topics=("egov-act",) * (n % 2))
+                      for n in range(1, 9)], NOW)
+    indexed = store.db.execute(
+        "SELECT COUNT(*) FROM items INDEXED BY items_published_relevant "
+        "WHERE relevant = 1").fetchone()[0]
+    assert indexed == 4
+    plan = " ".join(r[3] for r in store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM items h WHERE h.relevant = 1 AND h.id = h.story "
+        "ORDER BY h.published DESC, h.id DESC LIMIT 3"))
+    assert "items_published_relevant" in plan
+    assert [e.title for e in store.entries(limit=3)] == [f"ข่าวที่ {n} {'ข' * n}"
+                                                          for n in (1, 3, 5)]
+    # Turning relevant later puts an item into the index, and so into the entries.
+    store.save_items([item(2, "ข่าวที่ 2 ขข")], NOW)
+    assert [e.title for e in store.entries(limit=2)] == ["ข่าวที่ 1 ข", "ข่าวที่ 2 ขข"]
