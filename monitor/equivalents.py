@@ -57,6 +57,11 @@ BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("อินเทอร์เน็ต", "อินเตอร์เน็ต", "อินเตอร์เนต", "อินเทอร์เนต"),
     ("เว็บไซต์", "เว็บไซท์", "เว็ปไซต์", "เวบไซต์"),
     ("ออนไลน์", "ออนไลท์"),
+    # Months and their standard abbreviations, as news dates write them ("26 มี.ค.",
+    # "26 มีนาคม"). Not ก.พ.: it is also the Civil Service Commission.
+    ("ม.ค.", "มกราคม"), ("มี.ค.", "มีนาคม"), ("เม.ย.", "เมษายน"), ("พ.ค.", "พฤษภาคม"),
+    ("มิ.ย.", "มิถุนายน"), ("ก.ค.", "กรกฎาคม"), ("ส.ค.", "สิงหาคม"), ("ก.ย.", "กันยายน"),
+    ("ต.ค.", "ตุลาคม"), ("พ.ย.", "พฤศจิกายน"), ("ธ.ค.", "ธันวาคม"),
 )
 
 # A keyword with several abbreviations multiplies out; beyond this many

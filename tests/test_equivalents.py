@@ -21,6 +21,8 @@ def fold(text: str) -> str:
     ("OPDC awards", "ก.พ.ร. awards"),
     ("DGA launches app", "Digital Government Development Agency launches app"),
     ("ค.ร.ม. อนุมัติ", "ครม.อนุมัติ"),
+    ("มีผล 26 มี.ค.นี้", "มีผล 26 มีนาคมนี้"),
+    ("29 ธ.ค.66 - 1 ม.ค.2567", "29 ธันวาคม 66 - 1 มกราคม 2567"),
 ])
 def test_spellings_of_one_group_fold_alike(a: str, b: str) -> None:
     assert fold(a) == fold(b)
@@ -29,6 +31,7 @@ def test_spellings_of_one_group_fold_alike(a: str, b: str) -> None:
 @pytest.mark.parametrize(("a", "b"), [
     ("DGAX launches app", "DGA launches app"),       # a Latin member inside a longer word
     ("ครม.เห็นชอบ", "กปส.เห็นชอบ"),                 # different groups stay different
+    ("ก.พ. ออกประกาศ", "กุมภาพันธ์ ออกประกาศ"),       # also the Civil Service Commission
 ])
 def test_different_things_do_not_fold_alike(a: str, b: str) -> None:
     assert fold(a) != fold(b)

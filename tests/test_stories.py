@@ -54,14 +54,14 @@ from monitor.store import STORY_WINDOW, Store
 DATA = Path(__file__).resolve().parent / "data"
 MIN_PRECISION = 0.97
 # The issue asks for recall 0.90. Within one language the character measure
-# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.495 in
+# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.513 in
 # the store, where items a day apart meet the lower bars and the rewrite bars
 # (headlines' rare words held by the other item: dedupe.REWRITE_CONTAINMENT;
 # 0.319 without them). The rest are real rewrites ("elected" / "becomes", a
 # different first sentence) whose likeness is no higher than that of the hard
 # negatives (README, "One story, one entry").
 MIN_RECALL = 0.15
-MIN_STORE_RECALL = 0.49
+MIN_STORE_RECALL = 0.51
 MIN_GROUPS = 60
 MIN_NEGATIVE_PAIRS = 60
 NEGATIVES = DATA / "story_negatives_real.tsv"
