@@ -398,18 +398,22 @@ class Store:
         marks = ",".join("?" * len(rare))
         least = max(MIN_SHARED, -(-len(rare) // SHARED_PART))
         # The candidates sharing the most keys are the likeliest copies: verifying
-        # at most CANDIDATES of them keeps the work per item fixed.
+        # at most CANDIDATES of them keeps the work per item fixed. The item's own
+        # origin's items are never its story (see first_story), and an outlet's own
+        # look-alikes share the most keys: they must not take the places.
+        origin = item.outlet or item.source
         rows = self.db.execute(
             "SELECT i.story, i.story_key, COALESCE(i.outlet, i.source) AS origin, i.published "
             f"FROM (SELECT item, COUNT(*) AS shared FROM story_index WHERE band IN ({marks}) "
             "GROUP BY item HAVING shared >= ?) x JOIN items i ON i.id = x.item "
-            "WHERE i.relevant = 1 AND i.first_seen >= ? ORDER BY x.shared DESC, i.id LIMIT ?",
-            (*rare, least, _iso(now - STORY_WINDOW), CANDIDATES)).fetchall()
+            "WHERE i.relevant = 1 AND i.first_seen >= ? AND COALESCE(i.outlet, i.source) != ? "
+            "ORDER BY x.shared DESC, i.id LIMIT ?",
+            (*rare, least, _iso(now - STORY_WINDOW), origin, CANDIDATES)).fetchall()
         if not rows:
             return None     # most items: no comparison shingles built at all
         # Dates as read (or first seen): how far apart two items are decides how alike
         # they must be (dedupe.CLOSE).
-        return first_story(StorySignature.of(key), item.outlet or item.source, item.published,
+        return first_story(StorySignature.of(key), origin, item.published,
                            ((r["story"], self._signature(r["story_key"]), r["origin"],
                              datetime.fromisoformat(r["published"])) for r in rows))
 

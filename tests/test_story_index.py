@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.dedupe import CANDIDATES
 from monitor.models import Item
 from monitor.schema import MIGRATIONS
 from monitor.store import Store
@@ -72,6 +73,27 @@ def test_one_outlet_repeating_itself_is_two_items(path: Path) -> None:
         store.save_items([item(1, TITLE, source="gnews", outlet="มติชน"),
                           item(2, REWRITE, source="matichon", outlet="มติชน")], NOW)
         assert len(store.entries(limit=5)) == 2
+
+
+def test_an_outlets_own_look_alikes_do_not_crowd_out_another_outlets_story(
+        path: Path) -> None:
+    # The ministry posts the headline under many notices of its own (same title,
+    # ledes that differ at the end): each shares more index keys with its next
+    # notice than the newspaper's report of it does, but none can be that
+    # notice's story, being the ministry's own. Only the newspaper's can.
+    own = [item(n, TITLE, source="ministry", summary=f"{LEDE} ประกาศฉบับที่ {n} "
+                f"{'ก' * n}{'ข' * (20 - n)}") for n in range(1, 2 + CANDIDATES)]
+    lede = f"{LEDE} โดยให้มีผลบังคับใช้ตั้งแต่วันถัดจากวันประกาศในราชกิจจานุเบกษาเป็นต้นไป"
+    report = item(100, "หนังสือพิมพ์รายงาน: มติที่ประชุมวันนี้เรื่องกฎหมายใหม่", source="paper",
+                  summary=lede)
+    newest = item(99, TITLE, source="ministry", summary=lede)
+    with Store(path) as store:
+        store.save_items([report], NOW)
+        store.save_items(own, NOW + timedelta(hours=1))
+        store.save_items([newest], NOW + timedelta(hours=2))
+        stories = dict(store.db.execute("SELECT identity, story FROM items"))
+    assert stories[newest.identity] == stories[report.identity]
+    assert all(stories[i.identity] != stories[report.identity] for i in own)
 
 
 def test_stories_older_than_the_window_are_not_joined(path: Path) -> None:
