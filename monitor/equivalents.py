@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from monitor.text.textnorm import is_word_char, normalise_text, squeeze
+from monitor.text.trie import trie_pattern
 
 __all__ = ["BUILTIN_SYNONYMS", "Equivalences"]
 
@@ -111,7 +112,7 @@ class Equivalences:
         # continuations before a member ends, so the longest member still wins.
         firsts = "".join(sorted({re.escape(f[0]) for f in self._forms}))
         self._members = re.compile(
-            f"(?=[{firsts}]){_trie_pattern(self._forms)}") if self._forms else None
+            f"(?=[{firsts}]){_member_pattern(self._forms)}") if self._forms else None
 
     def variants(self, form: str) -> tuple[str, ...]:
         """Every spelling of a squeezed keyword, members substituted for each other."""
@@ -148,27 +149,12 @@ class Equivalences:
         return self._canonical.get(form, form)
 
 
-_Trie = dict[str, "_Trie"]
-
-
-def _trie_pattern(forms: Iterable[str]) -> str:
-    """The members as one regular expression that enforces `ends_ok` by look-around."""
-    trie: _Trie = {}
-    for form in forms:
-        node = trie
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[""] = {}          # a member ends here
-
-    def branches(node: _Trie, last: str) -> str:
-        found = [re.escape(ch) + branches(child, ch) for ch, child in sorted(node.items()) if ch]
-        if "" in node:         # after the longer members through this node
-            found.append(f"(?!{_WORD_CHAR})" if is_word_char(last) else "")
-        return found[0] if len(found) == 1 else f"(?:{'|'.join(found)})"
-
-    return "(?:" + "|".join((f"(?<!{_WORD_CHAR})" if is_word_char(ch) else "")
-                            + re.escape(ch) + branches(child, ch)
-                            for ch, child in sorted(trie.items())) + ")"
+def _member_pattern(forms: Iterable[str]) -> str:
+    """The members as one trie-shaped pattern that enforces `ends_ok` by look-around."""
+    return trie_pattern(
+        forms,
+        before=lambda first: f"(?<!{_WORD_CHAR})" if is_word_char(first) else "",
+        after=lambda last: f"(?!{_WORD_CHAR})" if is_word_char(last) else "")
 
 
 def ends_ok(text: str, start: int, end: int, word: str) -> bool:

@@ -39,6 +39,7 @@ import regex
 from monitor.config.settings import Topic
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
+from monitor.text.trie import trie_pattern
 
 if TYPE_CHECKING:
     from monitor.text.worddict import WordDictionary
@@ -299,8 +300,8 @@ class Matcher:
         # plain keyword at once rules them out before the per-keyword checks.
         every = [k for rule in self._rules
                  for k in (*(k for g in rule.any for k in g.keywords), *rule.all, *rule.none)]
-        spellings = sorted({v for k in every for v in k.variants}, key=lambda v: (-len(v), v))
-        self._any_spelling = re.compile("|".join(map(re.escape, spellings))) if spellings else None
+        spellings = {v for k in every for v in k.variants}
+        self._any_spelling = re.compile(trie_pattern(spellings)) if spellings else None
         # Every item is searched for each `any:` entry's first keyword; the rest of
         # an entry, and `all:` and `none:`, only after that one is found. Those tend
         # to be broad ("any Thai letter"), which would make the alternation useless.
