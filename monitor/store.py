@@ -200,20 +200,26 @@ class Store:
             raise StoreError(
                 f"{self.path} has schema version {version}, newer than this program knows "
                 f"({len(MIGRATIONS)}): upgrade the monitor")
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            # executescript commits on its own; BEGIN inside keeps the migration atomic.
-            try:
-                self.db.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
-            except sqlite3.OperationalError:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                # A second monitor started at the same moment may have migrated first.
-                if self.db.execute("PRAGMA user_version").fetchone()[0] < number:
-                    raise
+        self._apply_migrations(after=version)
         # After every migration, so the index is written in its latest shape.
         if 0 < version < _STORY_INDEX_MIGRATION:
             self._rebuild_story_index()
+
+    def _apply_migrations(self, after: int) -> None:
+        """The migrations past `after`, each in its own transaction, all or nothing.
+
+        A second monitor started at the same moment may have migrated first, since
+        this one read `after`: the version is read again under the write lock, and
+        a migration never runs over a later one (it would set the version back,
+        and a migration that drops what an earlier one made would then fail).
+        """
+        for number, script in enumerate(MIGRATIONS[after:], start=after + 1):
+            with self.transaction():
+                if self.db.execute("PRAGMA user_version").fetchone()[0] >= number:
+                    continue
+                for statement in _statements(script):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
 
     def _rebuild_story_index(self) -> None:
         """Key and index the last window's relevant items of a database from before the index."""
@@ -647,6 +653,19 @@ class Store:
 
 
 T = TypeVar("T")
+
+
+def _statements(script: str) -> Iterable[str]:
+    """A migration's statements one by one (executescript would commit first, outside
+    the transaction that checked the version); a trigger's body stays whole."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+    if pending.strip():
+        yield pending
 
 
 def _chunks(values: Sequence[T], size: int = 500) -> list[list[T]]:

@@ -196,3 +196,17 @@ def test_the_published_index_holds_relevant_items_only_and_orders_the_entries(
     # Turning relevant later puts an item into the index, and so into the entries.
     store.save_items([item(2, "ข่าวที่ 2 ขข")], NOW)
     assert [e.title for e in store.entries(limit=2)] == ["ข่าวที่ 1 ข", "ข่าวที่ 2 ขข"]
+
+
+def test_a_monitor_that_read_an_old_version_never_migrates_over_a_newer_one(
+        tmp_path: Path) -> None:
+    """Two monitors start on a new database: one migrates it all while the other has
+    read version 0. The other must skip what is done, not run it again (which set
+    the version back, and failed on a migration that drops an index)."""
+    path = tmp_path / "monitor.sqlite3"
+    with Store(path) as first:
+        first.save_items([item(1, "ข่าวที่หนึ่ง")], NOW)
+    with Store(path) as late:
+        late._apply_migrations(after=0)
+        assert late.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert [e.title for e in late.entries(limit=5)] == ["ข่าวที่หนึ่ง"]
