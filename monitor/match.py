@@ -38,6 +38,7 @@ import regex
 
 from monitor.config.settings import Topic
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
+from monitor.text.newmm_window import window
 from monitor.text.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
 from monitor.text.trie import trie_pattern
 
@@ -178,7 +179,7 @@ class _Text:
     name, so a topic that asks for `ทางอิเล็กทรอนิกส์` alone would miss it.
     """
 
-    def __init__(self, raw: str, segmenter: Callable[[str, tuple[str, ...]], Spans],
+    def __init__(self, raw: str, segmenter: Callable[[str, int, int, tuple[str, ...]], Spans],
                  timed_out: list[str] | None = None,
                  any_pattern: regex.Pattern[str] | None = None) -> None:
         self.timed_out = timed_out
@@ -208,8 +209,8 @@ class _Text:
         if (not thai_start or self._written_break(start)) and \
                 (not thai_end or self._written_break(end)):
             return True
-        spans = self._segmenter(self.squeezed, keyword.words)
-        cuts = {0, *(e for _, e in spans)}
+        spans = self._segmenter(self.squeezed, start, end, keyword.words)
+        cuts = {s for s, _ in spans} | {e for _, e in spans}
         if thai_end and not (self._written_break(end) or end in cuts):
             return False
         if not thai_start or self._written_break(start) or start in cuts:
@@ -322,7 +323,7 @@ class Matcher:
         self._decided_by_prefilters = all(k.pattern is None or k.written in prefiltered
                                           for k in firsts)
         self._dictionaries: dict[tuple[str, ...], WordDictionary] = {}
-        self._segmenter = functools.lru_cache(maxsize=2048)(self._spans)
+        self._segmented = functools.lru_cache(maxsize=2048)(self._spans)
 
     @property
     def has_patterns(self) -> bool:
@@ -330,14 +331,23 @@ class Matcher:
         return any(k.pattern is not None for rule in self._rules
                    for k in (*(k for g in rule.any for k in g.keywords), *rule.all, *rule.none))
 
-    def _spans(self, text: str, words: tuple[str, ...]) -> Spans:
+    def _dictionary(self, words: tuple[str, ...]) -> WordDictionary:
         # A keyword's dictionary is built on its first Thai boundary question, not in
         # __init__: a crawl where nothing is new, or no Thai keyword is near, never pays.
         dictionary = self._dictionaries.get(words)
         if dictionary is None:
             dictionary = self._dictionaries[words] = _dictionary(words)
+        return dictionary
+
+    def _segmenter(self, text: str, start: int, end: int, words: tuple[str, ...]) -> Spans:
+        """The segmenter's words of `text` around `text[start:end]`, as the whole text's
+        (monitor.text.newmm_window): a lede is cut once per keyword, and only there."""
+        begin, stop = window(text, start, end, self._dictionary(words).letters)
+        return tuple((s + begin, e + begin) for s, e in self._segmented(text[begin:stop], words))
+
+    def _spans(self, text: str, words: tuple[str, ...]) -> Spans:
         from pythainlp.tokenize.newmm import segment  # a crawl with nothing new never needs it
-        return _spans(segment(text, custom_dict=dictionary))  # type: ignore[arg-type]
+        return _spans(segment(text, custom_dict=self._dictionary(words)))  # type: ignore[arg-type]
 
     def match(self, *texts: str, only: Collection[str] | None = None,
               timed_out: list[str] | None = None) -> list[TopicMatch]:

@@ -8,6 +8,7 @@ way a user would check a keyword in `sources.yaml`.
 from __future__ import annotations
 
 import functools
+import itertools
 
 import pytest
 from hypothesis import given
@@ -17,6 +18,7 @@ from pythainlp.util import Trie
 
 from monitor.config.settings import Topic
 from monitor.match import Matcher, TopicMatch, keyword_error
+from monitor.text.newmm_window import window
 from monitor.text.textnorm import normalise_script, normalise_text, squeeze
 from monitor.text.worddict import WordDictionary, default_dictionary
 
@@ -456,3 +458,65 @@ def test_normalise_script_skips_only_steps_with_nothing_to_do(text: str) -> None
     everything = unicodedata.normalize("NFC", text.translate(textnorm._INVISIBLE))
     everything = textnorm._SPLIT_SARA_AM.sub("\\1\u0e33", everything)
     assert normalise_script(text) == everything.translate(textnorm._THAI_DIGITS)
+
+
+def _cuts_agree(text: str, dictionary: WordDictionary) -> None:
+    """Around every position, the words newmm cuts in the window are the whole text's
+    words there: the same spans, from the window's start to its stop."""
+    tokens = segment(text, custom_dict=dictionary)
+    whole = _word_spans(tokens)
+    windows = {window(text, start, start + 1, dictionary.letters) for start in range(len(text))}
+    for begin, stop in windows:
+        last = stop - 1 if stop < len(text) else len(text)   # the kept character is not cut
+        part = [(s + begin, e + begin) for s, e in
+                _word_spans(segment(text[begin:stop], custom_dict=dictionary)) if e + begin <= last]
+        assert part == [(s, e) for s, e in whole if begin <= s and e <= last], \
+            (text, begin, stop)
+        assert begin == 0 or any(e == begin for _, e in whole)
+
+
+def _word_spans(tokens: list[str]) -> list[tuple[int, int]]:
+    ends = list(itertools.accumulate(len(t) for t in tokens))
+    return list(zip([0, *ends], ends, strict=False))
+
+
+def test_windows_cut_real_titles_and_ledes_as_the_whole_text() -> None:
+    """Every Royal Gazette title of a month and every labelled real lede, with the
+    default dictionary and with a keyword's: the window rests on how newmm commits
+    to its cuts (monitor.text.newmm_window), so a PyThaiNLP that cuts otherwise
+    fails here."""
+    import csv
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    with (data / "ratchakitcha_titles_2026-10.tsv").open(encoding="utf-8", newline="") as f:
+        texts = [squeeze(normalise_text(r["title"]))[0] for r in csv.DictReader(f, delimiter="\t")]
+    lines = [line for line in (data / "stories_real.tsv").read_text("utf-8").splitlines()
+             if not line.startswith("#")]
+    texts += [squeeze(normalise_text(r["lede"] or r["title"]))[0]
+              for r in csv.DictReader(lines, delimiter="\t")]
+    stopped = sum(window(t, len(t) // 2, len(t) // 2 + 1, default_dictionary().letters)
+                  != (0, len(t)) for t in texts)
+    assert len(texts) > 1000 and stopped > 300, (len(texts), stopped)   # windows do occur
+    keyword = WordDictionary(["ทางอิเล็กทรอนิกส์", "ก.พ.ร.(สำนักงาน)"], base=default_dictionary())
+    for text in texts:
+        _cuts_agree(text, default_dictionary())
+        _cuts_agree(text, keyword)
+
+
+def test_a_window_keeps_the_character_it_stops_at() -> None:
+    """Thai clusters such as เ-ี-ย are one cluster only before a consonant or at the
+    end of the text: cut just before the "(", "เปลี่ย" would be one word, while in
+    the whole text newmm reads เป|ลี่|ย."""
+    text = "ล้อเลื่อนเปลี่ย(ทดสอบ"
+    assert segment(text[:text.index("(")], custom_dict=default_dictionary())[-1] == "เปลี่ย"
+    _cuts_agree(text, default_dictionary())
+
+
+_WINDOW_PIECES = [*_PIECES, "(", ")", "“", "”", ",", ":", "3", "7", "x", "Z", "เค", "ย์", "ีย",
+                  "เรีย", "\u0e47"]
+
+
+@given(st.lists(st.sampled_from(_WINDOW_PIECES), max_size=14).map("".join))
+def test_windows_cut_generated_texts_as_the_whole_text(text: str) -> None:
+    _cuts_agree(text, default_dictionary())

@@ -49,6 +49,9 @@ class WordDictionary:
             if len(word) >= HEAD:
                 lengths.setdefault(word[:HEAD], set()).add(len(word))
         self._lengths = {head: tuple(sorted(found)) for head, found in lengths.items()}
+        # Every character of every word (monitor.text.newmm_window).
+        self.letters: frozenset[str] = frozenset("".join(self._words)).union(
+            base.letters if base is not None else ())
 
     def prefixes(self, text: str, start: int = 0) -> list[str]:
         """The words that start at `start` in `text`, shortest first (as Trie.prefixes)."""
