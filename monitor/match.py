@@ -21,7 +21,8 @@ form, or a `/regex/` where a plain substring is really meant.
 
 Segmenting is the expensive step, so it runs only for texts with a Thai
 candidate whose ends the writer's spaces do not settle, once per text and
-keyword. Everything here is a pure function of the topics
+keyword, and only over the stretch around the candidate that newmm cuts as it
+cuts the whole text (`monitor.text.newmm_window`). Everything here is a pure function of the topics
 and the text: the same input always gives the same output, in config order.
 """
 
