@@ -39,7 +39,7 @@ import regex
 
 from monitor.config.settings import Topic
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
-from monitor.text.newmm_window import window
+from monitor.text.newmm_window import stops, window
 from monitor.text.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
 from monitor.text.trie import trie_pattern
 
@@ -167,7 +167,9 @@ class _Rule:
     none: tuple[_Keyword, ...]
 
 
-Spans = tuple[tuple[int, int], ...]
+# Where a window of a text begins in it, and its words: each word's end -> its start,
+# both counted from the window's start.
+Cut = tuple[int, dict[int, int]]
 
 
 class _Text:
@@ -180,7 +182,7 @@ class _Text:
     name, so a topic that asks for `ทางอิเล็กทรอนิกส์` alone would miss it.
     """
 
-    def __init__(self, raw: str, segmenter: Callable[[str, int, int, tuple[str, ...]], Spans],
+    def __init__(self, raw: str, segmenter: Callable[[str, int, int, tuple[str, ...]], Cut],
                  timed_out: list[str] | None = None,
                  any_pattern: regex.Pattern[str] | None = None) -> None:
         self.timed_out = timed_out
@@ -210,13 +212,13 @@ class _Text:
         if (not thai_start or self._written_break(start)) and \
                 (not thai_end or self._written_break(end)):
             return True
-        spans = self._segmenter(self.squeezed, start, end, keyword.words)
-        cuts = {s for s, _ in spans} | {e for _, e in spans}
-        if thai_end and not (self._written_break(end) or end in cuts):
+        begin, starts = self._segmenter(self.squeezed, start, end, keyword.words)
+        first, last = start - begin, end - begin     # in the window that was cut
+        if thai_end and not (self._written_break(end) or last in starts):
             return False
-        if not thai_start or self._written_break(start) or start in cuts:
+        if not thai_start or self._written_break(start) or first == 0 or first in starts:
             return True
-        return any(s < start and e == end for s, e in spans)
+        return starts.get(last, first) < first
 
     def _latin_end_ok(self, inner: str, outer_index: int) -> bool:
         if is_word_char(inner):
@@ -324,7 +326,8 @@ class Matcher:
         self._decided_by_prefilters = all(k.pattern is None or k.written in prefiltered
                                           for k in firsts)
         self._dictionaries: dict[tuple[str, ...], WordDictionary] = {}
-        self._segmented = functools.lru_cache(maxsize=2048)(self._spans)
+        self._segmented = functools.lru_cache(maxsize=2048)(self._words_ending)
+        self._stops = functools.lru_cache(maxsize=256)(stops)
 
     @property
     def has_patterns(self) -> bool:
@@ -340,15 +343,18 @@ class Matcher:
             dictionary = self._dictionaries[words] = _dictionary(words)
         return dictionary
 
-    def _segmenter(self, text: str, start: int, end: int, words: tuple[str, ...]) -> Spans:
+    def _segmenter(self, text: str, start: int, end: int, words: tuple[str, ...]) -> Cut:
         """The segmenter's words of `text` around `text[start:end]`, as the whole text's
         (monitor.text.newmm_window): a lede is cut once per keyword, and only there."""
-        begin, stop = window(text, start, end, self._dictionary(words).letters)
-        return tuple((s + begin, e + begin) for s, e in self._segmented(text[begin:stop], words))
+        letters = self._dictionary(words).letters
+        begin, stop = window(self._stops(text, letters), len(text), start, end)
+        return begin, self._segmented(text[begin:stop], words)
 
-    def _spans(self, text: str, words: tuple[str, ...]) -> Spans:
+    def _words_ending(self, text: str, words: tuple[str, ...]) -> dict[int, int]:
         from pythainlp.tokenize.newmm import segment  # a crawl with nothing new never needs it
-        return _spans(segment(text, custom_dict=self._dictionary(words)))  # type: ignore[arg-type]
+        tokens = segment(text, custom_dict=self._dictionary(words))  # type: ignore[arg-type]
+        ends = list(itertools.accumulate(map(len, tokens)))
+        return dict(zip(ends, [0, *ends], strict=False))
 
     def match(self, *texts: str, only: Collection[str] | None = None,
               timed_out: list[str] | None = None) -> list[TopicMatch]:
@@ -439,9 +445,3 @@ def _dictionary(words: Sequence[str]) -> WordDictionary:
     """The default dictionary plus one keyword's spellings; reads PyThaiNLP's on first use."""
     from monitor.text.worddict import WordDictionary, default_dictionary
     return WordDictionary(words, base=default_dictionary())
-
-
-def _spans(tokens: list[str]) -> Spans:
-    """(start, end) of every token the segmenter found."""
-    ends = list(itertools.accumulate(len(t) for t in tokens))
-    return tuple(zip([0, *ends[:-1]], ends, strict=True))

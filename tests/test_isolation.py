@@ -117,3 +117,17 @@ def test_an_article_page_of_nested_titles_costs_little(
     assert time.monotonic() - started < 2
     assert server.requests_for("/article"), "the article page was fetched"
     assert published(config), "the item is published from its feed"
+
+
+def test_a_text_repeating_a_keyword_inside_longer_words_costs_linear_time() -> None:
+    """An article that says ทางรัฐบาล 20,000 times: each is a candidate for the keyword
+    ทางรัฐ whose end is no word end. The text is cut into words once, and each
+    candidate is then a lookup: answering it per candidate was quadratic (minutes)."""
+    from monitor.config.settings import Topic
+    from monitor.match import Matcher
+
+    matcher = Matcher([Topic("app", "app", ("ทางรัฐ",))])
+    started = time.monotonic()
+    assert matcher.match("ข่าวรัฐบาล", "", "ทางรัฐบาล" * 20_000) == []
+    assert matcher.match("ข่าวรัฐบาล", "", "ทางรัฐบาล" * 20_000 + " แอปทางรัฐ") != []
+    assert time.monotonic() - started < 10

@@ -18,7 +18,7 @@ from pythainlp.util import Trie
 
 from monitor.config.settings import Topic
 from monitor.match import Matcher, TopicMatch, keyword_error
-from monitor.text.newmm_window import window
+from monitor.text.newmm_window import stops, window
 from monitor.text.textnorm import normalise_script, normalise_text, squeeze
 from monitor.text.worddict import WordDictionary, default_dictionary
 
@@ -465,7 +465,8 @@ def _cuts_agree(text: str, dictionary: WordDictionary) -> None:
     words there: the same spans, from the window's start to its stop."""
     tokens = segment(text, custom_dict=dictionary)
     whole = _word_spans(tokens)
-    windows = {window(text, start, start + 1, dictionary.letters) for start in range(len(text))}
+    found = stops(text, dictionary.letters)
+    windows = {window(found, len(text), start, start + 1) for start in range(len(text))}
     for begin, stop in windows:
         last = stop - 1 if stop < len(text) else len(text)   # the kept character is not cut
         part = [(s + begin, e + begin) for s, e in
@@ -495,8 +496,7 @@ def test_windows_cut_real_titles_and_ledes_as_the_whole_text() -> None:
              if not line.startswith("#")]
     texts += [squeeze(normalise_text(r["lede"] or r["title"]))[0]
               for r in csv.DictReader(lines, delimiter="\t")]
-    stopped = sum(window(t, len(t) // 2, len(t) // 2 + 1, default_dictionary().letters)
-                  != (0, len(t)) for t in texts)
+    stopped = sum(bool(stops(t, default_dictionary().letters)) for t in texts)
     assert len(texts) > 1000 and stopped > 300, (len(texts), stopped)   # windows do occur
     keyword = WordDictionary(["ทางอิเล็กทรอนิกส์", "ก.พ.ร.(สำนักงาน)"], base=default_dictionary())
     for text in texts:

@@ -30,30 +30,32 @@ fails there, not silently.
 
 from __future__ import annotations
 
-from collections.abc import Set
-
-from monitor.text.textnorm import is_thai
-
-
-def _stops_here(text: str, q: int, letters: Set[str]) -> bool:
-    ch = text[q]
-    return not is_thai(ch) and ch not in letters and is_thai(text[q - 1])
+import functools
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence, Set
 
 
-def window(text: str, start: int, end: int, letters: Set[str]) -> tuple[int, int]:
-    """(begin, stop): segment `text[begin:stop]` and offset its cuts by `begin` for the
-    whole text's cuts between `begin` and `end` (`stop` is past the character kept).
+@functools.lru_cache(maxsize=64)
+def _stop_pattern(letters: frozenset[str]) -> re.Pattern[str]:
+    others = "".join(sorted(re.escape(ch) for ch in letters if not "\u0e00" <= ch <= "\u0e7f"))
+    return re.compile(f"(?<=[\u0e00-\u0e7f])[^\u0e00-\u0e7f{others}]")
 
-    `letters` are every character of the dictionary's words.
-    """
-    begin = 0
-    for q in range(min(start, len(text) - 1), 0, -1):
-        if _stops_here(text, q, letters):
-            begin = q
-            break
-    stop = len(text)
-    for q in range(max(end, 1), len(text)):
-        if _stops_here(text, q, letters):
-            stop = q + 1
-            break
-    return begin, stop
+
+def stops(text: str, letters: Set[str]) -> list[int]:
+    """Where newmm always cuts `text` and starts afresh, ascending: each character
+    that is not Thai, follows a Thai one and occurs in none of the dictionary's
+    words (`letters`: every character of them)."""
+    return [m.start() for m in _stop_pattern(frozenset(letters)).finditer(text)]
+
+
+def window(stops: Sequence[int], length: int, start: int, end: int) -> tuple[int, int]:
+    """(begin, stop): newmm cuts `text[begin:stop]` as it cuts the whole text (of
+    `length`) from `begin` up to the last character, which is kept so that the
+    cluster rules look ahead at what the whole text has; `begin <= start` and
+    `end < stop` unless the window runs to the text's end. Found by bisection: a
+    text with thousands of candidates costs no scan per candidate."""
+    before = bisect_right(stops, start)
+    after = bisect_left(stops, max(end, 1))
+    return (stops[before - 1] if before else 0,
+            stops[after] + 1 if after < len(stops) else length)
