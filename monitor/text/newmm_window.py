@@ -18,14 +18,16 @@ Thai, follows a Thai character and occurs in no dictionary word.
 - Thai character clusters, where newmm may cut, never hold it, and restart
   there; a cluster rule that looks one character ahead sees `q` itself.
 
-So newmm run on `text[begin:]` (the nearest such position at or before the
-occurrence) cuts as it cuts the whole text from `begin`, and run on
-`text[begin:stop + 1]` (the nearest one at or after the occurrence, kept as
-the last character so that the look-ahead sees what the whole text has)
-cuts as the whole text does up to `stop`. tests/test_match.py holds the
+So newmm run on `text[begin:]`, `begin` the nearest such position at or
+before the occurrence, cuts as it cuts the whole text from `begin`; and run
+on `text[begin:q + 1]`, `q` the nearest one at or after the occurrence, kept
+as the last character so that the look-ahead sees what the whole text has,
+it cuts as the whole text does up to `q`. tests/test_match.py holds the
 windowed cuts to the whole text's on every Royal Gazette title of a month
-and on generated texts, so a PyThaiNLP release that changes the algorithm
-fails there, not silently.
+and every labelled lede, on generated texts, and on a text where leaving `q`
+out changes the cuts, so a PyThaiNLP release that changes the algorithm
+fails there, not silently. "Thai" is the Unicode block newmm's own pattern
+for non-Thai text excludes (U+0E00 to U+0E7F).
 """
 
 from __future__ import annotations
