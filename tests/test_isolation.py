@@ -119,6 +119,40 @@ def test_an_article_page_of_nested_titles_costs_little(
     assert published(config), "the item is published from its feed"
 
 
+def test_a_5mb_article_of_thai_text_is_read_only_as_far_as_the_text_limit(
+        server: FixtureServer, tmp_path: Path) -> None:
+    """An article page of 1.5 million Thai characters (4.5 MB, under max_bytes) whose
+    words hold a keyword's spelling everywhere: cutting it into words for matching
+    and for the search index took tens of seconds on the crawl's loop. Only the
+    first TEXT_LIMIT characters are kept, matched and indexed."""
+    from monitor.extract.article import TEXT_LIMIT
+
+    body = "ทางรัฐบาลพัฒนาระบบราชการ" * 60_000
+    page = f"<html><body><article><p>{body}</p></article></body></html>".encode()
+    server.add("/article", lambda _: Response(200, page, {"Content-Type": "text/html"}))
+    feed = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t'
+            f"</title><link>{server.url('/')}</link><item><title>ประกาศตาม พ.ร.บ."
+            f"การปฏิบัติราชการทางอิเล็กทรอนิกส์</title><link>{server.url('/article')}</link>"
+            "</item></channel></rss>").encode()
+    server.add("/feed", lambda _: Response(200, feed, {"Content-Type": "application/rss+xml"}))
+    config = write_config(tmp_path, f"""
+  - name: long-article
+    url: "{server.url('/feed')}"
+    type: feed
+    fetch_article: true
+    respect_robots: false
+""")
+    started = time.monotonic()
+    assert crawl(config) == 0
+    assert time.monotonic() - started < 10
+    assert published(config), "the item is published"
+    import sqlite3
+    with sqlite3.connect(tmp_path / "data" / "monitor.sqlite3") as db:
+        (text,) = db.execute("SELECT text FROM items").fetchone()
+    assert 0.9 * TEXT_LIMIT < len(text) <= TEXT_LIMIT
+    assert body.startswith(text.rstrip("…"))
+
+
 def test_a_text_repeating_a_keyword_inside_longer_words_costs_linear_time() -> None:
     """An article that says ทางรัฐบาล 20,000 times: each is a candidate for the keyword
     ทางรัฐ whose end is no word end. The text is cut into words once, and each

@@ -34,9 +34,15 @@ from monitor.extract.htmltext import (
     text_blocks,
 )
 from monitor.models import Document
-from monitor.text.clean import collapse
+from monitor.text.clean import collapse, truncate
 
 MIN_ROOT_CHARS = 150      # a preferred selector must hold at least this much text
+# The main text kept: a long news article or notice is a few thousand characters.
+# Matching and the search index cut Thai text into words at a few microseconds
+# a character, once per keyword dictionary and once for the index, on the
+# storing process's loop; a 5 MB page of Thai text (about 1.7 million
+# characters) cost tens of seconds there, holding up every other source.
+TEXT_LIMIT = 30_000
 CONTENT_SELECTORS = (
     "[itemprop=articleBody]", ".entry-content", ".post-content", ".article-content",
     ".article-body", ".field-name-body", ".field--name-body", ".news-detail",
@@ -85,12 +91,16 @@ def extract_article(doc: Document) -> Article:
     if date_text is None:
         date_text = _first_date(b.text for b in text_blocks(root)[:12])
     lines: list[str] = []
+    size = 0
     for block in text_blocks(root, _left_out(root)):
         if block.link_chars * 2 > len(block.text) or block.text in (title, date_text):
             continue
         if not lines or lines[-1] != block.text:
             lines.append(block.text)
-    text = "\n".join(lines)
+            size += len(block.text) + 1
+            if size > TEXT_LIMIT:
+                break
+    text = truncate("\n".join(lines), TEXT_LIMIT)
     return Article(text=text, title=title, date_text=date_text, summary=summarize(text))
 
 
