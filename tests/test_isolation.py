@@ -93,25 +93,31 @@ def test_check_refuses_nested_quantifiers(tmp_path: Path,
     assert "repeats a repetition" in capsys.readouterr().err
 
 
+def article_source(server: FixtureServer, tmp_path: Path, page: bytes) -> Path:
+    """A config of one feed source with `fetch_article`, whose one relevant item links
+    to `page`."""
+    server.add("/article", lambda _: Response(200, page, {"Content-Type": "text/html"}))
+    feed = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t'
+            f"</title><link>{server.url('/')}</link><item><title>ประกาศตาม พ.ร.บ."
+            f"การปฏิบัติราชการทางอิเล็กทรอนิกส์</title><link>{server.url('/article')}</link>"
+            "</item></channel></rss>").encode()
+    server.add("/feed", lambda _: Response(200, feed, {"Content-Type": "application/rss+xml"}))
+    return write_config(tmp_path, f"""
+  - name: article-source
+    url: "{server.url('/feed')}"
+    type: feed
+    fetch_article: true
+    respect_robots: false
+""")
+
+
 def test_an_article_page_of_nested_titles_costs_little(
         server: FixtureServer, tmp_path: Path) -> None:
     """10,000 nested class=title elements took minutes in the article reader: now the
     page is refused before parsing, and the item is kept from its feed alone."""
     deep = ("<html><body>" + '<div class="title">' * 10_000 + "ข่าว" + "</div>" * 10_000
             + "</body></html>").encode()
-    server.add("/article", lambda _: Response(200, deep, {"Content-Type": "text/html"}))
-    feed = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t'
-            f"</title><link>{server.url('/')}</link><item><title>ประกาศตาม พ.ร.บ."
-            f"การปฏิบัติราชการทางอิเล็กทรอนิกส์</title><link>{server.url('/article')}</link>"
-            "</item></channel></rss>").encode()
-    server.add("/feed", lambda _: Response(200, feed, {"Content-Type": "application/rss+xml"}))
-    config = write_config(tmp_path, f"""
-  - name: deep-article
-    url: "{server.url('/feed')}"
-    type: feed
-    fetch_article: true
-    respect_robots: false
-""")
+    config = article_source(server, tmp_path, deep)
     started = time.monotonic()
     assert crawl(config) == 0
     assert time.monotonic() - started < 2
@@ -129,19 +135,7 @@ def test_a_5mb_article_of_thai_text_is_read_only_as_far_as_the_text_limit(
 
     body = "ทางรัฐบาลพัฒนาระบบราชการ" * 60_000
     page = f"<html><body><article><p>{body}</p></article></body></html>".encode()
-    server.add("/article", lambda _: Response(200, page, {"Content-Type": "text/html"}))
-    feed = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t'
-            f"</title><link>{server.url('/')}</link><item><title>ประกาศตาม พ.ร.บ."
-            f"การปฏิบัติราชการทางอิเล็กทรอนิกส์</title><link>{server.url('/article')}</link>"
-            "</item></channel></rss>").encode()
-    server.add("/feed", lambda _: Response(200, feed, {"Content-Type": "application/rss+xml"}))
-    config = write_config(tmp_path, f"""
-  - name: long-article
-    url: "{server.url('/feed')}"
-    type: feed
-    fetch_article: true
-    respect_robots: false
-""")
+    config = article_source(server, tmp_path, page)
     started = time.monotonic()
     assert crawl(config) == 0
     assert time.monotonic() - started < 10
