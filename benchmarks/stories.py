@@ -244,7 +244,36 @@ def dedupe_timed(spent: list[float]) -> Iterator[None]:
         store_module.sketch = sketch
 
 
-def bench_first_crawl(tmp: Path, sources: int = 500, per_source: int = 30) -> None:
+@contextlib.contextmanager
+def dedupe_parts(parts: dict[str, float]) -> Iterator[None]:
+    """Add each part of story dedupe's time to parts[name] while inside: where the
+    time goes, for whoever tries to make it shorter (the timers add a little)."""
+    targets = [(dedupe_module._Keyer, "__call__", "keying"), (store_module, "sketch", "sketching"),
+               (store_module.Store, "_find_story", "finding the story"),
+               (store_module, "first_story", "verifying candidates"),
+               (store_module.Store, "_index_bands", "writing index rows")]
+    originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in targets]
+
+    def timed(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                parts[name] = parts.get(name, 0.0) + time.perf_counter() - started
+        return wrapper
+
+    try:
+        for (owner, attr, fn), (_, _, name) in zip(originals, targets, strict=True):
+            setattr(owner, attr, timed(fn, name))
+        yield
+    finally:
+        for owner, attr, fn in originals:
+            setattr(owner, attr, fn)
+
+
+def bench_first_crawl(tmp: Path, sources: int = 500, per_source: int = 30,
+                      breakdown: bool = False) -> None:
     print(f"(b) store-level first crawl: {sources} sources x {per_source} items")
     texts = Texts(SEED + 2)
     rng = random.Random(SEED + 3)
@@ -273,6 +302,15 @@ def bench_first_crawl(tmp: Path, sources: int = 500, per_source: int = 30) -> No
         items, stories = store.count_items()
     print(f"  saved {items:,} items ({stories:,} stories) in {total:.2f} s; story dedupe "
           f"{spent[0]:.2f} s = {100 * spent[0] / total:.1f}% of it", flush=True)
+    if breakdown:
+        parts: dict[str, float] = {}
+        with dedupe_parts(parts), Store(tmp / "parts.sqlite3") as store:
+            for batch in batches:
+                store.save_items(batch, NOW)
+        finding, verifying = parts.pop("finding the story"), parts["verifying candidates"]
+        parts["index queries and the item's shingles"] = finding - verifying
+        print("  the same crawl again, story dedupe's parts: " + "; ".join(
+            f"{name} {seconds:.2f} s" for name, seconds in parts.items()), flush=True)
 
 
 def bench_http_crawl(tmp: Path, sources: int = 500, port: int = 18400,
@@ -310,6 +348,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000",
                         help="stored story counts for (a), comma-separated")
     parser.add_argument("--parts", default="abc", help="which of (a), (b), (c) to run")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="(b) once more, printing story dedupe's parts")
     parser.add_argument("--template", action="store_true",
                         help="(c) on the crawl benchmark's template items, not real words")
     parser.add_argument("--port", type=int, default=18400, help="loopback port for (c)")
@@ -320,7 +360,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         if "b" in args.parts:
-            bench_first_crawl(Path(tmp))
+            bench_first_crawl(Path(tmp), breakdown=args.breakdown)
         if "c" in args.parts:
             bench_http_crawl(Path(tmp), port=args.port, stories=not args.template)
         if "a" in args.parts:
