@@ -291,7 +291,6 @@ class _Keyer:
         # carry meaning and stay.
         return _COMBINING.sub("", folded)
 
-
     def __call__(self, title: str, summary: str = "", text: str = "") -> StoryKey:
         primed = self._primed.get((title, summary, text))
         if primed is not None:
