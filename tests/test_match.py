@@ -434,7 +434,7 @@ def test_patterns_joined_in_one_prefilter_still_match_each_on_its_own() -> None:
         Topic("b", "b", any=("/(\\w)\\1x/", "/(?a)\\bdga\\d\\b/", "/(?:ไทยดี)/")),
         Topic("c", "c", any=("ทางรัฐ",), all=("/แอป/",)),
     ])
-    assert matcher._any_pattern is not None   # the prefilter is in use
+    assert matcher._prefilter is not None   # the prefilter is in use
     assert matcher.match("nothing here", "ข่าวทั่วไป") == []
     assert matcher.match("the G-Cloud move") == [TopicMatch("a", "/\\b(g)-cloud\\b/")]
     assert matcher.match("e-visa for Thailand") == [TopicMatch("a", "/e-?visas?/ + " + thai)]
