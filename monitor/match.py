@@ -41,7 +41,15 @@ from monitor.config.settings import Topic
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.literals import necessary_literals
 from monitor.text.newmm_window import stops, window
-from monitor.text.textnorm import is_thai, is_word_char, normalise_script, normalise_text, squeeze
+from monitor.text.textnorm import (
+    dropped_spaces,
+    is_thai,
+    is_word_char,
+    normalise_script,
+    normalise_text,
+    squeeze,
+    squeezed,
+)
 from monitor.text.trie import trie_pattern
 
 if TYPE_CHECKING:
@@ -188,7 +196,8 @@ class _Text:
                  prefilter: _Prefilter | None = None) -> None:
         self.timed_out = timed_out
         self.normalised = normalise_text(raw)
-        self.squeezed, self._gaps = squeeze(self.normalised)
+        self.squeezed = squeezed(self.normalised)
+        self._gaps: frozenset[int] | None = None    # where the writer broke: on first need
         self._segmenter = segmenter
         # A rule asks about the same keyword several times (any, all, the veto on
         # the headline), and topics repeat keywords: each is answered once per text.
@@ -197,7 +206,11 @@ class _Text:
         self._pattern_possible: bool | None = None
 
     def _written_break(self, pos: int) -> bool:
-        return pos in (0, len(self.squeezed)) or pos in self._gaps
+        if pos in (0, len(self.squeezed)):
+            return True
+        if self._gaps is None:
+            self._gaps = dropped_spaces(self.normalised)
+        return pos in self._gaps
 
     def _thai_ends_ok(self, start: int, end: int, keyword: _Keyword,
                       thai_start: bool, thai_end: bool) -> bool:

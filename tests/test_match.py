@@ -19,7 +19,7 @@ from pythainlp.util import Trie
 from monitor.config.settings import Topic
 from monitor.match import Matcher, TopicMatch, keyword_error
 from monitor.text.newmm_window import stops, window
-from monitor.text.textnorm import normalise_script, normalise_text, squeeze
+from monitor.text.textnorm import is_word_char, normalise_script, normalise_text, squeeze
 from monitor.text.worddict import WordDictionary, default_dictionary
 
 
@@ -96,6 +96,21 @@ def test_whitespace(keyword: str, text: str, expected: bool) -> None:
 def test_squeeze_keeps_spaces_only_between_latin_words() -> None:
     assert squeeze("พ.ร.บ. การ digital government 2565 x") == (
         "พ.ร.บ.การdigital government 2565 x", frozenset({6, 9}))
+
+
+@given(st.text(alphabet="ab1 กข.,-_é\u0e31\u0e48\u00a0'\"()Ⅻ²", max_size=24))
+def test_squeeze_is_its_definition(raw: str) -> None:
+    """squeeze is two regular-expression passes; this is what they must compute,
+    one space at a time."""
+    text = normalise_text(raw)
+    out: list[str] = []
+    gaps: set[int] = set()
+    for i, ch in enumerate(text):
+        if ch == " " and not (is_word_char(text[i - 1]) and is_word_char(text[i + 1])):
+            gaps.add(len(out))
+        else:
+            out.append(ch)
+    assert squeeze(text) == ("".join(out), frozenset(gaps))
 
 
 # --- whole words --------------------------------------------------------------------

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["is_thai", "is_word_char", "normalise_script", "normalise_text", "squeeze"]
+__all__ = ["dropped_spaces", "is_thai", "is_word_char", "normalise_script", "normalise_text",
+           "squeeze", "squeezed"]
 
 # Invisible characters that only hint at line breaking or joining; a keyword
 # must match whether or not a CMS sprinkled them into the text.
@@ -82,6 +83,12 @@ def is_word_char(ch: str) -> bool:
     return ch.isalnum() and not is_thai(ch)
 
 
+# A space that does not stand between two word characters (see is_word_char):
+# `[^\W_]` is exactly str.isalnum(), the Thai block taken out.
+_WORD = r"[^\W_\u0e00-\u0e7f]"
+_DROPPED_SPACE = re.compile(rf" (?:(?<!{_WORD} )|(?!{_WORD}))")
+
+
 def squeeze(normalised: str) -> tuple[str, frozenset[int]]:
     """Drop the spaces of normalised text except those between two word characters.
 
@@ -89,19 +96,16 @@ def squeeze(normalised: str) -> tuple[str, frozenset[int]]:
     dropped: the writer put a break there, which the matcher may trust as a
     word boundary even where the segmenter would not cut.
     """
-    parts = normalised.split(" ")
-    out: list[str] = [parts[0]]
-    length = len(parts[0])
-    gaps: set[int] = set()
-    for part in parts[1:]:
-        if not part:
-            continue
-        previous = out[-1]
-        if previous and is_word_char(previous[-1]) and is_word_char(part[0]):
-            out.append(" ")
-            length += 1
-        elif length:
-            gaps.add(length)
-        out.append(part)
-        length += len(part)
-    return "".join(out), frozenset(gaps)
+    return squeezed(normalised), dropped_spaces(normalised)
+
+
+def squeezed(normalised: str) -> str:
+    """The text of `squeeze` alone: one substitution (the matcher needs the
+    positions only for a text where a keyword's spelling occurs)."""
+    return _DROPPED_SPACE.sub("", normalised)
+
+
+def dropped_spaces(normalised: str) -> frozenset[int]:
+    """The positions of `squeeze`: each dropped space's place, in the squeezed text."""
+    return frozenset(found.start() - before
+                     for before, found in enumerate(_DROPPED_SPACE.finditer(normalised)))
