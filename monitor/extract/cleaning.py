@@ -83,9 +83,10 @@ def safe_link(href: str | None, base: str) -> str | None:
     """
     if not href:
         return None
-    href = "".join(strip_controls(href).split())  # hrefs wrapped over lines by a CMS
-    if not href:
-        return None
+    if not href.isprintable() or " " in href:    # hrefs wrapped over lines by a CMS
+        href = "".join(strip_controls(href).split())
+        if not href:
+            return None
     try:
         url = urljoin(base, href)
     except ValueError:

@@ -37,7 +37,20 @@ def strip_document_controls(text: str) -> str:
 
 def collapse(text: str) -> str:
     """Single-space all whitespace (NBSP included), so layouts don't leak into titles."""
+    if _clean(text):
+        return text
     return " ".join(strip_controls(text).split())
+
+
+def _clean(text: str) -> bool:
+    """Nothing for strip_controls or a whitespace fold to do: most extracted strings.
+
+    A printable string holds no control character, surrogate or non-character
+    (all outside the printable categories), and no whitespace but the plain
+    space; checked in C, where the fold costs a split and a join.
+    """
+    return (text.isprintable() and "  " not in text
+            and not text.startswith(" ") and not text.endswith(" "))
 
 
 def truncate(text: str, limit: int = SUMMARY_LIMIT) -> str:
