@@ -132,9 +132,14 @@ def keyword_error(keyword: str) -> str | None:
             return "the regular expression // is empty; it would match every item"
         try:
             pattern = _compile(keyword)
+            nested = _nested_quantifier(keyword)
         except (re.error, regex.error) as exc:
             return f"{keyword} is not a valid regular expression: {exc}"
-        if _nested_quantifier(keyword):
+        except RecursionError:  # both engines parse groups recursively
+            shown = keyword if len(keyword) <= 60 else f"{keyword[:57]}..."
+            return (f"{shown} nests groups more deeply than the regular expression "
+                    "engines can read: write it flatter")
+        if nested:
             return (f"{keyword} repeats a repetition (like (a+)+), which can take exponential "
                     "time on some titles: write it without the nested quantifier")
         if pattern.search("") is not None:

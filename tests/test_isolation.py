@@ -93,6 +93,20 @@ def test_check_refuses_nested_quantifiers(tmp_path: Path,
     assert "repeats a repetition" in capsys.readouterr().err
 
 
+def test_check_refuses_a_pattern_nested_too_deeply(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The regular expression engines parse groups recursively: a hostile keyword
+    nesting thousands of them is one line of `monitor check`, not a traceback."""
+    deep = "(?:" * 3000 + "dga" + ")" * 3000
+    config = tmp_path / "sources.yaml"
+    config.write_text(f'topics:\n  - id: t\n    title: T\n    any: ["/{deep}/"]\nsources: []\n',
+                      "utf-8")
+    assert main(["check", "--config", str(config)]) == 2
+    error = capsys.readouterr().err
+    assert "nests groups more deeply" in error and "Traceback" not in error
+    assert len(error.splitlines()) == 1 and len(error) < 400
+
+
 def article_source(server: FixtureServer, tmp_path: Path, page: bytes) -> Path:
     """A config of one feed source with `fetch_article`, whose one relevant item links
     to `page`."""

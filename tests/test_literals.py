@@ -59,9 +59,15 @@ def test_the_necessary_words_of_a_pattern(pattern: str, expected: set[str] | Non
     r"\nabc",                   # a letter escape
     r"abc)",
     r"(abc",
+    "(?:" * 33 + "abc" + ")" * 33,   # deeper than MAX_GROUPS_DEEP: never a recursion error
+    "(?:" * 5000 + "abc" + ")" * 5000,
 ])
 def test_syntax_outside_the_subset_says_nothing(pattern: str) -> None:
     assert necessary_literals(pattern) is None
+
+
+def test_groups_as_deep_as_read_still_give_words() -> None:
+    assert necessary_literals("(?:" * 32 + "abc" + ")" * 32) == {"abc"}
 
 
 def test_an_ascii_letter_matches_only_its_lower_case_in_case_folded_text() -> None:

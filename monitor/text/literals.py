@@ -66,10 +66,16 @@ def _best(candidates: list[frozenset[str]]) -> Need:
     return max(candidates, key=lambda need: (min(map(len, need)), -len(need)))
 
 
+# Groups within groups read at most: each costs Python frames, and a real
+# pattern nests a few (a config's hostile one is refused by `monitor check`).
+MAX_GROUPS_DEEP = 32
+
+
 class _Reader:
     def __init__(self, pattern: str) -> None:
         self.text = pattern
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
@@ -176,6 +182,9 @@ class _Reader:
                 self.take()
 
     def group(self) -> tuple[str, object]:
+        self.depth += 1
+        if self.depth > MAX_GROUPS_DEEP:
+            raise _Unsupported("groups nested too deeply")
         zero_width = False
         if self.peek() == "?":
             self.pos += 1
@@ -190,6 +199,7 @@ class _Reader:
         inner = self.alternation()
         if self.take() != ")":
             raise _Unsupported("unclosed group")
+        self.depth -= 1
         return ("zero-width", None) if zero_width else ("group", inner)
 
 
