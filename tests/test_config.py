@@ -449,7 +449,9 @@ def test_yaml_syntax_error_points_at_the_line(tmp_path: Path, text: str, quoted:
     ("# nothing but a comment\n", "the file is empty"),
     ("- a\n- b\n", "the top level must be key: value lines"),
     ("just text\n", "the top level must be key: value lines"),
-], ids=["empty", "only-comments", "list", "scalar"])
+    ("topics: " + "[" * 3000 + "]" * 3000 + "\nsources: []\n", "nest more deeply"),
+    ("topics:\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(1, 3000)), "nest more deeply"),
+], ids=["empty", "only-comments", "list", "scalar", "deep-flow", "deep-block"])
 def test_a_file_without_a_mapping_is_refused(tmp_path: Path, text: str, words: str) -> None:
     error = error_of(tmp_path, text)
     assert str(error).startswith(str(tmp_path / "my-sources.yaml"))

@@ -115,6 +115,9 @@ def compose_file(path: Path, shown: str) -> Node:
         root = _compose(text)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, text, shown) from None
+    except RecursionError:  # PyYAML composes nested lists and mappings recursively
+        raise ConfigError("lists or mappings nest more deeply than can be read (hundreds "
+                          "of levels); no setting needs more than a few", path=shown) from None
     if root is None:
         raise ConfigError("the file is empty; it needs at least `topics:` and `sources:` "
                           "(see README.md, Configuration)", path=shown)
