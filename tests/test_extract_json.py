@@ -138,6 +138,8 @@ def test_config_reads_json_selectors(tmp_path: Path) -> None:
     ("      item: rows\n      link: \"https://x.go.th/{a..b}\"\n", 8, "sources.bot.select.link",
      ["'a..b' is not a valid JMESPath"]),
     ("      title: t\n", 6, "sources.bot.select.item", ["JMESPath expression giving the list"]),
+    (f"      item: \"{'(' * 3000}a{')' * 3000}\"\n", 7, "sources.bot.select.item",
+     ["nests more deeply than a JMESPath expression"]),    # not a RecursionError
 ])
 def test_config_rejects_bad_jmespath_in_one_line(tmp_path: Path, select: str, line: int,
                                                  key: str, words: list[str]) -> None:
