@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from monitor.cli import main
+from monitor.config.settings import Topic
 from monitor.extract.bounds import MAX_DEPTH, cap_feed, nesting_depth
-from monitor.match import keyword_error
+from monitor.match import Matcher, keyword_error
 from tests.crawl_helpers import crawl, published, write_config
 from tests.httpserver import FixtureServer, Response
 
@@ -105,6 +106,18 @@ def test_check_refuses_a_pattern_nested_too_deeply(tmp_path: Path,
     error = capsys.readouterr().err
     assert "nests groups more deeply" in error and "Traceback" not in error
     assert len(error.splitlines()) == 1 and len(error) < 400
+
+
+def test_keywords_and_synonyms_thousands_of_characters_long_still_match() -> None:
+    """A pasted paragraph as a keyword, or a list of every prefix of a word, is a
+    slow keyword, not a crash of every crawl (the patterns used to be built, and
+    parsed, one nested group per character)."""
+    long_thai, long_latin = "ก" * 3000, "x" * 3000
+    matcher = Matcher([Topic("t", "T", any=(long_thai, long_latin))],
+                      [("ข" * 3000, "DGA"), tuple("ค" * n for n in range(1, 400))])
+    assert [m.topic for m in matcher.match(f"DGA {long_thai}")] == ["t"]
+    assert [m.topic for m in matcher.match(f"a {long_latin} b")] == ["t"]
+    assert matcher.match("DGA " + "ก" * 2999) == []
 
 
 def article_source(server: FixtureServer, tmp_path: Path, page: bytes) -> Path:

@@ -20,29 +20,56 @@ def _no_guard(_: str) -> str:
     return ""
 
 
+# Branching levels rendered as nested groups at most. Python's `re` parses
+# nested groups recursively, and so does the rendering below: words that are
+# each a prefix of the next ("ก", "กก", "กกก", ... from a careless or hostile
+# config) would nest a group per word, past what either can take.
+MAX_NESTING = 100
+
+
+class _TooDeep(Exception):
+    pass
+
+
 def trie_pattern(words: Iterable[str], *, before: Callable[[str], str] = _no_guard,
                  after: Callable[[str], str] = _no_guard) -> str:
     """A pattern matching any of `words`, the longest where several start at one place.
 
     `before(first)` and `after(last)` give look-arounds to put before a word
     starting with `first` and after one ending with `last` (for example: a Latin
-    letter must not run on into another); by default there are none.
+    letter must not run on into another); by default there are none. Words
+    nesting deeper than MAX_NESTING give the plain alternation, longest first,
+    which finds the same.
     """
+    unique = sorted({word for word in words if word})   # an empty word would match everywhere
+    if not unique:
+        raise ValueError("trie_pattern needs at least one non-empty word")
     root: _Node = {}
-    for word in filter(None, words):      # an empty word would match everywhere
+    for word in unique:
         node = root
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}          # a word ends here
 
-    def branches(node: _Node, last: str) -> str:
+    def branches(node: _Node, last: str, depth: int) -> str:
+        if depth > MAX_NESTING:
+            raise _TooDeep
+        chain = []
+        while len(node) == 1 and "" not in node:    # one way on: plain characters
+            ((ch, node),) = node.items()
+            chain.append(re.escape(ch))
+            last = ch
         # The longer words through this node first, so the longest one wins.
-        found = [re.escape(ch) + branches(child, ch) for ch, child in sorted(node.items()) if ch]
+        found = [re.escape(ch) + branches(child, ch, depth + 1)
+                 for ch, child in sorted(node.items()) if ch]
         if "" in node:
             found.append(after(last))
-        return found[0] if len(found) == 1 else f"(?:{'|'.join(found)})"
+        return "".join(chain) + (found[0] if len(found) == 1 else f"(?:{'|'.join(found)})")
 
-    if not root:
-        raise ValueError("trie_pattern needs at least one non-empty word")
-    return "(?:" + "|".join(before(ch) + re.escape(ch) + branches(child, ch)
-                            for ch, child in sorted(root.items())) + ")"
+    try:
+        return "(?:" + "|".join(before(ch) + re.escape(ch) + branches(child, ch, 1)
+                                for ch, child in sorted(root.items())) + ")"
+    except _TooDeep:
+        longest_first = sorted(unique, key=len, reverse=True)
+        return "(?:" + "|".join(before(w[0]) + re.escape(w) + after(w[-1])
+                                for w in longest_first) + ")"
