@@ -44,6 +44,9 @@ def extract(doc: Document, source: Source) -> tuple[Extraction, int]:
         text, dropped = cap_feed(doc.text, source.fetch.max_items)
         if dropped:
             doc, cut = replace(doc, text=text), dropped
+        # feedparser spends about 30 us on each element inside an entry: 200,000
+        # nested <b> in one title took 6 s. No real feed nests 512 deep.
+        check_nesting(doc.text, "the feed")
     return get_extractor(source.type)(doc, source), cut
 
 
