@@ -464,9 +464,7 @@ class _Prefilter:
             text, timeout=REGEX_TIMEOUT, concurrent=True) is not None
 
 
-def _alternation(patterns: Collection[regex.Pattern[str]]) -> regex.Pattern[str] | None:
-    if not patterns:
-        return None
+def _alternation(patterns: Collection[regex.Pattern[str]]) -> regex.Pattern[str]:
     return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns),
                          regex.IGNORECASE | regex.VERSION0)
 
@@ -484,12 +482,12 @@ def _prefilter(patterns: dict[str, regex.Pattern[str]]
         return None, frozenset()
     needs = {w: necessary_literals(p.pattern) for w, p in joinable.items()}
     words = {word for need in needs.values() if need for word in need}
+    unread = [joinable[w] for w, need in needs.items() if need is None]
     try:
         every = _alternation(list(joinable.values()))
-        rest = _alternation([joinable[w] for w, need in needs.items() if need is None])
+        rest = _alternation(unread) if unread else None
     except regex.error:
         return None, frozenset()
-    assert every is not None
     # Case-sensitive: the text is case-folded and the words are lower case (see
     # `necessary_literals`); re with IGNORECASE took 11 us a headline, not 1.3.
     gate = re.compile(trie_pattern(words)) if words else None
