@@ -20,6 +20,7 @@ Being unsure costs speed, never a match.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 __all__ = ["necessary_literals"]
 
@@ -37,6 +38,12 @@ Need = frozenset[str] | None    # one of these strings is in every match; None: 
 
 class _Unsupported(Exception):
     """Syntax outside the subset read here."""
+
+
+class _Atom(NamedTuple):
+    kind: str                   # "char", "class", "group" or "zero-width"
+    char: str | None = None     # a char's literal (None: unsure, see _literal)
+    need: Need = None           # a group's requirement
 
 
 def _literal(ch: str) -> str | None:
@@ -92,9 +99,10 @@ class _Reader:
         while self.peek() == "|":
             self.pos += 1
             branches.append(self.sequence())
-        if any(branch is None for branch in branches):
-            return None
-        return frozenset().union(*branches)  # type: ignore[arg-type]
+        known = [branch for branch in branches if branch is not None]
+        if len(known) < len(branches):
+            return None     # a branch with no word lets a match through without any
+        return frozenset().union(*known)
 
     def sequence(self) -> Need:
         candidates: list[frozenset[str]] = []
@@ -107,21 +115,21 @@ class _Reader:
             run = ""
 
         while self.peek() not in ("", "|", ")"):
-            kind, value = self.atom()
+            atom = self.atom()
             least, once = self.repeat()
-            if kind == "zero-width":
+            if atom.kind == "zero-width":
                 continue        # consumes nothing: the characters around it are adjacent
             if least == 0:
                 close()         # may be absent: nothing of it is needed
-            elif kind == "char" and value is not None:
-                run += value    # type: ignore[operator]
+            elif atom.kind == "char" and atom.char is not None:
+                run += atom.char
                 if not once:    # "ab+c": "ab" and then "bc" are in every match
                     close()
-                    run = value  # type: ignore[assignment]
+                    run = atom.char
             else:
                 close()
-                if kind == "group" and value is not None:
-                    candidates.append(value)  # type: ignore[arg-type]
+                if atom.need is not None:
+                    candidates.append(atom.need)
         close()
         return _best(candidates)
 
@@ -145,30 +153,29 @@ class _Reader:
             self.pos += 1
         return least, once
 
-    def atom(self) -> tuple[str, object]:
-        """('char', literal or None) | ('class', None) | ('group', Need) | ('zero-width', None)."""
+    def atom(self) -> _Atom:
         ch = self.take()
         if ch == "\\":
             escaped = self.take()
             if escaped in _ZERO_WIDTH_ESCAPES:
-                return "zero-width", None
+                return _Atom("zero-width")
             if escaped in _CLASS_ESCAPES:
-                return "class", None
+                return _Atom("class")
             if escaped.isascii() and not escaped.isalnum():
-                return "char", _literal(escaped)
+                return _Atom("char", _literal(escaped))
             raise _Unsupported(f"escape \\{escaped}")
         if ch in ("^", "$"):
-            return "zero-width", None
+            return _Atom("zero-width")
         if ch == ".":
-            return "class", None
+            return _Atom("class")
         if ch == "[":
             self.char_class()
-            return "class", None
+            return _Atom("class")
         if ch == "(":
             return self.group()
         if ch in _SPECIAL:
             raise _Unsupported(f"{ch!r} where a character belongs")
-        return "char", _literal(ch)
+        return _Atom("char", _literal(ch))
 
     def char_class(self) -> None:
         if self.peek() == "^":
@@ -181,7 +188,7 @@ class _Reader:
             if ch == "\\":
                 self.take()
 
-    def group(self) -> tuple[str, object]:
+    def group(self) -> _Atom:
         self.depth += 1
         if self.depth > MAX_GROUPS_DEEP:
             raise _Unsupported("groups nested too deeply")
@@ -200,7 +207,7 @@ class _Reader:
         if self.take() != ")":
             raise _Unsupported("unclosed group")
         self.depth -= 1
-        return ("zero-width", None) if zero_width else ("group", inner)
+        return _Atom("zero-width") if zero_width else _Atom("group", need=inner)
 
 
 def necessary_literals(pattern: str, shortest: int = SHORTEST) -> frozenset[str] | None:
