@@ -53,45 +53,35 @@ def test_a_100000_item_feed_is_capped_and_a_second_crawl_waits(
     assert "capped at 1000 of 100000 items: max_items" in out
 
 
+_RSS = '<rss version="2.0"><channel><title>t</title>{}</channel></rss>'
+
+
+@pytest.mark.parametrize(("kind", "content_type", "body", "what"), [
+    ("auto", "text/html", "<html><body>" + "<div>" * 100_000 + "x" + "</div>" * 100_000,
+     "the page"),
+    # feedparser spends some 30 us on each element of an entry: 100,000 nested
+    # ones took 3 s of a worker, and a 5 MB feed of them most of a minute.
+    ("feed", "application/rss+xml", _RSS.format(
+        "<item><title>" + "<b>" * 100_000 + "DGA" + "</b>" * 100_000 + "</title>"
+        "<link>http://127.0.0.1/a</link></item>"), "the feed"),
+    ("feed", "application/rss+xml", _RSS.format(
+        "<item><title>DGA</title><link>http://127.0.0.1/a</link><description>"
+        + "<div>" * 100_000 + "</div>" * 100_000 + "</description></item>"), "the feed"),
+], ids=["page", "feed-nested-title", "feed-nested-description"])
 def test_deep_nesting_is_refused_quickly(server: FixtureServer, tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
-    deep = ("<html><body>" + "<div>" * 100_000 + "x" + "</div>" * 100_000).encode()
-    server.add("/deep", lambda _: Response(200, deep, {"Content-Type": "text/html"}))
+                                         capsys: pytest.CaptureFixture[str], kind: str,
+                                         content_type: str, body: str, what: str) -> None:
+    server.add("/deep", lambda _: Response(200, body.encode(), {"Content-Type": content_type}))
     config = write_config(tmp_path, f"""
   - name: deep
     url: "{server.url('/deep')}"
-    type: auto
+    type: {kind}
     respect_robots: false
 """)
     started = time.monotonic()
     crawl(config)
     assert time.monotonic() - started < 2
-    assert f"more than {MAX_DEPTH} deep" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("entry", [
-    "<item><title>" + "<b>" * 100_000 + "DGA" + "</b>" * 100_000 + "</title>"
-    "<link>http://127.0.0.1/a</link></item>",
-    "<item><title>DGA</title><link>http://127.0.0.1/a</link><description>"
-    + "<div>" * 100_000 + "</div>" * 100_000 + "</description></item>",
-], ids=["nested-title", "nested-description"])
-def test_a_feed_nesting_deep_is_refused_quickly(server: FixtureServer, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str],
-                                                entry: str) -> None:
-    """feedparser spends some 30 us on each element of an entry: 100,000 nested
-    ones took 3 s of a worker, and a 5 MB feed of them most of a minute."""
-    feed = f'<rss version="2.0"><channel><title>t</title>{entry}</channel></rss>'.encode()
-    server.add("/feed", lambda _: Response(200, feed, {"Content-Type": "application/rss+xml"}))
-    config = write_config(tmp_path, f"""
-  - name: deep
-    url: "{server.url('/feed')}"
-    type: feed
-    respect_robots: false
-""")
-    started = time.monotonic()
-    crawl(config)
-    assert time.monotonic() - started < 2
-    assert f"the feed nests elements more than {MAX_DEPTH} deep" in capsys.readouterr().out
+    assert f"{what} nests elements more than {MAX_DEPTH} deep" in capsys.readouterr().out
 
 
 def test_nesting_depth_ignores_void_and_optional_end_tags() -> None:
