@@ -34,15 +34,29 @@ def test_collapse_is_the_full_fold(text: str) -> None:
     assert collapse(text) == " ".join(strip_controls(text).split())
 
 
-@settings(max_examples=500)
+_URLISH = st.lists(st.sampled_from(
+    ["http", "https", "HTTPS", "ftp", ":", "//", "/", "///", "example.org", "EXAMPLE.org",
+     "[::1]", "[::1", ":8080", ":x", "?", "#", ";p", "a", "..", "%20", "@", "ท"]),
+    max_size=8).map("".join)
+
+
+@settings(max_examples=1000)
 @given(st.one_of(_AWKWARD, _AWKWARD.map("https://example.org/{}".format),
-                 _AWKWARD.map("/news/{}".format)))
-@example("/a b")
-@example("/a\tb")
-@example("/a\x00b")
-@example(" ")
-def test_safe_link_is_the_full_clean_up(href: str) -> None:
-    base = "https://example.org/list/"
+                 _AWKWARD.map("/news/{}".format), _URLISH),
+       st.sampled_from(["https://example.org/list/", "http://example.org/a?b#c",
+                        "HTTP://Example.org:8080/"]))
+@example("/a b", "https://example.org/list/")
+@example("/a\tb", "https://example.org/list/")
+@example("/a\x00b", "https://example.org/list/")
+@example(" ", "https://example.org/list/")
+@example("https://example.org/x?", "https://example.org/list/")     # urljoin drops the "?"
+@example("http://example.org/x?", "https://example.org/list/")      # ... not across schemes
+@example("https:///x", "https://example.org/list/")                 # no host: resolved
+@example("https://[::1/x", "https://example.org/list/")             # unparseable
+@example("http://:80/x", "https://example.org/list/")               # a port, no host
+@example("HTTPS://Example.org/x;p?q#f", "https://example.org/list/")
+def test_safe_link_is_the_full_clean_up(href: str, base: str) -> None:
+    """The full clean-up, urljoin and is_publishable, whatever the link and page."""
     cleaned = "".join(strip_controls(href).split())
     try:
         expected = urljoin(base, cleaned) if cleaned else None

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urljoin
+from functools import lru_cache
+from urllib.parse import urljoin, urlparse, urlunparse
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -21,8 +22,9 @@ from monitor.text.clean import (
     truncate,
 )
 from monitor.text.thaidate import plausible_year
-from monitor.text.urls import is_publishable
+from monitor.text.urls import PUBLISHABLE_SCHEMES, is_publishable
 
+_ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|\w+);")
 _DROP_TAGS = "script, style, noscript, template, iframe, object"
 # Elements that end a line when rendered; inline ones (b, span, a) do not.
@@ -88,10 +90,25 @@ def safe_link(href: str | None, base: str) -> str | None:
         if not href:
             return None
     try:
+        if _ABSOLUTE.match(href):
+            parts = urlparse(href)
+            if parts.netloc:
+                # What urljoin returns for an absolute link, without parsing the
+                # base again for every link of the page; checked as is_publishable
+                # would check it (a third of reading a feed went to the two).
+                same = parts.scheme == _scheme(base)
+                url = urlunparse(parts) if same else href
+                return url if parts.scheme in PUBLISHABLE_SCHEMES and parts.hostname else None
         url = urljoin(base, href)
     except ValueError:
         return None
     return url if is_publishable(url) else None
+
+
+@lru_cache(maxsize=64)
+def _scheme(url: str) -> str:
+    """A page's scheme, parsed once for all its links."""
+    return urlparse(url).scheme
 
 
 def aware_or_none(value: datetime) -> datetime | None:
