@@ -18,7 +18,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
-from monitor.text.textnorm import is_word_char, normalise_text, squeeze
+from monitor.text.textnorm import is_word_char, normalise_text, squeezed
 from monitor.text.trie import trie_pattern
 
 __all__ = ["BUILTIN_SYNONYMS", "Equivalences"]
@@ -86,7 +86,7 @@ class Equivalences:
             return x
 
         for group in groups:
-            forms = [squeeze(normalise_text(t))[0] for t in group]
+            forms = [squeezed(normalise_text(t)) for t in group]
             forms = [f for f in forms if f]
             for other in forms[1:]:
                 a, b = find(forms[0]), find(other)
@@ -139,7 +139,7 @@ class Equivalences:
         each position, exactly as `variants` splits a keyword, so two texts that
         differ only in which spelling they use fold to the same string.
         """
-        text = squeeze(normalised)[0]
+        text = squeezed(normalised)
         if self._members is None:
             return text
         return self._members.sub(lambda m: self._canonical[m.group()], text)

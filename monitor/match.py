@@ -4,7 +4,7 @@ A keyword matches as a whole word. Latin words are delimited by what surrounds
 them, but Thai is written without spaces between words, so a plain substring
 test would find `ทางรัฐ` (the government app) inside `ทางรัฐบาล` ("the
 government side"). The matcher therefore finds candidate occurrences by
-substring search in squeezed text (see `monitor.text.textnorm.squeeze`) and accepts
+substring search in squeezed text (see `monitor.text.textnorm.squeezed`) and accepts
 one only when both of its ends are word boundaries:
 
 - an end made of a Latin letter or digit must not touch another one;
@@ -47,7 +47,6 @@ from monitor.text.textnorm import (
     is_word_char,
     normalise_script,
     normalise_text,
-    squeeze,
     squeezed,
 )
 from monitor.text.trie import trie_pattern
@@ -148,7 +147,7 @@ def keyword_error(keyword: str) -> str | None:
     if re.fullmatch(r"/.+/[aimsux]{1,3}", keyword):
         return (f"{keyword} looks like a regular expression with flags; flags are not "
                 "supported (matching ignores case already): write it as /.../")
-    if not squeeze(normalise_text(keyword))[0]:
+    if not squeezed(normalise_text(keyword)):
         return "the keyword contains only invisible characters"
     return None
 
@@ -302,7 +301,7 @@ class Matcher:
                 raise ValueError(f"topic {topic_id!r}, keyword {written!r}: {error}")
             if _is_regex(written):
                 return _Keyword(written, _compile(written))
-            variants = equivalences.variants(squeeze(normalise_text(written))[0])
+            variants = equivalences.variants(squeezed(normalise_text(written)))
             words = tuple(v for v in variants if any(map(is_thai, v)))
             return _Keyword(written, None, variants, words)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
-from monitor.text.textnorm import normalise_text, squeeze
+from monitor.text.textnorm import normalise_text, squeezed
 
 EQ = Equivalences(BUILTIN_SYNONYMS)
 
@@ -43,7 +43,7 @@ def test_config_groups_join_the_builtin_ones() -> None:
 
 
 def test_every_variant_of_a_keyword_folds_to_the_same_text() -> None:
-    form = squeeze(normalise_text("มติ ครม. เรื่อง พ.ร.บ. ของ สำนักงาน ก.พ.ร."))[0]
+    form = squeezed(normalise_text("มติ ครม. เรื่อง พ.ร.บ. ของ สำนักงาน ก.พ.ร."))
     folded = {EQ.fold(v) for v in EQ.variants(form)}
     assert len(EQ.variants(form)) > 10
     assert folded == {EQ.fold(form)}

@@ -19,7 +19,13 @@ from pythainlp.util import Trie
 from monitor.config.settings import Topic
 from monitor.match import Matcher, TopicMatch, keyword_error
 from monitor.text.newmm_window import stops, window
-from monitor.text.textnorm import is_word_char, normalise_script, normalise_text, squeeze
+from monitor.text.textnorm import (
+    dropped_spaces,
+    is_word_char,
+    normalise_script,
+    normalise_text,
+    squeezed,
+)
 from monitor.text.worddict import WordDictionary, default_dictionary
 
 
@@ -94,13 +100,14 @@ def test_whitespace(keyword: str, text: str, expected: bool) -> None:
 
 
 def test_squeeze_keeps_spaces_only_between_latin_words() -> None:
-    assert squeeze("พ.ร.บ. การ digital government 2565 x") == (
+    text = "พ.ร.บ. การ digital government 2565 x"
+    assert (squeezed(text), dropped_spaces(text)) == (
         "พ.ร.บ.การdigital government 2565 x", frozenset({6, 9}))
 
 
 @given(st.text(alphabet="ab1 กข.,-_é\u0e31\u0e48\u00a0'\"()Ⅻ²", max_size=24))
 def test_squeeze_is_its_definition(raw: str) -> None:
-    """squeeze is two regular-expression passes; this is what they must compute,
+    """squeezed and dropped_spaces are regular-expression passes; this is what they must compute,
     one space at a time."""
     text = normalise_text(raw)
     out: list[str] = []
@@ -110,7 +117,7 @@ def test_squeeze_is_its_definition(raw: str) -> None:
             gaps.add(len(out))
         else:
             out.append(ch)
-    assert squeeze(text) == ("".join(out), frozenset(gaps))
+    assert (squeezed(text), dropped_spaces(text)) == ("".join(out), frozenset(gaps))
 
 
 # --- whole words --------------------------------------------------------------------
@@ -508,10 +515,10 @@ def test_windows_cut_real_titles_and_ledes_as_the_whole_text() -> None:
 
     data = Path(__file__).parent / "data"
     with (data / "ratchakitcha_titles_2026-10.tsv").open(encoding="utf-8", newline="") as f:
-        texts = [squeeze(normalise_text(r["title"]))[0] for r in csv.DictReader(f, delimiter="\t")]
+        texts = [squeezed(normalise_text(r["title"])) for r in csv.DictReader(f, delimiter="\t")]
     lines = [line for line in (data / "stories_real.tsv").read_text("utf-8").splitlines()
              if not line.startswith("#")]
-    texts += [squeeze(normalise_text(r["lede"] or r["title"]))[0]
+    texts += [squeezed(normalise_text(r["lede"] or r["title"]))
               for r in csv.DictReader(lines, delimiter="\t")]
     stopped = sum(bool(stops(t, default_dictionary().letters)) for t in texts)
     assert len(texts) > 1000 and stopped > 300, (len(texts), stopped)   # windows do occur

@@ -7,7 +7,7 @@ line-break hints, soft hyphens, Thai digits, decomposed Unicode. Comparing raw
 strings would make a keyword silently miss; so both the text and the keywords
 go through `normalise_text` before any comparison.
 
-`squeeze` goes one step further for matching only: in Thai, spaces separate
+`squeezed` goes one step further for matching only: in Thai, spaces separate
 phrases rather than words and PDF extraction scatters them inside words, so
 they carry no meaning for "does this keyword occur"; between two Latin words
 or numbers they do, so those are kept.
@@ -19,7 +19,7 @@ import re
 import unicodedata
 
 __all__ = ["dropped_spaces", "is_thai", "is_word_char", "normalise_script", "normalise_text",
-           "squeeze", "squeezed"]
+           "squeezed"]
 
 # Invisible characters that only hint at line breaking or joining; a keyword
 # must match whether or not a CMS sprinkled them into the text.
@@ -89,23 +89,15 @@ _WORD = r"[^\W_\u0e00-\u0e7f]"
 _DROPPED_SPACE = re.compile(rf" (?:(?<!{_WORD} )|(?!{_WORD}))")
 
 
-def squeeze(normalised: str) -> tuple[str, frozenset[int]]:
-    """Drop the spaces of normalised text except those between two word characters.
-
-    Returns the squeezed text and the positions (in it) where a space was
-    dropped: the writer put a break there, which the matcher may trust as a
-    word boundary even where the segmenter would not cut.
-    """
-    return squeezed(normalised), dropped_spaces(normalised)
-
-
 def squeezed(normalised: str) -> str:
-    """The text of `squeeze` alone: one substitution (the matcher needs the
-    positions only for a text where a keyword's spelling occurs)."""
+    """Drop the spaces of normalised text except those between two word characters."""
     return _DROPPED_SPACE.sub("", normalised)
 
 
 def dropped_spaces(normalised: str) -> frozenset[int]:
-    """The positions of `squeeze`: each dropped space's place, in the squeezed text."""
+    """Where `squeezed` dropped a space, as positions in the squeezed text: the
+    writer put a break there, which the matcher may trust as a word boundary
+    even where the segmenter would not cut. A second pass, asked for only where
+    a keyword's spelling occurs."""
     return frozenset(found.start() - before
                      for before, found in enumerate(_DROPPED_SPACE.finditer(normalised)))
