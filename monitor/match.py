@@ -39,6 +39,7 @@ import regex
 
 from monitor.config.settings import Topic
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
+from monitor.reasons import shorten
 from monitor.text.literals import necessary_literals
 from monitor.text.newmm_window import stops, window
 from monitor.text.textnorm import (
@@ -135,8 +136,7 @@ def keyword_error(keyword: str) -> str | None:
         except (re.error, regex.error) as exc:
             return f"{keyword} is not a valid regular expression: {exc}"
         except RecursionError:  # both engines parse groups recursively
-            shown = keyword if len(keyword) <= 60 else f"{keyword[:57]}..."
-            return (f"{shown} nests groups more deeply than the regular expression "
+            return (f"{shorten(keyword, 60)} nests groups more deeply than the regular expression "
                     "engines can read: write it flatter")
         if nested:
             return (f"{keyword} repeats a repetition (like (a+)+), which can take exponential "

@@ -61,9 +61,9 @@ def check_json_select(key: str, value: str, given: frozenset[str]) -> None:
                              "keys with dots or dashes are quoted: "
                              "metadata.\"dc.date.issued\"[0].value") from None
         except RecursionError:  # jmespath parses nested expressions recursively
-            shown = expression if len(expression) <= 60 else f"{expression[:57]}..."
-            raise ValueError(f"{shown!r} nests more deeply than a JMESPath expression "
-                             "can be read: write it flatter") from None
+            from monitor.reasons import shorten  # the error path only
+            raise ValueError(f"{shorten(expression, 60)!r} nests more deeply than a JMESPath "
+                             "expression can be read: write it flatter") from None
 
 
 def _template_slots(template: str) -> list[str]:

@@ -195,10 +195,10 @@ def check_keyword(keyword: str) -> str:
             raise ValueError(f"bad regular expression {keyword!r}: {exc.msg} "
                              f"at position {exc.pos}") from None
         except RecursionError:  # re parses groups recursively
-            shown = keyword if len(keyword) <= 60 else f"{keyword[:57]}..."
-            raise ValueError(f"regular expression {shown!r} nests groups more deeply than "
-                             "the regular expression engines can read: write it flatter"
-                             ) from None
+            from monitor.reasons import shorten  # the error path only: start-up stays lean
+            raise ValueError(f"regular expression {shorten(keyword, 60)!r} nests groups "
+                             "more deeply than the regular expression engines can read: "
+                             "write it flatter") from None
         if compiled.search("") is not None:
             raise ValueError(f"regular expression {keyword!r} matches empty text, "
                              "so it would match every item")
