@@ -54,14 +54,15 @@ from monitor.store import STORY_WINDOW, Store
 DATA = Path(__file__).resolve().parent / "data"
 MIN_PRECISION = 0.97
 # The issue asks for recall 0.90. Within one language the character measure
-# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.513 in
-# the store, where items a day apart meet the lower bars and the rewrite bars
-# (headlines' rare words held by the other item: dedupe.REWRITE_CONTAINMENT;
-# 0.319 without them). The rest are real rewrites ("elected" / "becomes", a
+# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.542 in
+# the store (0.513 while the index asked for 4 shared keys: dedupe.MIN_SHARED),
+# where items a day apart meet the lower bars and the rewrite bars (headlines'
+# rare words held by the other item: dedupe.REWRITE_CONTAINMENT; 0.319 without
+# them). The rest are real rewrites ("elected" / "becomes", a
 # different first sentence) whose likeness is no higher than that of the hard
 # negatives (README, "One story, one entry").
 MIN_RECALL = 0.15
-MIN_STORE_RECALL = 0.51
+MIN_STORE_RECALL = 0.54
 MIN_GROUPS = 60
 MIN_NEGATIVE_PAIRS = 60
 NEGATIVES = DATA / "story_negatives_real.tsv"
@@ -316,7 +317,7 @@ def test_the_shared_key_floor_loses_no_labelled_merge(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Candidates sharing under one in SHARED_PART of an item's keys are not verified:
     on the labelled data that must cost no merge and add no wrong one, only spare
-    work (at one in eight, the rewrite bars lost 3 pairs: dedupe.SHARED_PART).
+    work (at one in eight with 4 keys, the rewrite bars lost 3 pairs: dedupe.SHARED_PART).
     Which item of a group an item joins first may change, not how many pairs."""
     with_floor = store_evaluate(tmp_path / "floor")
     monkeypatch.setattr(store_module, "SHARED_PART", 10**9)   # MIN_SHARED alone
