@@ -229,7 +229,7 @@ def dedupe_timed(spent: list[float]) -> Iterator[None]:
     """Add the time every store spends in story dedupe to spent[0] while inside:
     keying, sketching, finding the story and writing the index."""
     patched = [(store_module.Store, name) for name in
-               ("_find_story", "_index_bands", "_index_story")]
+               ("_find_stories", "_index_bands", "_index_story")]
     patched += [(dedupe_module._Keyer, "__call__")]
     originals = [(owner, name, getattr(owner, name)) for owner, name in patched]
     sketch = store_module.sketch
@@ -249,8 +249,8 @@ def dedupe_parts(parts: dict[str, float]) -> Iterator[None]:
     """Add each part of story dedupe's time to parts[name] while inside: where the
     time goes, for whoever tries to make it shorter (the timers add a little)."""
     targets = [(dedupe_module._Keyer, "__call__", "keying"), (store_module, "sketch", "sketching"),
-               (store_module.Store, "_find_story", "finding the story"),
-               (store_module, "first_story", "verifying candidates"),
+               (store_module.Store, "_find_stories", "finding the story"),
+               (store_module, "matching_stories", "verifying candidates"),
                (store_module.Store, "_index_bands", "writing index rows")]
     originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in targets]
 

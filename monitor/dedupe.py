@@ -50,7 +50,7 @@ from monitor.text.textnorm import is_thai, normalise_text
 from monitor.text.urls import canonical_url
 
 __all__ = ["CANDIDATES", "COMMON_KEY", "Primed", "StoryKey", "StorySignature", "band_keys",
-           "first_story", "item_identity", "numbers_changed", "numbers_differ", "same_story",
+           "item_identity", "matching_stories", "numbers_changed", "numbers_differ", "same_story",
            "similarity", "sketch", "slot_filled_differently", "story_keyer",
            "word_containment"]
 
@@ -560,15 +560,21 @@ def sketch(key: StoryKey) -> list[int]:
     return keys
 
 
-def first_story(signature: StorySignature, origin: str, published: datetime,
-                candidates: Iterable[tuple[int, StorySignature, str, datetime]]) -> int | None:
-    """The earliest candidate story (id, signature, origin, published) of ANOTHER origin
-    that is this story.
+def matching_stories(signature: StorySignature, origin: str, published: datetime,
+                     candidates: Iterable[tuple[int, StorySignature, str, datetime]]
+                     ) -> list[int]:
+    """The candidate stories (id, signature, origin, published) of ANOTHER origin that
+    are this story, earliest first, each once.
 
     One outlet republishing its own headline is a new item, not another outlet
     reporting it; URL dedupe already handles true repeats within a source.
+    An item may match more than one story: two outlets' rewrites of one event
+    that were too unlike each other to merge, bridged by a third outlet's
+    wording (the store then makes them one).
     """
+    found: list[int] = []
     for story, other, other_origin, other_published in sorted(candidates, key=lambda c: c[0]):
-        if other_origin != origin and same_story(signature, other, published - other_published):
-            return story
-    return None
+        if (story not in found and other_origin != origin
+                and same_story(signature, other, published - other_published)):
+            found.append(story)
+    return found

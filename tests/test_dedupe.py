@@ -18,7 +18,7 @@ from monitor.dedupe import (
     band_keys,
     clean_lede,
     clean_title,
-    first_story,
+    matching_stories,
     numbers_changed,
     numbers_differ,
     same_story,
@@ -137,8 +137,9 @@ def test_near_copies_share_index_bands_and_unrelated_news_does_not() -> None:
 
 def test_a_source_repeating_itself_is_not_another_outlet() -> None:
     a = sig("ครม.อนุมัติร่างพระราชกฤษฎีกาวิธีการทางอิเล็กทรอนิกส์", LEDE)
-    assert first_story(a, "matichon", DAY, [(7, a, "matichon", DAY)]) is None
-    assert first_story(a, "khaosod", DAY, [(9, a, "matichon", DAY), (7, a, "thairath", DAY)]) == 7
+    assert matching_stories(a, "matichon", DAY, [(7, a, "matichon", DAY)]) == []
+    assert matching_stories(a, "khaosod", DAY, [(9, a, "matichon", DAY), (7, a, "thairath", DAY),
+                                                (9, a, "thairath", DAY)]) == [7, 9]
 
 
 # Two outlets' real reports of one event (tests/data/stories_real.tsv, group

@@ -54,15 +54,16 @@ from monitor.store import STORY_WINDOW, Store
 DATA = Path(__file__).resolve().parent / "data"
 MIN_PRECISION = 0.97
 # The issue asks for recall 0.90. Within one language the character measure
-# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.542 in
-# the store (0.513 while the index asked for 4 shared keys: dedupe.MIN_SHARED),
-# where items a day apart meet the lower bars and the rewrite bars (headlines'
-# rare words held by the other item: dedupe.REWRITE_CONTAINMENT; 0.319 without
-# them). The rest are real rewrites ("elected" / "becomes", a
-# different first sentence) whose likeness is no higher than that of the hard
-# negatives (README, "One story, one entry").
+# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.615 in
+# the store, where items a day apart meet the lower bars and the rewrite bars
+# (headlines' rare words held by the other item: dedupe.REWRITE_CONTAINMENT;
+# 0.319 without them), and an item like two stories makes them one
+# (Store._merge_stories; 0.542 without, 0.513 while the index also asked for 4
+# shared keys: dedupe.MIN_SHARED). The rest are real rewrites ("elected" /
+# "becomes", a different first sentence) whose likeness is no higher than that
+# of the hard negatives (README, "One story, one entry").
 MIN_RECALL = 0.15
-MIN_STORE_RECALL = 0.54
+MIN_STORE_RECALL = 0.61
 MIN_GROUPS = 60
 MIN_NEGATIVE_PAIRS = 60
 NEGATIVES = DATA / "story_negatives_real.tsv"

@@ -231,3 +231,51 @@ def test_an_index_of_older_sketch_keys_is_rebuilt(path: Path) -> None:
         store.save_items([item(2, REWRITE, source="thaipbs", summary=LEDE)], NOW)
         (entry,) = store.entries(limit=5)
     assert entry.guid == "g"
+
+
+# Three outlets' real reports of one event (tests/data/stories_real.tsv, group
+# paetongtarn-elected-pm-2024-08-16): the first two are too unlike to merge, the
+# third is like each of them.
+BRIDGED_GROUP = "paetongtarn-elected-pm-2024-08-16"
+
+
+def _bridged(outlets: tuple[str, str, str]) -> list[Item]:
+    from tests.test_stories import load
+    stories = [s for s in load()[0] if s.group == BRIDGED_GROUP]
+    first, second, bridge = (next(s for s in stories if s.title.startswith(start))
+                             for start in ("‘แพทองธาร‘", "อุ๊งอิ๊งค์ แพทองธาร", "ด่วน!!!"))
+    return [item(n, s.title, source=outlet, summary=s.lede)
+            for n, (s, outlet) in enumerate(zip((first, second, bridge), outlets, strict=True))]
+
+
+def _stories(store: Store) -> list[int]:
+    return [story for (story,) in store.db.execute("SELECT story FROM items ORDER BY id")]
+
+
+def test_an_item_like_two_stories_makes_them_one(path: Path) -> None:
+    first, second, bridge = _bridged(("thereporters", "amarin", "77kaoded"))
+    with Store(path) as store:
+        store.save_items([first], NOW)
+        store.save_items([second], NOW + timedelta(hours=1))
+        assert _stories(store) == [1, 2], "two outlets' wordings too unlike to merge"
+        (alerted,) = [e for e in store.entries(limit=5) if e.title == second.title]
+        store.mark_alerted("line", [2], NOW)
+        store.save_items([bridge], NOW + timedelta(hours=2))
+        assert _stories(store) == [1, 1, 1]
+        (entry,) = store.entries(limit=5)
+        # The event was sent to the target as the second story: not again as the first.
+        assert store.unalerted("line", NOW - timedelta(days=1), None, limit=5) == []
+        updated = store.db.execute("SELECT updated FROM items WHERE id = 1").fetchone()[0]
+    assert entry.title == first.title and entry.guid != alerted.guid
+    assert [r.source for r in entry.reports] == ["thereporters", "amarin", "77kaoded"]
+    assert updated == (NOW + timedelta(hours=2)).isoformat(timespec="seconds")
+
+
+def test_stories_of_one_outlet_are_not_made_one(path: Path) -> None:
+    """One outlet's own items are never one story (see the test above for two)."""
+    first, second, bridge = _bridged(("amarin", "amarin", "77kaoded"))
+    with Store(path) as store:
+        store.save_items([first], NOW)
+        store.save_items([second], NOW + timedelta(hours=1))
+        store.save_items([bridge], NOW + timedelta(hours=2))
+        assert _stories(store) == [1, 2, 1]
