@@ -27,8 +27,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from monitor.config.settings import AlertTarget, Config
-from monitor.health import REMEDIES, HealthEvent, one_line
+from monitor.health import REMEDIES, HealthEvent
 from monitor.models import Entry
+from monitor.reasons import one_line
 from monitor.store import NEW_TARGET_LOOKBACK, Store
 from monitor.text.words import shorten
 

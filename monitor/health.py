@@ -7,11 +7,13 @@ any other failure is `failing`. Old items are never touched by any of these.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal, cast, get_args
 
 from monitor.errors import BlockedError
+from monitor.reasons import one_line
 
 # "new": configured but never crawled (shown, never stored).
 SourceState = Literal["new", "ok", "failing", "broken", "blocked"]
@@ -58,21 +60,18 @@ def after_success(prev: Health | None, source: str, now: datetime,
     )
 
 
-def after_failure(prev: Health | None, source: str, now: datetime,
-                  error: Exception) -> Health:
+def after_failure(prev: Health | None, source: str, now: datetime, error: Exception,
+                  redact: Callable[[str], str] = str) -> Health:
+    """`redact` masks the source's secrets in the message before it is cut to one
+    line: a cut through a secret would leave a part no mask matches."""
     prev = prev or Health(source)
     return replace(
         prev,
         state="blocked" if isinstance(error, BlockedError) else "failing",
         last_attempt=now,
-        last_error=one_line(str(error) or type(error).__name__),
+        last_error=one_line(redact(str(error) or type(error).__name__)),
         consecutive_failures=prev.consecutive_failures + 1,
     )
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)

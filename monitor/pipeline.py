@@ -336,9 +336,8 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
     except Exception as error:  # one source's failure must never stop the others
         if not isinstance(error, MonitorError):
             log.exception("%s: unexpected error", source.name)
-        health = after_failure(previous, source.name, now, error)
         # Errors quote URLs, and a source URL may carry an API key from the environment.
-        health = replace(health, last_error=source.redact(health.last_error or ""))
+        health = after_failure(previous, source.name, now, error, redact=source.redact)
         batch.join()
         store.save_health(health)
         return SourceResult(source.name, health.state, error=health.last_error)

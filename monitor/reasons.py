@@ -84,3 +84,21 @@ def shorten(text: str, limit: int = 300) -> str:
     """One line of at most `limit` characters, cut with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+URL_CHARS = 80      # of each URL in a stored failure message; its host is at the start
+
+
+def one_line(message: str, limit: int = 300) -> str:
+    """A failure message as stored and shown: one line, its URLs cut, then the whole.
+
+    Messages name URLs before the cause ("https://... not fetched: cannot reach
+    ..."), and a URL with a percent-encoded Thai query runs to hundreds of
+    characters (Google News searches: about 380), so cutting the message alone
+    kept the URL and lost the cause. A cut URL keeps its host, which `cause`
+    names.
+    """
+    def cut(match: re.Match[str]) -> str:
+        url = match.group(0)
+        return url if len(url) <= URL_CHARS else url[: URL_CHARS - 1] + "…"
+    return shorten(_URL.sub(cut, message), limit)

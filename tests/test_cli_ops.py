@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -216,6 +217,24 @@ def test_a_failed_source_line_leads_with_the_cause_and_keeps_the_detail_for_v() 
     assert "Errno" not in result_line(result)
     assert result_line(result, detail=True).splitlines()[1].strip() == f"detail: {detail}"
 
+
+
+def test_a_long_url_does_not_crowd_the_cause_out(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A Google News search for a Thai phrase is a URL of hundreds of characters
+    (percent-encoded), named before the cause in the fetcher's message: the stored
+    error cuts the URL, not the cause."""
+    query = quote('"การปฏิบัติราชการทางอิเล็กทรอนิกส์"') * 2
+    url = f"http://127.0.0.1:9/rss/search?q={query}&hl=th&gl=TH&ceid=TH:th"
+    assert len(url) > 300
+    config = write_config(tmp_path, f"  - name: gnews\n    url: {url}\n    type: feed\n")
+    assert main(["crawl", "--config", str(config)]) == 1
+    (line,) = [line for line in capsys.readouterr().out.splitlines()
+               if line.startswith("gnews")]
+    assert line.endswith("connection refused: 127.0.0.1")
+    with Store(load_config(config).database) as store:
+        error = store.health("gnews").last_error or ""
+    assert "Connection refused" in error and len(error) <= 300
 
 # -- scraped text without terminal escapes -------------------------------------------
 

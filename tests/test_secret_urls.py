@@ -8,6 +8,7 @@ import pytest
 
 from monitor.cli import main
 from monitor.config.loader import load_config
+from monitor.store import Store
 from tests.crawl_helpers import rss, write_config
 from tests.httpserver import FixtureServer, Response
 
@@ -89,3 +90,25 @@ def test_preview_of_a_failing_keyed_source_masks_the_secret(
     printed = capsys.readouterr()
     assert "key=***" in printed.out + printed.err
     assert SECRET not in printed.out + printed.err and ENCODED not in printed.out + printed.err
+
+
+def test_a_long_url_is_cut_after_its_secret_is_masked(tmp_path: Path, server: FixtureServer,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    """Stored errors cut each long URL to its start; the secret goes first, or the cut
+    would leave a part of it that no mask matches."""
+    long_secret = "K" * 20 + SECRET + "K" * 20
+    monkeypatch.setenv("API_KEY", long_secret)
+    config = _config(tmp_path, server)
+    # The secret straddles the cut: the URL's first 80 characters end inside it.
+    prefix = len(server.url("/feed")) + len("?key=")
+    assert prefix < 80 < prefix + len(long_secret)
+    server.add("/feed", [Response(500, b"down", {"Content-Type": "text/plain"})])
+    assert main(["crawl", "--config", str(config), "-v"]) == 1
+    printed = capsys.readouterr()
+    with Store(load_config(config).database) as store:
+        error = store.health("keyed").last_error   # type: ignore[union-attr]
+    assert "HTTP 500" in error and "***" in error
+    for text in (error, printed.out, printed.err):
+        assert "K" * 12 not in text and SECRET not in text
