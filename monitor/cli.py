@@ -20,7 +20,7 @@ from monitor import __version__
 from monitor.config.describe import describe
 from monitor.config.loader import load_config
 from monitor.config.settings import Config
-from monitor.errors import ConfigError, MonitorError, StoreError
+from monitor.errors import ConfigError, FetchError, MonitorError, StoreError
 from monitor.logs import setup_logging
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -82,6 +82,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cause_first(error: Exception, text: str) -> str:
+    """A fetch failure leads with its cause in words (`host not found: x`): the
+    fetcher's message names the URL and the mechanism first (`preview`)."""
+    if isinstance(error, FetchError):
+        from monitor.reasons import cause
+        why = cause(text)
+        if why != " ".join(text.split()):
+            return f"{why} ({text})"
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     setup_logging(getattr(args, "verbose", 0), getattr(args, "log_format", "text"))
@@ -102,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except MonitorError as error:   # may quote a source URL holding a secret
-        print(f"error: {config.redact(str(error)) if config else error}", file=sys.stderr)
+        text = config.redact(str(error)) if config else str(error)
+        print(f"error: {_cause_first(error, text)}", file=sys.stderr)
         return EXIT_FAILED
     except sqlite3.DatabaseError as error:
         # Most are wrapped as StoreError; a write that fails mid-run (a full disk)

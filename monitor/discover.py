@@ -27,6 +27,7 @@ from monitor.fetch import Fetcher
 from monitor.fetch.decode import declared_codec
 from monitor.models import Document, Item, RawItem
 from monitor.normalise import Dropped, normalise
+from monitor.reasons import cause
 
 MAX_REQUESTS = 12        # pages fetched per discover (robots.txt, read once, on top)
 MAX_SITEMAP_CHILDREN = 2
@@ -416,11 +417,16 @@ def _why_unreadable(error: FetchError) -> str:
     """One line: why the page cannot be read, and what that means for a source."""
     if isinstance(error, BlockedError):
         return f"the site is blocked: {error}; a crawl would be blocked too"
-    if isinstance(error, NotAllowedError) and "robots.txt" in str(error):
-        return f"robots.txt forbids it: {error}"
     if isinstance(error, HTTPStatusError) and error.status in (401, 403):
         return (f"the site refuses to serve it: {error}; the monitor cannot read a site "
                 f"that answers {error.status} to it")
+    # An unreachable robots.txt also refuses the page (RFC 9309), but the site being
+    # down or its name unknown is what the user must hear first.
+    why = cause(str(error))
+    if isinstance(error, NotAllowedError) and why.startswith("disallowed by robots.txt"):
+        return f"robots.txt forbids it: {error}"
+    if why != " ".join(str(error).split()):
+        return f"the page cannot be read ({why}): {error}"
     return f"the page cannot be read: {error}"
 
 

@@ -236,6 +236,15 @@ def test_a_long_url_does_not_crowd_the_cause_out(tmp_path: Path,
         error = store.health("gnews").last_error or ""
     assert "Connection refused" in error and len(error) <= 300
 
+
+def test_preview_of_an_unreachable_source_leads_with_the_cause(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path, "  - name: s\n    url: http://127.0.0.1:9/feed\n"
+                                    "    type: feed\n")
+    assert main(["preview", "s", "--config", str(config)]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: connection refused: 127.0.0.1 (http://127.0.0.1:9/feed "), line
+
 # -- scraped text without terminal escapes -------------------------------------------
 
 HOSTILE = "bad\x1b[2J\x1b]0;owned\x07 reason\x9b31m\r\n end"

@@ -198,6 +198,17 @@ def test_a_site_whose_robots_txt_disallows_says_so(site: object, tmp_path: Path,
     assert server.requests_for("/news") == []
 
 
+
+def test_a_site_that_cannot_be_reached_says_so_not_that_robots_forbids(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unreachable robots.txt refuses the page (RFC 9309), but the cause is the site."""
+    code, result = _discover(write_config(tmp_path, ""), "http://127.0.0.1:9/news",
+                             capsys=capsys)
+    assert code == 1 and result["readable"] is False
+    reason = str(result["reason"])
+    assert reason.startswith("the page cannot be read (connection refused: 127.0.0.1)"), reason
+    assert "forbids" not in reason
+
 def test_the_terminal_table_and_the_entry(site: object, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     server = site()  # type: ignore[operator]
