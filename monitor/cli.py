@@ -86,10 +86,8 @@ def _cause_first(error: Exception, text: str) -> str:
     """A fetch failure leads with its cause in words (`host not found: x`): the
     fetcher's message names the URL and the mechanism first (`preview`)."""
     if isinstance(error, FetchError):
-        from monitor.reasons import cause
-        why = cause(text)
-        if why != " ".join(text.split()):
-            return f"{why} ({text})"
+        from monitor.reasons import cause_first
+        return cause_first(text)
     return text
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from monitor.config.settings import Config, Source
 from monitor.errors import ConfigError
-from monitor.text.clean import terminal_safe
+from monitor.reasons import cause_first
 
 # Each command imports what it uses when it runs: an unchanged crawl (every source
 # answers 304) needs neither the publishers (jinja2, feedgen, lxml) nor the
@@ -110,7 +110,7 @@ def status_table(config: Config, health: dict[str, Health]) -> str:
         rows.append((source.name, h.state + _tls_flag(source), _when(h.last_success, config),
                      str(h.consecutive_failures),
                      "-" if h.items_last is None else str(h.items_last),
-                     terminal_safe(h.last_error or "")))
+                     cause_first(h.last_error) if h.last_error else ""))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
     for row in [header, *rows]:

@@ -80,6 +80,14 @@ def cause(detail: str | None) -> str:
     return " ".join(text.split())
 
 
+def cause_first(detail: str) -> str:
+    """The cause, then the full message in brackets; the message alone when its
+    cause is not recognised (or is the whole message)."""
+    why = cause(detail)
+    flat = " ".join(terminal_safe(detail).split())
+    return flat if why == flat else f"{why} ({flat})"
+
+
 def shorten(text: str, limit: int = 300) -> str:
     """One line of at most `limit` characters, cut with an ellipsis."""
     text = " ".join(text.split())

@@ -245,6 +245,20 @@ def test_preview_of_an_unreachable_source_leads_with_the_cause(
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("error: connection refused: 127.0.0.1 (http://127.0.0.1:9/feed "), line
 
+
+def test_status_leads_with_the_cause_and_keeps_the_detail(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path, "  - name: dga\n    url: https://www.dga.or.th/feed/\n"
+                                    "    type: feed\n")
+    detail = ("https://www.dga.or.th/feed/ not fetched: cannot reach https://www.dga.or.th "
+              "(connection to https://www.dga.or.th/robots.txt failed: cannot resolve "
+              "www.dga.or.th: [Errno -2] Name or service not known)")
+    with Store(load_config(config).database) as store:
+        store.save_health(Health("dga", "failing", datetime.now(UTC), None, detail, 2))
+    assert main(["status", "--config", str(config)]) == 0
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("dga")]
+    assert line.endswith(f"host not found: www.dga.or.th ({detail})"), line
+
 # -- scraped text without terminal escapes -------------------------------------------
 
 HOSTILE = "bad\x1b[2J\x1b]0;owned\x07 reason\x9b31m\r\n end"
