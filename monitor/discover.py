@@ -27,7 +27,7 @@ from monitor.fetch import Fetcher
 from monitor.fetch.decode import declared_codec
 from monitor.models import Document, Item, RawItem
 from monitor.normalise import Dropped, normalise
-from monitor.reasons import cause
+from monitor.reasons import cause, cause_first
 
 MAX_REQUESTS = 12        # pages fetched per discover (robots.txt, read once, on top)
 MAX_SITEMAP_CHILDREN = 2
@@ -422,12 +422,9 @@ def _why_unreadable(error: FetchError) -> str:
                 f"that answers {error.status} to it")
     # An unreachable robots.txt also refuses the page (RFC 9309), but the site being
     # down or its name unknown is what the user must hear first.
-    why = cause(str(error))
-    if isinstance(error, NotAllowedError) and why.startswith("disallowed by robots.txt"):
+    if isinstance(error, NotAllowedError) and cause(str(error)).startswith("disallowed by"):
         return f"robots.txt forbids it: {error}"
-    if why != " ".join(str(error).split()):
-        return f"the page cannot be read ({why}): {error}"
-    return f"the page cannot be read: {error}"
+    return f"the page cannot be read: {cause_first(str(error))}"
 
 
 def as_json(discovery: Discovery) -> dict[str, object]:

@@ -206,7 +206,7 @@ def test_a_site_that_cannot_be_reached_says_so_not_that_robots_forbids(
                              capsys=capsys)
     assert code == 1 and result["readable"] is False
     reason = str(result["reason"])
-    assert reason.startswith("the page cannot be read (connection refused: 127.0.0.1)"), reason
+    assert reason.startswith("the page cannot be read: connection refused: 127.0.0.1 ("), reason
     assert "forbids" not in reason
 
 def test_the_terminal_table_and_the_entry(site: object, tmp_path: Path,
