@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from html import escape
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from monitor.dedupe import CANDIDATES
 from monitor.models import Item
 from monitor.schema import MIGRATIONS
 from monitor.store import Store
+from tests.crawl_helpers import crawl, write_config
+from tests.httpserver import FixtureServer
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 TITLE = "ครม.อนุมัติร่างพระราชกฤษฎีกาวิธีการทางอิเล็กทรอนิกส์ ตามที่ ก.พ.ร. เสนอ"
@@ -279,3 +283,45 @@ def test_stories_of_one_outlet_are_not_made_one(path: Path) -> None:
         store.save_items([second], NOW + timedelta(hours=1))
         store.save_items([bridge], NOW + timedelta(hours=2))
         assert _stories(store) == [1, 2, 1]
+
+
+def test_the_feed_shows_two_stories_as_one_once_an_item_bridges_them(
+        tmp_path: Path, server: FixtureServer) -> None:
+    """Real HTTP, a real crawl, feedparser reading feed.xml: the later entry leaves,
+    the first keeps its guid and names every outlet."""
+    first, second, bridge = _bridged(("thereporters", "amarin", "77kaoded"))
+
+    def feed(*numbered: tuple[int, Item]) -> bytes:
+        body = "".join(f"<item><title>{escape(i.title)}</title><link>{server.url(f'/n/{n}')}"
+                       f"</link><description>{escape(i.summary)}</description>"
+                       f"<pubDate>Fri, 16 Aug 2024 1{n}:00:00 +0700</pubDate></item>"
+                       for n, i in numbered)
+        return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                f"<title>t</title><link>{server.url('/')}</link><description>d</description>"
+                f"{body}</channel></rss>").encode()
+
+    rss_type = "application/rss+xml"
+    server.page("/a.xml", feed((1, first)), rss_type)
+    server.page("/b.xml", feed((2, second)), rss_type)
+    server.page("/c.xml", feed(), rss_type)
+    config = write_config(tmp_path, "".join(
+        f"  - name: {name}\n    url: {server.url(f'/{path}.xml')}\n    type: feed\n"
+        "    keep_all: true\n"
+        for name, path in (("thereporters", "a"), ("amarin", "b"), ("77kaoded", "c"))))
+    # One at a time, so that the first story is the first outlet's.
+    assert crawl(config, "--source", "thereporters") == 0
+    assert crawl(config, "--source", "amarin") == 0
+    before = {e.title: e.id for e in _entries(config)}
+    assert set(before) == {first.title, second.title}
+    server.page("/c.xml", feed((3, bridge)), rss_type)
+    assert crawl(config) == 0
+    (entry,) = _entries(config)
+    assert (entry.title, entry.id) == (first.title, before[first.title])
+    assert "also reported by" in entry.description
+    assert all(server.url(f"/n/{n}") in entry.description for n in (2, 3))
+
+
+def _entries(config: Path) -> list[feedparser.FeedParserDict]:
+    parsed = feedparser.parse((config.parent / "out" / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return list(parsed.entries)
