@@ -38,6 +38,7 @@ from monitor.fetch.robots import (
     RobotsFetch,
     answer_from_error,
 )
+from monitor.fetch.session import Session
 from monitor.fetch.tlstrust import ISSUER_MISSING, CertificateError, Trust, context_for, explain
 from monitor.models import Document, NotModified, Validators
 
@@ -55,18 +56,6 @@ MAX_ORIGINS = 128
 IDLE_PER_ORIGIN = 4
 ACCEPT = ("text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
           "application/feed+json,application/xml;q=0.9,application/json;q=0.8,*/*;q=0.5")
-
-
-class _Cookies(httpx.Cookies):
-    """httpx's cookie jar, which looks at a response only when it sets a cookie.
-
-    httpx builds a urllib request and response for the jar from every response,
-    cookies or not: about a tenth of the CPU of an unchanged re-crawl.
-    """
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        if "set-cookie" in response.headers or "set-cookie2" in response.headers:
-            super().extract_cookies(response)
 
 
 def _utcnow() -> datetime:
@@ -119,7 +108,7 @@ class Fetcher:
         self._concurrency = concurrency
         # One pool per (guarded?, TLS trust): a connection checked under one rule
         # is never reused under another.
-        self._clients: dict[tuple[bool, Trust], httpx.AsyncClient] = {}
+        self._clients: dict[tuple[bool, Trust], Session] = {}
         self._intermediates: dict[str, tuple[bytes, ...]] = {}   # host:port -> DER
         # AIA URL -> DER, or the failure and when it happened: `monitor run` keeps one
         # Fetcher for days, and a CA's server that failed once may answer later.
@@ -134,7 +123,7 @@ class Fetcher:
         for client in clients:
             await client.aclose()
 
-    def _client_for(self, url: str, settings: FetchSettings, guard: bool) -> httpx.AsyncClient:
+    def _client_for(self, url: str, settings: FetchSettings, guard: bool) -> Session:
         scheme, host, _ = netguard.origin(url)
         trust = Trust()
         if scheme == "https":
@@ -146,18 +135,11 @@ class Fetcher:
             # In-flight requests are capped by the HostThrottle; a pool cap too would
             # only add a second queue whose wait counts against a request's deadline.
             backend = PinnedBackend(self._resolve, guard=guard)
-            client = httpx.AsyncClient(
-                transport=OriginPools(functools.partial(context_for, trust), backend,
-                                      max_origins=MAX_ORIGINS,
-                                      idle_per_origin=min(IDLE_PER_ORIGIN, self._concurrency)),
-                follow_redirects=False,
-                trust_env=False,   # no proxy or .netrc surprises; every hop is checked by us
-                timeout=httpx.Timeout(20.0),
-                headers={"User-Agent": self._user_agent, "Accept-Encoding": "gzip, deflate"},
-            )
-            # httpx's cookies setter copies into a plain jar: the jar is set in place
-            # (httpx is pinned below 1.0 in pyproject.toml; the fetch tests cover this).
-            client._cookies = _Cookies()
+            client = Session(
+                OriginPools(functools.partial(context_for, trust), backend,
+                            max_origins=MAX_ORIGINS,
+                            idle_per_origin=min(IDLE_PER_ORIGIN, self._concurrency)),
+                {"User-Agent": self._user_agent, "Accept-Encoding": "gzip, deflate"})
             self._clients[(guard, trust)] = client
         return client
 

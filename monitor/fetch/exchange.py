@@ -19,6 +19,7 @@ from monitor.errors import FetchError, FetchTimeoutError, TooLargeError
 from monitor.fetch import netguard
 from monitor.fetch.challenge import SNIFF
 from monitor.fetch.limits import describe_size, read_bounded
+from monitor.fetch.session import Session
 from monitor.fetch.tlstrust import CertificateError, verification_failure
 
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -85,7 +86,7 @@ class Ask:
 GET = Ask()
 
 
-async def exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, str], *,
+async def exchange(client: Session, url: str, headers: Mapping[str, str], *,
                    timeout: float, max_bytes: int, check_peer: bool,
                    truncate: bool = False, on_send: Callable[[], None] | None = None,
                    ask: Ask = GET, shown_timeout: float | None = None) -> Reply:
@@ -128,7 +129,7 @@ async def exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, st
         raise FetchError(f"not a valid host name in {url}", url=url) from None
 
 
-async def _exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, str],
+async def _exchange(client: Session, url: str, headers: Mapping[str, str],
                     timeout: float, max_bytes: int, check_peer: bool, truncate: bool,
                     on_send: Callable[[], None] | None, ask: Ask) -> Reply:
     async def trace(event: str, info: Mapping[str, object]) -> None:
@@ -137,7 +138,7 @@ async def _exchange(client: httpx.AsyncClient, url: str, headers: Mapping[str, s
 
     # No timeout per read or write: `exchange` bounds the whole of it, which they are
     # within, and each cost httpcore a cancel scope.
-    async with client.stream(ask.method, url, headers=headers, timeout=httpx.Timeout(None),
+    async with client.stream(ask.method, url, headers=headers,
                              data=dict(ask.form) if ask.form else None, content=ask.content,
                              extensions={"trace": trace} if on_send is not None else None
                              ) as response:
