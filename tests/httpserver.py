@@ -33,6 +33,8 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0             # seconds before the status line is sent
     chunk_delay: float = 0.0       # seconds between body chunks (a trickle)
+    # Headers sent more than once (Set-Cookie), after `headers`.
+    repeated: tuple[tuple[str, str], ...] = ()
 
 
 # A route is a fixed Response, a list of Responses served in turn (the last
@@ -138,7 +140,7 @@ class FixtureServer:
             else:
                 chunks = body
                 headers.setdefault("Connection", "close")
-            for name, value in headers.items():
+            for name, value in [*headers.items(), *response.repeated]:
                 handler.send_header(name, value)
             handler.end_headers()
             if handler.command == "HEAD":

@@ -82,7 +82,7 @@ def test_pools_beyond_the_cap_are_closed(servers: list[FixtureServer],
 
 def test_a_cookie_set_by_a_server_is_sent_back_and_none_is_made_up(
         servers: list[FixtureServer]) -> None:
-    # The jar looks only at responses that set a cookie (monitor.fetch.client._Cookies):
+    # The jar looks only at responses that set a cookie (monitor.fetch.session):
     # one that does is still remembered for the host, as httpx's own jar would.
     server = servers[0]
     server.add("/plain", Response(200, b"<rss/>", {"Content-Type": "application/rss+xml"}))

@@ -1,5 +1,5 @@
 """What the fetcher asks of an HTTP client, and no more: httpx's requests and
-responses over one transport, with default headers and a cookie jar.
+responses over one transport, with default headers and each site's cookies.
 
 httpx's AsyncClient wraps each request in machinery the fetcher never uses
 (it follows redirects, times and retries by itself, and has no auth or event
@@ -7,11 +7,21 @@ hooks): merging a base URL, query parameters and per-request cookies, an auth
 flow, a redirect loop, a timed stream wrapper and a log line. Over the
 monitor's transport that was about a third of the CPU of a request answered
 304 (`benchmarks/fetch_clients.py`). The transport, the Request and Response
-objects and the error mapping are httpx's own, as before.
+objects, the cookie jar and the error mapping are httpx's own, as before.
+
+Cookies are kept per host, not in one jar. The standard library's jar, under
+httpx's, looks at every domain it holds to answer one request: with the
+session cookies of 5,000 sites (most agency sites set one) a request cost
+19 ms of CPU, so a crawl of thousands of sources grew with the square of
+their number (`benchmarks/cookies.py`). A cookie one host sets for its
+parent domain is therefore not sent to the parent's other hosts: the
+fetcher needs cookies only to come back to the page that set them (session
+and anti-bot cookies).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
@@ -21,29 +31,24 @@ import httpx
 # timeouts per network operation stay off, as each one costs it a cancel scope.
 _NO_TIMEOUTS = {"connect": None, "read": None, "write": None, "pool": None}
 
-
-class _Cookies(httpx.Cookies):
-    """httpx's cookie jar, which looks at a response only when it sets a cookie.
-
-    httpx builds a urllib request and response for the jar from every response,
-    cookies or not: about a tenth of the CPU of an unchanged re-crawl.
-    """
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        if "set-cookie" in response.headers or "set-cookie2" in response.headers:
-            super().extract_cookies(response)
+# Hosts whose cookies are kept, the least recently used forgotten beyond this
+# (a few KB each; a forgotten host sets its cookies again on the next visit).
+MAX_SITES = 4096
+# A host that sets more cookies than this loses them all: no page the monitor
+# reads needs so many, and each one is looked at on every request to the host.
+MAX_COOKIES_PER_SITE = 50
 
 
 class Session:
-    """One transport, the headers every request carries, and the cookies servers set
-    (kept for the life of the session, as a browser keeps them)."""
+    """One transport, the headers every request carries, and the cookies each host
+    set (kept for the life of the session, as a browser keeps them)."""
 
     def __init__(self, transport: httpx.AsyncBaseTransport, headers: Mapping[str, str]) -> None:
         self._transport = transport
         # httpx's own defaults first, as its client sent them.
         self._headers = httpx.Headers({"Accept": "*/*", "Connection": "keep-alive"})
         self._headers.update(headers)
-        self.cookies = _Cookies()
+        self._jars: OrderedDict[str, httpx.Cookies] = OrderedDict()
 
     @asynccontextmanager
     async def stream(self, method: str, url: str, *, headers: Mapping[str, str],
@@ -55,15 +60,31 @@ class Session:
         merged.update(headers)
         request = httpx.Request(method, url, headers=merged, data=data, content=content,
                                 extensions={**(extensions or {}), "timeout": _NO_TIMEOUTS})
-        if self.cookies:
-            self.cookies.set_cookie_header(request)
+        host = request.url.host
+        jar = self._jars.get(host)
+        if jar is not None:
+            self._jars.move_to_end(host)
+            jar.set_cookie_header(request)
         response = await self._transport.handle_async_request(request)
         try:
             response.request = request
-            self.cookies.extract_cookies(response)
+            # The jar builds a urllib request and response for every response it is
+            # shown: only those that set a cookie are (a tenth of an unchanged re-crawl).
+            if "set-cookie" in response.headers or "set-cookie2" in response.headers:
+                self._remember(host, response)
             yield response
         finally:
             await response.aclose()
+
+    def _remember(self, host: str, response: httpx.Response) -> None:
+        jar = self._jars.get(host)
+        if jar is None:
+            jar = self._jars[host] = httpx.Cookies()
+            while len(self._jars) > MAX_SITES:
+                self._jars.popitem(last=False)
+        jar.extract_cookies(response)
+        if len(jar.jar) > MAX_COOKIES_PER_SITE:
+            jar.clear()
 
     async def aclose(self) -> None:
         await self._transport.aclose()
