@@ -27,6 +27,9 @@ def server() -> Iterator[FixtureServer]:
     started.add("/sets", Response(200, b"<rss/>", {**FEED, "Set-Cookie": "session=abc; Path=/"}))
     started.add("/sets-many", Response(200, b"<rss/>", FEED, repeated=tuple(
         ("Set-Cookie", f"c{n}=v{n}; Path=/") for n in range(3))))
+    for name in "abc":
+        started.add(f"/sets-{name}", Response(200, b"<rss/>", {
+            **FEED, "Set-Cookie": f"{name}=1; Path=/"}))
     yield started
     started.stop()
 
@@ -57,10 +60,18 @@ def test_the_least_recently_used_hosts_cookies_are_forgotten_beyond_the_cap(
     assert sent[2:] == [("localhost", "session=abc"), ("127.0.0.1", None)]
 
 
-def test_a_host_setting_too_many_cookies_keeps_none(
+def test_a_host_setting_too_many_cookies_at_once_keeps_none(
         server: FixtureServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(session, "MAX_COOKIES_PER_SITE", 2)
     sent = cookies_sent(server, [server.url("/sets-many"), server.url("/feed"),
                                  server.url("/sets"), server.url("/feed")])
     assert sent == [("127.0.0.1", None), ("127.0.0.1", None), ("127.0.0.1", None),
                     ("127.0.0.1", "session=abc")]
+
+
+def test_a_host_setting_too_many_cookies_one_by_one_keeps_none(
+        server: FixtureServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session, "MAX_COOKIES_PER_SITE", 2)
+    sent = cookies_sent(server, [server.url("/sets-a"), server.url("/sets-b"),
+                                 server.url("/feed"), server.url("/sets-c"), server.url("/feed")])
+    assert [cookie for _, cookie in sent] == [None, "a=1", "a=1; b=1", "a=1; b=1", None]

@@ -78,6 +78,10 @@ class Session:
             await response.aclose()
 
     def _remember(self, host: str, response: httpx.Response) -> None:
+        if len(response.headers.get_list("set-cookie")) > MAX_COOKIES_PER_SITE:
+            # Not even parsed: 3,000 cookies in one answer took the jar 47 ms.
+            self._jars.pop(host, None)
+            return
         jar = self._jars.get(host)
         if jar is None:
             jar = self._jars[host] = httpx.Cookies()
