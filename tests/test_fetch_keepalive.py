@@ -160,3 +160,23 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None:
 
     assert asyncio.run(go()) == ["ok"] * 3
     assert len(connections) == 3
+
+
+def test_more_origins_than_the_cap_fetched_at_once_all_succeed(
+        servers: list[FixtureServer], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crawl of every agency site meets thousands of origins, many at once: making
+    room for one must not trip over another request making room at the same time."""
+    monkeypatch.setattr(client, "MAX_ORIGINS", 4)
+    urls = [s.url("/feed") for _ in range(3) for s in servers]
+
+    async def go() -> list[object]:
+        async with Fetcher(user_agent="test/1", concurrency=8) as fetcher:
+            async def one(url: str) -> object:
+                try:
+                    return await fetcher.fetch(url, QUICK)
+                except Exception as error:   # what the crawl would report as failing
+                    return error
+            return await asyncio.gather(*(one(url) for url in urls))
+    results = asyncio.run(go())
+    assert all(isinstance(r, Document) for r in results), [r for r in results
+                                                         if not isinstance(r, Document)][:3]

@@ -279,9 +279,12 @@ class _Connections:
         excess = len(self._origins) + 1 - self._max_origins
         if excess <= 0:
             return
+        # Chosen and removed before the first await: requests making room at the same
+        # time (a crawl of more origins than the cap) must not pick the same ones.
         idle = [key for key, origin in self._origins.items() if not origin.in_flight]
-        for key in idle[:excess]:
-            await self._origins.pop(key).aclose()
+        closing = [self._origins.pop(key) for key in idle[:excess]]
+        for origin in closing:
+            await origin.aclose()
 
     async def aclose(self) -> None:
         origins, self._origins = list(self._origins.values()), OrderedDict()
