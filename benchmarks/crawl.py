@@ -4,7 +4,8 @@
 
 Starts `benchmarks/synthweb.py` (N sources over K loopback hosts, each an HTML
 listing of 30 Thai items, an RSS feed and a sitemap of the same items, with
-ETag/Last-Modified and 304), then runs, each as its own `monitor` process
+ETag/Last-Modified and 304; with `--cookies`, a session cookie from every host,
+as most agency sites set one), then runs, each as its own `monitor` process
 (wall, CPU, peak RSS from wait4):
 
 - first crawl of N html sources, and of N feed sources (fresh databases);
@@ -92,12 +93,13 @@ def median_run(runs: list[Callable[[], Run]]) -> Run:
 
 class WebProcess:
     def __init__(self, sources: int, hosts: int, port: int, seed: int, relevant: float,
-                 stories: bool = False) -> None:
+                 stories: bool = False, cookies: bool = False) -> None:
         self.port = port
         self.proc = subprocess.Popen(
             [sys.executable, str(ROOT / "benchmarks" / "synthweb.py"), "--sources", str(sources),
              "--hosts", str(hosts), "--port", str(port), "--seed", str(seed),
-             "--relevant", str(relevant), *(["--stories"] if stories else [])],
+             "--relevant", str(relevant), *(["--stories"] if stories else []),
+             *(["--cookies"] if cookies else [])],
             stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         if self.proc.stdout.readline().strip() != "ready":
@@ -272,6 +274,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--relevant", type=float, default=0.02,
                         help="share of items about the act (story dedupe runs on these)")
+    parser.add_argument("--cookies", action="store_true",
+                        help="every host sets a session cookie, as most agency sites do")
     parser.add_argument("--changed", type=float, default=0.1)
     parser.add_argument("--latency-ms", type=float, default=100)
     parser.add_argument("--urlwatch", default="/tmp/urlwatch-venv/bin/urlwatch")
@@ -283,10 +287,11 @@ def main() -> None:
     args = parser.parse_args()
     n, k, c = args.sources, args.hosts, args.concurrency
     print(f"synthetic web: {n} sources over {k} loopback hosts, concurrency {c}, "
-          f"{os.cpu_count()} CPUs, relevant share {args.relevant}", flush=True)
+          f"{os.cpu_count()} CPUs, relevant share {args.relevant}"
+          f"{', every host sets a session cookie' if args.cookies else ''}", flush=True)
     table = Table()
     compileall.compile_dir(ROOT / "monitor", quiet=1)   # see the module's docstring
-    web = WebProcess(n, k, args.port, args.seed, args.relevant)
+    web = WebProcess(n, k, args.port, args.seed, args.relevant, cookies=args.cookies)
     tmp = Path(tempfile.mkdtemp(prefix="crawlbench-"))
     try:
         html_cfg = write_config(tmp / "html.yaml", "html", n, k, args.port, c)

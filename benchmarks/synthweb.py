@@ -10,7 +10,9 @@ Everything is deterministic from the seed. Source `i` lives on host
     /s/<i>/sitemap.xml
 
 Every answer carries an ETag and Last-Modified and honours If-None-Match /
-If-Modified-Since with 304. Control URLs (on any host):
+If-Modified-Since with 304. With `--cookies`, every host behaves as most agency
+sites do (PHP, ASP.NET, load balancers): an answer to a request that brings no
+cookie sets a session cookie. Control URLs (on any host):
 
     /_change?share=0.1   the first `share` of a shuffled source order gets 3 new items
     /_latency?ms=100     delay every answer by this much from now on
@@ -28,6 +30,7 @@ import contextlib
 import hashlib
 import json
 import random
+import zlib
 from email.utils import formatdate
 from urllib.parse import parse_qs, urlsplit
 
@@ -48,10 +51,11 @@ STORY_POOL = 250     # --stories: shared stories (about 2 rewrites each at 500 s
 
 class Web:
     def __init__(self, sources: int, hosts: int, port: int, seed: int,
-                 relevant: float, stories: bool = False) -> None:
+                 relevant: float, stories: bool = False, cookies: bool = False) -> None:
         self.sources, self.hosts, self.port, self.seed = sources, hosts, port, seed
         self.relevant = relevant
         self.stories = stories
+        self.cookies = cookies
         self.generation = [0] * sources
         self.latency = 0.0
         self.stats: dict[str, int] = {}
@@ -187,6 +191,9 @@ class Web:
                 data, ctype, etag, gen = self.body(i, kind)
                 modified = formatdate(1767225600 + int(gen) * 86400, usegmt=True)
                 common = {"ETag": etag, "Last-Modified": modified}
+                if self.cookies and "cookie" not in headers:
+                    common["Set-Cookie"] = f"PHPSESSID={zlib.crc32(target.encode()):08x}; Path=/"
+
                 if headers.get("if-none-match") == etag or (
                         "if-none-match" not in headers
                         and headers.get("if-modified-since") == modified):
@@ -247,8 +254,11 @@ def main() -> None:
     parser.add_argument("--stories", action="store_true",
                         help="relevant items of real words, a tenth of them rewrites "
                              "of one another across sources (for story dedupe)")
+    parser.add_argument("--cookies", action="store_true",
+                        help="every host sets a session cookie on a request without one")
     args = parser.parse_args()
-    web = Web(args.sources, args.hosts, args.port, args.seed, args.relevant, args.stories)
+    web = Web(args.sources, args.hosts, args.port, args.seed, args.relevant, args.stories,
+              args.cookies)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(web))
 
