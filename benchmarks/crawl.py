@@ -54,6 +54,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthweb import loopback  # noqa: E402  (the web's own addressing, beside this file)
+
 BIN = Path(sys.executable).parent
 MONITOR = [str(BIN / "monitor")] if (BIN / "monitor").exists() else [sys.executable, "-m",
                                                                      "monitor"]
@@ -119,7 +122,7 @@ class WebProcess:
 
 def source_url(i: int, hosts: int, port: int, kind: str) -> str:
     path = {"html": "", "feed": "feed.xml", "sitemap": "sitemap.xml"}[kind]
-    return f"http://127.0.0.{1 + i % hosts}:{port}/s/{i}/{path}"
+    return f"http://{loopback(i % hosts)}:{port}/s/{i}/{path}"
 
 
 def write_config(path: Path, kind: str, n: int, hosts: int, port: int,

@@ -3,7 +3,8 @@
     python benchmarks/synthweb.py --sources 500 --hosts 50 --port 18080 --seed 1
 
 Everything is deterministic from the seed. Source `i` lives on host
-127.0.0.(1 + i % hosts) and offers the same 30 items three ways:
+`loopback(i % hosts)` (127.0.0.1, 127.0.0.2, ..., 127.0.1.1 past 254 hosts) and
+offers the same 30 items three ways:
 
     /s/<i>/          an HTML listing (~110 KB: navigation, sidebar, footer, scripts)
     /s/<i>/feed.xml  RSS 2.0
@@ -47,6 +48,7 @@ RELEVANT = ("เปิดบริการขอใบอนุญาตออ�
 ITEMS = 30
 REWRITES = 0.1       # --stories: share of relevant items that rewrite a shared story
 STORY_POOL = 250     # --stories: shared stories (about 2 rewrites each at 500 sources)
+MAX_HOSTS = 254 * 256  # loopback addresses used (each host is a listening socket)
 
 
 class Web:
@@ -65,7 +67,7 @@ class Web:
         self._changes = 0
 
     def host(self, i: int) -> str:
-        return f"127.0.0.{1 + i % self.hosts}:{self.port}"
+        return f"{loopback(i % self.hosts)}:{self.port}"
 
     def _items(self, i: int) -> list[tuple[str, str, str, str]]:
         """(link, title, Thai date, summary), newest first; generation g adds 3 items."""
@@ -235,9 +237,16 @@ class Web:
             writer.close()
 
 
+def loopback(n: int) -> str:
+    """The n-th host address (from 0): 127.0.0.1 to 127.0.0.254, then 127.0.1.1 and on
+    (all of 127/8 is loopback on Linux), so that every source can have a host of its own."""
+    if not 0 <= n < MAX_HOSTS:
+        raise ValueError(f"at most {MAX_HOSTS} hosts")
+    return f"127.0.{n // 254}.{1 + n % 254}"
+
+
 async def serve(web: Web) -> None:
-    servers = [await asyncio.start_server(web.handle, f"127.0.0.{1 + h}", web.port,
-                                          backlog=1024)
+    servers = [await asyncio.start_server(web.handle, loopback(h), web.port, backlog=1024)
                for h in range(web.hosts)]
     print("ready", flush=True)
     await asyncio.gather(*(s.serve_forever() for s in servers))
