@@ -312,8 +312,8 @@ async def crawl(config: Config, store: Store, sources: Sequence[Source] | None =
         if fetcher is not None:
             used = fetcher
             return await bounded(chosen, lambda s: one(s, used), limit)
-        async with Fetcher(user_agent=config.user_agent,
-                           concurrency=config.fetch.concurrency) as own:
+        async with Fetcher(user_agent=config.user_agent, concurrency=config.fetch.concurrency,
+                           robots_memory=store) as own:
             return await bounded(chosen, lambda s: one(s, own), limit)
 
 

@@ -82,8 +82,8 @@ async def _run(config: Config, bind: tuple[str, int] | None, stop: asyncio.Event
     freshness.last_crawl = _last_attempt(store)
     scheduler = AsyncIOScheduler(timezone=config.timezone, event_loop=loop)
     lock = asyncio.Lock()   # one store writer at a time
-    async with Fetcher(user_agent=config.user_agent,
-                       concurrency=config.fetch.concurrency) as fetcher:
+    async with Fetcher(user_agent=config.user_agent, concurrency=config.fetch.concurrency,
+                       robots_memory=store) as fetcher:
 
         async def publish_job() -> None:
             try:

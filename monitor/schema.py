@@ -163,4 +163,16 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX items_published;
     CREATE INDEX items_published_relevant ON items (published DESC) WHERE relevant = 1;
     """,
+    # 7: robots.txt answers kept across processes (monitor.fetch.robots): a crawl run
+    # by cron asked every site for its robots.txt again each time, a second request
+    # per source of an unchanged re-crawl. Only answers RFC 9309 lets a crawler keep
+    # for a day (2xx, 4xx) are stored.
+    """
+    CREATE TABLE robots (
+        origin   TEXT PRIMARY KEY,   -- scheme://host[:port], as the fetcher names it
+        status   INTEGER NOT NULL,
+        body     BLOB NOT NULL,      -- the robots.txt of a 2xx answer, else empty
+        fetched  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )

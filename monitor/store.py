@@ -8,6 +8,7 @@ never an item already stored.
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -32,6 +33,8 @@ from monitor.health import Health, HealthEvent, as_state, is_transition
 from monitor.models import Document, Entry, Item, Report, Validators
 from monitor.schema import MIGRATIONS
 from monitor.text.words import index_words
+
+log = logging.getLogger(__name__)
 
 STORY_WINDOW = timedelta(days=7)
 NEW_TARGET_LOOKBACK = timedelta(days=1)   # what a new alert target gets of the past
@@ -264,6 +267,32 @@ class Store:
             "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
             "last_modified = excluded.last_modified, fetched = excluded.fetched",
             (url, doc.etag, doc.last_modified, _iso(now)))
+
+    def robots_answer(self, origin: str) -> tuple[int, bytes, datetime] | None:
+        """The robots.txt answer kept for `origin`: (status, body, when it was fetched).
+
+        A cache: a database that cannot answer means the site is asked again."""
+        try:
+            row = self.db.execute("SELECT status, body, fetched FROM robots WHERE origin = ?",
+                                  (origin,)).fetchone()
+        except sqlite3.DatabaseError as error:
+            log.warning("robots.txt of %s not read from the database: %s", origin, _why(error))
+            return None
+        if row is None:
+            return None
+        return row["status"], bytes(row["body"]), datetime.fromisoformat(row["fetched"])
+
+    def save_robots_answer(self, origin: str, status: int, body: bytes,
+                           fetched: datetime) -> None:
+        """Keep a robots.txt answer for the next process (see `robots_answer`)."""
+        try:
+            self.db.execute(
+                "INSERT INTO robots (origin, status, body, fetched) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (origin) DO UPDATE SET status = excluded.status, "
+                "body = excluded.body, fetched = excluded.fetched",
+                (origin, status, body, _iso(fetched)))
+        except sqlite3.DatabaseError as error:
+            log.warning("robots.txt of %s not kept in the database: %s", origin, _why(error))
 
     def forget_validators(self, url: str) -> None:
         """After a failed parse the next crawl must fetch the whole body again."""

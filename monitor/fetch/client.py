@@ -36,6 +36,7 @@ from monitor.fetch.robots import (
     RobotsAnswer,
     RobotsCache,
     RobotsFetch,
+    RobotsMemory,
     answer_from_error,
 )
 from monitor.fetch.session import Session
@@ -98,11 +99,13 @@ class Fetcher:
     def __init__(self, *, user_agent: str, concurrency: int = 16,
                  now: Callable[[], datetime] = _utcnow,
                  retry: RetryPolicy | None = None,
-                 resolve: netguard.Resolver = netguard.system_resolve) -> None:
+                 resolve: netguard.Resolver = netguard.system_resolve,
+                 robots_memory: RobotsMemory | None = None) -> None:
+        """`robots_memory` keeps robots.txt answers for later processes (the store)."""
         self._now = now
         self._retry = retry or RetryPolicy()
         self._hosts = HostThrottle(concurrency)
-        self._robots = RobotsCache(user_agent=user_agent, now=now)
+        self._robots = RobotsCache(user_agent=user_agent, now=now, memory=robots_memory)
         self._resolve = resolve
         self._user_agent = user_agent
         self._concurrency = concurrency

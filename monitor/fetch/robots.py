@@ -6,6 +6,10 @@ does the matching. The status rules are the RFC's: a 4xx means there is no
 robots.txt (allow all); a 5xx or no answer means the site may be in trouble
 (disallow all until it answers). A good copy is kept for 24 hours; a failed
 fetch is remembered briefly, and a previous good copy is preferred to it.
+
+Good copies also outlive the process when the cache is given a memory (the
+store): a crawl run by cron every hour asked every site for its robots.txt
+again each time, two requests per source where one answered 304 would do.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from protego import Protego
 
@@ -22,6 +27,9 @@ from monitor.errors import FetchError, NotAllowedError
 TTL = timedelta(hours=24)
 FAILURE_TTL = timedelta(minutes=10)
 MAX_ROBOTS_BYTES = 500 * 1024   # RFC 9309: parse at least the first 500 KiB
+# A robots.txt longer than this is fetched again by each process, not kept (real
+# ones are a few KB; the store should not hold half a megabyte per hostile site).
+KEPT_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,15 @@ class RobotsAnswer:
 
 
 RobotsFetch = Callable[[str], Awaitable[RobotsAnswer]]
+
+
+class RobotsMemory(Protocol):
+    """Where good answers are kept between processes (monitor.store.Store)."""
+
+    def robots_answer(self, origin: str) -> tuple[int, bytes, datetime] | None: ...
+
+    def save_robots_answer(self, origin: str, status: int, body: bytes,
+                           fetched: datetime) -> None: ...
 
 
 @dataclass
@@ -59,9 +76,11 @@ def robots_url(origin: str) -> str:
 
 
 class RobotsCache:
-    def __init__(self, *, user_agent: str, now: Callable[[], datetime]) -> None:
+    def __init__(self, *, user_agent: str, now: Callable[[], datetime],
+                 memory: RobotsMemory | None = None) -> None:
         self._agent = agent_token(user_agent)
         self._now = now
+        self._memory = memory
         self._entries: dict[str, _Entry] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -89,9 +108,17 @@ class RobotsCache:
         lock = self._locks.setdefault(origin, asyncio.Lock())
         async with lock:   # one robots.txt request per origin, however many pages wait
             entry = self._entries.get(origin)
+            if entry is None and self._memory is not None:
+                entry = self._recalled(origin)
+                if entry is not None:
+                    self._entries[origin] = entry
             if entry is not None and entry.expires > self._now():
                 return entry
-            fresh = self._interpret(await fetch(robots_url(origin)), origin)
+            answer = await fetch(robots_url(origin))
+            fresh = self._interpret(answer, origin)
+            if self._memory is not None and _keepable(answer):
+                self._memory.save_robots_answer(origin, answer.status, answer.body,
+                                                self._now())
             if (fresh.rules is None and not fresh.allow_all and entry is not None
                     and entry.rules is not None):
                 # Unreachable now, but we have a good copy: keep using it for a while.
@@ -100,9 +127,22 @@ class RobotsCache:
             self._entries[origin] = fresh
             return fresh
 
-    def _interpret(self, answer: RobotsAnswer, origin: str) -> _Entry:
-        """RFC 9309's reading of the answer; `reason` is what the user reads when refused."""
-        now = self._now()
+    def _recalled(self, origin: str) -> _Entry | None:
+        """The answer a previous process kept, fresh for 24 hours from its fetch; an older
+        one still serves, as a copy kept in memory does, while the site is unreachable."""
+        assert self._memory is not None
+        kept = self._memory.robots_answer(origin)
+        if kept is None:
+            return None
+        status, body, fetched = kept
+        answer = RobotsAnswer(status=status, body=body)
+        return self._interpret(answer, origin, fetched) if _keepable(answer) else None
+
+    def _interpret(self, answer: RobotsAnswer, origin: str,
+                   fetched: datetime | None = None) -> _Entry:
+        """RFC 9309's reading of the answer; `reason` is what the user reads when refused.
+        Fresh for TTL (or FAILURE_TTL) from `fetched`, by default now."""
+        now = fetched or self._now()
         refused = f"{robots_url(origin)} answered HTTP {answer.status}, which means disallow all"
         if answer.error:
             # Usually the whole site is down or its name does not resolve: say that first.
@@ -117,6 +157,13 @@ class RobotsCache:
         if 400 <= answer.status < 500:
             return _Entry(None, True, f"answered HTTP {answer.status}", now + TTL)
         return _Entry(None, False, refused, now + FAILURE_TTL)
+
+
+def _keepable(answer: RobotsAnswer) -> bool:
+    """An answer a crawler may rely on for a day (a good copy, or none there at all)."""
+    if answer.error or len(answer.body) > KEPT_BYTES:
+        return False
+    return 200 <= answer.status < 300 or (400 <= answer.status < 500 and answer.status != 429)
 
 
 def answer_from_error(exc: FetchError) -> RobotsAnswer:
