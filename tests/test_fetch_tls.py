@@ -129,6 +129,43 @@ def test_an_aia_intermediate_from_an_untrusted_root_is_not_enough(
     assert site.requests_for("/news") == []
 
 
+def test_a_root_served_at_the_aia_url_is_never_trusted(
+        tmp_path: Path, root: Issued, server: FixtureServer) -> None:
+    """Someone between the monitor and a site (or the site) signs its certificate with
+    a root of their own and serves that root at the certificate's AIA URL: AIA may
+    complete a chain up to a trusted root, never supply the root."""
+    rogue = issue("Rogue Root CA", ca=True)
+    server.add("/root.cer", Response(200, rogue.der()))
+    leaf = issue(HOST, issuer=rogue, hosts=(HOST,), aia=server.url("/root.cer", host="aia.test"))
+    site = https_server(tmp_path, leaf)
+    site.page("/news", "x")
+    try:
+        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
+    finally:
+        site.stop()
+    assert isinstance(result, FetchError), result
+    assert site.requests_for("/news") == []
+
+
+def test_a_root_above_a_served_intermediate_is_not_trusted_either(
+        tmp_path: Path, root: Issued, server: FixtureServer) -> None:
+    rogue = issue("Rogue Root CA", ca=True)
+    rogue_intermediate = issue("Rogue Intermediate", issuer=rogue, ca=True,
+                               aia=server.url("/root.cer", host="aia.test"))
+    server.add("/int.cer", Response(200, rogue_intermediate.der()))
+    server.add("/root.cer", Response(200, rogue.der()))
+    leaf = issue(HOST, issuer=rogue_intermediate, hosts=(HOST,),
+                 aia=server.url("/int.cer", host="aia.test"))
+    site = https_server(tmp_path, leaf)
+    site.page("/news", "x")
+    try:
+        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
+    finally:
+        site.stop()
+    assert isinstance(result, FetchError), result
+    assert site.requests_for("/news") == []
+
+
 def test_the_aia_fetch_passes_the_private_network_guard(tmp_path: Path, root: Issued,
                                                         intermediate: Issued,
                                                         server: FixtureServer) -> None:

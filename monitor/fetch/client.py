@@ -388,8 +388,13 @@ class Fetcher:
             der = await self._aia_certificate(urls[0], settings)
             if isinstance(der, FetchError):
                 return tuple(found), f"fetching it from its AIA URL failed: {der}"
-            found.append(der)
             cert = x509.load_der_x509_certificate(der)
+            if aia.is_self_issued(cert):
+                # A root: trusted only if it is already among the trusted roots. Loaded
+                # into the context it would be trusted because a server named it, and
+                # anyone between us and a site could then name their own.
+                break
+            found.append(der)
         return tuple(found), ""
 
     async def _aia_certificate(self, url: str, settings: FetchSettings) -> bytes | FetchError:
