@@ -164,19 +164,30 @@ def db_now(db: Path) -> str:
 
 # -- the floor ---------------------------------------------------------------
 
+FLOOR_HOSTS = 128
+
+
 async def floor_crawl(urls: list[str], concurrency: int) -> int:
-    """Raw HTTP/1.1 GETs on keep-alive connections (one pool per host), selectolax items."""
+    """Raw HTTP/1.1 GETs on keep-alive connections (one pool per host, the pools of the
+    FLOOR_HOSTS most recently used hosts kept, as the monitor keeps 128: with a host
+    per source, keeping them all ran the web out of file descriptors), selectolax items."""
+    from collections import OrderedDict
     from urllib.parse import urlsplit
 
     from selectolax.lexbor import LexborHTMLParser
 
-    pools: dict[str, list[tuple[asyncio.StreamReader, asyncio.StreamWriter]]] = {}
+    pools: OrderedDict[str, list[tuple[asyncio.StreamReader, asyncio.StreamWriter]]]
+    pools = OrderedDict()
     gate = asyncio.Semaphore(concurrency)
     found = 0
 
     async def get(url: str) -> bytes:
         parts = urlsplit(url)
         pool = pools.setdefault(parts.netloc, [])
+        pools.move_to_end(parts.netloc)
+        while len(pools) > FLOOR_HOSTS:
+            for _, idle in pools.popitem(last=False)[1]:
+                idle.close()
         if pool:
             reader, writer = pool.pop()
         else:
