@@ -304,3 +304,32 @@ def test_run_publishes_only_when_a_crawl_changed_something(server: FixtureServer
         assert index.stat().st_mtime_ns == published
     finally:
         assert _stop(process) == 0
+
+
+def test_a_restarted_run_keeps_the_robots_txt_answers(server: FixtureServer,
+                                                      tmp_path: Path) -> None:
+    """`monitor run` keeps robots.txt answers in the database too: restarted (an
+    upgrade, a reboot), it does not ask every site again."""
+    server.add("/robots.txt", Response(200, b"User-agent: *\nAllow: /\n"))
+    server.add("/a.xml", conditional)
+    config = write_config(tmp_path, f"""
+  - name: a
+    url: {server.url('/a.xml')}
+    type: feed
+    interval: 1s
+""", fetch="""
+  min_delay_per_host: 0s
+  retries: 0
+  timeout: 5s
+  respect_robots: true
+""")
+    for run in (1, 2):
+        process = _start(config, tmp_path / f"run{run}.log")
+        try:
+            deadline = time.monotonic() + 30
+            while len(server.requests_for("/a.xml")) < 2 * run and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            assert _stop(process) == 0
+    assert len(server.requests_for("/a.xml")) >= 4
+    assert len(server.requests_for("/robots.txt")) == 1
