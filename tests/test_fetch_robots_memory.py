@@ -59,7 +59,8 @@ def test_a_later_process_uses_the_kept_robots_txt_for_a_day(
 
 
 def test_no_robots_txt_is_kept_too(site: FixtureServer, tmp_path: Path) -> None:
-    site.add("/robots.txt", Response(404, b"not here"))
+    # A long "not found" page changes nothing: only a robots.txt's own bytes are kept.
+    site.add("/robots.txt", Response(404, b"<p>not here</p>" * 10_000))
     db = tmp_path / "monitor.sqlite3"
     for hour in (0, 1, 2):
         process(db, site.url("/news"), NOON + timedelta(hours=hour))

@@ -117,8 +117,9 @@ class RobotsCache:
             answer = await fetch(robots_url(origin))
             fresh = self._interpret(answer, origin)
             if self._memory is not None and _keepable(answer):
-                self._memory.save_robots_answer(origin, answer.status, answer.body,
-                                                self._now())
+                # Only a robots.txt is worth its bytes: a 404's page is not one.
+                body = answer.body if 200 <= answer.status < 300 else b""
+                self._memory.save_robots_answer(origin, answer.status, body, self._now())
             if (fresh.rules is None and not fresh.allow_all and entry is not None
                     and entry.rules is not None):
                 # Unreachable now, but we have a good copy: keep using it for a while.
@@ -161,9 +162,11 @@ class RobotsCache:
 
 def _keepable(answer: RobotsAnswer) -> bool:
     """An answer a crawler may rely on for a day (a good copy, or none there at all)."""
-    if answer.error or len(answer.body) > KEPT_BYTES:
+    if answer.error:
         return False
-    return 200 <= answer.status < 300 or (400 <= answer.status < 500 and answer.status != 429)
+    if 200 <= answer.status < 300:
+        return len(answer.body) <= KEPT_BYTES
+    return 400 <= answer.status < 500 and answer.status != 429
 
 
 def answer_from_error(exc: FetchError) -> RobotsAnswer:
