@@ -275,17 +275,22 @@ def test_a_hostile_source_neither_delays_a_fast_one_nor_shutdown(
     assert "Traceback" not in log.read_text("utf-8")
 
 
-def test_run_publishes_only_when_a_crawl_changed_something(server: FixtureServer,
-                                                          tmp_path: Path) -> None:
-    """A source answering 304 every second leaves the outputs alone: readers polling the
-    feed would otherwise fetch an unchanged feed again after every crawl."""
+def every_second(server: FixtureServer, tmp_path: Path, fetch: str = "") -> Path:
+    """A config of one feed source (answering 304 once seen) crawled every second."""
     server.add("/a.xml", conditional)
-    config = write_config(tmp_path, f"""
+    return write_config(tmp_path, f"""
   - name: a
     url: {server.url('/a.xml')}
     type: feed
     interval: 1s
-""")
+""", fetch=fetch)
+
+
+def test_run_publishes_only_when_a_crawl_changed_something(server: FixtureServer,
+                                                          tmp_path: Path) -> None:
+    """A source answering 304 every second leaves the outputs alone: readers polling the
+    feed would otherwise fetch an unchanged feed again after every crawl."""
+    config = every_second(server, tmp_path)
     log = tmp_path / "run.log"
     process = _start(config, log)
     try:
@@ -311,13 +316,7 @@ def test_a_restarted_run_keeps_the_robots_txt_answers(server: FixtureServer,
     """`monitor run` keeps robots.txt answers in the database too: restarted (an
     upgrade, a reboot), it does not ask every site again."""
     server.add("/robots.txt", Response(200, b"User-agent: *\nAllow: /\n"))
-    server.add("/a.xml", conditional)
-    config = write_config(tmp_path, f"""
-  - name: a
-    url: {server.url('/a.xml')}
-    type: feed
-    interval: 1s
-""", fetch="""
+    config = every_second(server, tmp_path, fetch="""
   min_delay_per_host: 0s
   retries: 0
   timeout: 5s
