@@ -480,8 +480,8 @@ class Store:
         # Dates as read (or first seen): how far apart two items are decides how alike
         # they must be (dedupe.CLOSE).
         return matching_stories(StorySignature.of(key), origin, item.published,
-                           ((r["story"], self._signature(r["story_key"]), r["origin"],
-                             datetime.fromisoformat(r["published"])) for r in rows))
+                                ((r["story"], self._signature(r["story_key"]), r["origin"],
+                                  datetime.fromisoformat(r["published"])) for r in rows))
 
     def _signature(self, stored_key: str) -> StorySignature:
         """A stored story key's shingles; kept, as the same stories meet many new items."""

@@ -129,15 +129,15 @@ class RobotsCache:
             return fresh
 
     def _recalled(self, origin: str) -> _Entry | None:
-        """The answer a previous process kept, fresh for 24 hours from its fetch; an older
-        one still serves, as a copy kept in memory does, while the site is unreachable."""
+        """The answer a previous process kept (only `_keepable` ones are), fresh for 24
+        hours from its fetch; an older one still serves, as a copy kept in memory does,
+        while the site is unreachable."""
         assert self._memory is not None
         kept = self._memory.robots_answer(origin)
         if kept is None:
             return None
         status, body, fetched = kept
-        answer = RobotsAnswer(status=status, body=body)
-        return self._interpret(answer, origin, fetched) if _keepable(answer) else None
+        return self._interpret(RobotsAnswer(status=status, body=body), origin, fetched)
 
     def _interpret(self, answer: RobotsAnswer, origin: str,
                    fetched: datetime | None = None) -> _Entry:
