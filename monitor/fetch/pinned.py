@@ -16,6 +16,7 @@ these requests.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import select
 import socket
 import ssl
@@ -304,8 +305,10 @@ class _Connections:
             return
         # Chosen and removed before the first await: requests making room at the same
         # time (a crawl of more origins than the cap) must not pick the same ones.
-        idle = [key for key, origin in self._origins.items() if not origin.in_flight]
-        closing = [self._origins.pop(key) for key in idle[:excess]]
+        # The least recently used come first, so the scan stops after a few of them.
+        idle = list(itertools.islice(
+            (key for key, origin in self._origins.items() if not origin.in_flight), excess))
+        closing = [self._origins.pop(key) for key in idle]
         for origin in closing:
             await origin.aclose()
 
