@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections.abc import Iterator
 
+import httpcore
 import pytest
 
 from monitor.config.settings import FetchSettings
 from monitor.fetch import Fetcher, client, pinned
+from monitor.fetch.netguard import system_resolve
 from monitor.models import Document, NotModified, Validators
 from tests.httpserver import FixtureServer, Request, Response
 
@@ -180,3 +183,47 @@ def test_more_origins_than_the_cap_fetched_at_once_all_succeed(
     results = asyncio.run(go())
     assert all(isinstance(r, Document) for r in results), [r for r in results
                                                          if not isinstance(r, Document)][:3]
+
+
+
+def test_a_pool_closed_while_its_answer_finishes_does_not_get_the_connection_back() -> None:
+    """Making room for a new origin closes the least recently used one with nothing in
+    flight. An answer still being closed counts as in flight: were its origin closed
+    meanwhile, its connection would go back to a pool no longer held, and nothing
+    would ever close it."""
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(answer)
+                await writer.drain()
+        writer.close()
+
+    def get(host: str) -> httpcore.Request:
+        return httpcore.Request("GET", f"http://{host}/", headers=[(b"Host", host.encode())])
+
+    async def go() -> httpcore.AsyncHTTP11Connection:
+        servers = [await asyncio.start_server(serve, "127.0.0.1", 0) for _ in range(2)]
+        first, second = (f"127.0.0.1:{s.sockets[0].getsockname()[1]}" for s in servers)
+        pools = pinned._Connections(ssl.create_default_context,
+                                    pinned.PinnedBackend(system_resolve, guard=False),
+                                    idle_per_origin=1, max_origins=1)
+        response = await pools.handle_async_request(get(first))
+        returned = response.stream
+        assert isinstance(returned, pinned._Returned)
+        async for _ in returned:
+            pass
+        connection = returned._connection
+        # The second origin's request runs while the first answer's close waits.
+        other = asyncio.create_task(pools.handle_async_request(get(second)))
+        await returned.aclose()
+        await (await other).aclose()
+        await pools.aclose()
+        for server in servers:
+            server.close()
+        return connection
+
+    assert asyncio.run(go()).is_closed(), "a connection was left open after the pools closed"
+

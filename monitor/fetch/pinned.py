@@ -359,11 +359,16 @@ class _Returned:
         origin, self._origin = self._origin, None
         if origin is None:
             return
-        origin.in_flight -= 1
+        # In flight until the connection is placed: closing the body waits, and an
+        # origin with nothing in flight may meanwhile be closed to make room, after
+        # which a connection put back in it would never be closed.
         try:
             await self._body.aclose()   # type: ignore[attr-defined]
         finally:
-            if self._connection.is_idle() and len(origin.idle) < self._idle_per_origin:
-                origin.idle.append(self._connection)
-            elif not self._connection.is_closed():
-                await self._connection.aclose()
+            try:
+                if self._connection.is_idle() and len(origin.idle) < self._idle_per_origin:
+                    origin.idle.append(self._connection)
+                elif not self._connection.is_closed():
+                    await self._connection.aclose()
+            finally:
+                origin.in_flight -= 1
