@@ -11,7 +11,7 @@ import pytest
 from monitor.config.settings import FetchSettings
 from monitor.errors import NotAllowedError
 from monitor.fetch import Fetcher
-from monitor.fetch.robots import agent_token
+from monitor.fetch.robots import RobotsAnswer, RobotsCache, agent_token
 from monitor.models import Document
 from tests.httpserver import FixtureServer, Response
 
@@ -165,3 +165,30 @@ def test_redirect_hop_is_checked_against_robots(server: FixtureServer) -> None:
 ])
 def test_agent_token(ua: str, token: str) -> None:
     assert agent_token(ua) == token
+
+
+def test_rules_are_held_for_a_bounded_number_of_origins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scheduler running for months meets every outlet its aggregators link to: the
+    least recently asked origin's rules are forgotten (and asked again when needed),
+    and nothing is left behind per origin once its checks are done."""
+    monkeypatch.setattr("monitor.fetch.robots.MAX_ORIGINS", 2)
+    asked: list[str] = []
+
+    async def fetch(url: str) -> RobotsAnswer:
+        asked.append(url)
+        await asyncio.sleep(0)
+        return RobotsAnswer(status=200, body=b"User-agent: *\nDisallow: /x\n")
+
+    async def go() -> RobotsCache:
+        cache = RobotsCache(user_agent=UA, now=lambda: datetime(2026, 12, 6, tzinfo=UTC))
+        for name in ("a", "b", "a", "c", "a", "b"):
+            origin = f"https://{name}.go.th"
+            # Several pages of one origin at once share its one robots.txt request.
+            await asyncio.gather(*(cache.check(f"{origin}/{n}", origin, fetch)
+                                   for n in range(3)))
+        return cache
+
+    cache = asyncio.run(go())
+    # "a", asked last before "c", was kept; "b" was forgotten for "c", so asked again.
+    assert [url.split("//")[1].split(".")[0] for url in asked] == ["a", "b", "c", "b"]
+    assert len(cache._entries) == 2 and cache._locks == {}

@@ -15,6 +15,7 @@ again each time, two requests per source where one answered 304 would do.
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,11 @@ MAX_ROBOTS_BYTES = 500 * 1024   # RFC 9309: parse at least the first 500 KiB
 # A robots.txt longer than this is fetched again by each process, not kept (real
 # ones are a few KB; the store should not hold half a megabyte per hostile site).
 KEPT_BYTES = 64 * 1024
+# Origins whose rules are held in memory, the least recently asked forgotten first:
+# a scheduler running for months meets every outlet its aggregators link to, and a
+# parsed robots.txt of up to MAX_ROBOTS_BYTES each would otherwise pile up. One
+# forgotten is read back from the memory (the store), or asked again.
+MAX_ORIGINS = 4096
 
 
 @dataclass(frozen=True)
@@ -81,8 +87,10 @@ class RobotsCache:
         self._agent = agent_token(user_agent)
         self._now = now
         self._memory = memory
-        self._entries: dict[str, _Entry] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        # A lock per origin being checked, with the number of checks holding it or
+        # waiting for it: dropped when the last one is done.
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
     async def check(self, url: str, origin: str, fetch: RobotsFetch) -> None:
         """Raise NotAllowedError unless robots.txt of `origin` lets us fetch `url`.
@@ -105,28 +113,47 @@ class RobotsCache:
         return list(entry.rules.sitemaps) if entry.rules is not None else []
 
     async def _entry(self, origin: str, fetch: RobotsFetch) -> _Entry:
-        lock = self._locks.setdefault(origin, asyncio.Lock())
-        async with lock:   # one robots.txt request per origin, however many pages wait
-            entry = self._entries.get(origin)
-            if entry is None and self._memory is not None:
-                entry = self._recalled(origin)
-                if entry is not None:
-                    self._entries[origin] = entry
-            if entry is not None and entry.expires > self._now():
-                return entry
-            answer = await fetch(robots_url(origin))
-            fresh = self._interpret(answer, origin)
-            if self._memory is not None and _keepable(answer):
-                # Only a robots.txt is worth its bytes: a 404's page is not one.
-                body = answer.body if 200 <= answer.status < 300 else b""
-                self._memory.save_robots_answer(origin, answer.status, body, self._now())
-            if (fresh.rules is None and not fresh.allow_all and entry is not None
-                    and entry.rules is not None):
-                # Unreachable now, but we have a good copy: keep using it for a while.
-                entry.expires = self._now() + FAILURE_TTL
-                return entry
-            self._entries[origin] = fresh
-            return fresh
+        lock, users = self._locks.get(origin) or (asyncio.Lock(), 0)
+        self._locks[origin] = (lock, users + 1)
+        try:
+            async with lock:   # one robots.txt request per origin, however many pages wait
+                return await self._entry_locked(origin, fetch)
+        finally:
+            lock, users = self._locks[origin]
+            if users == 1:
+                del self._locks[origin]
+            else:
+                self._locks[origin] = (lock, users - 1)
+
+    async def _entry_locked(self, origin: str, fetch: RobotsFetch) -> _Entry:
+        entry = self._entries.get(origin)
+        if entry is None and self._memory is not None:
+            entry = self._recalled(origin)
+            if entry is not None:
+                self._hold(origin, entry)
+        if entry is not None and entry.expires > self._now():
+            self._entries.move_to_end(origin)
+            return entry
+        answer = await fetch(robots_url(origin))
+        fresh = self._interpret(answer, origin)
+        if self._memory is not None and _keepable(answer):
+            # Only a robots.txt is worth its bytes: a 404's page is not one.
+            body = answer.body if 200 <= answer.status < 300 else b""
+            self._memory.save_robots_answer(origin, answer.status, body, self._now())
+        if (fresh.rules is None and not fresh.allow_all and entry is not None
+                and entry.rules is not None):
+            # Unreachable now, but we have a good copy: keep using it for a while.
+            entry.expires = self._now() + FAILURE_TTL
+            self._hold(origin, entry)
+            return entry
+        self._hold(origin, fresh)
+        return fresh
+
+    def _hold(self, origin: str, entry: _Entry) -> None:
+        self._entries[origin] = entry
+        self._entries.move_to_end(origin)
+        while len(self._entries) > MAX_ORIGINS:
+            self._entries.popitem(last=False)
 
     def _recalled(self, origin: str) -> _Entry | None:
         """The answer a previous process kept (only `_keepable` ones are), fresh for 24
