@@ -103,3 +103,37 @@ def test_retry_after_holds_the_whole_host_and_only_it() -> None:
 
     calm, busy = asyncio.run(scenario())
     assert calm < 0.05 and busy >= 0.3
+
+
+def test_hosts_that_no_longer_constrain_a_request_are_forgotten(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`monitor run` keeps one throttle for months: a host is forgotten once nobody waits
+    for it and neither its spacing nor a back-off it asked for is still running (a new
+    entry would behave the same); until then it is kept, whatever the table's size."""
+    monkeypatch.setattr("monitor.fetch.hosts.MAX_HOSTS", 4)
+    now = [0.0]
+
+    async def scenario() -> list[set[str]]:
+        throttle = HostThrottle(4, clock=lambda: now[0])
+        seen = []
+        for n in range(3):
+            async with throttle.slot(f"spaced{n}:80", 60.0):
+                pass
+        throttle.hold("busy:80", 600.0)
+        async with throttle.slot("open:80", 0.0):
+            # Past the cap at t=0: every host still constrains a request, so all stay.
+            async with throttle.slot("new1:80", 0.0):
+                seen.append(set(throttle._hosts))
+            now[0] = 100.0   # the spacing has run out; the back-off has not
+            for n in range(2, 12):
+                async with throttle.slot(f"new{n}:80", 0.0):
+                    pass
+            seen.append(set(throttle._hosts))
+        return seen
+
+    at_start, later = asyncio.run(scenario())
+    assert at_start == {"spaced0:80", "spaced1:80", "spaced2:80", "busy:80", "open:80",
+                        "new1:80"}
+    assert {"busy:80", "open:80"} <= later, "a running back-off, a request in flight"
+    assert not later & {"spaced0:80", "spaced1:80", "spaced2:80"}
+    assert len(later) < 12

@@ -14,12 +14,19 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+# Hosts remembered before the ones that no longer constrain anything are forgotten
+# (at most every time the table doubles): `monitor run` keeps one throttle for months
+# and meets every outlet its aggregators link to.
+MAX_HOSTS = 4096
+
 
 @dataclass
 class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_start: float = float("-inf")
     not_before: float = float("-inf")   # set by a 429/503's Retry-After
+    free_at: float = float("-inf")      # from then on, a new request need not wait
+    users: int = 0                      # requests holding or waiting for its turn
 
 
 class HostThrottle:
@@ -28,15 +35,30 @@ class HostThrottle:
             raise ValueError("concurrency must be at least 1")
         self._slots = asyncio.Semaphore(concurrency)
         self._hosts: dict[str, _Host] = {}
+        self._forget_at = MAX_HOSTS
         self._clock = clock
 
     def _host(self, key: str) -> _Host:
-        return self._hosts.setdefault(key, _Host())
+        host = self._hosts.get(key)
+        if host is None:
+            if len(self._hosts) >= self._forget_at:
+                self._forget_free_hosts()
+            host = self._hosts[key] = _Host()
+        return host
+
+    def _forget_free_hosts(self) -> None:
+        """Drop the hosts nobody is waiting for whose spacing and back-off have run out:
+        a new _Host behaves the same. Amortised: the next sweep waits for twice as many."""
+        now = self._clock()
+        self._hosts = {key: host for key, host in self._hosts.items()
+                       if host.users or host.free_at > now}
+        self._forget_at = max(MAX_HOSTS, 2 * len(self._hosts))
 
     def hold(self, key: str, seconds: float) -> None:
         """Keep every request to `key` waiting `seconds`: the host asked us to back off."""
         host = self._host(key)
         host.not_before = max(host.not_before, self._clock() + seconds)
+        host.free_at = max(host.free_at, host.not_before)
 
     @asynccontextmanager
     async def slot(self, key: str, min_delay: float) -> AsyncIterator[Callable[[], None]]:
@@ -48,18 +70,27 @@ class HostThrottle:
         connection can take a while, and the host should see the spacing.
         """
         host = self._host(key)
-        async with host.lock:
-            while True:
-                wait = max(host.last_start + min_delay, host.not_before) - self._clock()
-                if wait <= 0:
-                    break
-                await asyncio.sleep(wait)
-            await self._slots.acquire()
-            host.last_start = self._clock()
+        host.users += 1
+        try:
+            async with host.lock:
+                while True:
+                    wait = max(host.last_start + min_delay, host.not_before) - self._clock()
+                    if wait <= 0:
+                        break
+                    await asyncio.sleep(wait)
+                await self._slots.acquire()
+                host.last_start = self._clock()
+                host.free_at = max(host.free_at, host.last_start + min_delay)
+        except BaseException:
+            host.users -= 1
+            raise
+
         def mark() -> None:
             host.last_start = max(host.last_start, self._clock())
+            host.free_at = max(host.free_at, host.last_start + min_delay)
 
         try:
             yield mark
         finally:
+            host.users -= 1
             self._slots.release()
