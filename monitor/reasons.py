@@ -24,8 +24,9 @@ _CAUSES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"resolution|no address associated|cannot resolve|getaddrinfo failed|name resolution",
          "host not found"),
         (r"connection refused|errno 111\b", "connection refused"),
-        # anyio's word when every address of the host refused or failed
-        (r"all connection attempts failed", "cannot connect"),
+        # When every address of the host refused or failed without an errno
+        # (monitor.fetch.pinned's words; "all connection attempts" are anyio's)
+        (r"no connection to|all connection attempts failed", "cannot connect"),
         (r"connection reset|errno 104\b", "connection reset"),
         (r"network is unreachable|no route to host", "network unreachable"),
         (r"\btimed? ?out\b|within [\d.]+ s", "timed out"),

@@ -193,6 +193,10 @@ def test_check_says_how_to_move_a_database_left_in_output_dir(
      "unreachable robots.txt means disallow all (RFC 9309)", "host not found: www.dga.or.th"),
     ("connection to http://127.0.0.1:9/x failed: [Errno 111] Connection refused",
      "connection refused: 127.0.0.1"),
+    ("connection to https://a.go.th/x failed: no connection to 10.1.1.1 port 443 "
+     "(Connection refused)", "connection refused: a.go.th"),
+    ("connection to https://a.go.th/x failed: no connection to 10.1.1.1 port 443",
+     "cannot connect: a.go.th"),
     ("no complete response from https://slow.go.th/feed within 20 s (timeout) after 4 "
      "attempts", "timed out: slow.go.th"),
     ("TLS certificate of https://old.go.th/ could not be verified: [SSL: "

@@ -58,7 +58,7 @@ class Transient(FetchError):
 
 def _reason(exc: Exception) -> str:
     text = str(exc).strip() or type(exc).__name__
-    # httpx wraps the socket's error ("All connection attempts failed"); the errno
+    # httpx wraps the socket's error ("no connection to 10.0.0.1 port 443"); the errno
     # underneath (Connection refused, No route to host) is what a person can act on.
     inner: BaseException | None = exc.__cause__ or exc.__context__
     for _ in range(8):

@@ -68,7 +68,9 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
                 failure = _caused(httpcore.ConnectTimeout(exc), exc)
                 continue
             except (OSError, anyio.BrokenResourceError) as exc:
-                failure = _caused(httpcore.ConnectError(exc), exc)
+                # The socket's errno is added to this where the failure is reported.
+                failure = _caused(httpcore.ConnectError(f"no connection to {address} "
+                                                        f"port {port}"), exc)
                 continue
             for option in socket_options or ():
                 stream.extra(SocketAttribute.raw_socket).setsockopt(*option)
