@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import ssl
+import struct
 from collections.abc import Iterator
 
 import httpcore
@@ -227,3 +229,25 @@ def test_a_pool_closed_while_its_answer_finishes_does_not_get_the_connection_bac
 
     assert asyncio.run(go()).is_closed(), "a connection was left open after the pools closed"
 
+
+
+def test_a_connection_reset_as_it_opens_is_a_connection_error() -> None:
+    """A server may reset a connection the moment it is accepted (an overloaded or
+    filtering front end). The socket is then no longer connected when it is wrapped;
+    that must read as a reset connection, which the fetcher retries and reports."""
+    async def go() -> None:
+        listener = socket.create_server(("127.0.0.1", 0))
+        client = socket.create_connection(listener.getsockname())
+        accepted, _ = listener.accept()
+        accepted.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        accepted.close()   # with a zero linger: a reset, not a close
+        listener.close()
+        await asyncio.sleep(0.05)
+        client.setblocking(False)
+        try:
+            with pytest.raises(ConnectionResetError):
+                await pinned._wrapped(client)
+        finally:
+            client.close()
+
+    asyncio.run(go())

@@ -16,6 +16,7 @@ these requests.
 from __future__ import annotations
 
 import asyncio
+import errno
 import itertools
 import select
 import socket
@@ -103,10 +104,19 @@ async def _open_tcp(address: str, port: int, local_address: str | None
         if local_address is not None:
             sock.bind((local_address, 0))
         await asyncio.get_running_loop().sock_connect(sock, (address, port))
-        return await anyio.abc.SocketStream.from_socket(sock)
+        return await _wrapped(sock)
     except BaseException:
         sock.close()
         raise
+
+
+async def _wrapped(sock: socket.socket) -> anyio.abc.SocketStream:
+    """The connected socket as anyio's stream; one the peer reset in the meantime is
+    a connection reset (anyio calls it a ValueError, which no caller would expect)."""
+    try:
+        return await anyio.abc.SocketStream.from_socket(sock)
+    except ValueError as exc:
+        raise ConnectionResetError(errno.ECONNRESET, "connection reset as it opened") from exc
 
 
 def _caused(error: Exception, cause: BaseException) -> Exception:
