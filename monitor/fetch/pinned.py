@@ -51,8 +51,10 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
                           local_address: str | None = None,
                           socket_options: Iterable[SocketOption] | None = None
                           ) -> httpcore.AsyncNetworkStream:
+        # asyncio's timeouts, as around the whole exchange: anyio's cost a cancel
+        # scope each, about 10 us against 5.
         try:
-            with anyio.fail_after(timeout):
+            async with asyncio.timeout(timeout):
                 addresses = await resolve_checked(host, port, self._resolve, guard=self._guard)
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"cannot resolve {host} in time") from None
@@ -63,7 +65,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         failure: Exception | None = None
         for address in addresses:   # as the system's own connect would: each in turn
             try:
-                with anyio.fail_after(timeout):
+                async with asyncio.timeout(timeout):
                     stream = await _open_tcp(address, port, local_address)
             except TimeoutError as exc:
                 failure = _caused(httpcore.ConnectTimeout(exc), exc)
