@@ -25,7 +25,8 @@ _CAUSES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "host not found"),
         (r"connection refused|errno 111\b", "connection refused"),
         # When every address of the host refused or failed without an errno
-        # (monitor.fetch.pinned's words; "all connection attempts" are anyio's)
+        # (monitor.fetch.pinned's words; "all connection attempts", anyio's, are in
+        # errors that earlier versions recorded)
         (r"no connection to|all connection attempts failed", "cannot connect"),
         (r"connection reset|errno 104\b", "connection reset"),
         (r"network is unreachable|no route to host", "network unreachable"),

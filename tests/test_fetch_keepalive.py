@@ -223,6 +223,7 @@ def test_a_pool_closed_while_its_answer_finishes_does_not_get_the_connection_bac
         await returned.aclose()
         await (await other).aclose()
         await pools.aclose()
+        await asyncio.sleep(0.05)   # the servers see the closes and end their handlers
         for server in servers:
             server.close()
         return connection
@@ -231,23 +232,25 @@ def test_a_pool_closed_while_its_answer_finishes_does_not_get_the_connection_bac
 
 
 
-def test_a_connection_reset_as_it_opens_is_a_connection_error() -> None:
+def test_a_connection_reset_as_it_opens_is_a_network_error() -> None:
     """A server may reset a connection the moment it is accepted (an overloaded or
-    filtering front end). The socket is then no longer connected when it is wrapped;
-    that must read as a reset connection, which the fetcher retries and reports."""
-    async def go() -> None:
+    filtering front end): the next read must fail as httpcore's network error, which
+    the fetcher retries and reports, with the socket's reset as its cause."""
+    async def go() -> BaseException:
         listener = socket.create_server(("127.0.0.1", 0))
-        client = socket.create_connection(listener.getsockname())
+        backend = pinned.PinnedBackend(system_resolve, guard=False)
+        stream = await backend.connect_tcp("127.0.0.1", listener.getsockname()[1], timeout=5)
         accepted, _ = listener.accept()
         accepted.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         accepted.close()   # with a zero linger: a reset, not a close
         listener.close()
         await asyncio.sleep(0.05)
-        client.setblocking(False)
         try:
-            with pytest.raises(ConnectionResetError):
-                await pinned._wrapped(client)
+            with pytest.raises(httpcore.ReadError) as failed:
+                await stream.read(1024)
         finally:
-            client.close()
+            await stream.aclose()
+        return failed.value
 
-    asyncio.run(go())
+    failure = asyncio.run(go())
+    assert isinstance(failure.__cause__, ConnectionResetError)

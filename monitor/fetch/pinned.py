@@ -8,15 +8,14 @@ URL keeps its host name, so the Host header and the TLS server name (SNI and
 certificate check) are the name's, as if the client had resolved it itself.
 
 The transport built on it keeps a small pool of keep-alive connections per
-origin (`OriginPools`); its sockets are wrapped in a stream lighter than
-httpcore's own (`_Stream`), since a re-crawl of unchanged pages is little but
-these requests.
+origin (`OriginPools`); its connections are asyncio's own transports under a
+stream for httpcore (`_Stream`) lighter than httpcore's anyio one, since a
+re-crawl of unchanged pages is little but these requests.
 """
 
 from __future__ import annotations
 
 import asyncio
-import errno
 import itertools
 import select
 import socket
@@ -25,12 +24,8 @@ from collections import OrderedDict
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from typing import Any
 
-import anyio
-import anyio.abc
 import httpcore
 import httpx
-from anyio.abc import SocketAttribute
-from anyio.streams.tls import TLSAttribute, TLSStream
 
 from monitor.errors import FetchError
 from monitor.fetch.netguard import PrivateAddress, Resolver, resolve_checked
@@ -51,8 +46,6 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
                           local_address: str | None = None,
                           socket_options: Iterable[SocketOption] | None = None
                           ) -> httpcore.AsyncNetworkStream:
-        # asyncio's timeouts, as around the whole exchange: anyio's cost a cancel
-        # scope each, about 10 us against 5.
         try:
             async with asyncio.timeout(timeout):
                 addresses = await resolve_checked(host, port, self._resolve, guard=self._guard)
@@ -66,18 +59,13 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         for address in addresses:   # as the system's own connect would: each in turn
             try:
                 async with asyncio.timeout(timeout):
-                    stream = await _open_tcp(address, port, local_address)
+                    return await _open_tcp(address, port, local_address, socket_options)
             except TimeoutError as exc:
                 failure = _caused(httpcore.ConnectTimeout(exc), exc)
-                continue
-            except (OSError, anyio.BrokenResourceError) as exc:
+            except OSError as exc:
                 # The socket's errno is added to this where the failure is reported.
                 failure = _caused(httpcore.ConnectError(f"no connection to {address} "
                                                         f"port {port}"), exc)
-                continue
-            for option in socket_options or ():
-                stream.extra(SocketAttribute.raw_socket).setsockopt(*option)
-            return _Stream(stream)
         assert failure is not None
         raise failure
 
@@ -87,38 +75,27 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         raise httpcore.ConnectError("unix sockets are never used")
 
     async def sleep(self, seconds: float) -> None:
-        await anyio.sleep(seconds)
+        await asyncio.sleep(seconds)
 
 
-async def _open_tcp(address: str, port: int, local_address: str | None
-                    ) -> anyio.abc.SocketStream:
-    """A TCP connection to one checked address, without anyio.connect_tcp's task group.
-
-    connect_tcp races a name's addresses ("happy eyeballs") in a task group of its
-    own, even for the single address it is given here: about 120 us of CPU per
-    connection on top of the connect itself. A crawl of thousands of agency sites
-    opens one connection per site; the addresses are tried in turn by the caller.
-    """
+async def _open_tcp(address: str, port: int, local_address: str | None,
+                    socket_options: Iterable[SocketOption] | None) -> _Stream:
+    """A TCP connection to one checked address (the caller tries them in turn)."""
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setblocking(False)
+        for option in socket_options or ():
+            sock.setsockopt(*option)
         if local_address is not None:
             sock.bind((local_address, 0))
-        await asyncio.get_running_loop().sock_connect(sock, (address, port))
-        return await _wrapped(sock)
+        loop = asyncio.get_running_loop()
+        await loop.sock_connect(sock, (address, port))
+        transport, receiver = await loop.create_connection(_Receiver, sock=sock)
     except BaseException:
         sock.close()
         raise
-
-
-async def _wrapped(sock: socket.socket) -> anyio.abc.SocketStream:
-    """The connected socket as anyio's stream; one the peer reset in the meantime is
-    a connection reset (anyio calls it a ValueError, which no caller would expect)."""
-    try:
-        return await anyio.abc.SocketStream.from_socket(sock)
-    except ValueError as exc:
-        raise ConnectionResetError(errno.ECONNRESET, "connection reset as it opened") from exc
+    return _Stream(transport, receiver)
 
 
 def _caused(error: Exception, cause: BaseException) -> Exception:
@@ -128,88 +105,180 @@ def _caused(error: Exception, cause: BaseException) -> Exception:
     return error
 
 
-# anyio's failures as httpcore's, which httpx maps to its own (as httpcore does).
-_GONE = (anyio.BrokenResourceError, anyio.ClosedResourceError, anyio.EndOfStream)
+# Bytes held for httpcore before the socket is no longer read (and read again below
+# the second): a response body is read as it comes, so this is rarely reached.
+_HELD_HIGH = 256 * 1024
+_HELD_LOW = 64 * 1024
+
+
+class _Receiver(asyncio.Protocol):
+    """One connection's side of asyncio: what arrived and not yet read, whether it
+    ended (and why), and whether the kernel will take more of our writes."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None   # the TLS one once upgraded
+        self.held = bytearray()
+        self.ended = False
+        self.error: Exception | None = None
+        self.write_paused = False
+        self._read_paused = False
+        self._reading: asyncio.Future[None] | None = None
+        self._writing: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport   # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.held += data
+        if len(self.held) > _HELD_HIGH and self.transport is not None:
+            self.transport.pause_reading()
+            self._read_paused = True
+        _wake(self._reading)
+
+    def eof_received(self) -> bool:
+        self.ended = True
+        _wake(self._reading)
+        return False   # the transport closes itself
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.ended = True
+        self.error = exc
+        _wake(self._reading)
+        _wake(self._writing)
+
+    def pause_writing(self) -> None:
+        self.write_paused = True
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        _wake(self._writing)
+
+    async def arrival(self) -> None:
+        """Until something arrives or the connection ends."""
+        while not self.held and not self.ended:
+            self._reading = asyncio.get_running_loop().create_future()
+            try:
+                await self._reading
+            finally:
+                self._reading = None
+
+    async def room(self) -> None:
+        """Until the kernel takes writes again or the connection ends."""
+        while self.write_paused and not self.ended:
+            self._writing = asyncio.get_running_loop().create_future()
+            try:
+                await self._writing
+            finally:
+                self._writing = None
+
+    def take(self, most: int) -> bytes:
+        data = bytes(self.held[:most])
+        del self.held[:most]
+        if self._read_paused and len(self.held) < _HELD_LOW and self.transport is not None:
+            self.transport.resume_reading()
+            self._read_paused = False
+        return data
+
+
+def _wake(waiter: asyncio.Future[None] | None) -> None:
+    if waiter is not None and not waiter.done():
+        waiter.set_result(None)
 
 
 class _Stream(httpcore.AsyncNetworkStream):
-    """httpcore's anyio stream, minus what it cost on every read and write.
+    """httpcore's network stream straight over an asyncio transport.
 
-    httpcore opens a cancel scope per operation even without a timeout, and builds
-    the socket's attributes anew each time the pool asks whether an idle connection
-    is still open: together near a tenth of an unchanged re-crawl. The fetcher
-    bounds the whole exchange itself (`exchange`), so operations here usually run
-    without a timeout; the socket and its peer are looked up once.
+    httpcore's own streams go through anyio, whose socket stream takes cancel
+    scopes and checkpoints on every read and write, and whose connection is built
+    from the socket's attributes anew. Straight over asyncio, an unchanged re-crawl
+    of 2,000 sources on as many hosts took 1.66 s against 1.94 s (benchmarks/ab.py,
+    six runs each). The fetcher bounds the whole exchange itself (`exchange`), so
+    operations here usually run without a timeout of their own.
     """
 
-    def __init__(self, stream: anyio.abc.ByteStream) -> None:
-        self._stream = stream
-        self._socket: socket.socket | None = stream.extra(SocketAttribute.raw_socket, None)
-        self._peer = stream.extra(SocketAttribute.remote_address, None)
+    def __init__(self, transport: asyncio.Transport, receiver: _Receiver) -> None:
+        self._transport = transport
+        self._receiver = receiver
+        self._socket = transport.get_extra_info("socket")
+        self._peer = transport.get_extra_info("peername")
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        try:
-            if timeout is None:
-                return await self._stream.receive(max_bytes)
-            with anyio.fail_after(timeout):
-                return await self._stream.receive(max_bytes)
-        except anyio.EndOfStream:
-            return b""
-        except TimeoutError as exc:
-            raise httpcore.ReadTimeout(exc) from exc
-        except _GONE as exc:
-            raise httpcore.ReadError(exc) from exc
+        receiver = self._receiver
+        if not receiver.held and not receiver.ended:
+            try:
+                if timeout is None:   # the usual case: no timer to set and cancel
+                    await receiver.arrival()
+                else:
+                    async with asyncio.timeout(timeout):
+                        await receiver.arrival()
+            except TimeoutError as exc:
+                raise httpcore.ReadTimeout(exc) from exc
+        if receiver.held:
+            return receiver.take(max_bytes)
+        if receiver.error is not None:
+            raise httpcore.ReadError(receiver.error) from receiver.error
+        return b""
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return
-        try:
-            if timeout is None:
-                await self._stream.send(buffer)
-                return
-            with anyio.fail_after(timeout):
-                await self._stream.send(buffer)
-        except TimeoutError as exc:
-            raise httpcore.WriteTimeout(exc) from exc
-        except _GONE as exc:
-            raise httpcore.WriteError(exc) from exc
+        receiver = self._receiver
+        if receiver.ended or self._transport.is_closing():
+            raise httpcore.WriteError(receiver.error or "the connection is closed")
+        self._transport.write(buffer)
+        if receiver.write_paused:
+            try:
+                async with asyncio.timeout(timeout):
+                    await receiver.room()
+            except TimeoutError as exc:
+                raise httpcore.WriteTimeout(exc) from exc
+            if receiver.ended:
+                raise httpcore.WriteError(receiver.error or "the connection is closed")
 
     async def aclose(self) -> None:
-        await self._stream.aclose()
+        # At once: asyncio's close() first sends what is still buffered (to a server
+        # that stopped reading, never) and, over TLS, waits up to 30 s for the
+        # server's close_notify. httpcore closes a connection only when done with it.
+        self._transport.abort()
 
     async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
                         timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
         try:
-            with anyio.fail_after(timeout):
-                wrapped = await TLSStream.wrap(self._stream, ssl_context=ssl_context,
-                                               hostname=server_hostname,
-                                               standard_compatible=False, server_side=False)
+            async with asyncio.timeout(timeout):
+                transport = await loop.start_tls(self._transport, self._receiver, ssl_context,
+                                                 server_hostname=server_hostname)
         except BaseException as exc:
-            await self.aclose()
+            self._transport.abort()
             if isinstance(exc, TimeoutError):
                 raise httpcore.ConnectTimeout(exc) from exc
-            if isinstance(exc, (*_GONE, ssl.SSLError)):
+            if isinstance(exc, OSError):   # ssl.SSLError and the socket's own
                 raise httpcore.ConnectError(exc) from exc
             raise
-        return _Stream(wrapped)
+        if transport is None:   # the loop says it cannot happen for TCP; typing says it can
+            raise httpcore.ConnectError("the TLS handshake left no connection")
+        self._receiver.transport = transport
+        return _Stream(transport, self._receiver)
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":
-            return _readable(self._socket)
+            receiver = self._receiver
+            return receiver.ended or bool(receiver.held) or _readable(self._socket)
         if info == "server_addr":
             return self._peer
         if info == "socket":
             return self._socket
         if info == "ssl_object":
-            return self._stream.extra(TLSAttribute.ssl_object, None)
+            return self._transport.get_extra_info("ssl_object")
         if info == "client_addr":
-            return self._stream.extra(SocketAttribute.local_address, None)
+            return self._transport.get_extra_info("sockname")
         return None
 
 
 def _readable(sock: socket.socket | None) -> bool:
     """Whether a read would return at once: on an idle keep-alive connection, that the
-    server closed it (or sent what it should not have); either way it is not reused."""
+    server closed it (or sent what it should not have) before the loop has seen it;
+    either way it is not reused."""
     if sock is None or sock.fileno() < 0:
         return True
     poller = select.poll()
