@@ -21,7 +21,7 @@ import select
 import socket
 import ssl
 from collections import OrderedDict
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Coroutine, Iterable
 from typing import Any
 
 import httpcore
@@ -205,14 +205,7 @@ class _Stream(httpcore.AsyncNetworkStream):
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         receiver = self._receiver
         if not receiver.held and not receiver.ended:
-            try:
-                if timeout is None:   # the usual case: no timer to set and cancel
-                    await receiver.arrival()
-                else:
-                    async with asyncio.timeout(timeout):
-                        await receiver.arrival()
-            except TimeoutError as exc:
-                raise httpcore.ReadTimeout(exc) from exc
+            await _within(timeout, receiver.arrival(), httpcore.ReadTimeout)
         if receiver.held:
             return receiver.take(max_bytes)
         if receiver.error is not None:
@@ -227,11 +220,7 @@ class _Stream(httpcore.AsyncNetworkStream):
             raise httpcore.WriteError(receiver.error or "the connection is closed")
         self._transport.write(buffer)
         if receiver.write_paused:
-            try:
-                async with asyncio.timeout(timeout):
-                    await receiver.room()
-            except TimeoutError as exc:
-                raise httpcore.WriteTimeout(exc) from exc
+            await _within(timeout, receiver.room(), httpcore.WriteTimeout)
             if receiver.ended:
                 raise httpcore.WriteError(receiver.error or "the connection is closed")
 
@@ -273,6 +262,19 @@ class _Stream(httpcore.AsyncNetworkStream):
         if info == "client_addr":
             return self._transport.get_extra_info("sockname")
         return None
+
+
+async def _within(timeout: float | None, wait: Coroutine[Any, Any, None],
+                  timed_out: type[httpcore.TimeoutException]) -> None:
+    """`wait`, raising `timed_out` past `timeout` (None, the usual case: no timer)."""
+    try:
+        if timeout is None:
+            await wait
+            return
+        async with asyncio.timeout(timeout):
+            await wait
+    except TimeoutError as exc:
+        raise timed_out(exc) from exc
 
 
 def _readable(sock: socket.socket | None) -> bool:
