@@ -10,6 +10,7 @@ connection). Set MONITOR_SRC to another checkout's root to compare versions.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
@@ -37,7 +38,9 @@ async def run(server: FixtureServer, n: int, trusted: bool) -> float:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("n", type=int, nargs="?", default=1000, help="pages to fetch")
+    n = parser.parse_args().n
     server = FixtureServer().start()
     for i in range(50):
         server.page(f"/p{i}", "<p>" + "ข่าว " * 200 + "</p>")

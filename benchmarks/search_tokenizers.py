@@ -41,7 +41,9 @@ def rows(path: Path) -> list[tuple[str, str, str]]:
 
 def main() -> None:
     topics = yaml.safe_load((ROOT / "sources.yaml").read_text("utf-8"))["topics"]
-    tokenize = MIGRATIONS[1].split("tokenize = ", 1)[1].split("\n    );", 1)[0]
+    # The search index's own tokenizer, read from the migration that creates it.
+    [fts] = [step for step in MIGRATIONS if "USING fts5" in step]
+    tokenize = fts.split("tokenize = ", 1)[1].split("\n    );", 1)[0]
     for path in SETS:
         if not path.exists():
             continue
@@ -57,7 +59,9 @@ def main() -> None:
             db.execute("INSERT INTO tri (rowid, body) VALUES (?, ?)", (n, normalise_text(text)))
         print(f"{path.name}: {len(data)} rows; segmenting and indexing took {seg_time:.2f} s")
         for topic in topics:
-            keywords = [k for k in topic["any"] if not (k.startswith("/") and k.endswith("/"))]
+            # plain keywords only: not /regex/ ones, nor all-of groups (lists)
+            keywords = [k for k in topic["any"]
+                        if isinstance(k, str) and not (k.startswith("/") and k.endswith("/"))]
             found: dict[str, set[int]] = {"seg": set(), "tri": set()}
             for keyword in keywords:
                 expression = fts_phrase(keyword)
