@@ -136,8 +136,8 @@ async def _exchange(client: Session, url: str, headers: Mapping[str, str],
         if on_send is not None and event.endswith("send_request_headers.started"):
             on_send()
 
-    # No timeout per read or write: `exchange` bounds the whole of it, which they are
-    # within, and each cost httpcore a cancel scope.
+    # No timeout per network operation (the session sets none): `exchange` bounds the
+    # whole of it, which they are within.
     async with client.stream(ask.method, url, headers=headers,
                              data=dict(ask.form) if ask.form else None, content=ask.content,
                              extensions={"trace": trace} if on_send is not None else None

@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 import httpx
 
 # The fetcher bounds every exchange as a whole (monitor.fetch.exchange); httpcore's
-# timeouts per network operation stay off, as each one costs it a cancel scope.
+# timeouts per network operation stay off, as each would set and cancel a timer.
 _NO_TIMEOUTS = {"connect": None, "read": None, "write": None, "pool": None}
 
 # Hosts whose cookies are kept, the least recently used forgotten beyond this
