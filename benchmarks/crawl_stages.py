@@ -68,10 +68,11 @@ def stages(pages: list[Document], fetch_cpu: float) -> None:
     from monitor.config.loader import load_config
     from monitor.extract.bounds import check_nesting
     from monitor.extract.html import read_listing
+    from monitor.models import Prepared
     from monitor.offload import Budget
     from monitor.reading import match_all, matcher_for, normalise_all
     from monitor.store import Store
-    from monitor.text.words import index_words, prime
+    from monitor.text.words import index_words
 
     config = load_config(ROOT / "sources.yaml")
     matcher = matcher_for(config.topics, config.synonyms)
@@ -101,16 +102,15 @@ def stages(pages: list[Document], fetch_cpu: float) -> None:
         with timing(WORDS):   # as the read worker does: the storing side looks them up
             words = {text: index_words(text) for item in matched if item.topics
                      for text in (item.title, item.summary) if text}
-        prime(words)
-        kept.append(matched)
+        kept.append((matched, Prepared(words)))
     with tempfile.TemporaryDirectory() as tmp, \
             Store(Path(tmp) / "s.sqlite3", synonyms=config.synonyms) as store, \
             store.transaction():   # one, as a crawl commits many sources together
-        for matched in kept:
+        for matched, prepared in kept:
             with timing(STORE):
-                store.save_items(matched, now)
-    count = sum(len(m) for m in kept)
-    relevant = sum(1 for m in kept for i in m if i.topics)
+                store.save_items(matched, now, prepared=prepared)
+    count = sum(len(m) for m, _ in kept)
+    relevant = sum(1 for m, _ in kept for i in m if i.topics)
     total = fetch_cpu + sum(spent.values())
     print(f"{len(pages)} html pages, {count} items ({relevant} relevant); CPU seconds, "
           "one process")

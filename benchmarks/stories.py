@@ -230,7 +230,7 @@ def dedupe_timed(spent: list[float]) -> Iterator[None]:
     keying, sketching, finding the story and writing the index."""
     patched = [(store_module.Store, name) for name in
                ("_find_stories", "_index_bands", "_index_story")]
-    patched += [(dedupe_module._Keyer, "__call__")]
+    patched += [(dedupe_module.StoryKeyer, "__call__")]
     originals = [(owner, name, getattr(owner, name)) for owner, name in patched]
     sketch = store_module.sketch
     try:
@@ -248,7 +248,8 @@ def dedupe_timed(spent: list[float]) -> Iterator[None]:
 def dedupe_parts(parts: dict[str, float]) -> Iterator[None]:
     """Add each part of story dedupe's time to parts[name] while inside: where the
     time goes, for whoever tries to make it shorter (the timers add a little)."""
-    targets = [(dedupe_module._Keyer, "__call__", "keying"), (store_module, "sketch", "sketching"),
+    targets = [(dedupe_module.StoryKeyer, "__call__", "keying"),
+               (store_module, "sketch", "sketching"),
                (store_module.Store, "_find_stories", "finding the story"),
                (store_module, "matching_stories", "verifying candidates"),
                (store_module.Store, "_index_bands", "writing index rows")]

@@ -35,10 +35,11 @@ instead of every story in the window.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
@@ -49,9 +50,9 @@ from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.text.textnorm import is_thai, normalise_text
 from monitor.text.urls import canonical_url
 
-__all__ = ["CANDIDATES", "COMMON_KEY", "Primed", "StoryKey", "StorySignature", "band_keys",
-           "item_identity", "matching_stories", "numbers_changed", "numbers_differ", "same_story",
-           "similarity", "sketch", "slot_filled_differently", "story_keyer",
+__all__ = ["CANDIDATES", "COMMON_KEY", "Primed", "StoryKey", "StoryKeyer", "StorySignature",
+           "band_keys", "item_identity", "matching_stories", "numbers_changed", "numbers_differ",
+           "same_story", "similarity", "sketch", "slot_filled_differently", "story_keyer",
            "word_containment"]
 
 SHINGLE = 3             # characters per shingle (3 measured best on the labelled data)
@@ -276,28 +277,35 @@ class StoryKey:
 # computed, so that the process storing the items does not fold and hash them again:
 # in a large first crawl that process is the bottleneck, and keying and sketching
 # were about a third of its story dedupe.
-PRIMED_MAX = 20_000     # items; about a hundred sources' worth of relevant items
 Primed = dict[tuple[str, str, str], tuple["StoryKey", list[int]]]
 
 
-class _Keyer:
+class StoryKeyer:
+    """A text's story key (see the module's steps 1 to 4), for one set of synonyms."""
+
     def __init__(self, synonyms: Sequence[Sequence[str]]) -> None:
         self._eq = Equivalences([*BUILTIN_SYNONYMS, *synonyms])
         self._primed: dict[tuple[str, str, str], StoryKey] = {}
 
     def keyed(self, title: str, summary: str = "", text: str = "") -> tuple[StoryKey, list[int]]:
-        """The key and its sketch, as a worker computes them for `prime`."""
+        """The key and its sketch, as a worker computes them for `primed`."""
         key = self(title, summary, text)
         return key, sketch(key)
 
-    def prime(self, known: Primed) -> None:
-        """Remember keys and sketches computed elsewhere for items about to be stored."""
-        if len(self._primed) + len(known) > PRIMED_MAX:
-            self._primed.clear()   # forgotten ones are computed again: slower, never different
-            _SKETCHES.clear()
+    @contextlib.contextmanager
+    def primed(self, known: Primed) -> Iterator[None]:
+        """While inside, keys and sketches of these texts come from `known`.
+
+        Scoped to one save, like `monitor.text.words.primed` (see there why).
+        """
         for texts, (key, keys) in known.items():
             self._primed[texts] = key
             _SKETCHES[key] = keys
+        try:
+            yield
+        finally:
+            self._primed.clear()
+            _SKETCHES.clear()
 
     def _reduce(self, text: str) -> str:
         """The text normalised and folded, its spaces and punctuation still in."""
@@ -323,9 +331,9 @@ class _Keyer:
 
 
 @lru_cache(maxsize=8)
-def story_keyer(synonyms: tuple[tuple[str, ...], ...] = ()) -> _Keyer:
+def story_keyer(synonyms: tuple[tuple[str, ...], ...] = ()) -> StoryKeyer:
     """The key function for a config's synonyms (cached: building it compiles the groups)."""
-    return _Keyer(synonyms)
+    return StoryKeyer(synonyms)
 
 
 def _pieces(key: str, size: int = SHINGLE) -> frozenset[str]:
@@ -543,7 +551,7 @@ def band_keys(signature: StorySignature) -> list[int]:
     return sketch(signature.key)
 
 
-_SKETCHES: dict[StoryKey, list[int]] = {}   # primed by a worker (see _Keyer.prime)
+_SKETCHES: dict[StoryKey, list[int]] = {}   # primed by a worker (see StoryKeyer.primed)
 
 
 def sketch(key: StoryKey) -> list[int]:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from monitor.dedupe import Primed
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,16 @@ class Item:
     text: str = ""
     topics: tuple[str, ...] = ()
     matched_keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Work a page-reading worker process did for the store, keyed by the texts it is
+    for: each text's search-index words, each relevant item's story key and sketch.
+    It travels with the page's items and is used by the one save that stores them."""
+
+    index_words: dict[str, str] = field(default_factory=dict)
+    story_keys: Primed = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

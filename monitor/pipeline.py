@@ -22,7 +22,7 @@ from monitor.config.settings import Config, Source, Topic
 from monitor.errors import ExtractError, MonitorError
 from monitor.fetch import Fetcher
 from monitor.health import Health, SourceState, after_failure, after_success
-from monitor.models import Document, Item, NotModified, RawItem, Validators
+from monitor.models import Document, Item, NotModified, Prepared, RawItem, Validators
 from monitor.offload import Budget, step
 from monitor.store import Store
 from monitor.writebatch import WriteBatch, batch_for
@@ -72,6 +72,7 @@ class SourceRead:
     notes: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     capped: int | None = None                       # max_items, when it cut the items
+    prepared: Prepared | None = None                # a worker's work for storing the items
 
 
 # A source's state after the crawl, or "not modified" when the server said 304.
@@ -128,10 +129,8 @@ async def read_source(
     if isinstance(first, NotModified):
         read.not_modified = True
         return read
-    from monitor.dedupe import story_keyer
     from monitor.normalise import Dropped
     from monitor.reading import PageRead, extract, match_all, normalise_all
-    from monitor.text.words import prime
     budget = Budget(PROCESS_BUDGET)
     cap = source.fetch.max_items
     raws: list[RawItem] = []
@@ -169,8 +168,7 @@ async def read_source(
     if read_through is not None and read_through.items is not None:
         read.items, read.dropped = read_through.items, read_through.dropped
         read.warnings.extend(read_through.warnings)
-        prime(read_through.index_words)
-        story_keyer(config.synonyms).prime(read_through.story_keys)
+        read.prepared = read_through.prepared
         return _checked(read)
     read.items, read.dropped = await step(
         budget, min(cap, len(raws)) > OFFLOAD_ITEMS,
@@ -352,7 +350,8 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
     # transaction (monitor.writebatch): a second monitor waits at most half a second.
     batch.join()
     with store.transaction():
-        saved = store.save_items(read.items, now, keep_all=source.keep_all)
+        saved = store.save_items(read.items, now, keep_all=source.keep_all,
+                                 prepared=read.prepared)
         # Only the source's own URL is fetched conditionally: child sitemaps and
         # articles are read once per change of the listing anyway.
         store.save_validators(source.url, read.documents[0], now)

@@ -14,11 +14,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from monitor.config.settings import Source, Topic
-from monitor.dedupe import Primed, story_keyer
+from monitor.dedupe import story_keyer
 from monitor.extract import get_extractor
 from monitor.extract.bounds import cap_feed, check_nesting
 from monitor.match import REGEX_TIMEOUT, Matcher
-from monitor.models import Document, Extraction, Item, RawItem
+from monitor.models import Document, Extraction, Item, Prepared, RawItem
 from monitor.normalise import Dropped, normalise
 from monitor.offload import Budget
 from monitor.text.words import index_words
@@ -96,8 +96,7 @@ class PageRead:
     items: list[Item] | None = None             # None: only extracted
     dropped: list[Dropped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # from matching
-    index_words: dict[str, str] = field(default_factory=dict)   # of the items to index
-    story_keys: Primed = field(default_factory=dict)            # of the relevant items
+    prepared: Prepared = field(default_factory=Prepared)        # for the store, of these items
 
 
 def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
@@ -113,15 +112,15 @@ def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget
     warnings: list[str] = []
     items = match_all(items, source, matcher, budget, warnings)
     # The search index segments the texts of the items stored as relevant: done
-    # here, in a worker, the storing process only looks them up (text.words.prime).
+    # here, in a worker, the storing process only looks them up (Prepared).
     stored = [item for item in items if item.topics or source.keep_all]
     words = {text: index_words(text) for item in stored
              for text in (item.title, item.summary, item.text) if text}
-    # So do their story keys and sketches (dedupe.story_keyer(...).prime), with the
+    # So do their story keys and sketches (dedupe.story_keyer(...).primed), with the
     # config's synonyms, as the store folds them.
     keyer = story_keyer(synonyms)
     keys = {(item.title, item.summary, item.text): keyer.keyed(item.title, item.summary, item.text)
             for item in stored}
     # The raw items are not needed any more: not sending them back halves the reply.
     return PageRead(replace(extraction, items=[]), cut, len(extraction.items), items,
-                    dropped, warnings, words, keys)
+                    dropped, warnings, Prepared(words, keys))

@@ -7,11 +7,12 @@ never an item already stored.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from monitor.dedupe import (
     MIN_SHARED,
     SHARED_PART,
     StoryKey,
+    StoryKeyer,
     StorySignature,
     matching_stories,
     sketch,
@@ -30,9 +32,10 @@ from monitor.dedupe import (
 )
 from monitor.errors import StoreError
 from monitor.health import Health, HealthEvent, as_state, is_transition
-from monitor.models import Document, Entry, Item, Report, Validators
+from monitor.models import Document, Entry, Item, Prepared, Report, Validators
 from monitor.schema import MIGRATIONS
 from monitor.text.words import index_words
+from monitor.text.words import primed as words_primed
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +137,7 @@ class Store:
         """`synonyms` are the config's extra equivalence groups, folded into story keys."""
         self.path = Path(path)
         self._synonyms = tuple(tuple(g) for g in synonyms)
-        self._keyer: Callable[..., StoryKey] | None = None
+        self._keyer: StoryKeyer | None = None
         self._signatures: dict[str, StorySignature] = {}
         self._common: set[int] = set()   # story-index keys known to be common
         if str(path) != ":memory:":
@@ -164,7 +167,7 @@ class Store:
             raise StoreError(f"{self.path}: cannot use the database: {_why(error)}") from None
 
     @property
-    def _story_key(self) -> Callable[..., StoryKey]:
+    def _story_key(self) -> StoryKeyer:
         """Built when an item is first keyed (it compiles the synonym groups): a crawl
         that stores nothing new never needs it."""
         if self._keyer is None:
@@ -308,17 +311,19 @@ class Store:
                 f"SELECT identity FROM items WHERE identity IN ({marks})", chunk))
         return found
 
-    def save_items(self, items: Sequence[Item], now: datetime, *, keep_all: bool = False
-                   ) -> SaveResult:
+    def save_items(self, items: Sequence[Item], now: datetime, *, keep_all: bool = False,
+                   prepared: Prepared | None = None) -> SaveResult:
         """Insert new items, update changed titles in place (guid kept), record every source.
 
         One query finds the items already stored; the topics and sources go in
         with executemany: a crawl of a known page costs a few statements, not
-        several per item.
+        several per item. `prepared` is what a page-reading worker computed for
+        these items (index words, story keys): used instead of computing them
+        here, for this save only.
         """
         new = updated = new_relevant = 0
         stamp = _iso(now)
-        with self.transaction():
+        with self.transaction(), self._using(prepared):
             stored: dict[str, sqlite3.Row] = {}
             for chunk in _chunks([item.identity for item in items]):
                 marks = ",".join("?" * len(chunk))
@@ -376,6 +381,15 @@ class Store:
                 "INSERT OR IGNORE INTO item_sources (item_id, source, link, outlet, seen) "
                 "VALUES (?, ?, ?, ?, ?)", reports)
         return SaveResult(new=new, updated=updated, new_relevant=new_relevant)
+
+    @contextlib.contextmanager
+    def _using(self, prepared: Prepared | None) -> Iterator[None]:
+        with contextlib.ExitStack() as scope:
+            if prepared is not None:
+                scope.enter_context(words_primed(prepared.index_words))
+                if prepared.story_keys:   # else the keyer need not even be built
+                    scope.enter_context(self._story_key.primed(prepared.story_keys))
+            yield
 
     def _insert(self, item: Item, relevant: bool, now: datetime, stamp: str,
                 item_id: int) -> None:

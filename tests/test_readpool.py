@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from monitor import dedupe, pipeline, readpool
+from monitor.config.loader import load_config
 from monitor.dedupe import story_keyer
+from monitor.text import words as text_words
 from tests.crawl_helpers import crawl, published, write_config
 from tests.httpserver import FixtureServer, Response
 
@@ -89,12 +91,21 @@ def test_pages_read_in_a_worker_give_what_the_crawl_process_gives(
     # The workers key the relevant items for story dedupe: this process only looks
     # the keys up (and would fold each text again if they did not).
     folded: list[str] = []
-    fold = dedupe._Keyer._reduce
-    monkeypatch.setattr(dedupe._Keyer, "_reduce",
+    fold = dedupe.StoryKeyer._reduce
+    monkeypatch.setattr(dedupe.StoryKeyer, "_reduce",
                         lambda self, text: folded.append(text) or fold(self, text))
+    # And the search index's words: segmented there, looked up here.
+    segmented: list[str] = []
+    segment = text_words.words
+    monkeypatch.setattr(text_words, "words",
+                        lambda text: segmented.append(text) or segment(text))
     assert crawl(pooled) == 0
     assert readpool.pages_read - before == 6, "every page was read by a worker"
-    assert folded == []
+    assert folded == [] and segmented == []
+    # What the workers computed served its own page's save and is not kept after it
+    # (a large crawl held tens of megabytes of it).
+    assert text_words._PRIMED == {} and dedupe._SKETCHES == {}
+    assert story_keyer(load_config(pooled).synonyms)._primed == {}
 
     rows = stored(pooled)
     assert len(rows) == 6 * 12

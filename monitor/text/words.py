@@ -10,12 +10,13 @@ used, so search finds a query's words wherever the segmenter sees them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
 from monitor.text.textnorm import normalise_text
 
-__all__ = ["index_words", "prime", "shorten", "words"]
+__all__ = ["index_words", "primed", "shorten", "words"]
 
 
 @functools.cache
@@ -35,17 +36,25 @@ def words(text: str) -> list[str]:
     return list(_segment()(text))
 
 
-# Texts whose index words a worker process already computed (monitor.readpool),
-# so that the process that stores them does not segment them again.
+# Index words a worker process (monitor.readpool) already computed for the texts
+# being stored (see `primed`), so the storing process does not segment them again.
 _PRIMED: dict[str, str] = {}
-PRIMED_MAX = 20_000   # texts; about a hundred sources' worth of relevant items
 
 
-def prime(known: dict[str, str]) -> None:
-    """Remember `index_words` results computed elsewhere for texts about to be stored."""
-    if len(_PRIMED) + len(known) > PRIMED_MAX:
-        _PRIMED.clear()   # forgotten ones are segmented again: slower, never different
+@contextlib.contextmanager
+def primed(known: Mapping[str, str]) -> Iterator[None]:
+    """While inside, `index_words` answers for these texts from `known`.
+
+    Scoped to one save (`Store.save_items`, with `monitor.models.Prepared`).
+    Kept until a cap of 20,000 texts, as they were, words and story keys the
+    store had already used made the storing process of a first crawl of 3,000
+    sources with a third of the items relevant peak at 464 MB, not 314 MB.
+    """
     _PRIMED.update(known)
+    try:
+        yield
+    finally:
+        _PRIMED.clear()
 
 
 def index_words(text: str) -> str:
@@ -54,9 +63,9 @@ def index_words(text: str) -> str:
     unicode61 then splits on the spaces (and on punctuation), so each Thai word
     becomes one token and a query matches whole words only.
     """
-    primed = _PRIMED.get(text)
-    if primed is not None:
-        return primed
+    known = _PRIMED.get(text)
+    if known is not None:
+        return known
     normalised = normalise_text(text or "")
     if not normalised:
         return ""
