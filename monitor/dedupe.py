@@ -38,7 +38,6 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-import sys
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -339,17 +338,10 @@ def story_keyer(synonyms: tuple[tuple[str, ...], ...] = ()) -> StoryKeyer:
 
 def _pieces(key: str, size: int = SHINGLE) -> frozenset[str]:
     """The shingles compared: the substrings themselves, which hash faster than crc32
-    does; they live in memory only, so no hash has to stay stable across runs.
-
-    Interned: texts share most of their 3-character shingles, so the store's
-    cache of signatures holds one string per distinct shingle, not one per
-    text (16 KB a signature instead of 37 KB on benchmarks/realtext.py's
-    recombined real words), and an intersection compares equal shingles by
-    identity (a quarter faster).
-    """
+    does; they live in memory only, so no hash has to stay stable across runs."""
     if len(key) < size:
         return frozenset({key}) if key else frozenset()
-    return frozenset(map(sys.intern, [key[i:i + size] for i in range(len(key) - size + 1)]))
+    return frozenset(key[i:i + size] for i in range(len(key) - size + 1))
 
 
 def _shingles(key: str, size: int = SHINGLE) -> frozenset[int]:

@@ -135,17 +135,6 @@ def test_near_copies_share_index_bands_and_unrelated_news_does_not() -> None:
     assert not set(band_keys(a)) & set(band_keys(c))
 
 
-def test_signatures_share_one_string_per_shingle() -> None:
-    """The store keeps thousands of signatures in memory: texts' common shingles are
-    one object each, not one per text (a signature took 37 KB, now 16 KB)."""
-    a = sig("กรมการปกครองเปิดให้ทำบัตรประชาชนนอกเวลาราชการ", "กรมการปกครองแจ้งประชาชน" * 3)
-    b = sig("กรมการปกครองแจ้งวันหยุดราชการ", "ประชาชนติดต่อกรมการปกครองได้ทุกวัน" * 3)
-    ours = {id(shingle) for shingle in a.title | a.lede}
-    shared = (a.title | a.lede) & (b.title | b.lede)
-    assert len(shared) > 10
-    assert all(id(shingle) in ours for shingle in b.title | b.lede if shingle in shared)
-
-
 def test_a_source_repeating_itself_is_not_another_outlet() -> None:
     a = sig("ครม.อนุมัติร่างพระราชกฤษฎีกาวิธีการทางอิเล็กทรอนิกส์", LEDE)
     assert matching_stories(a, "matichon", DAY, [(7, a, "matichon", DAY)]) == []
