@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 STORY_WINDOW = timedelta(days=7)
 NEW_TARGET_LOOKBACK = timedelta(days=1)   # what a new alert target gets of the past
 BUSY_TIMEOUT = 60.0   # seconds
-SIGNATURE_CACHE = 5_000   # stories' shingle sets kept in memory (about 10 KB each)
+SIGNATURE_CACHE = 5_000   # stories' shingle sets kept in memory (up to 37 KB each)
 COMMON_KEYS_KEPT = 200_000   # common story-index keys remembered (about 40 bytes each)
 WAL_CHECKPOINT_PAGES = 10_000   # 4 KB pages: see Store.__init__
 CACHE_KB = 32_768   # SQLite's page cache per connection
