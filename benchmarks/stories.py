@@ -340,8 +340,11 @@ def bench_http_crawl(tmp: Path, sources: int = 500, port: int = 18400,
         web.stop()
     with sqlite3.connect(tmp / "html.sqlite3") as db:
         items, relevant = db.execute("SELECT COUNT(*), SUM(relevant) FROM items").fetchone()
+    # This process stored the items (the page workers are others): its peak is the
+    # storing process's, and the benchmark's own part of it is small.
     print(f"  exit {code}; {items:,} items ({relevant:,} relevant) in {total:.2f} s; story "
-          f"dedupe {spent[0]:.2f} s = {100 * spent[0] / total:.1f}% of it", flush=True)
+          f"dedupe {spent[0]:.2f} s = {100 * spent[0] / total:.1f}% of it; peak RSS "
+          f"{peak_rss_mb():.0f} MB", flush=True)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ tests/test_stories.py, these are the single rules one at a time.
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from monitor.dedupe import (
     numbers_changed,
     numbers_differ,
     same_story,
+    similarity,
     slot_filled_differently,
     story_keyer,
     word_containment,
@@ -133,6 +135,36 @@ def test_near_copies_share_index_bands_and_unrelated_news_does_not() -> None:
             "The cabinet on Tuesday approved a subsidy for rice farmers in the north.")
     assert set(band_keys(a)) & set(band_keys(b))
     assert not set(band_keys(a)) & set(band_keys(c))
+
+
+def test_a_kept_signature_is_small_and_compares_as_the_full_one() -> None:
+    """The store keeps thousands of stored stories' signatures in memory: kept, one
+    of a real headline and a full 200-character lede takes under 4 KB (as sets of
+    the substrings, 31 KB), and measures exactly as the full one does."""
+    title = "ครม.อนุมัติหลักการร่างพระราชกฤษฎีกาว่าด้วยวิธีการทางอิเล็กทรอนิกส์ของหน่วยงานของรัฐ"
+    lede = ("กรุงเทพฯ คณะรัฐมนตรีมีมติอนุมัติหลักการร่างพระราชกฤษฎีกาตามที่สำนักงาน"
+            "คณะกรรมการพัฒนาระบบราชการเสนอ กำหนดให้หน่วยงานของรัฐต้องจัดให้มีช่องทาง"
+            "อิเล็กทรอนิกส์สำหรับประชาชนในการยื่นคำขอ การชำระค่าธรรมเนียม และการรับเอกสาร"
+            "โดยไม่ต้องเดินทางมาติดต่อด้วยตนเอง ทั้งนี้ให้มีผลบังคับใช้ภายในหนึ่งปี")
+    key = story_keyer(())(title, lede)
+    assert len(key.lede) == 200
+    full = StorySignature.of(key)
+    tracemalloc.start()
+    try:
+        kept = StorySignature.of(key).compact()
+        size = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(kept.title) + len(kept.lede) > 250
+    assert size < 4 * 1024, size
+    for other_title, other_lede in [(title, lede), ("ด่วน! " + title, lede[:120]),
+                                    ("ครม.อนุมัติร่างพระราชกฤษฎีกาวิธีการทางอิเล็กทรอนิกส์", lede[40:]),
+                                    ("กรมการปกครองเปิดให้ทำบัตรประชาชนนอกเวลาราชการ", "")]:
+        other = sig(other_title, other_lede)
+        assert similarity(other, kept) == similarity(other, full) == similarity(kept, other)
+        assert similarity(kept, kept) == similarity(full, full)
+        assert same_story(other, kept, timedelta(hours=3)) == \
+            same_story(other, full, timedelta(hours=3))
 
 
 def test_a_source_repeating_itself_is_not_another_outlet() -> None:

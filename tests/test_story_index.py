@@ -10,7 +10,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from monitor.dedupe import CANDIDATES
+from monitor.dedupe import CANDIDATES, StoryKey, StorySignature
 from monitor.models import Item
 from monitor.schema import MIGRATIONS
 from monitor.store import Store
@@ -54,6 +54,29 @@ def test_a_rewrite_by_another_outlet_joins_the_first_story(path: Path) -> None:
     updated = sqlite3.connect(path).execute(
         "SELECT updated FROM items WHERE guid = ?", (before.guid,)).fetchone()[0]
     assert updated == (NOW + timedelta(hours=2)).isoformat(timespec="seconds")
+
+
+def test_each_items_shingles_are_built_once_while_it_is_in_memory(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new item's signature, built to verify its candidates, is kept: the items
+    after it meet it as a candidate and do not build it again."""
+    built: list[str] = []
+    of = StorySignature.of.__func__   # type: ignore[attr-defined]
+
+    def counted(cls: type[StorySignature], key: StoryKey) -> StorySignature:
+        built.append(key.title)
+        return of(cls, key)   # type: ignore[no-any-return]
+
+    monkeypatch.setattr(StorySignature, "of", classmethod(counted))
+    with Store(path) as store:
+        for n, (outlet, tail) in enumerate((("matichon", ""), ("thaipbs", " วันนี้"),
+                                             ("khaosod", " ล่าสุด"))):
+            store.save_items([item(n, TITLE + tail, source=outlet, summary=LEDE)],
+                             NOW + timedelta(hours=n))
+        assert len({e.guid for e in store.entries(limit=5)}) == 1, "one story"
+    # The first item meets no candidate and builds nothing; the second builds its
+    # own and the first's; the third only its own.
+    assert len(built) == len(set(built)) == 3, built
 
 
 def test_the_index_survives_a_restart(path: Path) -> None:
