@@ -16,12 +16,13 @@ import os
 import re
 import ssl
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from monitor import DEFAULT_USER_AGENT
@@ -50,19 +51,28 @@ from monitor.config.units import (
     parse_size,
 )
 from monitor.config.yamlnodes import (
+    MAP_TAG,
     NULL_TAG,
     ConfigErrors,
     Invalid,
     NodeReader,
     Section,
-    compose_file,
+    compose_text,
+    detached,
+    read_text,
 )
+from monitor.errors import ConfigError
 
 __all__ = ["ConfigErrors", "load_config", "parse_duration", "parse_size"]
 
 T = TypeVar("T")
 
 SECRET_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::-)?\}")
+
+# A file this long (about 2,000 sources) is read a source at a time, so that its
+# whole node tree, some 30 times the file, is never held (see streaming.py).
+# A shorter file's tree is under 16 MB, and libyaml composes it faster.
+STREAM_FROM_CHARS = 512 * 1024
 
 DEFAULT_TIMEZONE = "Asia/Bangkok"
 DEFAULT_OUTPUT_DIR = "output"
@@ -108,21 +118,66 @@ MISPLACED: dict[str, str] = {
 def load_config(path: Path | str, *, environ: Mapping[str, str] | None = None) -> Config:
     """Raises ConfigError naming file, line and key (`sources[2].select.item`,
     `sources.dga-news.interval`); ConfigErrors, one line each, for several mistakes."""
-    file = Path(path)
-    reader = NodeReader(str(path), os.environ if environ is None else environ)
+    file, shown = Path(path), str(path)
+    text = read_text(file, shown)
+    env = os.environ if environ is None else environ
     # The node tree of thousands of sources is hundreds of thousands of objects made
     # in one go, and the cycle collector walked them all again and again: more than
     # half the load of 10,000 sources. They hold no cycles; reference counts free them.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        root = compose_file(file, str(path))
-        config = _Loader(reader, file.absolute()).config(root)
+        config = None
+        if len(text) >= STREAM_FROM_CHARS and yaml.__with_libyaml__:
+            config = _load_streaming(text, file, shown, env)
+        return config if config is not None else _load(text, file, shown, env)
     finally:
         if collecting:
             gc.enable()
+
+
+def _load(text: str, file: Path, shown: str, environ: Mapping[str, str]) -> Config:
+    reader = NodeReader(shown, environ)
+    config = _Loader(reader, file.absolute()).config(compose_text(text, shown))
     reader.raise_errors()
     return config
+
+
+def _load_streaming(text: str, file: Path, shown: str,
+                    environ: Mapping[str, str]) -> Config | None:
+    """The config, each source converted as soon as it is composed; None wherever the
+    outcome could differ from `_load`'s, which then reads the file again: a syntax
+    error, a mistake that stops the reading, or `fetch:` or `topics:` written (again)
+    after `sources:`."""
+    from monitor.config.streaming import compose_streaming
+
+    reader = NodeReader(shown, environ)
+    loader = _Loader(reader, file.absolute())
+    try:
+        root = compose_streaming(text, "sources", loader.take_sources)
+        if root is None:
+            return None
+        config = loader.config(root)
+    except (yaml.YAMLError, RecursionError, ConfigError, _Restart):
+        return None
+    reader.raise_errors()
+    return config
+
+
+class _Restart(Exception):
+    """The sources were converted with other settings than the file's final ones."""
+
+
+@dataclass
+class _Streamed:
+    """The sources converted while the file was composed, and what they were read with."""
+
+    node: SequenceNode
+    fetch: FetchSettings
+    topic_ids: set[str]
+    seen: dict[str, int] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    count: int = 0
 
 
 class _Loader:
@@ -131,6 +186,7 @@ class _Loader:
     def __init__(self, reader: NodeReader, path: Path) -> None:
         self.r = reader
         self.path = path
+        self._streamed: _Streamed | None = None
 
     def config(self, root: Node) -> Config:
         try:
@@ -387,8 +443,39 @@ class _Loader:
 
     # -- sources -------------------------------------------------------------
 
+    def take_sources(self, before: list[tuple[Node, Node]],
+                     node: SequenceNode) -> Callable[[Node], None] | None:
+        """What converts each entry of `sources:` as it is composed (see streaming.py).
+
+        A source depends on `fetch:` and on the topics' ids. They are read here from
+        a copy of the keys before the list, by a reader whose mistakes are dropped:
+        `config` reads the keys again, reports those, and checks that they came out
+        the same.
+        """
+        probe = _Loader(NodeReader(self.r.shown_path, self.r.environ), self.path)
+        try:
+            top = probe.r.section(detached(MappingNode(MAP_TAG, before)), "", TOP_KEYS)
+        except Invalid:
+            return None
+        fetch = probe._fetch(probe._sub(top, "fetch", FETCH_KEYS), FetchSettings())
+        topic_ids = {t.id for t in probe._topics(top)}
+        streamed = self._streamed = _Streamed(node, fetch, topic_ids)
+
+        def take(entry: Node) -> None:
+            source = self._source(entry, streamed.count, streamed.seen, fetch, topic_ids)
+            streamed.count += 1
+            if source is not None:
+                streamed.sources.append(source)
+        return take
+
     def _sources(self, top: Section, fetch: FetchSettings,
                  topic_ids: set[str]) -> tuple[Source, ...]:
+        streamed = self._streamed
+        if streamed is not None:
+            if ("sources" not in top or top.value("sources") is not streamed.node
+                    or (streamed.fetch, streamed.topic_ids) != (fetch, topic_ids)):
+                raise _Restart
+            return tuple(streamed.sources)
         seen: dict[str, int] = {}
         nodes: list[Node] = top.get("sources", self.r.items, [])
         sources = [self._source(node, index, seen, fetch, topic_ids)

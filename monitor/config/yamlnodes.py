@@ -32,6 +32,7 @@ T = TypeVar("T")
 NULL_TAG = "tag:yaml.org,2002:null"
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+MAP_TAG = "tag:yaml.org,2002:map"
 MAX_REPORTED = 30
 
 # `$${` writes a literal `${`; `${NAME}`, `${NAME:-fallback}` read the environment.
@@ -99,18 +100,22 @@ def kind_of(node: Node) -> str:
     }.get(node.tag, "text")
 
 
-def compose_file(path: Path, shown: str) -> Node:
-    """The file's node tree; ConfigError for an unreadable, empty or malformed file."""
+def read_text(path: Path, shown: str) -> str:
+    """The file's text; ConfigError for an unreadable file or one that is not UTF-8."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read the configuration: {exc.strerror}", path=shown) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise ConfigError("the file is not UTF-8 text; save it as UTF-8",
                           path=shown, line=line) from None
+
+
+def compose_text(text: str, shown: str) -> Node:
+    """The whole node tree; ConfigError for an empty or malformed file."""
     try:
         root = _compose(text)
     except yaml.YAMLError as exc:
@@ -135,6 +140,32 @@ def _compose(text: str) -> Node | None:
         except yaml.YAMLError:
             pass
     return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def detached(node: Node, twins: dict[int, Node] | None = None) -> Node:
+    """A copy of the node's lists and mappings, sharing its scalars.
+
+    Reading a mapping resolves its merge keys (`<<: *base`) in place, after which
+    its keys can no longer be told from the merged ones; a copy can be read
+    without changing what will be read again. A node reached twice (an alias) is
+    copied once.
+    """
+    if isinstance(node, ScalarNode):
+        return node
+    twins = {} if twins is None else twins
+    twin = twins.get(id(node))
+    if twin is not None:
+        return twin
+    if isinstance(node, MappingNode):
+        mapping = MappingNode(node.tag, [], node.start_mark, node.end_mark, node.flow_style)
+        twins[id(node)] = mapping
+        mapping.value = [(detached(k, twins), detached(v, twins)) for k, v in node.value]
+        return mapping
+    sequence = SequenceNode(node.tag, [], node.start_mark, node.end_mark,
+                            node.flow_style)  # type: ignore[attr-defined]
+    twins[id(node)] = sequence
+    sequence.value = [detached(item, twins) for item in node.value]
+    return sequence
 
 
 # PyYAML's wording names parser states; these say what a person usually did wrong.
