@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import tracemalloc
 import warnings
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -13,6 +16,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from monitor.config.loader import load_config
+from monitor.config.settings import Config
+from monitor.health import Health
+from monitor.publish import jsonapi
+from monitor.publish.atomic import write_atomic
 from monitor.store import Store
 from tests.crawl_helpers import crawl, rss, write_config
 from tests.httpserver import FixtureServer, Response
@@ -128,3 +135,51 @@ def test_a_document_breaking_its_schema_is_caught(tmp_path: Path,
     (out / "items.json").write_text(json.dumps(document), "utf-8")
     with warnings.catch_warnings(), pytest.raises(AssertionError):
         _validated(out, "items.json")
+
+
+def _many_sources(tmp_path: Path, count: int) -> Config:
+    entries = "".join(f"""
+  - name: s{n}
+    title: "ข่าว \\"{n}\\""
+    url: "https://s{n}.example.go.th/feed/"
+    type: feed
+""" for n in range(count))
+    return load_config(write_config(tmp_path, entries))
+
+
+NOW = datetime(2026, 12, 7, tzinfo=UTC)
+
+
+def test_sources_json_lists_a_source_a_line(tmp_path: Path) -> None:
+    """Errors with newlines and quotes, Thai titles: each line of the list is one
+    whole source (a program can read the file line by line), and the whole is JSON."""
+    config = _many_sources(tmp_path, 300)
+    health = {"s1": Health("s1", state="broken", last_error='HTTP 503:\n"down"',
+                           consecutive_failures=3, last_attempt=NOW)}
+    text = "".join(jsonapi.sources_json(config, health, NOW))
+    document = json.loads(text)
+    assert [s["name"] for s in document["sources"]] == [f"s{n}" for n in range(300)]
+    listed = [json.loads(line.strip().rstrip(",")) for line in text.splitlines()
+              if line.startswith("    {")]
+    assert listed == document["sources"]
+    assert listed[1]["last_error"] == 'HTTP 503:\n"down"'
+    assert listed[1]["title"] == 'ข่าว "1"'
+    empty = "".join(jsonapi.sources_json(replace(config, sources=()), health, NOW))
+    assert json.loads(empty)["sources"] == []
+
+
+def test_writing_sources_json_takes_no_more_memory_for_more_sources(tmp_path: Path) -> None:
+    """It is written a source at a time: the Python heap's peak while writing it for
+    4,000 sources is about that for 500 (a string of it took eight times the file)."""
+    def peak(count: int) -> int:
+        (tmp_path / str(count)).mkdir()
+        config = _many_sources(tmp_path / str(count), count)
+        tracemalloc.start()
+        try:
+            write_atomic(tmp_path / f"{count}.json", jsonapi.sources_json(config, {}, NOW))
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    few, many = peak(500), peak(4000)
+    assert len(json.loads((tmp_path / "4000.json").read_text("utf-8"))["sources"]) == 4000
+    assert many < 1.5 * few, (few, many)

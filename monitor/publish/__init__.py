@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
     out = config.output_dir
     limit = config.feed.max_items
     entries = store.entries(limit=limit)
-    written: dict[str, bytes | str] = {
+    written: dict[str, bytes | str | Iterable[str]] = {
         "feed.xml": feeds.rss(config, entries),
         "atom.xml": feeds.atom(config, entries),
         "feed.json": feeds.json_feed(config, entries),
