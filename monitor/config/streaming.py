@@ -39,7 +39,7 @@ Begin = Callable[[Pairs, SequenceNode], Callable[[Node], None] | None]
 
 
 def compose_streaming(text: str, key: str, begin: Begin) -> Node | None:
-    """The document's node tree, without the entries of the top-level block list `key`
+    """The document's node tree, without the entries of the top-level list `key`
     when `begin` takes them; None for an empty document.
 
     Raises what `yaml.compose` raises (YAMLError, RecursionError). Only the first
