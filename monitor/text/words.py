@@ -46,9 +46,9 @@ def primed(known: Mapping[str, str]) -> Iterator[None]:
     """While inside, `index_words` answers for these texts from `known`.
 
     Scoped to one save (`Store.save_items`, with `monitor.models.Prepared`).
-    Kept until a cap of 20,000 texts, as they were, words and story keys the
-    store had already used made the storing process of a first crawl of 3,000
-    sources with a third of the items relevant peak at 464 MB, not 314 MB.
+    They used to stay until 20,000 texts had gathered; the words and story keys
+    the store had already used then made the storing process of a first crawl
+    of 3,000 sources, a third of the items relevant, peak at 464 MB, not 314 MB.
     """
     _PRIMED.update(known)
     try:
