@@ -72,7 +72,6 @@ class Web:
     def _items(self, i: int) -> list[tuple[str, str, str, str]]:
         """(link, title, Thai date, summary), newest first; generation g adds 3 items."""
         gen = self.generation[i]
-        rng = random.Random(f"{self.seed}:{i}")
         total = ITEMS + 3 * gen
         items = []
         for n in range(total - 1, total - 1 - ITEMS, -1):
@@ -81,7 +80,10 @@ class Web:
             if relevant:
                 title = f"{r.choice(SUBJECTS)} {r.choice(RELEVANT)} ครั้งที่ {n}"
             else:
-                title = f"{r.choice(SUBJECTS)}{rng.randint(1, 99)} {r.choice(ACTIONS)} ครั้งที่ {n}"
+                # The number is the item's own: drawn from the source's one sequence,
+                # every older item was renamed whenever the page gained items.
+                number = 1 + zlib.crc32(f"{self.seed}:{i}:{n}".encode()) % 99
+                title = f"{r.choice(SUBJECTS)}{number} {r.choice(ACTIONS)} ครั้งที่ {n}"
             day = 1 + n % 28
             month = 1 + (n // 28) % 12
             date = f"{day} {THAI_MONTHS[month - 1]} 2569"
