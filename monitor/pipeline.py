@@ -144,7 +144,8 @@ async def read_source(
         if (workers and not raws and not queue and not source.fetch_article
                 and len(doc.text) <= OFFLOAD_CHARS):
             page = await readpool.read_in_worker(doc, source, config.timezone, now, budget,
-                                                 config.topics, config.synonyms, cap)
+                                                 config.topics, config.synonyms, cap,
+                                                 config.database.resolve())
         if page is None:
             extraction, cut = await step(budget, len(doc.text) > OFFLOAD_CHARS,
                                          extract, doc, source)

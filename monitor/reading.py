@@ -8,7 +8,7 @@ while importing only what they need, not the fetcher or the store.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -100,9 +100,13 @@ class PageRead:
 
 
 def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
-              matcher: Matcher, cap: int, synonyms: tuple[tuple[str, ...], ...] = ()
-              ) -> PageRead:
-    """What read_source does with a source's only document, in one step."""
+              matcher: Matcher, cap: int, synonyms: tuple[tuple[str, ...], ...] = (),
+              held: Callable[[Sequence[Item]], Collection[str]] | None = None) -> PageRead:
+    """What read_source does with a source's only document, in one step.
+
+    `held` names the relevant items the store already holds as they are
+    (monitor.held): nothing is prepared for them.
+    """
     budget.check()
     extraction, cut = extract(doc, source)
     if extraction.follow:
@@ -114,6 +118,9 @@ def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget
     # The search index segments the texts of the items stored as relevant: done
     # here, in a worker, the storing process only looks them up (Prepared).
     stored = [item for item in items if item.topics or source.keep_all]
+    if held is not None and stored:
+        unchanged = held(stored)
+        stored = [item for item in stored if item.identity not in unchanged]
     words = {text: index_words(text) for item in stored
              for text in (item.title, item.summary, item.text) if text}
     # So do their story keys and sketches (dedupe.story_keyer(...).primed), with the

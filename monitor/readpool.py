@@ -31,10 +31,12 @@ import threading
 import time
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from monitor.config.settings import Source, Topic
+from monitor.held import HeldItems
 from monitor.models import Document
 from monitor.offload import Budget, BudgetExceeded
 
@@ -51,6 +53,7 @@ WORKERS = max(0, (os.cpu_count() or 1) - 1)   # the event loop's process has the
 # sources wait on it while the loop's core idles (500 sources: 32 -> 4.9 s, 1,000 -> 7.2 s).
 QUEUED_PER_WORKER = 8
 GRACE = 5.0   # seconds past a budget before the caller stops waiting for a worker
+HELD_DATABASES = 4   # open read-only connections a worker keeps (see _read)
 
 _pool: Pool | None = None
 _ready = threading.Event()   # a worker has started: until then pages are read in-process
@@ -75,12 +78,27 @@ def _started() -> bool:
     return True
 
 
+# The database each worker looks stored items up in (monitor.held), by path: a
+# worker serves every crawl of its process, and tests crawl many databases.
+_held: dict[Path, HeldItems] = {}
+
+
 def _read(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
           topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...],
-          cap: int) -> PageRead:
+          cap: int, database: Path | None) -> PageRead:
     from monitor.reading import matcher_for, read_page
 
-    return read_page(doc, source, tz, now, budget, matcher_for(topics, synonyms), cap, synonyms)
+    held = None
+    if database is not None:
+        held = _held.get(database)
+        if held is None:
+            if len(_held) >= HELD_DATABASES:
+                for stale in _held.values():
+                    stale.close()
+                _held.clear()
+            held = _held[database] = HeldItems(database)
+    return read_page(doc, source, tz, now, budget, matcher_for(topics, synonyms), cap,
+                     synonyms, held)
 
 
 def _get_pool() -> Pool:
@@ -114,9 +132,13 @@ def _stop() -> None:
 
 async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datetime,
                          budget: Budget, topics: tuple[Topic, ...],
-                         synonyms: tuple[tuple[str, ...], ...], cap: int) -> PageRead | None:
+                         synonyms: tuple[tuple[str, ...], ...], cap: int,
+                         database: Path | None = None) -> PageRead | None:
     """The page read by a worker process, or None when none has started yet or every
-    one has QUEUED_PER_WORKER pages waiting (the caller then reads it itself)."""
+    one has QUEUED_PER_WORKER pages waiting (the caller then reads it itself).
+
+    `database` is the store's file: the worker prepares nothing for the items it
+    already holds as they are (monitor.held)."""
     global _in_flight, pages_sent
     pool = _get_pool()
     if not _ready.is_set() or _in_flight >= WORKERS * QUEUED_PER_WORKER:
@@ -146,7 +168,7 @@ async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datet
     with _counts:
         _in_flight += 1
         pages_sent += 1
-    pool.apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap),
+    pool.apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap, database),
                      callback=deliver, error_callback=deliver)
     try:
         return await asyncio.wait_for(

@@ -176,3 +176,9 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     """,
 )
+
+# The one read a page-reading worker makes (monitor.held), on a read-only
+# connection of its own: which of a page's items are stored relevant, and under
+# which title. Kept here so that the schema is known in one place; {marks} is
+# one "?" per identity.
+HELD_ITEMS = "SELECT identity, title FROM items WHERE identity IN ({marks}) AND relevant = 1"

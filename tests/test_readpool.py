@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -240,3 +241,49 @@ def test_a_caller_that_stops_waiting_frees_the_workers_slot_later(
         time.sleep(0.05)
     assert readpool._in_flight == 0
     assert readpool.pages_read == read, "the worker found the budget spent too"
+
+
+
+def test_a_changed_page_prepares_only_what_the_store_lacks(
+        server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-reading a page that gained items, the worker segments and keys only the new
+    and renamed relevant items (monitor.held): the store holds the others as they
+    are. What is stored and searchable is what a crawl without workers stores."""
+    prepared: list[set[str]] = []
+    read_in_worker = readpool.read_in_worker
+
+    async def recording(*args: Any, **kwargs: Any) -> Any:
+        page = await read_in_worker(*args, **kwargs)
+        if page is not None:
+            prepared.append({text for text in page.prepared.index_words if " 0-" in text})
+            assert {key[0] for key in page.prepared.story_keys} == prepared[-1]
+        return page
+
+    monkeypatch.setattr(readpool, "read_in_worker", recording)
+    renamed = f"{TITLES[1]} ฉบับแก้ไข 0-1"
+    changed = listing(0).decode().replace(f"{TITLES[1]} 0-1<", f"{renamed}<").replace(
+        "<div class='list'>", "<div class='list'>" + "".join(
+            f'<div class="row"><h3><a href="/s/0/n/{n}">{TITLES[2]} 0-{n}</a></h3>'
+            f'<span class="d">1 ธ.ค. 2569</span><p>ใหม่ {n}</p></div>' for n in (90, 91)))
+    results = {}
+    for name in ("alone", "pooled"):
+        server.add("/s/0/", Response(200, listing(0), {"Content-Type": "text/html"}))
+        (tmp_path / name).mkdir()
+        config = write_config(tmp_path / name, sites(server, 1))
+        pooled = name == "pooled"
+        monkeypatch.setattr(readpool, "MIN_SOURCES", 1 if pooled else 10**9)
+        monkeypatch.setattr(readpool, "WORKERS", max(1, readpool.WORKERS))
+        monkeypatch.setattr(readpool, "QUEUED_PER_WORKER", 1000)   # never read in-process
+        assert not pooled or readpool.start(timeout=60)
+        assert crawl(config) == 0
+        server.add("/s/0/", Response(200, changed.encode(), {"Content-Type": "text/html"}))
+        assert crawl(config) == 0
+        results[name] = stored(config)
+    # Five of the page's twelve items are relevant: all five prepared at first; then
+    # the two new ones and the renamed one, not the four stored as they are.
+    assert prepared == [
+        {f"{TITLES[1]} 0-{n}" for n in (1, 6, 11)} | {f"{TITLES[2]} 0-{n}" for n in (2, 7)},
+        {f"{TITLES[2]} 0-90", f"{TITLES[2]} 0-91", renamed}]
+    assert results["pooled"] == results["alone"]
+    row = next(row for row in results["pooled"] if row[1] == renamed)
+    assert row[8] == text_words.index_words(renamed), "the new title is searchable"
