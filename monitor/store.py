@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 STORY_WINDOW = timedelta(days=7)
 NEW_TARGET_LOOKBACK = timedelta(days=1)   # what a new alert target gets of the past
 BUSY_TIMEOUT = 60.0   # seconds
+CHECKPOINT_WAIT_MS = 1000   # at close (see Store.close)
 SIGNATURE_CACHE = 20_000   # stories' signatures kept in memory (compact: about 2.5 KB each)
 COMMON_KEYS_KEPT = 200_000   # common story-index keys remembered (about 40 bytes each)
 WAL_CHECKPOINT_PAGES = 10_000   # 4 KB pages: see Store.__init__
@@ -192,6 +193,17 @@ class Store:
                 time.sleep(0.02)
 
     def close(self) -> None:
+        """Copy the write-ahead log into the database file, then close.
+
+        The last connection to a database does this itself, and deletes the
+        log. A page-reading worker's read-only connection (monitor.held) can
+        outlive this one, and the database file alone must still hold all that
+        was stored (a copy of it is a backup). A checkpoint that cannot finish
+        within a second, because another monitor is writing, is left to it.
+        """
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
     def __enter__(self) -> Store:

@@ -287,3 +287,22 @@ def test_a_changed_page_prepares_only_what_the_store_lacks(
     assert results["pooled"] == results["alone"]
     row = next(row for row in results["pooled"] if row[1] == renamed)
     assert row[8] == text_words.index_words(renamed), "the new title is searchable"
+
+
+def test_the_database_file_alone_holds_the_crawl_while_a_worker_keeps_it_open(
+        server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        with_workers: None) -> None:
+    """The worker's read-only connection (monitor.held) outlives the crawl's, so the
+    crawl's close is not the last one, which SQLite would checkpoint: the store
+    checkpoints itself, and a copy of the database file alone is complete."""
+    import shutil
+
+    monkeypatch.setattr(readpool, "QUEUED_PER_WORKER", 1000)   # never read in-process
+    assert readpool.start(timeout=60)
+    config = write_config(tmp_path, sites(server, 3))
+    assert crawl(config) == 0
+    database = tmp_path / "data" / "monitor.sqlite3"
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copyfile(database, copy)       # the file alone, without its -wal
+    with sqlite3.connect(copy) as db:
+        assert db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 3 * 12
