@@ -38,10 +38,13 @@ class NotModified:
 
 @dataclass(frozen=True)
 class Validators:
-    """What a conditional GET sends back: the last ETag and Last-Modified of a URL."""
+    """What a conditional GET sends back: the last ETag and Last-Modified of a URL;
+    and the monitor's own, the digest of the items last read from it (see
+    monitor.reading.items_digest), for a server that cannot answer 304."""
 
     etag: str | None = None
     last_modified: str | None = None
+    items_digest: str | None = None
 
 
 @dataclass(frozen=True)

@@ -73,10 +73,15 @@ class SourceRead:
     documents: list[Document] = field(default_factory=list)
     capped: int | None = None                       # max_items, when it cut the items
     prepared: Prepared | None = None                # a worker's work for storing the items
+    # The digest of the items read (reading.items_digest), recorded with the validators
+    # when they are stored; None: the next crawl reads them whatever they are.
+    digest: str | None = None
+    same_items: bool = False    # the items stored last time, under the same settings
 
 
-# A source's state after the crawl, or "not modified" when the server said 304.
-ResultStatus = SourceState | Literal["not modified"]
+# A source's state after the crawl; "not modified" when the server said 304, and
+# "unchanged" when the page showed the items stored last time (reading.items_digest).
+ResultStatus = SourceState | Literal["not modified", "unchanged"]
 
 
 @dataclass(frozen=True)
@@ -122,15 +127,23 @@ async def read_source(
     with the config's own topics, so `matcher` must be the one built from them.
     """
     read = SourceRead(source)
+    last = validators(source.url) if validators else None
     first = await fetcher.fetch(
         source.url, source.fetch, encoding=source.encoding, trusted=True,
-        validators=validators(source.url) if validators else None,
-        request=source.request, render=source.render)
+        validators=last, request=source.request, render=source.render)
     if isinstance(first, NotModified):
         read.not_modified = True
         return read
     from monitor.normalise import Dropped
-    from monitor.reading import PageRead, extract, match_all, normalise_all
+    from monitor.reading import (
+        PageRead,
+        digest_seed,
+        extract,
+        items_digest,
+        match_all,
+        normalise_all,
+    )
+    last_digest = last.items_digest if last else None
     budget = Budget(PROCESS_BUDGET)
     cap = source.fetch.max_items
     raws: list[RawItem] = []
@@ -145,7 +158,10 @@ async def read_source(
                 and len(doc.text) <= OFFLOAD_CHARS):
             page = await readpool.read_in_worker(doc, source, config.timezone, now, budget,
                                                  config.topics, config.synonyms, cap,
-                                                 config.database.resolve())
+                                                 config.database.resolve(), last_digest)
+            if page is not None and page.same:
+                read.found, read.digest, read.same_items = page.cut + page.found, page.digest, True
+                return read
         if page is None:
             extraction, cut = await step(budget, len(doc.text) > OFFLOAD_CHARS,
                                          extract, doc, source)
@@ -169,8 +185,13 @@ async def read_source(
     if read_through is not None and read_through.items is not None:
         read.items, read.dropped = read_through.items, read_through.dropped
         read.warnings.extend(read_through.warnings)
-        read.prepared = read_through.prepared
+        read.prepared, read.digest = read_through.prepared, read_through.digest
         return _checked(read)
+    read.digest = items_digest(
+        digest_seed(source, config.timezone, config.topics, config.synonyms), raws[:cap])
+    if read.digest == last_digest:
+        read.same_items = True
+        return read
     read.items, read.dropped = await step(
         budget, min(cap, len(raws)) > OFFLOAD_ITEMS,
         normalise_all, raws[:cap], source, config.timezone, now, budget)
@@ -191,9 +212,13 @@ async def read_source(
             if not item.title:
                 read.dropped.append(Dropped("", item.link, "no title, even on its page"))
         read.items = [i for i in read.items if i.title]
+    timed_out: list[str] = []
     read.items = await step(budget, len(read.items) > OFFLOAD_ITEMS,
                             match_all, read.items, source,
-                            matcher() if callable(matcher) else matcher, budget, read.warnings)
+                            matcher() if callable(matcher) else matcher, budget, timed_out)
+    if timed_out:   # a keyword timed out: the next crawl must match these items again
+        read.warnings.extend(timed_out)
+        read.digest = None
     return _checked(read)
 
 
@@ -340,11 +365,18 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
         batch.join()
         store.save_health(health)
         return SourceResult(source.name, health.state, error=health.last_error)
-    if read.not_modified:
+    if read.not_modified or read.same_items:
+        # Nothing to store: a 304, or the items stored last time (reading.items_digest).
         health = after_success(previous, source.name, now, None)
         batch.join()
-        store.save_health(health)
-        return SourceResult(source.name, "not modified",
+        if read.same_items:   # the answer's own validators, for the next request
+            with store.transaction():
+                store.save_validators(source.url, read.documents[0], now, read.digest)
+                store.save_health(health)
+        else:
+            store.save_health(health)
+        return SourceResult(source.name, "not modified" if read.not_modified else "unchanged",
+                            seen=read.found if read.same_items else 0,
                             changed=_shown(health) != _shown(previous))
     health = after_success(previous, source.name, now, read.found)
     # A source's writes go in together, after all its work is done, in the batch's
@@ -355,7 +387,7 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
                                  prepared=read.prepared)
         # Only the source's own URL is fetched conditionally: child sitemaps and
         # articles are read once per change of the listing anyway.
-        store.save_validators(source.url, read.documents[0], now)
+        store.save_validators(source.url, read.documents[0], now, read.digest)
         store.save_health(health)
     note = f"capped at {read.capped} of {read.found} items: max_items" if read.capped else None
     return SourceResult(source.name, health.state, seen=len(read.items), new=saved.new,

@@ -8,6 +8,7 @@ while importing only what they need, not the fetcher or the store.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -24,6 +25,56 @@ from monitor.offload import Budget
 from monitor.text.words import index_words
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+# Part of every items digest: bumped when reading the same items could store
+# something else than it did (a change to normalising or matching), so that
+# digests taken under the old rules never equal the new ones.
+DIGEST_RULES = 1
+
+
+def digest_seed(source: Source, tz: ZoneInfo, topics: tuple[Topic, ...],
+                synonyms: tuple[tuple[str, ...], ...]) -> bytes:
+    """What besides its items decides what reading a page stores: the source's
+    settings, the topics and synonyms, the time zone, the program's version and
+    that of the segmenter's dictionary."""
+    # `repr` of the frozen settings holds no secret (Source hides its URL and
+    # secrets from it) and is the same in every process: tuples, strings, numbers.
+    return hashlib.blake2b(repr(source).encode("utf-8", "surrogatepass"), digest_size=16,
+                           key=_shared_seed(tz, topics, synonyms)).digest()
+
+
+@functools.lru_cache(maxsize=8)
+def _shared_seed(tz: ZoneInfo, topics: tuple[Topic, ...],
+                 synonyms: tuple[tuple[str, ...], ...]) -> bytes:
+    """The part of every source's seed that is the config's: computed once per crawl."""
+    from importlib import metadata
+
+    def version(name: str) -> str:   # from the installed package's metadata, not an import
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "unknown"
+
+    shared = repr((DIGEST_RULES, version("thai-egov-monitor"), version("pythainlp"),
+                   str(tz), topics, synonyms))
+    return hashlib.blake2b(shared.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+
+
+def items_digest(seed: bytes, raws: Sequence[RawItem]) -> str:
+    """The digest of the items a page shows, as extracted, under `seed` (digest_seed).
+
+    Equal to the one recorded when the source's items were last stored, the
+    page holds nothing to store: its items were stored then, under the same
+    settings. A server that sends no ETag or Last-Modified, or a page that
+    changes on every request (a token, a clock, a view counter), thus costs a
+    fetch and an extraction, not the normalising, matching and storing of
+    every item again.
+    """
+    digest = hashlib.blake2b(seed, digest_size=16)
+    for raw in raws:
+        digest.update(repr(raw).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 @functools.lru_cache(maxsize=4)
@@ -97,24 +148,37 @@ class PageRead:
     dropped: list[Dropped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # from matching
     prepared: Prepared = field(default_factory=Prepared)        # for the store, of these items
+    # The digest of the items read (items_digest), when the next crawl may skip
+    # them if they are the same; None when it must read them whatever they are.
+    digest: str | None = None
+    same: bool = False     # the items are those stored last time: nothing else was done
 
 
 def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
               matcher: Matcher, cap: int, synonyms: tuple[tuple[str, ...], ...] = (),
-              held: Callable[[Sequence[Item]], Collection[str]] | None = None) -> PageRead:
+              held: Callable[[Sequence[Item]], Collection[str]] | None = None,
+              seed: bytes | None = None, last_digest: str | None = None) -> PageRead:
     """What read_source does with a source's only document, in one step.
 
     `held` names the relevant items the store already holds as they are
-    (monitor.held): nothing is prepared for them.
+    (monitor.held): nothing is prepared for them. With `seed` (digest_seed), the
+    items are digested; equal to `last_digest`, they are not read further.
     """
     budget.check()
     extraction, cut = extract(doc, source)
     if extraction.follow:
         return PageRead(extraction, cut, len(extraction.items))
+    raws = extraction.items[:cap]
+    digest = items_digest(seed, raws) if seed is not None else None
+    if digest is not None and digest == last_digest:
+        return PageRead(replace(extraction, items=[]), cut, len(extraction.items), [],
+                        digest=digest, same=True)
     budget.check()
-    items, dropped = normalise_all(extraction.items[:cap], source, tz, now, budget)
+    items, dropped = normalise_all(raws, source, tz, now, budget)
     warnings: list[str] = []
     items = match_all(items, source, matcher, budget, warnings)
+    if warnings:   # a keyword timed out: the next crawl must match these items again
+        digest = None
     # The search index segments the texts of the items stored as relevant: done
     # here, in a worker, the storing process only looks them up (Prepared).
     stored = [item for item in items if item.topics or source.keep_all]
@@ -130,4 +194,4 @@ def read_page(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget
             for item in stored}
     # The raw items are not needed any more: not sending them back halves the reply.
     return PageRead(replace(extraction, items=[]), cut, len(extraction.items), items,
-                    dropped, warnings, Prepared(words, keys))
+                    dropped, warnings, Prepared(words, keys), digest)

@@ -175,6 +175,13 @@ MIGRATIONS: tuple[str, ...] = (
         fetched  TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 8: the digest of the items last read from a source's URL (monitor.reading.
+    # items_digest), the monitor's own validator for the many agency servers that
+    # send no ETag or Last-Modified, or a page that changes on every request (a
+    # token, a clock, a view counter) while its items do not.
+    """
+    ALTER TABLE fetch_state ADD COLUMN items_digest TEXT;
+    """,
 )
 
 # The one read a page-reading worker makes (monitor.held), on a read-only

@@ -258,30 +258,32 @@ class Store:
     # -- fetch state -------------------------------------------------------
 
     def validators(self, url: str) -> Validators | None:
-        row = self.db.execute(
-            "SELECT etag, last_modified FROM fetch_state WHERE url = ?", (url,)).fetchone()
-        if row is None or not (row["etag"] or row["last_modified"]):
-            return None
-        return Validators(etag=row["etag"], last_modified=row["last_modified"])
+        return self.validators_of([url]).get(url)
 
     def validators_of(self, urls: Sequence[str]) -> dict[str, Validators]:
         """`validators` for many URLs in a few queries: a crawl asks for all at once."""
         found = {}
         for chunk in _chunks(sorted(set(urls))):
             for row in self.db.execute(
-                    "SELECT url, etag, last_modified FROM fetch_state WHERE url IN "
-                    f"({', '.join('?' * len(chunk))})", chunk):
-                if row["etag"] or row["last_modified"]:
+                    "SELECT url, etag, last_modified, items_digest FROM fetch_state "
+                    f"WHERE url IN ({', '.join('?' * len(chunk))})", chunk):
+                if row["etag"] or row["last_modified"] or row["items_digest"]:
                     found[row["url"]] = Validators(etag=row["etag"],
-                                                   last_modified=row["last_modified"])
+                                                   last_modified=row["last_modified"],
+                                                   items_digest=row["items_digest"])
         return found
 
-    def save_validators(self, url: str, doc: Document, now: datetime) -> None:
+    def save_validators(self, url: str, doc: Document, now: datetime,
+                        items_digest: str | None = None) -> None:
+        """`items_digest`: of the items just stored from `url`, or None when the next
+        crawl must read them again whatever they are (see pipeline)."""
         self.db.execute(
-            "INSERT INTO fetch_state (url, etag, last_modified, fetched) VALUES (?, ?, ?, ?) "
+            "INSERT INTO fetch_state (url, etag, last_modified, fetched, items_digest) "
+            "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
-            "last_modified = excluded.last_modified, fetched = excluded.fetched",
-            (url, doc.etag, doc.last_modified, _iso(now)))
+            "last_modified = excluded.last_modified, fetched = excluded.fetched, "
+            "items_digest = excluded.items_digest",
+            (url, doc.etag, doc.last_modified, _iso(now), items_digest))
 
     def robots_answer(self, origin: str) -> tuple[int, bytes, datetime] | None:
         """The robots.txt answer kept for `origin`: (status, body, when it was fetched).
