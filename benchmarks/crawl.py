@@ -14,6 +14,9 @@ as most agency sites set one), then runs, each as its own `monitor` process
 - the unchanged re-crawl, the median of `--repeat` runs (server counts 304s
   and body bytes; items rewritten are counted in the database and must be 0);
 - a re-crawl after `--changed` of the sources got new items;
+- re-crawls (the median of `--repeat`) while every listing answers 200 with no
+  ETag or Last-Modified and new bytes each time, its items unchanged: what many
+  agency servers do (a visitor count, a token, a clock in the page);
 - the unchanged re-crawl again with `--latency-ms` added to every answer,
   against the bound 1.15 x N x latency / concurrency;
 - the raw-fetch floor: a lean asyncio client (raw HTTP/1.1 over keep-alive
@@ -386,6 +389,18 @@ def main() -> None:
                   f"wall {part.wall:6.2f} s  CPU {part.cpu:6.2f} s  200s {stats.get('200', 0)}"
                   f"  304s {stats.get('304', 0)}  new items "
                   f"{item_count(tmp / 'html.sqlite3') - before}")
+
+        # pages whose bytes change on every request while their items stay (no validators)
+        dynamic = int(web.control("_dynamic?share=1"))
+        web.control("_reset")
+        same = median_run([lambda: crawl(html_cfg) for _ in range(args.repeat)])
+        stats = web.stats()
+        web.control("_dynamic?share=0")
+        table.add(f"html re-crawl, {dynamic} pages new bytes each time, no validators, "
+                  f"items unchanged (median of {args.repeat})",
+                  f"wall {same.wall:6.2f} s  CPU {same.cpu:6.2f} s  200s {stats.get('200', 0)}"
+                  f"/{dynamic * args.repeat}  items rewritten "
+                  f"{items_rewritten(tmp / 'html.sqlite3', since)}")
 
         # latency-bound
         web.control(f"_latency?ms={args.latency_ms:g}")

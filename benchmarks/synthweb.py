@@ -16,6 +16,10 @@ sites do (PHP, ASP.NET, load balancers): an answer to a request that brings no
 cookie sets a session cookie. Control URLs (on any host):
 
     /_change?share=0.1   the first `share` of a shuffled source order gets 3 new items
+    /_dynamic?share=1    that share of the html listings (the same shuffled order) now
+                         answers every request 200 with no ETag or Last-Modified, and a
+                         new token in the page each time (a visitor count, as many agency
+                         CMSs show): new bytes, the same items
     /_latency?ms=100     delay every answer by this much from now on
     /_stats              JSON: answers by status, body bytes sent; /_reset zeroes them
 
@@ -65,6 +69,8 @@ class Web:
         self._order = list(range(sources))
         random.Random(seed).shuffle(self._order)
         self._changes = 0
+        self.dynamic: set[int] = set()
+        self._requests = 0
 
     def host(self, i: int) -> str:
         return f"{loopback(i % self.hosts)}:{self.port}"
@@ -178,6 +184,10 @@ class Web:
             if path == "/_change":
                 changed = self.change(float(query.get("share", ["0.1"])[0]))
                 return 200, str(changed).encode(), {}
+            if path == "/_dynamic":
+                share = float(query.get("share", ["1"])[0])
+                self.dynamic = set(self._order[:round(self.sources * share)])
+                return 200, str(len(self.dynamic)).encode(), {}
             if path == "/_latency":
                 self.latency = float(query.get("ms", ["0"])[0]) / 1000
                 return 200, b"ok", {}
@@ -193,6 +203,11 @@ class Web:
             kind = {"": "html", "feed.xml": "feed", "sitemap.xml": "sitemap"}.get(rest)
             if i < self.sources and kind is not None:
                 data, ctype, etag, gen = self.body(i, kind)
+                if kind == "html" and i in self.dynamic:
+                    self._requests += 1
+                    return 200, data.replace(
+                        b"</footer>", f"<p>ผู้เข้าชม {self._requests}</p></footer>".encode(),
+                        1), {"Content-Type": ctype}
                 modified = formatdate(1767225600 + int(gen) * 86400, usegmt=True)
                 common = {"ETag": etag, "Last-Modified": modified}
                 if self.cookies and "cookie" not in headers:
