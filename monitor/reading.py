@@ -38,9 +38,11 @@ def digest_seed(source: Source, tz: ZoneInfo, topics: tuple[Topic, ...],
     """What besides its items decides what reading a page stores: the source's
     settings, the topics and synonyms, the time zone, the program's version and
     that of the segmenter's dictionary."""
-    # `repr` of the frozen settings holds no secret (Source hides its URL and
-    # secrets from it) and is the same in every process: tuples, strings, numbers.
-    return hashlib.blake2b(repr(source).encode("utf-8", "surrogatepass"), digest_size=16,
+    # `repr` of the frozen settings is the same in every process (tuples, strings,
+    # numbers); the source's URL is not in it, and a secret from the environment in
+    # a form field is masked, so that no hash of one is kept.
+    settings = source.redact(repr(source))
+    return hashlib.blake2b(settings.encode("utf-8", "surrogatepass"), digest_size=16,
                            key=_shared_seed(tz, topics, synonyms)).digest()
 
 

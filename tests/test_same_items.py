@@ -188,3 +188,21 @@ def test_a_page_read_in_a_worker_is_skipped_alike(
     assert crawl(config) == 0
     assert saves == [3, 4]
     assert rows[-1] in published(config)
+
+
+def test_no_hash_of_a_secret_is_kept() -> None:
+    """A form field from the environment is masked before the settings are hashed;
+    any other setting still changes the digest."""
+    from zoneinfo import ZoneInfo
+
+    from monitor.config.settings import RequestSettings, Source
+
+    def source(token: str, field: str = "key") -> Source:
+        return Source(name="s", url="http://x.example/", type="html",
+                      request=RequestSettings("POST", ((field, token),)), secrets=(token,))
+
+    tz = ZoneInfo("Asia/Bangkok")
+    assert (reading.digest_seed(source("s3cret-one"), tz, (), ())
+            == reading.digest_seed(source("s3cret-two"), tz, (), ()))
+    assert (reading.digest_seed(source("s3cret-one"), tz, (), ())
+            != reading.digest_seed(source("s3cret-one", "apikey"), tz, (), ()))
