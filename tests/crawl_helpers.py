@@ -52,6 +52,23 @@ def write_config(tmp_path: Path, sources: str, *, fetch: str = "") -> Path:
     return path
 
 
+def listing_source(name: str, url: str, *, summary: str | None = None) -> str:
+    """A sources.yaml entry for an html listing of `div.row` items: the title and link
+    in `h3 a`, the date in `span.d` (and the summary in `summary`, if given)."""
+    extra = f'\n      summary: "{summary}"' if summary else ""
+    return f"""
+  - name: {name}
+    url: "{url}"
+    type: html
+    respect_robots: false
+    select:
+      item: "div.row"
+      title: "h3 a"
+      link: "h3 a::attr(href)"
+      date: "span.d"{extra}
+"""
+
+
 def crawl(config: Path, *extra: str) -> int:
     return main(["crawl", "--config", str(config), *extra])
 

@@ -20,7 +20,7 @@ from monitor import dedupe, pipeline, readpool
 from monitor.config.loader import load_config
 from monitor.dedupe import story_keyer
 from monitor.text import words as text_words
-from tests.crawl_helpers import crawl, published, write_config
+from tests.crawl_helpers import crawl, listing_source, published, write_config
 from tests.httpserver import FixtureServer, Response
 
 TITLES = ["กรมการปกครองประชุมประจำเดือน", "สพร. เปิดบริการใหม่บนแอปทางรัฐ",
@@ -42,18 +42,7 @@ def sites(server: FixtureServer, count: int) -> str:
     for site in range(count):
         server.add(f"/s/{site}/", Response(200, listing(site),
                                            {"Content-Type": "text/html; charset=utf-8"}))
-        entries.append(f"""
-  - name: site{site}
-    url: "{server.url(f'/s/{site}/')}"
-    type: html
-    respect_robots: false
-    select:
-      item: "div.row"
-      title: "h3 a"
-      link: "h3 a::attr(href)"
-      date: "span.d"
-      summary: "p"
-""")
+        entries.append(listing_source(f"site{site}", server.url(f"/s/{site}/"), summary="p"))
     return "".join(entries)
 
 

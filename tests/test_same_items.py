@@ -19,7 +19,7 @@ import pytest
 
 from monitor import reading, readpool
 from monitor.store import Store
-from tests.crawl_helpers import crawl, published, write_config
+from tests.crawl_helpers import crawl, listing_source, published, write_config
 from tests.httpserver import FixtureServer, Request, Response
 
 ROWS = ["กรมการปกครองประชุมประจำเดือน", "สพร. เปิดบริการใหม่บนแอปทางรัฐ",
@@ -35,18 +35,8 @@ def listing(rows: list[str], token: str = "") -> bytes:
             "</body></html>").encode()
 
 
-def entry(server: FixtureServer, path: str = "/list/") -> str:
-    return f"""
-  - name: agency
-    url: "{server.url(path)}"
-    type: html
-    respect_robots: false
-    select:
-      item: "div.row"
-      title: "h3 a"
-      link: "h3 a::attr(href)"
-      date: "span.d"
-"""
+def entry(server: FixtureServer) -> str:
+    return listing_source("agency", server.url("/list/"))
 
 
 @pytest.fixture
