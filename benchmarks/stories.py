@@ -18,7 +18,10 @@
     sources of the synthetic web of benchmarks/crawl.py over loopback HTTP,
     a third of the items relevant (with `--stories`: titles and ledes of
     recombined real words, a tenth of them rewrites of one another across
-    sources, as in (b)); story dedupe's share of its wall time. `--template`
+    sources, as in (b)); story dedupe's share of its wall time, and of its CPU
+    time (both processes: story dedupe runs in the storing one, which the page
+    worker's share of the work leaves to wait for the interpreter lock at
+    times, so its wall time there is more than its CPU time). `--template`
     serves the crawl benchmark's own relevant items instead: 18 title
     templates, on which nearly every index key turns common.
 
@@ -52,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 from realtext import Texts  # noqa: E402  (benchmarks/realtext.py, beside this file)
 
 from monitor import dedupe as dedupe_module  # noqa: E402
+from monitor import readpool  # noqa: E402
 from monitor import store as store_module  # noqa: E402
 from monitor.dedupe import sketch, story_keyer  # noqa: E402
 from monitor.models import Item  # noqa: E402
@@ -207,16 +211,19 @@ def bench_new_against_stored(sizes: list[int], tmp: Path) -> None:
 
 
 def _timed(fn: Callable[..., Any], spent: list[float]) -> Callable[..., Any]:
-    """fn, adding its time to spent[0]; a timed call inside another counts once."""
+    """fn, adding its time to spent[0] (and its thread's CPU time to spent[1], when
+    there); a timed call inside another counts once."""
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if _depth[0]:
             return fn(*args, **kwargs)
         _depth[0] += 1
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
             return fn(*args, **kwargs)
         finally:
             spent[0] += time.perf_counter() - started
+            if len(spent) > 1:
+                spent[1] += time.thread_time() - cpu
             _depth[0] -= 1
     return wrapper
 
@@ -326,16 +333,23 @@ def bench_http_crawl(tmp: Path, sources: int = 500, port: int = 18400,
     web = crawlbench.WebProcess(sources, 50, port, 1, 1 / 3, stories=stories)
     try:
         config = crawlbench.write_config(tmp / "html.yaml", "html", sources, 50, port, 16)
-        spent = [0.0]
+        spent = [0.0, 0.0]   # wall time in story dedupe, and its CPU time
         cwd = Path.cwd()
         os.chdir(tmp)
         try:
             with dedupe_timed(spent), contextlib.redirect_stdout(io.StringIO()):
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 code = monitor(["crawl", "--config", str(config)])
                 total = time.perf_counter() - started
+                cpu = time.process_time() - cpu
         finally:
             os.chdir(cwd)
+        # The page workers' CPU: counted once they are stopped and waited for (the
+        # synthetic web, also a child, still runs).
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        readpool._stop()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu += (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     finally:
         web.stop()
     with sqlite3.connect(tmp / "html.sqlite3") as db:
@@ -344,7 +358,8 @@ def bench_http_crawl(tmp: Path, sources: int = 500, port: int = 18400,
     # storing process's, and the benchmark's own part of it is small.
     print(f"  exit {code}; {items:,} items ({relevant:,} relevant) in {total:.2f} s; story "
           f"dedupe {spent[0]:.2f} s = {100 * spent[0] / total:.1f}% of it; peak RSS "
-          f"{peak_rss_mb():.0f} MB", flush=True)
+          f"{peak_rss_mb():.0f} MB; CPU {cpu:.2f} s (both processes), of which story dedupe "
+          f"{spent[1]:.2f} s = {100 * spent[1] / cpu:.1f}%", flush=True)
 
 
 def main() -> None:
