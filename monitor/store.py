@@ -193,17 +193,21 @@ class Store:
                 time.sleep(0.02)
 
     def close(self) -> None:
-        """Copy the write-ahead log into the database file, then close.
+        """Copy the write-ahead log into the database file, then close, when this
+        connection wrote anything.
 
         The last connection to a database does this itself, and deletes the
         log. A page-reading worker's read-only connection (monitor.held) can
         outlive this one, and the database file alone must still hold all that
         was stored (a copy of it is a backup). A checkpoint that cannot finish
-        within a second, because another monitor is writing, is left to it.
+        within a second, because another monitor is writing, is left to it. A
+        connection that only read (a `/search` request, `monitor status`) leaves
+        the log to the writers: it must not wait for them.
         """
-        with contextlib.suppress(sqlite3.Error):
-            self.db.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if self.db.total_changes:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
     def __enter__(self) -> Store:

@@ -210,3 +210,27 @@ def test_a_monitor_that_read_an_old_version_never_migrates_over_a_newer_one(
         late._apply_migrations(after=0)
         assert late.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert [e.title for e in late.entries(limit=5)] == ["ข่าวที่หนึ่ง"]
+
+
+def test_closing_copies_the_log_into_the_file_but_a_reader_never_waits(tmp_path: Path) -> None:
+    """A store that wrote checkpoints at close, so the database file alone holds what
+    it stored; one that only read (a /search request) does not wait for a writer."""
+    import shutil
+
+    path = tmp_path / "monitor.sqlite3"
+    with Store(path) as first:
+        first.save_items([item(1, "ประกาศ ก")], NOW)
+        keeper = sqlite3.connect(path)   # another connection: this close is not the last
+        keeper.execute("SELECT 1 FROM items").fetchall()
+    shutil.copyfile(path, tmp_path / "copy.sqlite3")
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
+        assert copy.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 1
+    keeper.execute("BEGIN IMMEDIATE")   # a writer holds the database
+    keeper.execute("INSERT INTO digests_sent (week, recipient, sent) VALUES ('w', 'r', 's')")
+    reader = Store(path)
+    assert reader.count_items() == (1, 1)
+    started = time.monotonic()
+    reader.close()
+    assert time.monotonic() - started < 0.5
+    keeper.rollback()
+    keeper.close()
