@@ -23,7 +23,6 @@ empty database. Figures, not assertions: read the ranges, not one run.
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import shutil
 import statistics
@@ -33,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from crawl import ROOT, Run, WebProcess, fresh, run, write_config
+from crawl import ROOT, Run, WebProcess, byte_compile, fresh, run, write_config
 
 WORKING_TREE = "."
 
@@ -69,7 +68,7 @@ def main() -> None:
     try:
         for label, revision in (("base", args.base), ("new", args.new)):
             trees[label] = checkout(revision, scratch)
-            compileall.compile_dir(trees[label] / "monitor", quiet=1)
+            byte_compile(trees[label])
         web = WebProcess(args.sources, args.hosts, args.port, 1, 0.02, cookies=args.cookies)
         homes = {label: scratch / f"run-{label}" for label in trees}
         configs = {}
