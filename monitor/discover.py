@@ -23,6 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.config.settings import Config, FetchSettings, Selectors, Source
 from monitor.errors import BlockedError, FetchError, HTTPStatusError, MonitorError, NotAllowedError
 from monitor.extract import embedded, get_extractor
+from monitor.extract.cleaning import safe_link
 from monitor.fetch import Fetcher
 from monitor.fetch.decode import declared_codec
 from monitor.models import Document, Item, RawItem
@@ -277,7 +278,7 @@ async def _robots_sitemaps(root: str, probe: _Prober) -> list[str]:
         found = await probe.fetcher.robots_sitemaps(root + "/", probe.settings)
     except FetchError:
         return []
-    return list(dict.fromkeys(urljoin(root, u) for u in found))
+    return list(dict.fromkeys(url for u in found if (url := safe_link(u, root))))
 
 
 def _judge(kind: str, source: Source, docs: list[Document], how: str, config: Config,
@@ -342,8 +343,9 @@ def _linked_feeds(tree: LexborHTMLParser, base: str) -> list[str]:
     for link in tree.css("link[rel~=alternate][href]"):
         kind = (link.attributes.get("type") or "").lower().strip()
         href = link.attributes.get("href") or ""
-        if kind in FEED_TYPES and href.strip():
-            found.append(urljoin(base, href.strip()))
+        url = safe_link(href.strip(), base) if kind in FEED_TYPES else None
+        if url:   # a malformed or non-web href is no feed to try
+            found.append(url)
     return list(dict.fromkeys(found))
 
 

@@ -208,6 +208,8 @@ def test_check_says_how_to_move_a_database_left_in_output_dir(
     ("robots.txt disallows https://a.go.th/x for thai-egov-monitor",
      "disallowed by robots.txt: a.go.th"),
     ("not a feed: the document is HTML", "not a feed: the document is HTML"),
+    # a malformed IPv6 literal quoted from a page has no host to name
+    ("HTTP 404 from http://[2001:db8::1/news", "HTTP 404 Not Found"),
 ])
 def test_the_cause_comes_first_in_words(message: str, expected: str) -> None:
     assert cause(message) == expected

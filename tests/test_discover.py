@@ -305,6 +305,21 @@ def test_a_linked_feed_comes_first_and_the_usual_paths_are_not_probed(
     assert len(server.requests_for("/robots.txt")) == 1, "robots.txt is read once"
 
 
+def test_malformed_feed_and_sitemap_links_are_passed_over(
+        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # urljoin raises on an unclosed IPv6 literal: a page's or robots.txt's bad link
+    # is no candidate, and the rest of the site is still read.
+    server = site()  # type: ignore[operator]
+    server.page("/news", _listing("utf-8").replace(
+        "</title>", '</title><link rel="alternate" type="application/rss+xml" '
+        'href="http://[2001:db8::1/rss">'))
+    server.page("/robots.txt", "User-agent: *\nAllow: /\nSitemap: http://[x/map.xml\n",
+                "text/plain")
+    code, result = _discover(write_config(tmp_path, ""), server.url("/news"), capsys=capsys)
+    assert code == 0, result
+    assert _best(result)["type"] == "auto"
+
+
 def test_colours_only_when_asked_for_a_terminal(site: object, tmp_path: Path) -> None:
     server = site()  # type: ignore[operator]
     server.page("/news", _listing("utf-8"))

@@ -172,6 +172,20 @@ def test_relative_links_resolve_against_base_href() -> None:
     assert links == [f"https://www.example.go.th/old/view.php?id={i}" for i in range(3)]
 
 
+def test_a_malformed_link_or_base_costs_the_page_nothing_else() -> None:
+    # urljoin raises on an unclosed IPv6 literal: one such href, or a <base href>,
+    # anywhere on a page must not fail the whole source.
+    rows = [f"<a href='/n/{i}'>{headline(i)}</a>" for i in range(3)]
+    rows.append(f"<a href='http://[2001:db8::1/n/9'>{headline(9)}</a>")
+    result = run(listing(*rows))
+    assert [item.link for item in result.items] == [
+        f"https://www.example.go.th/n/{i}" for i in range(3)]
+    assert any("1 malformed links" in note for note in result.notes), result.notes
+    html = listing(*rows[:3]).replace("<body>", "<head><base href='http://[x/'></head><body>")
+    assert [item.link for item in run(html).items] == [
+        f"https://www.example.go.th/n/{i}" for i in range(3)]
+
+
 def test_fragments_are_dropped_and_links_deduplicated() -> None:
     rows = [f"<a href='/n/{i}'>{headline(i)}</a> <a href='/n/{i}#comments'>"
             f"แสดงความคิดเห็นเกี่ยวกับเรื่องนี้ {i}</a>" for i in range(4)]

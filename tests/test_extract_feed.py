@@ -202,6 +202,16 @@ def test_google_news_is_recognised_by_the_feed_link_too() -> None:
     assert result.items[0].outlet == "ไทยรัฐ"
 
 
+def test_a_malformed_channel_link_is_no_reason_to_lose_the_feed() -> None:
+    # urlsplit raises on an unclosed IPv6 literal; the link only says whether this is
+    # Google News, and a feed that spoils it is still read.
+    text = ('<rss version="2.0"><channel><title>x</title><link>http://[2001:db8::1</link>'
+            '<item><title>ครม. มติวันนี้</title><link>https://www.thaigov.go.th/news/1</link>'
+            '</item></channel></rss>')
+    assert [item.link for item in run(text_doc(text)).items] == [
+        "https://www.thaigov.go.th/news/1"]
+
+
 def test_an_ordinary_feed_keeps_dashes_in_titles() -> None:
     text = ('<rss version="2.0"><channel><title>x</title><item><title>ครม. - มติวันนี้'
             '</title><link>https://www.thaigov.go.th/news/1</link></item></channel></rss>')

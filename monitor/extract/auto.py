@@ -137,7 +137,8 @@ def read_links(doc: Document, source: Source) -> Extraction:
     """The repeated block of article links of an HTML page."""
     tree = LexborHTMLParser(doc.text or "<html></html>")
     base_node = tree.css_first("base[href]")
-    base = doc.url if base_node is None else urljoin(doc.url, base_node.attributes["href"] or "")
+    base = doc.url if base_node is None else _joined(doc.url, base_node.attributes["href"] or "")
+    base = base or doc.url
     page, site = _key(doc.url), _site(urlsplit(doc.url).hostname or "")
     skipped: dict[str, int] = {}
     regions: dict[tuple[str, str], int] = {}
@@ -147,7 +148,10 @@ def read_links(doc: Document, source: Source) -> Extraction:
         href = _href(node)
         if href is None:
             continue
-        url = urljoin(base, href.strip()).split("#", 1)[0]
+        url = _joined(base, href.strip()).split("#", 1)[0]
+        if not url:
+            skipped["malformed links"] = skipped.get("malformed links", 0) + 1
+            continue
         title, kind, in_heading = _headline(node)
         reason = _url_problem(url, page, site)
         offsite = reason == "off-site" and _shared_public(url, site)
@@ -177,6 +181,16 @@ def read_links(doc: Document, source: Source) -> Extraction:
     items = [RawItem(title=link.title, link=link.url, summary=_summary(link),
                      date_text=link.date) for link in chosen]
     return Extraction(items=items, notes=notes, warnings=warnings)
+
+
+def _joined(base: str, href: str) -> str:
+    """`href` resolved against `base`; "" when either will not parse: urljoin raises on
+    a malformed IPv6 literal (`http://[::1`), and one such link must not cost the
+    page its other items."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
 
 
 def _href(node: LexborNode) -> str | None:

@@ -19,7 +19,6 @@ import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import feedparser
 
@@ -30,6 +29,7 @@ from monitor.extract.plainrss import read_plain_rss
 from monitor.extract.xmlsafe import drop_bad_charrefs, strip_prolog
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, strip_document_controls
+from monitor.text.urls import host_of
 
 JSON_TYPES = ("application/feed+json", "application/json")
 _JSONFEED_VERSION = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/1')
@@ -181,7 +181,7 @@ def _entry_date(entry: Any) -> tuple[str | None, datetime | None]:
 def is_google_news(*urls: str | None) -> bool:
     """True when any of the URLs (document, configured source, feed link) is Google News."""
     for url in urls:
-        host = (urlsplit(url or "").hostname or "").lower()
+        host = host_of(url)
         if host == GOOGLE_NEWS_HOST or host.endswith("." + GOOGLE_NEWS_HOST):
             return True
     return False

@@ -32,6 +32,19 @@ def is_publishable(url: str) -> bool:
     return parts.scheme.lower() in PUBLISHABLE_SCHEMES and bool(parts.hostname)
 
 
+def host_of(url: str | None) -> str:
+    """The lower-case host of a URL read from a page or a message, "" when it has none.
+
+    urlsplit raises on a malformed IPv6 literal (`http://[::1`), which any
+    page may carry: a host looked up for a note or a check must not fail the
+    source that showed it.
+    """
+    try:
+        return (urlsplit(url or "").hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def canonical_url(url: str) -> str:
     """The identity of a link; not meant to be shown (it may reorder the query)."""
     try:
