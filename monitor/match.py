@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from monitor.config.settings import Topic
+from monitor.config.units import compile_regex
 from monitor.equivalents import BUILTIN_SYNONYMS, Equivalences
 from monitor.reasons import shorten
 from monitor.text.literals import necessary_literals
@@ -88,7 +89,7 @@ def _compile(keyword: str) -> regex.Pattern[str]:
     `regex` runs it, because only it can stop a search after a time limit.
     """
     source = normalise_script(keyword[1:-1])
-    re.compile(source)
+    compile_regex(source)
     return regex.compile(source, regex.IGNORECASE | regex.VERSION0)
 
 

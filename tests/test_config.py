@@ -493,6 +493,22 @@ def test_check_command_prints_the_error_and_exits_2_without_traceback(
     assert f"{path}:5: sources.dga-news.intervall" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("pattern", ["[[:alpha:]]+ดิจิทัล", "[ก-ฮ--ะ]บริการ", "[ก&&ข]รัฐ"])
+def test_ambiguous_set_syntax_is_refused_in_words_not_a_python_warning(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], pattern: str) -> None:
+    # Python only warns of these (on stderr, naming its own files), and `regex`,
+    # which runs keywords, reads [[:alpha:]] as a POSIX class where `re` does not.
+    from monitor.cli import main
+
+    text = MINIMAL.replace('any: ["Electronic Government Operations Act"]',
+                           f'any: ["/{pattern}/"]')
+    path = write(tmp_path, text)
+    assert main(["check", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}:3: topics.egov-act.any[0]: bad regular expression"), err
+    assert "ambiguous" in err and "Warning" not in err and len(err.splitlines()) == 1, err
+
+
 # -- describe -------------------------------------------------------------------
 
 def test_describe_says_what_the_file_defines(tmp_path: Path) -> None:

@@ -359,6 +359,7 @@ def test_regex_keywords(keyword: str, text: str, expected: bool) -> None:
     ("\u200b", "invisible"),
     ("/" + "(?:" * 400 + "dga" + ")" * 400 + "/", "nests groups more deeply"),   # regex's limit
     ("/" + "(?:" * 3000 + "dga" + ")" * 3000 + "/", "nests groups more deeply"),  # re's too
+    ("/[[:digit:]]+ ราย/", "ambiguous"),   # a POSIX class: re and regex read it differently
 ])
 def test_keyword_error_explains(keyword: str, problem: str) -> None:
     error = keyword_error(keyword)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import re
+import warnings
 from decimal import Decimal, InvalidOperation
 from email.utils import parseaddr
 from functools import cache
@@ -185,15 +186,34 @@ def parse_encoding(text: str) -> str:
     return text
 
 
+def compile_regex(pattern: str) -> re.Pattern[str]:
+    """re.compile, refusing set syntax Python says it may read differently one day.
+
+    Python only warns of such sets (the POSIX class in `[[:alpha:]]`, a doubled
+    `--` or `&&` inside `[...]`), and on standard error, which a user reads as
+    a crash; `regex`, which runs the keyword, reads them differently today. So
+    the warning becomes an re.error that says what to write instead.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        try:
+            return re.compile(pattern)
+        except FutureWarning as exc:
+            raise re.error(
+                f"ambiguous ({str(exc).lower()}): write \\[ for a bracket and escape a "
+                "doubled -, &, ~ or | inside [...]; POSIX classes such as [:alpha:] are "
+                "not supported, use \\w or a range such as [ก-๙]") from None
+
+
 def check_keyword(keyword: str) -> str:
     """`/.../` is a regular expression; one that does not compile, or that matches
     the empty string (hence every item), is a mistake worth stopping for."""
     if len(keyword) >= 2 and keyword.startswith("/") and keyword.endswith("/"):
         try:
-            compiled = re.compile(keyword[1:-1])
+            compiled = compile_regex(keyword[1:-1])
         except re.error as exc:
-            raise ValueError(f"bad regular expression {keyword!r}: {exc.msg} "
-                             f"at position {exc.pos}") from None
+            at = f" at position {exc.pos}" if exc.pos is not None else ""
+            raise ValueError(f"bad regular expression {keyword!r}: {exc.msg}{at}") from None
         except RecursionError:  # re parses groups recursively
             from monitor.reasons import shorten  # the error path only: start-up stays lean
             raise ValueError(f"regular expression {shorten(keyword, 60)!r} nests groups "
