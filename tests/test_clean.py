@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from monitor.extract.cleaning import safe_link
+from monitor.extract.cleaning import clean_href, safe_link
 from monitor.text.clean import collapse, strip_controls
 from monitor.text.urls import is_publishable
 
@@ -57,7 +58,7 @@ _URLISH = st.lists(st.sampled_from(
 @example("HTTPS://Example.org/x;p?q#f", "https://example.org/list/")
 def test_safe_link_is_the_full_clean_up(href: str, base: str) -> None:
     """The full clean-up, urljoin and is_publishable, whatever the link and page."""
-    cleaned = "".join(strip_controls(href).split())
+    cleaned = clean_href(href)
     try:
         expected = urljoin(base, cleaned) if cleaned else None
     except ValueError:
@@ -65,3 +66,20 @@ def test_safe_link_is_the_full_clean_up(href: str, base: str) -> None:
     if expected is not None and not is_publishable(expected):
         expected = None
     assert safe_link(href, base) == expected
+
+
+@pytest.mark.parametrize(("href", "link"), [
+    # A space inside is part of the name: a browser sends it as %20.
+    ("/files/ประกาศ 2568.pdf", "https://www.example.go.th/files/ประกาศ%202568.pdf"),
+    ("/x?q=a b", "https://www.example.go.th/x?q=a%20b"),
+    ("https://www.example.go.th/a b", "https://www.example.go.th/a%20b"),
+    ("/a\u00a0b", "https://www.example.go.th/a%C2%A0b"),
+    # Tabs and line breaks go wherever they are, surrounding spaces too.
+    ("/news/\nview.php?id=1", "https://www.example.go.th/news/view.php?id=1"),
+    ("/a\tb", "https://www.example.go.th/ab"),
+    ("  /a/b \n", "https://www.example.go.th/a/b"),
+    ("/a\x00b", "https://www.example.go.th/ab"),
+])
+def test_an_href_reads_as_a_browser_reads_it(href: str, link: str) -> None:
+    assert safe_link(href, "https://www.example.go.th/list/") == link
+

@@ -172,6 +172,12 @@ def test_relative_links_resolve_against_base_href() -> None:
     assert links == [f"https://www.example.go.th/old/view.php?id={i}" for i in range(3)]
 
 
+def test_hrefs_with_spaces_read_as_a_browser_reads_them() -> None:
+    rows = [f"<a href='/files/ประกาศ ฉบับที่ {i}.pdf'>{headline(i)}</a>" for i in range(3)]
+    assert [item.link for item in run(listing(*rows)).items] == [
+        f"https://www.example.go.th/files/ประกาศ%20ฉบับที่%20{i}.pdf" for i in range(3)]
+
+
 def test_a_malformed_link_or_base_costs_the_page_nothing_else() -> None:
     # urljoin raises on an unclosed IPv6 literal: one such href, or a <base href>,
     # anywhere on a page must not fail the whole source.

@@ -132,6 +132,15 @@ def test_relative_base_href_resolves_against_the_page() -> None:
     assert "links resolved against <base href> https://www.example.go.th/th/" in result.notes
 
 
+def test_a_file_name_with_spaces_links_where_a_browser_goes() -> None:
+    # Agencies upload documents named in words; a browser sends the space as %20.
+    markup = ('<ul><li><a href="/uploads/ประกาศ สำนักงาน 2568.pdf">ประกาศ</a></li>'
+              '<li><a href="\n  /n/3  ">ข่าวสาม</a></li></ul>')
+    assert [i.link for i in run(html_doc(markup), item="li").items] == [
+        "https://www.example.go.th/uploads/ประกาศ%20สำนักงาน%202568.pdf",
+        "https://www.example.go.th/n/3"]
+
+
 @pytest.mark.parametrize("href", ["mailto:pr@dga.or.th", "data:text/html,hi", "file:///etc/passwd",
                                   " JavaScript:alert(1)", "javascript\n:alert(1)"])
 def test_non_http_links_are_skipped(href: str) -> None:

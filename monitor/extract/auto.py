@@ -56,6 +56,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.config.settings import Source
 from monitor.extract.autodata import read_embedded, read_json_body
+from monitor.extract.cleaning import clean_href
 from monitor.extract.htmltext import (
     COMPONENT,
     DATE_RE,
@@ -148,7 +149,7 @@ def read_links(doc: Document, source: Source) -> Extraction:
         href = _href(node)
         if href is None:
             continue
-        url = _joined(base, href.strip()).split("#", 1)[0]
+        url = _joined(base, clean_href(href)).split("#", 1)[0]
         if not url:
             skipped["malformed links"] = skipped.get("malformed links", 0) + 1
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import urljoin, urlparse, urlunparse
+from urllib.parse import quote, urljoin, urlparse, urlunparse
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -25,6 +25,8 @@ from monitor.text.thaidate import plausible_year
 from monitor.text.urls import PUBLISHABLE_SCHEMES, is_publishable
 
 _ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
+_HREF_BREAKS = re.compile("[\t\n\r]")
+_HREF_SPACE = re.compile(r"\s")
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|\w+);")
 _DROP_TAGS = "script, style, noscript, template, iframe, object"
 # Elements that end a line when rendered; inline ones (b, span, a) do not.
@@ -85,8 +87,8 @@ def safe_link(href: str | None, base: str) -> str | None:
     """
     if not href:
         return None
-    if not href.isprintable() or " " in href:    # hrefs wrapped over lines by a CMS
-        href = "".join(strip_controls(href).split())
+    if not href.isprintable() or " " in href:    # every other space is not printable
+        href = clean_href(href)
         if not href:
             return None
     try:
@@ -103,6 +105,16 @@ def safe_link(href: str | None, base: str) -> str | None:
     except ValueError:
         return None
     return url if is_publishable(url) else None
+
+
+def clean_href(href: str) -> str:
+    """An href as a browser reads it (the WHATWG URL standard): tabs and line breaks
+    go wherever they are, and so do surrounding spaces and controls; a space inside
+    stays, percent-encoded. Thai agencies name their files in words, and
+    `ประกาศ 2568.pdf` is served as `ประกาศ%202568.pdf`: dropping the space linked
+    every such document to a page that does not exist."""
+    text = strip_controls(_HREF_BREAKS.sub("", href)).strip()
+    return _HREF_SPACE.sub(lambda space: quote(space.group(), safe=""), text)
 
 
 @lru_cache(maxsize=64)
