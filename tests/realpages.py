@@ -37,7 +37,7 @@ class Page:
             link = item["link"]
             if link is None:
                 link = TEMPLATE_LINKS[self.file].format(**item)
-            out.append((" ".join(item["title"].split()), same_link(urljoin(self.url, link))))
+            out.append((" ".join(item["title"].split()), same_link(browsed(self.url, link))))
         return out
 
 
@@ -46,6 +46,14 @@ TEMPLATE_LINKS = {
     "enforcement-dbd.json": "https://www.dbd.go.th/news/{slug}",
     "enforcement-fda.json": "https://oryor.com/media/newsUpdate/media_news/{id}",
 }
+
+
+def browsed(page: str, link: str) -> str:
+    """Where a browser goes from `link` on `page`: a backslash before the query is a
+    slash in an http(s) URL (WHATWG URL standard), which urljoin does not know."""
+    path, mark, rest = link.partition("?")
+    path, hash_mark, fragment = path.partition("#")
+    return urljoin(page, path.replace("\\", "/") + hash_mark + fragment + mark + rest)
 
 
 def same_link(url: str) -> str:

@@ -20,7 +20,7 @@ from monitor.text.urls import is_publishable
 # Spaces of every kind, controls, a lone surrogate, XML's non-characters, Thai.
 _AWKWARD = st.lists(st.sampled_from(
     [*"ab/:.?#=", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u2003", "\x00", "\x1f", "\x7f",
-     "\x85", "\ud800", "\ufffe", "\uffff", "ท", "\u200b"]),
+     "\x85", "\ud800", "\ufffe", "\uffff", "ท", "\u200b", "\\"]),
     max_size=14).map("".join)
 
 
@@ -79,6 +79,9 @@ def test_safe_link_is_the_full_clean_up(href: str, base: str) -> None:
     ("/a\tb", "https://www.example.go.th/ab"),
     ("  /a/b \n", "https://www.example.go.th/a/b"),
     ("/a\x00b", "https://www.example.go.th/ab"),
+    # Before the query a backslash is a slash (TISI's standards list links this way).
+    ("http://tcps.tisi.go.th/pub\\tcps1_52.pdf", "http://tcps.tisi.go.th/pub/tcps1_52.pdf"),
+    ("..\\files\\a.pdf?q=c\\d#e\\f", "https://www.example.go.th/files/a.pdf?q=c\\d#e\\f"),
 ])
 def test_an_href_reads_as_a_browser_reads_it(href: str, link: str) -> None:
     assert safe_link(href, "https://www.example.go.th/list/") == link

@@ -27,6 +27,7 @@ from monitor.text.urls import PUBLISHABLE_SCHEMES, is_publishable
 _ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
 _HREF_BREAKS = re.compile("[\t\n\r]")
 _HREF_SPACE = re.compile(r"\s")
+_HREF_QUERY = re.compile("[?#]")
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|\w+);")
 _DROP_TAGS = "script, style, noscript, template, iframe, object"
 # Elements that end a line when rendered; inline ones (b, span, a) do not.
@@ -87,7 +88,7 @@ def safe_link(href: str | None, base: str) -> str | None:
     """
     if not href:
         return None
-    if not href.isprintable() or " " in href:    # every other space is not printable
+    if not href.isprintable() or " " in href or "\\" in href:   # other spaces: unprintable
         href = clean_href(href)
         if not href:
             return None
@@ -108,12 +109,19 @@ def safe_link(href: str | None, base: str) -> str | None:
 
 
 def clean_href(href: str) -> str:
-    """An href as a browser reads it (the WHATWG URL standard): tabs and line breaks
-    go wherever they are, and so do surrounding spaces and controls; a space inside
-    stays, percent-encoded. Thai agencies name their files in words, and
-    `ประกาศ 2568.pdf` is served as `ประกาศ%202568.pdf`: dropping the space linked
-    every such document to a page that does not exist."""
+    """An http(s) href as a browser reads it (the WHATWG URL standard).
+
+    Tabs and line breaks go wherever they are, and so do surrounding spaces and
+    controls; a space inside stays, percent-encoded: Thai agencies name their
+    files in words, and `ประกาศ 2568.pdf` is served as `ประกาศ%202568.pdf`.
+    Before the query, a backslash is a slash, as sites built on Windows servers
+    write them (`http://tcps.tisi.go.th/pub\\tcps1_52.pdf`).
+    """
     text = strip_controls(_HREF_BREAKS.sub("", href)).strip()
+    if "\\" in text:
+        cut = _HREF_QUERY.search(text)
+        end = cut.start() if cut else len(text)
+        text = text[:end].replace("\\", "/") + text[end:]
     return _HREF_SPACE.sub(lambda space: quote(space.group(), safe=""), text)
 
 
