@@ -110,7 +110,7 @@ def rank(name: str, ranked: list[tuple[float, bool]]) -> None:
     positives = sum(same for _, same in ranked)
     print(f"{name}: {positives} pairs of one story, {len(ranked) - positives} of two events")
     found = wrong = 0
-    best = (0.0, 1.0)
+    best: tuple[float, float] | None = None
     at_recall = None
     for score, same in ranked:
         found += same
@@ -119,7 +119,8 @@ def rank(name: str, ranked: list[tuple[float, bool]]) -> None:
             best = (found / positives, score)
         if at_recall is None and found >= 0.9 * positives:
             at_recall = (found / (found + wrong), score)
-    print(f"  best recall at precision 0.97: {best[0]:.3f} (cosine {best[1]:.3f})")
+    print(f"  best recall at precision 0.97: {best[0]:.3f} (cosine {best[1]:.3f})" if best
+          else "  precision 0.97 at no cosine: the most alike pair is of two events")
     if at_recall:
         print(f"  precision at recall 0.90: {at_recall[0]:.3f} (cosine {at_recall[1]:.3f})")
 
