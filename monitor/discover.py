@@ -343,7 +343,7 @@ def _linked_feeds(tree: LexborHTMLParser, base: str) -> list[str]:
     for link in tree.css("link[rel~=alternate][href]"):
         kind = (link.attributes.get("type") or "").lower().strip()
         href = link.attributes.get("href") or ""
-        url = safe_link(href.strip(), base) if kind in FEED_TYPES else None
+        url = safe_link(href, base) if kind in FEED_TYPES else None
         if url:   # a malformed or non-web href is no feed to try
             found.append(url)
     return list(dict.fromkeys(found))

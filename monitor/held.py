@@ -26,14 +26,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from monitor.models import Item
-from monitor.schema import HELD_ITEMS
+from monitor.schema import HELD_ITEMS, chunks
 
 log = logging.getLogger(__name__)
 
 # Seconds a lookup waits on a lock (a WAL reader meets one only while the file
 # is being recovered or checkpointed with a restart): not worth more.
 TIMEOUT = 1.0
-CHUNK = 500   # identities per query, well under SQLite's limit on bound values
 
 
 class HeldItems:
@@ -49,10 +48,8 @@ class HeldItems:
         try:
             db = self._connection()
             titles = {item.identity: item.title for item in items}
-            keys = list(titles)
             held: set[str] = set()
-            for start in range(0, len(keys), CHUNK):
-                chunk = keys[start:start + CHUNK]
+            for chunk in chunks(list(titles)):
                 marks = ",".join("?" * len(chunk))
                 held.update(identity for identity, title in db.execute(
                     HELD_ITEMS.format(marks=marks), chunk) if titles.get(identity) == title)

@@ -7,6 +7,9 @@ the new schema, never half of one. Append new migrations; never edit old ones.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: items, their topics and sources, fetch state, source health, digests sent.
     """
@@ -189,3 +192,11 @@ MIGRATIONS: tuple[str, ...] = (
 # which title. Kept here so that the schema is known in one place; {marks} is
 # one "?" per identity.
 HELD_ITEMS = "SELECT identity, title FROM items WHERE identity IN ({marks}) AND relevant = 1"
+
+T = TypeVar("T")
+
+
+def chunks(values: Sequence[T], size: int = 500) -> list[list[T]]:
+    """Slices short enough for SQLite's limit on bound parameters (999 in old builds),
+    for the `IN (...)` reads of the store and of a page worker (monitor.held)."""
+    return [list(values[i:i + size]) for i in range(0, len(values), size)]

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 
 from monitor.dedupe import (
     CANDIDATES,
@@ -33,7 +32,7 @@ from monitor.dedupe import (
 from monitor.errors import StoreError
 from monitor.health import Health, HealthEvent, as_state, is_transition
 from monitor.models import Document, Entry, Item, Prepared, Report, Validators
-from monitor.schema import MIGRATIONS
+from monitor.schema import MIGRATIONS, chunks
 from monitor.text.words import index_words
 from monitor.text.words import primed as words_primed
 
@@ -267,7 +266,7 @@ class Store:
     def validators_of(self, urls: Sequence[str]) -> dict[str, Validators]:
         """`validators` for many URLs in a few queries: a crawl asks for all at once."""
         found = {}
-        for chunk in _chunks(sorted(set(urls))):
+        for chunk in chunks(sorted(set(urls))):
             for row in self.db.execute(
                     "SELECT url, etag, last_modified, items_digest FROM fetch_state "
                     f"WHERE url IN ({', '.join('?' * len(chunk))})", chunk):
@@ -323,7 +322,7 @@ class Store:
 
     def known(self, identities: Iterable[str]) -> set[str]:
         found: set[str] = set()
-        for chunk in _chunks(list(identities)):
+        for chunk in chunks(list(identities)):
             marks = ",".join("?" * len(chunk))
             found.update(r[0] for r in self.db.execute(
                 f"SELECT identity FROM items WHERE identity IN ({marks})", chunk))
@@ -343,7 +342,7 @@ class Store:
         stamp = _iso(now)
         with self.transaction(), self._using(prepared):
             stored: dict[str, sqlite3.Row] = {}
-            for chunk in _chunks([item.identity for item in items]):
+            for chunk in chunks([item.identity for item in items]):
                 marks = ",".join("?" * len(chunk))
                 stored.update((row["identity"], row) for row in self.db.execute(
                     f"SELECT id, identity, title, summary, text, story_key, relevant FROM items "
@@ -609,7 +608,7 @@ class Store:
     def health_of(self, sources: Sequence[str]) -> dict[str, Health]:
         """`health` for many sources in a few queries; those never crawled are absent."""
         found = {}
-        for chunk in _chunks(sorted(set(sources))):
+        for chunk in chunks(sorted(set(sources))):
             for row in self.db.execute("SELECT * FROM source_health WHERE source IN "
                                        f"({', '.join('?' * len(chunk))})", chunk):
                 found[row["source"]] = self._health(row)
@@ -662,7 +661,7 @@ class Store:
                       ) -> dict[int, tuple[str | None, list[tuple[str, str]]]]:
         """Per story: its date as read, and each (topic, keyword) that matched any of its items."""
         details: dict[int, tuple[str | None, list[tuple[str, str]]]] = {}
-        for chunk in _chunks(story_ids):
+        for chunk in chunks(story_ids):
             marks = ",".join("?" * len(chunk))
             for r in self.db.execute(
                     f"SELECT id, date_text FROM items WHERE id IN ({marks})", chunk):
@@ -756,8 +755,6 @@ class Store:
         return self._transactions
 
 
-T = TypeVar("T")
-
 
 def _statements(script: str) -> Iterable[str]:
     """A migration's statements one by one (executescript would commit first, outside
@@ -770,11 +767,6 @@ def _statements(script: str) -> Iterable[str]:
             pending = ""
     if pending.strip():
         yield pending
-
-
-def _chunks(values: Sequence[T], size: int = 500) -> list[list[T]]:
-    """Slices short enough for SQLite's limit on bound parameters (999 in old builds)."""
-    return [list(values[i:i + size]) for i in range(0, len(values), size)]
 
 
 class _Transaction:
