@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from monitor.models import Item, RawItem
 from monitor.text.clean import collapse, strip_controls, truncate
 from monitor.text.thaidate import is_plausible, parse_date
-from monitor.text.urls import canonical_url, is_publishable
+from monitor.text.urls import canonical_url, is_publishable, without_session
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def normalise(raw: RawItem, *, source: str, tz: ZoneInfo, now: datetime,
               require_title: bool = True) -> Item | Dropped:
     """`require_title=False` lets a title-less sitemap entry wait for its page's title."""
     title = truncate(clean(raw.title), TITLE_LIMIT)
-    link = clean(raw.link)
+    link = without_session(clean(raw.link))   # a session id is neither shown nor identity
     if not is_publishable(link):
         return Dropped(title, link, "link is not http(s)")
     if not title and require_title:
