@@ -40,11 +40,14 @@ class NotModified:
 class Validators:
     """What a conditional GET sends back: the last ETag and Last-Modified of a URL;
     and the monitor's own, the digest of the items last read from it (see
-    monitor.reading.items_digest), for a server that cannot answer 304."""
+    monitor.digests.items_digest), for a server that cannot answer 304. All of
+    them hold only under the settings that read the page (`read_with`, the hex of
+    monitor.digests.digest_seed)."""
 
     etag: str | None = None
     last_modified: str | None = None
     items_digest: str | None = None
+    read_with: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from monitor import readpool
 from monitor.config.settings import Config, Source, Topic
+from monitor.digests import digest_seed, items_digest
 from monitor.errors import ExtractError, MonitorError
 from monitor.fetch import Fetcher
 from monitor.health import Health, SourceState, after_failure, after_success
@@ -75,14 +76,16 @@ class SourceRead:
     documents: list[Document] = field(default_factory=list)
     capped: int | None = None                       # max_items, when it cut the items
     prepared: Prepared | None = None                # a worker's work for storing the items
-    # The digest of the items read (reading.items_digest), recorded with the validators
+    # The settings that read the page (digests.digest_seed), recorded with the validators.
+    read_with: str | None = None
+    # The digest of the items read (digests.items_digest), recorded with the validators
     # when they are stored; None: the next crawl reads them whatever they are.
     digest: str | None = None
     same_items: bool = False    # the items stored last time, under the same settings
 
 
 # A source's state after the crawl; "not modified" when the server said 304, and
-# "unchanged" when the page showed the items stored last time (reading.items_digest).
+# "unchanged" when the page showed the items stored last time (digests.items_digest).
 ResultStatus = SourceState | Literal["not modified", "unchanged"]
 
 
@@ -129,7 +132,13 @@ async def read_source(
     with the config's own topics, so `matcher` must be the one built from them.
     """
     read = SourceRead(source)
+    seed = digest_seed(source, config.timezone, config.topics, config.synonyms)
+    read.read_with = seed.hex()
     last = validators(source.url) if validators else None
+    if last is not None and last.read_with != read.read_with:
+        # Stored under other settings (an edited selector or topic, an upgrade): a 304
+        # would keep the page from being read under these until the site changed it.
+        last = None
     first = await fetcher.fetch(
         source.url, source.fetch, encoding=source.encoding, trusted=True,
         validators=last, request=source.request, render=source.render)
@@ -137,14 +146,7 @@ async def read_source(
         read.not_modified = True
         return read
     from monitor.normalise import Dropped
-    from monitor.reading import (
-        PageRead,
-        digest_seed,
-        extract,
-        items_digest,
-        match_all,
-        normalise_all,
-    )
+    from monitor.reading import PageRead, extract, match_all, normalise_all
     last_digest = last.items_digest if last else None
     budget = Budget(PROCESS_BUDGET)
     cap = source.fetch.max_items
@@ -160,7 +162,7 @@ async def read_source(
                 and len(doc.text) <= OFFLOAD_CHARS):
             page = await readpool.read_in_worker(doc, source, config.timezone, now, budget,
                                                  config.topics, config.synonyms, cap,
-                                                 _resolved(config.database), last_digest)
+                                                 _resolved(config.database), seed, last_digest)
             if page is not None and page.same:
                 read.found, read.digest, read.same_items = page.cut + page.found, page.digest, True
                 return read
@@ -189,8 +191,7 @@ async def read_source(
         read.warnings.extend(read_through.warnings)
         read.prepared, read.digest = read_through.prepared, read_through.digest
         return _checked(read)
-    read.digest = items_digest(
-        digest_seed(source, config.timezone, config.topics, config.synonyms), raws[:cap])
+    read.digest = items_digest(seed, raws[:cap])
     if read.digest == last_digest:
         read.same_items = True
         return read
@@ -377,12 +378,13 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
         store.save_health(health)
         return SourceResult(source.name, health.state, error=health.last_error)
     if read.not_modified or read.same_items:
-        # Nothing to store: a 304, or the items stored last time (reading.items_digest).
+        # Nothing to store: a 304, or the items stored last time (digests.items_digest).
         health = after_success(previous, source.name, now, None)
         batch.join()
         if read.same_items:   # the answer's own validators, for the next request
             with store.transaction():
-                store.save_validators(source.url, read.documents[0], now, read.digest)
+                store.save_validators(source.url, read.documents[0], now, read.digest,
+                                      read.read_with)
                 store.save_health(health)
         else:
             store.save_health(health)
@@ -398,7 +400,8 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
                                  prepared=read.prepared)
         # Only the source's own URL is fetched conditionally: child sitemaps and
         # articles are read once per change of the listing anyway.
-        store.save_validators(source.url, read.documents[0], now, read.digest)
+        store.save_validators(source.url, read.documents[0], now, read.digest,
+                              read.read_with if read.digest else None)
         store.save_health(health)
     note = f"capped at {read.capped} of {read.found} items: max_items" if read.capped else None
     return SourceResult(source.name, health.state, seen=len(read.items), new=saved.new,

@@ -85,8 +85,9 @@ _held: dict[Path, HeldItems] = {}
 
 def _read(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Budget,
           topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...],
-          cap: int, database: Path | None, last_digest: str | None) -> PageRead:
-    from monitor.reading import digest_seed, matcher_for, read_page
+          cap: int, database: Path | None, seed: bytes | None,
+          last_digest: str | None) -> PageRead:
+    from monitor.reading import matcher_for, read_page
 
     held = None
     if database is not None:
@@ -98,7 +99,7 @@ def _read(doc: Document, source: Source, tz: ZoneInfo, now: datetime, budget: Bu
                 _held.clear()
             held = _held[database] = HeldItems(database)
     return read_page(doc, source, tz, now, budget, matcher_for(topics, synonyms), cap,
-                     synonyms, held, digest_seed(source, tz, topics, synonyms), last_digest)
+                     synonyms, held, seed, last_digest)
 
 
 def _get_pool() -> Pool:
@@ -133,15 +134,15 @@ def _stop() -> None:
 async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datetime,
                          budget: Budget, topics: tuple[Topic, ...],
                          synonyms: tuple[tuple[str, ...], ...], cap: int,
-                         database: Path | None = None,
+                         database: Path | None = None, seed: bytes | None = None,
                          last_digest: str | None = None) -> PageRead | None:
     """The page read by a worker process, or None when none has started yet or every
     one has QUEUED_PER_WORKER pages waiting (the caller then reads it itself).
 
     `database` is the store's file: the worker prepares nothing for the items it
-    already holds as they are (monitor.held). `last_digest` is that of the items
-    last stored from the page (reading.items_digest): the same, they are not
-    read further."""
+    already holds as they are (monitor.held). With `seed` (digests.digest_seed)
+    the items are digested; equal to `last_digest`, that of the items last
+    stored from the page, they are not read further."""
     global _in_flight, pages_sent
     pool = _get_pool()
     if not _ready.is_set() or _in_flight >= WORKERS * QUEUED_PER_WORKER:
@@ -172,7 +173,7 @@ async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datet
         _in_flight += 1
         pages_sent += 1
     pool.apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap, database,
-                             last_digest),
+                             seed, last_digest),
                      callback=deliver, error_callback=deliver)
     try:
         return await asyncio.wait_for(

@@ -185,6 +185,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE fetch_state ADD COLUMN items_digest TEXT;
     """,
+    # 9: the settings a source's validators were stored under (monitor.digests): after
+    # an edit (a selector, a topic) a conditional request would be answered 304 and
+    # the page never read under the new settings until the site changed it.
+    """
+    ALTER TABLE fetch_state ADD COLUMN read_with TEXT;
+    """,
 )
 
 # The one read a page-reading worker makes (monitor.held), on a read-only

@@ -268,25 +268,27 @@ class Store:
         found = {}
         for chunk in chunks(sorted(set(urls))):
             for row in self.db.execute(
-                    "SELECT url, etag, last_modified, items_digest FROM fetch_state "
+                    "SELECT url, etag, last_modified, items_digest, read_with FROM fetch_state "
                     f"WHERE url IN ({', '.join('?' * len(chunk))})", chunk):
                 if row["etag"] or row["last_modified"] or row["items_digest"]:
                     found[row["url"]] = Validators(etag=row["etag"],
                                                    last_modified=row["last_modified"],
-                                                   items_digest=row["items_digest"])
+                                                   items_digest=row["items_digest"],
+                                                   read_with=row["read_with"])
         return found
 
     def save_validators(self, url: str, doc: Document, now: datetime,
-                        items_digest: str | None = None) -> None:
-        """`items_digest`: of the items just stored from `url`, or None when the next
-        crawl must read them again whatever they are (see pipeline)."""
+                        items_digest: str | None = None, read_with: str | None = None) -> None:
+        """`items_digest`: of the items just stored from `url`; `read_with`: the settings
+        that read them. Either None when the next crawl must read the page again
+        whatever it is (see pipeline)."""
         self.db.execute(
-            "INSERT INTO fetch_state (url, etag, last_modified, fetched, items_digest) "
-            "VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO fetch_state (url, etag, last_modified, fetched, items_digest, "
+            "read_with) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
             "last_modified = excluded.last_modified, fetched = excluded.fetched, "
-            "items_digest = excluded.items_digest",
-            (url, doc.etag, doc.last_modified, _iso(now), items_digest))
+            "items_digest = excluded.items_digest, read_with = excluded.read_with",
+            (url, doc.etag, doc.last_modified, _iso(now), items_digest, read_with))
 
     def robots_answer(self, origin: str) -> tuple[int, bytes, datetime] | None:
         """The robots.txt answer kept for `origin`: (status, body, when it was fetched).

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from monitor import reading, readpool
+from monitor import digests, reading, readpool
 from monitor.store import Store
 from tests.crawl_helpers import crawl, listing_source, published, write_config
 from tests.httpserver import FixtureServer, Request, Response
@@ -192,7 +192,59 @@ def test_no_hash_of_a_secret_is_kept() -> None:
                       request=RequestSettings("POST", ((field, token),)), secrets=(token,))
 
     tz = ZoneInfo("Asia/Bangkok")
-    assert (reading.digest_seed(source("s3cret-one"), tz, (), ())
-            == reading.digest_seed(source("s3cret-two"), tz, (), ()))
-    assert (reading.digest_seed(source("s3cret-one"), tz, (), ())
-            != reading.digest_seed(source("s3cret-one", "apikey"), tz, (), ()))
+    assert (digests.digest_seed(source("s3cret-one"), tz, (), ())
+            == digests.digest_seed(source("s3cret-two"), tz, (), ()))
+    assert (digests.digest_seed(source("s3cret-one"), tz, (), ())
+            != digests.digest_seed(source("s3cret-one", "apikey"), tz, (), ()))
+
+
+def validating(rows: list[str]) -> Any:
+    """The page with an ETag, answering 304 to a request that names it."""
+    def answer(request: Request) -> Response:
+        if request.headers.get("if-none-match") == '"v1"':
+            return Response(304, b"", {"ETag": '"v1"'})
+        return Response(200, listing(rows), {"Content-Type": "text/html", "ETag": '"v1"'})
+    return answer
+
+
+def test_after_an_edit_a_page_that_answers_304_is_asked_in_full(
+        server: FixtureServer, tmp_path: Path, saves: list[int]) -> None:
+    """The validators hold under the settings that stored them: a conditional request
+    after a topic was edited would be answered 304, and the page not read under the
+    new topic until the site changed it."""
+    server.add("/list/", validating(ROWS))
+    config = write_config(tmp_path, entry(server))
+    assert crawl(config) == 0
+    assert crawl(config) == 0
+    conditional = ["if-none-match" in r.headers for r in server.log if r.path == "/list/"]
+    assert conditional == [False, True] and saves == [3]
+    text = config.read_text("utf-8")
+    config.write_text(text.replace('"e-Service"]', '"e-Service", "กรมการปกครอง"]'), "utf-8")
+    assert crawl(config) == 0
+    assert crawl(config) == 0
+    conditional = ["if-none-match" in r.headers for r in server.log if r.path == "/list/"]
+    assert conditional == [False, True, False, True]
+    assert saves == [3, 3]
+    assert ROWS[0] in published(config)
+
+
+def test_a_keyword_that_timed_out_sends_no_validators_next_time(
+        server: FixtureServer, tmp_path: Path, saves: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    server.add("/list/", validating(ROWS))
+    config = write_config(tmp_path, entry(server))
+    match_all = reading.match_all
+
+    def timing_out(items: Any, source: Any, matcher: Any, budget: Any,
+                   warnings: list[str]) -> Any:
+        warnings.append("keyword /x/ took longer than 1 s and counted as not matching")
+        return match_all(items, source, matcher, budget, warnings)
+
+    monkeypatch.setattr(reading, "match_all", timing_out)
+    assert crawl(config) == 0
+    monkeypatch.setattr(reading, "match_all", match_all)
+    assert crawl(config) == 0
+    assert crawl(config) == 0
+    conditional = ["if-none-match" in r.headers for r in server.log if r.path == "/list/"]
+    assert conditional == [False, False, True]
+    assert saves == [3, 3]
