@@ -25,6 +25,7 @@ from monitor.fetch import Fetcher
 from monitor.health import Health, SourceState, after_failure, after_success
 from monitor.models import Document, Item, NotModified, Prepared, RawItem, Validators
 from monitor.offload import Budget, step
+from monitor.reasons import one_line
 from monitor.store import Store
 from monitor.writebatch import WriteBatch, batch_for
 
@@ -50,6 +51,7 @@ PROCESS_BUDGET = 30.0
 # it cannot hold up other sources' fetches, schedules or a shutdown.
 OFFLOAD_CHARS = 300_000
 OFFLOAD_ITEMS = 200
+NOTE_CHARS = 200         # of the crawl line's note on why a page yielded nothing
 R = TypeVar("R")
 
 __all__ = ["SourceRead", "SourceResult", "crawl", "matcher_for", "read_source"]
@@ -358,6 +360,17 @@ def _shown(health: Health | None) -> Health | None:
     return None if health is None else replace(health, last_attempt=None, last_success=None)
 
 
+def _note(read: SourceRead) -> str | None:
+    """What the crawl line adds. A page that yielded no item says why, as `preview`
+    does (no element matched the selector, every link pointed back to the page):
+    "ok, seen 0" alone told someone adding a site nothing."""
+    if read.capped:
+        return f"capped at {read.capped} of {read.found} items: max_items"
+    if not read.items and read.warnings:
+        return one_line("; ".join(dict.fromkeys(read.warnings)), NOTE_CHARS)
+    return None
+
+
 async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteBatch,
                      fetcher: Fetcher, matcher: Callable[[], Matcher], now: datetime,
                      previous: Health | None,
@@ -403,6 +416,5 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
         store.save_validators(source.url, read.documents[0], now, read.digest,
                               read.read_with if read.digest else None)
         store.save_health(health)
-    note = f"capped at {read.capped} of {read.found} items: max_items" if read.capped else None
     return SourceResult(source.name, health.state, seen=len(read.items), new=saved.new,
-                        matched=saved.new_relevant, error=health.last_error, note=note)
+                        matched=saved.new_relevant, error=health.last_error, note=_note(read))

@@ -22,7 +22,7 @@ def result_line(result: SourceResult, *, detail: bool = False) -> str:
     line = (f"{terminal_safe(result.source):<28} {result.status:<13} seen {result.seen:>4}  "
             f"new {result.new:>4}  matched {result.matched:>4}")
     if result.note:   # e.g. "capped at 1000 of 100000 items: max_items"
-        line = f"{line}  ({result.note})"
+        line = f"{line}  ({terminal_safe(result.note)})"
     if not result.error:
         return line
     short = cause(result.error) if result.failed else terminal_safe(result.error)

@@ -225,6 +225,33 @@ def test_a_failed_source_line_leads_with_the_cause_and_keeps_the_detail_for_v() 
 
 
 
+def test_a_page_that_yields_no_item_says_why_on_the_crawl_line(
+        server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A site just added with a selector that matches nothing, or whose items all
+    link back to the page, used to read `ok  seen 0` and nothing more."""
+    rows = "".join(f'<div class="row"><a href="#n{n}">ทางรัฐ ข่าว {n}</a></div>' for n in range(3))
+    server.page("/list", f"<html><body>{rows}</body></html>".encode(), "text/html")
+    server.page("/ok", rss(("ทางรัฐ", "http://x.example/1")), "application/rss+xml")
+    config = write_config(tmp_path, f"""
+  - name: wrong-selector
+    url: "{server.url('/list')}"
+    type: html
+    select: {{item: "div.news", title: "a", link: "a::attr(href)"}}
+  - name: anchors
+    url: "{server.url('/list')}?again"
+    type: html
+    select: {{item: "div.row", title: "a", link: "a::attr(href)"}}
+  - name: fine
+    url: "{server.url('/ok')}"
+    type: feed
+""")
+    assert main(["crawl", "--config", str(config)]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert lines["wrong-selector"].endswith("(no element matched select.item 'div.news')")
+    assert lines["anchors"].endswith("(skipped 3 items whose link points back to this page)")
+    assert lines["fine"].endswith("matched    1")
+
+
 def test_a_long_url_does_not_crowd_the_cause_out(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """A Google News search for a Thai phrase is a URL of hundreds of characters
