@@ -94,6 +94,20 @@ def test_opml_lists_every_published_feed_with_absolute_urls(
         assert feedparser.parse(io.BytesIO((out / path).read_bytes())).version == "rss20"
 
 
+def test_a_removed_topic_leaves_no_feed_behind(tmp_path: Path, server: FixtureServer) -> None:
+    config = _config(tmp_path, server)
+    server.add("/feed", _feed(server))
+    assert crawl(config) == 0
+    topics = tmp_path / "out" / "topics"
+    assert sorted(p.name for p in topics.iterdir()) == ["digital-government.xml", "egov-act.xml"]
+    (topics / "notes.txt").write_text("not a feed", "utf-8")
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("id: egov-act", "id: act-2565"), "utf-8")
+    assert crawl(config) == 0
+    assert sorted(p.name for p in topics.iterdir()) == [
+        "act-2565.xml", "digital-government.xml", "notes.txt"]
+
+
 def _validated(out: Path, name: str) -> dict[str, object]:
     schema = json.loads((out / name.replace(".json", ".schema.json")).read_text("utf-8"))
     Draft202012Validator.check_schema(schema)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor.config.settings import Config
@@ -54,7 +55,20 @@ def publish_all(config: Config, store: Store, *, now: datetime | None = None) ->
     for name, data in written.items():
         write_atomic(out / name, data)
     write_archive(config)   # index.html links it: it exists even before the first digest
+    _remove_former_topics(out, {topic.id for topic in config.topics})
     return sorted([*written, "digests/index.html"])
+
+
+def _remove_former_topics(out: Path, current: set[str]) -> None:
+    """A topic removed or renamed in sources.yaml leaves no feed behind: a feed that
+    never changes again would tell its subscribers that nothing happens, while a
+    missing one tells their reader to look (subscriptions.opml lists the new ones)."""
+    folder = out / "topics"
+    if not folder.is_dir():
+        return
+    for feed in folder.glob("*.xml"):
+        if feed.stem not in current:
+            feed.unlink(missing_ok=True)
 
 
 def public_health(config: Config, store: Store) -> dict[str, Health]:
