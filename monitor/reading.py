@@ -8,6 +8,7 @@ while importing only what they need, not the fetcher or the store.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -53,18 +54,31 @@ def extract(doc: Document, source: Source) -> tuple[Extraction, int]:
 
 def normalise_all(raws: Sequence[RawItem], source: Source, tz: ZoneInfo, now: datetime,
                   budget: Budget) -> tuple[list[Item], list[Dropped]]:
-    items: list[Item] = []
+    read: list[tuple[Item, str | None]] = []
     dropped: list[Dropped] = []
-    seen: set[str] = set()
     for raw in raws:
         budget.check()
         result = normalise(raw, source=source.name, tz=tz, now=now,
                            require_title=not source.fetch_article)
         if isinstance(result, Dropped):
             dropped.append(result)
-        elif result.identity not in seen:   # one URL, one item, within a page too
-            seen.add(result.identity)
-            items.append(result)
+        else:
+            read.append((result, raw.guid))
+    # Some feeds give every entry one link (the site's home, its news page) and tell
+    # them apart by guid alone: all of such a link's items are then known by it and
+    # their guid, whichever of them comes first today.
+    links = Counter(item.identity for item, _ in read)
+    items: list[Item] = []
+    seen: set[str] = set()
+    for item, guid in read:
+        if links[item.identity] > 1 and guid:
+            item = replace(item, identity=f"{item.identity}#guid={guid}")
+        if item.identity in seen:   # one URL, one item, within a page too
+            dropped.append(Dropped(item.title, item.link,
+                                   "the same link as an item before it, and no guid of its own"))
+        else:
+            seen.add(item.identity)
+            items.append(item)
     return items, dropped
 
 
