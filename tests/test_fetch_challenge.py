@@ -27,6 +27,17 @@ CF_NORMAL = ("<html><head><title>ข่าวประชาสัมพัน�
              "<script>a.src='/cdn-cgi/challenge-platform/scripts/jsd/main.js';</script>"
              "</body></html>").encode()
 
+# The block pages of two firewalls often found in front of agencies' own servers,
+# which send no header naming them (their ids here are made up).
+F5_PAGE = (b"<html><head><title>Request Rejected</title></head><body>The requested URL was "
+           b"rejected. Please consult with your administrator.<br><br>Your support ID is: "
+           b"14834578930218546177<br><br><a href='javascript:history.back();'>[Go Back]</a>"
+           b"</body></html>")
+FORTIWEB_PAGE = (b"<html><head><title>Web Page Blocked</title></head><body><p>The page cannot "
+                 b"be displayed. Please contact the administrator for additional information."
+                 b"</p><p>URL: www.example.go.th/news</p><p>Attack ID: 20000051</p>"
+                 b"<p>Message ID: 000004598712</p></body></html>")
+
 
 def fetch(url: str) -> object:
     async def go() -> object:
@@ -49,6 +60,16 @@ def test_cloudflare_challenge_with_status_200_is_blocked(server: FixtureServer) 
                                                 "Content-Type": "text/html"}))
     with pytest.raises(BlockedError):
         fetch(server.url("/news"))
+
+
+def test_a_firewall_block_page_with_status_200_is_blocked_not_read(
+        server: FixtureServer) -> None:
+    """An agency's F5 answers 200 with its own page: read as content, a listing had no
+    items (`broken`: "the page layout may have changed") and a feed was not XML."""
+    server.add("/news", Response(200, F5_PAGE, {"Content-Type": "text/html"}))
+    with pytest.raises(BlockedError, match=r"F5 BIG-IP firewall page \(HTTP 200\)"):
+        fetch(server.url("/news"))
+    assert len(server.requests_for("/news")) == 1
 
 
 def test_cloudflare_403_block_page_without_header_is_blocked(server: FixtureServer) -> None:
@@ -98,6 +119,14 @@ def test_gzipped_challenge_page_is_recognised(server: FixtureServer) -> None:
     (403, {"server": "AkamaiGHost"}, b"<H1>Access Denied</H1>", "Akamai"),
     (403, {"server": "Apache"}, b"<H1>Access Denied</H1>", None),
     (404, {"server": "cloudflare"}, b"just a moment", None),
+    (200, {"server": "Apache", "set-cookie": "TS01a2b3c4=01d2e3; Path=/"}, F5_PAGE,
+     "F5 BIG-IP firewall"),
+    (403, {}, F5_PAGE.replace(b"Request Rejected", b"Rejected"), "F5 BIG-IP firewall"),
+    (200, {}, F5_PAGE + b"<!--" + b"x" * 9000 + b"-->", None),   # a page, not a block page
+    (200, {}, b"<title>Request Rejected</title><p>Thai FDA rejected 12 requests</p>", None),
+    (500, {}, FORTIWEB_PAGE, "FortiWeb firewall"),
+    (200, {}, b"<p>The page cannot be displayed. Please contact the administrator for "
+              b"additional information.</p>", None),
 ])
 def test_detect(status: int, headers: dict[str, str], body: bytes, wall: str | None) -> None:
     assert detect(status, httpx.Headers(headers), body) == wall

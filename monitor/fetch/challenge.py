@@ -6,7 +6,10 @@ healthy source look `broken`. Rules are data: each names the wall and what
 gives it away. Markers that ordinary pages behind the same CDN also carry
 (Cloudflare injects `/cdn-cgi/challenge-platform/scripts/jsd/` into normal
 pages) only count on an error status; a 200 needs a marker that appears on
-the challenge page alone, from a server that is that vendor's.
+the challenge page alone, from a server that is that vendor's. Some walls name
+no vendor in any header (an F5 BIG-IP in front of an agency's own server
+answers 200 with its own short page): their page's own sentences, all of
+them, in a small body, are enough.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 SNIFF = 64 * 1024        # challenge pages are small; look at the start only
+SMALL = 8 * 1024         # a body read for `alone` markers: a block page is well under this
 ERROR_STATUSES = (403, 429, 503)
 
 
@@ -25,6 +29,9 @@ class Wall:
     vendor: tuple[str, ...] = ()    # substrings of the vendor headers that name this wall
     strong: tuple[str, ...] = ()    # body markers of the challenge page itself
     weak: tuple[str, ...] = ()      # body markers that count only on an error status
+    # Sets of body markers that name the wall whoever the server says it is, on any
+    # status: all of one set, in a body of at most SMALL bytes.
+    alone: tuple[tuple[str, ...], ...] = ()
 
 
 WALLS = (
@@ -45,6 +52,14 @@ WALLS = (
     Wall("DataDome", vendor=("datadome",),
          strong=("captcha-delivery.com",), weak=("datadome",)),
     Wall("Akamai", vendor=("akamaighost",), weak=("access denied",)),
+    # Common in front of Thai agencies' sites; both answer 200 or an error status.
+    Wall("F5 BIG-IP firewall", alone=(
+        ("<title>request rejected</title>", "the requested url was rejected"),
+        ("the requested url was rejected. please consult with your administrator",
+         "your support id is"))),
+    Wall("FortiWeb firewall", alone=(
+        ("the page cannot be displayed. please contact the administrator for additional "
+         "information", "attack id"),)),
 )
 
 _VENDOR_HEADERS = ("server", "x-cdn", "x-powered-by", "x-iinfo", "x-sucuri-id", "x-datadome",
@@ -66,11 +81,14 @@ def detect(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
     vendor = _vendor(headers)
     text: str | None = None   # decoded only for a wall the headers name: most answers have none
     error = status in ERROR_STATUSES
+    small = body[:SMALL].decode("utf-8", "replace").lower() if len(body) <= SMALL else ""
     for wall in WALLS:
         if wall.proof_header is not None:
             value = headers.get(wall.proof_header[0])
             if value is not None and wall.proof_header[1] in value.lower():
                 return wall.name
+        if small and any(all(marker in small for marker in markers) for markers in wall.alone):
+            return wall.name
         ours = any(v in vendor for v in wall.vendor)
         if not ours:
             continue
