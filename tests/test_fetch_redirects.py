@@ -141,3 +141,52 @@ def test_redirect_to_file_url_is_refused(server: FixtureServer) -> None:
 ])
 def test_address_kind(address: str, kind: str | None) -> None:
     assert address_kind(address) == kind
+
+
+# -- <meta http-equiv="refresh">: a stub that sends the visitor on at once ---------------
+
+def stub(content: str, *, around: str = "{}") -> bytes:
+    meta = f'<meta http-equiv="Refresh" content="{content}">'
+    return (f"<html><head>{around.format(meta)}<title>กำลังไปยังหน้าใหม่</title></head>"
+            "<body></body></html>").encode()
+
+
+def test_an_immediate_refresh_is_followed_like_a_redirect(server: FixtureServer) -> None:
+    server.page("/", stub("0; url=th/news.php"), "text/html")
+    server.page("/th/news.php", "<p>ข่าว</p>", "text/html")
+    doc = fetch(server.url("/"))
+    assert isinstance(doc, Document)
+    assert doc.url == server.url("/th/news.php") and "ข่าว" in doc.text
+
+
+@pytest.mark.parametrize(("content", "around"), [
+    ("300", "{}"),                              # reloads itself: content
+    ("600; url=/th/news.php", "{}"),            # a session's timeout, not a stub
+    ("0; url=/th/news.php", "<noscript>{}</noscript>"),   # for visitors without script
+])
+def test_a_refresh_a_browser_would_not_follow_at_once_is_content(
+        server: FixtureServer, content: str, around: str) -> None:
+    server.page("/", stub(content, around=around), "text/html")
+    server.page("/th/news.php", "<p>ข่าว</p>", "text/html")
+    doc = fetch(server.url("/"))
+    assert isinstance(doc, Document) and doc.url == server.url("/")
+    assert server.requests_for("/th/news.php") == []
+
+
+def test_a_page_refreshing_to_itself_is_content_and_a_refresh_loop_an_error(
+        server: FixtureServer) -> None:
+    server.page("/self", stub("0; url=/self#top"), "text/html")
+    doc = fetch(server.url("/self"))
+    assert isinstance(doc, Document) and len(server.requests_for("/self")) == 1
+    server.page("/a", stub("0; url=/b"), "text/html")
+    server.page("/b", stub("0; url=/a"), "text/html")
+    with pytest.raises(FetchError, match=r"redirect loop"):
+        fetch(server.url("/a"))
+
+
+def test_a_refresh_to_loopback_from_another_host_is_refused(server: FixtureServer) -> None:
+    server.page("/", stub(f"0; url={server.url('/internal', host='127.0.0.1')}"), "text/html")
+    server.page("/internal", "intranet")
+    with pytest.raises(NotAllowedError, match=r"127\.0\.0\.1, a loopback address"):
+        fetch(server.url("/", host="localhost"), GUARDED)
+    assert server.requests_for("/internal") == []

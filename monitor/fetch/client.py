@@ -30,6 +30,7 @@ from monitor.fetch.decode import decode, media_type
 from monitor.fetch.exchange import GET, Ask, Reply, Transient, exchange, timeout_error
 from monitor.fetch.hosts import HostThrottle
 from monitor.fetch.pinned import OriginPools, PinnedBackend
+from monitor.fetch.refresh import refresh_target
 from monitor.fetch.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from monitor.fetch.robots import (
     MAX_ROBOTS_BYTES,
@@ -252,7 +253,9 @@ class Fetcher:
                                              truncate=truncate, ask=ask, repair_tls=repair_tls)
             target = reply.location
             if target is None:
-                return reply
+                target = refresh_target(reply.status, reply.headers, reply.body)
+                if target is None or _same_page(current, target):
+                    return reply   # content; a page that reloads itself is content too
             seen.add(str(httpx.URL(current)))   # only a redirect needs it: not on every hop
             if reply.status not in (307, 308):
                 ask = GET   # as browsers do: only 307 and 308 repeat a POST
@@ -450,6 +453,15 @@ class Fetcher:
             return RobotsAnswer(status=reply.status, body=reply.body)
 
         return fetch_robots
+
+
+def _same_page(current: str, target: str) -> bool:
+    """Whether a refresh to `target` reloads `current` (its fragment aside)."""
+    try:
+        joined = httpx.URL(current).join(target).copy_with(fragment=None)
+    except (httpx.InvalidURL, ValueError, UnicodeError):
+        return False   # the hop reports it as an invalid URL
+    return joined == httpx.URL(current).copy_with(fragment=None)
 
 
 def _is_web(url: str) -> bool:

@@ -1,0 +1,54 @@
+"""A page that sends its visitor elsewhere at once, by `<meta http-equiv="refresh">`.
+
+Many agency sites answer their old addresses, and often their root, with a
+stub whose only content is `<meta http-equiv="refresh" content="0; url=th/">`:
+a browser is at the new page before the stub is drawn, so that is the URL a
+user sees and expects to be read. Read as it is, the stub has no items, and a
+listing moved that way looked `broken`. The fetcher follows such a refresh as
+it follows an HTTP redirect, with the same checks on every hop.
+
+Only a refresh that a browser carries out at once counts: a delay of a few
+seconds at most (a page that reloads itself every few minutes is content),
+and not inside `<noscript>` (a page that works only with JavaScript sends
+visitors without it to a page saying so; `render: true` is the way to read it).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+
+HEAD = 32 * 1024   # the tag stands near the top; a whole large page is not searched
+MAX_DELAY = 5      # seconds
+_NOSCRIPT = re.compile(rb"<noscript\b.*?(?:</noscript\s*>|$)", re.IGNORECASE | re.DOTALL)
+_META = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
+_REFRESH = re.compile(rb"""\bhttp-equiv\s*=\s*["']?\s*refresh\b""", re.IGNORECASE)
+_CONTENT = re.compile(rb"""\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_VALUE = re.compile(r"""\s*(\d+)(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\2\s*""",
+                    re.IGNORECASE | re.DOTALL)
+
+
+def refresh_target(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
+    """The URL an HTML page at once refreshes to, as written (maybe relative), or None."""
+    if status != 200:
+        return None
+    kind = headers.get("content-type", "").lower()
+    if kind and "html" not in kind:
+        return None
+    head = body[:HEAD]
+    if b"efresh" not in head and b"EFRESH" not in head:   # nearly every page: no regex
+        return None
+    head = _NOSCRIPT.sub(b"", head)
+    for tag in _META.finditer(head):
+        if not _REFRESH.search(tag.group(0)):
+            continue
+        content = _CONTENT.search(tag.group(0))
+        if content is None:
+            continue
+        raw = next(part for part in content.groups() if part is not None)
+        value = _VALUE.fullmatch(html.unescape(raw.decode("utf-8", "replace")))
+        if value is None or int(value.group(1)) > MAX_DELAY or not value.group(3).strip():
+            continue
+        return value.group(3).strip()
+    return None
