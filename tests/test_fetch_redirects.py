@@ -11,7 +11,7 @@ from monitor.errors import FetchError, NotAllowedError
 from monitor.fetch import Fetcher
 from monitor.fetch.netguard import address_kind
 from monitor.models import Document
-from tests.httpserver import FixtureServer, Response
+from tests.httpserver import FixtureServer, Request, Response
 
 UA = "thai-egov-monitor/test (+https://example.org/)"
 PRIVATE_OK = FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0,
@@ -190,3 +190,17 @@ def test_a_refresh_to_loopback_from_another_host_is_refused(server: FixtureServe
     with pytest.raises(NotAllowedError, match=r"127\.0\.0\.1, a loopback address"):
         fetch(server.url("/", host="localhost"), GUARDED)
     assert server.requests_for("/internal") == []
+
+
+def test_a_page_reloading_itself_under_a_new_query_is_content_not_a_loop(
+        server: FixtureServer) -> None:
+    counter = iter(range(100))
+
+    def ticking(request: Request) -> Response:
+        return Response(200, stub(f"2; url=/ticker?t={next(counter)}") + "<p>ข่าว</p>".encode(),
+                        {"Content-Type": "text/html"})
+    server.add("/ticker", ticking)
+    doc = fetch(server.url("/ticker"))
+    assert isinstance(doc, Document) and "ข่าว" in doc.text
+    asked = [r.path for r in server.log if r.path.startswith("/ticker")]
+    assert asked == ["/ticker", "/ticker?t=0", "/ticker?t=1"]   # two refreshes at most

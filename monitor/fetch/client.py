@@ -30,7 +30,7 @@ from monitor.fetch.decode import decode, media_type
 from monitor.fetch.exchange import GET, Ask, Reply, Transient, exchange, timeout_error
 from monitor.fetch.hosts import HostThrottle
 from monitor.fetch.pinned import OriginPools, PinnedBackend
-from monitor.fetch.refresh import refresh_target
+from monitor.fetch.refresh import MAX_REFRESHES, refresh_target
 from monitor.fetch.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from monitor.fetch.robots import (
     MAX_ROBOTS_BYTES,
@@ -239,6 +239,7 @@ class Fetcher:
         seen: set[str] = set()
         current = url
         budget = _Budget(settings.timeout, retries)
+        refreshes = 0
         for _hop in range(max_hops + 1):
             netguard.check_scheme(current)
             hop_trusted = trusted_origin is not None and netguard.origin(current) == trusted_origin
@@ -254,8 +255,10 @@ class Fetcher:
             target = reply.location
             if target is None:
                 target = refresh_target(reply.status, reply.headers, reply.body)
-                if target is None or _same_page(current, target):
+                if (target is None or _same_page(current, target)
+                        or refreshes == MAX_REFRESHES):
                     return reply   # content; a page that reloads itself is content too
+                refreshes += 1
             seen.add(str(httpx.URL(current)))   # only a redirect needs it: not on every hop
             if reply.status not in (307, 308):
                 ask = GET   # as browsers do: only 307 and 308 repeat a POST

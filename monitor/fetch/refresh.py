@@ -21,6 +21,10 @@ from collections.abc import Mapping
 
 HEAD = 32 * 1024   # the tag stands near the top; a whole large page is not searched
 MAX_DELAY = 5      # seconds
+# Refreshes followed in one fetch. A stub rarely leads to another; a page that
+# reloads itself under a new query each time (`?t=...`) would otherwise be
+# followed to the hop limit and fail, where a browser shows it.
+MAX_REFRESHES = 2
 _NOSCRIPT = re.compile(rb"<noscript\b.*?(?:</noscript\s*>|$)", re.IGNORECASE | re.DOTALL)
 _META = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
 _REFRESH = re.compile(rb"""\bhttp-equiv\s*=\s*["']?\s*refresh\b""", re.IGNORECASE)
