@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tests.httpserver import FixtureServer
 
 DATA = Path(__file__).parent / "data"
+
+# Property tests draw the same examples on every machine, and are not timed: a
+# random draw once sent `test_literals` into minutes of hypothesis filtering for
+# a regex it could hardly satisfy, and a busy CI machine can make any example
+# slower than hypothesis's default deadline. A failure shows the same on a
+# second run and in CI. `HYPOTHESIS_PROFILE=explore` draws anew (to hunt).
+settings.register_profile("repeatable", derandomize=True, deadline=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 

@@ -119,7 +119,7 @@ _ZERO_WIDTH = re.compile(r"\(\?<?[=!][ab]\)|\\[bB]|(?<!\[)\^|\$")
 _PATTERNS = st.recursive(_ATOMS, _extend, max_leaves=10)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.data())
 def test_every_match_holds_one_of_the_words(data: st.DataObject) -> None:
     """Texts drawn to match the pattern (by `re`'s reading) and drawn at random,
