@@ -369,3 +369,23 @@ def test_extractors_are_imported_only_when_a_type_is_used() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_a_description_escaped_twice_reads_as_text() -> None:
+    """Some CMSs escape a description's HTML once more than RSS asks: decoded once, it
+    still showed `<p>` and `</p>` around every summary of the feed."""
+    feed = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            "<link>https://www.example.go.th/</link><description>d</description>"
+            "<item><title>ประกาศ &amp;quot;ทางรัฐ&amp;quot;</title>"
+            "<link>https://www.example.go.th/n/1</link>"
+            "<description>&amp;lt;p&amp;gt;สพร. เปิด &amp;lt;strong&amp;gt;บริการใหม่"
+            "&amp;lt;/strong&amp;gt; &amp;amp; ข้อมูล&amp;lt;/p&amp;gt;&amp;lt;br /&amp;gt;"
+            "</description></item>"
+            "<item><title>ข่าว</title><link>https://www.example.go.th/n/2</link>"
+            "<description>&lt;p&gt;ราคา a &amp;lt; b ยังเป็นข้อความ&lt;/p&gt;</description></item>"
+            "</channel></rss>")
+    source = Source(name="f", url=FEED_URL, type="feed")
+    items = get_extractor("feed")(text_doc(feed), source).items
+    assert [i.title for i in items] == ['ประกาศ "ทางรัฐ"', "ข่าว"]
+    assert [i.summary for i in items] == ["สพร. เปิด บริการใหม่ & ข้อมูล",
+                                          "ราคา a < b ยังเป็นข้อความ"]

@@ -30,6 +30,9 @@ _HREF_SPACE = re.compile(r"\s")
 _HREF_QUERY = re.compile("[?#]")
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|\w+);")
 _DROP_TAGS = "script, style, noscript, template, iframe, object"
+# The tags of a news summary, as text after one decoding: markup escaped twice.
+_ESCAPED_MARKUP = re.compile(r"</?(?:p|br|div|span|a|img|strong|b|i|em|u|ul|ol|li|table|tr|td|"
+                             r"h[1-6]|font|center)(?:\s[^<>]*)?/?>", re.IGNORECASE)
 # Elements that end a line when rendered; inline ones (b, span, a) do not.
 _BLOCKS = ("address, article, aside, blockquote, br, dd, div, dl, dt, figcaption, figure, "
            "footer, h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, "
@@ -68,16 +71,27 @@ def node_text(node: LexborNode) -> str:
 
 
 def html_to_text(fragment: str, limit: int | None = SUMMARY_LIMIT) -> str:
-    """Reduce an HTML fragment to one line of plain text (tags gone, entities decoded)."""
+    """Reduce an HTML fragment to one line of plain text (tags gone, entities decoded).
+
+    Markup escaped twice (`&amp;lt;p&amp;gt;`, as some CMSs write a feed's
+    description) is still markup once decoded, and is read once more: readers
+    were shown `<p>` and `</p>` around every summary of such a feed.
+    """
     if not fragment:
         return ""
     if _MARKUP_HINT.search(fragment):
-        tree = LexborHTMLParser(fragment)
-        mark_blocks(tree)
-        root = tree.body or tree.root
-        fragment = root.text(separator="") if root is not None else ""
+        fragment = _text_of(fragment)
+        if _ESCAPED_MARKUP.search(fragment):
+            fragment = _text_of(fragment)
     text = collapse(fragment)
     return truncate(text, limit) if limit else text
+
+
+def _text_of(fragment: str) -> str:
+    tree = LexborHTMLParser(fragment)
+    mark_blocks(tree)
+    root = tree.body or tree.root
+    return root.text(separator="") if root is not None else ""
 
 
 def safe_link(href: str | None, base: str) -> str | None:
