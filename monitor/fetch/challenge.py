@@ -52,7 +52,8 @@ WALLS = (
     Wall("DataDome", vendor=("datadome",),
          strong=("captcha-delivery.com",), weak=("datadome",)),
     Wall("Akamai", vendor=("akamaighost",), weak=("access denied",)),
-    # Common in front of Thai agencies' sites; both answer 200 or an error status.
+    # Firewalls sold to many organisations, agencies among them, that name themselves in
+    # no header; both answer 200 or an error status.
     Wall("F5 BIG-IP firewall", alone=(
         ("<title>request rejected</title>", "the requested url was rejected"),
         ("the requested url was rejected. please consult with your administrator",

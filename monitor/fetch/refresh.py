@@ -1,9 +1,9 @@
 """A page that sends its visitor elsewhere at once, by `<meta http-equiv="refresh">`.
 
-Many agency sites answer their old addresses, and often their root, with a
-stub whose only content is `<meta http-equiv="refresh" content="0; url=th/">`:
-a browser is at the new page before the stub is drawn, so that is the URL a
-user sees and expects to be read. Read as it is, the stub has no items, and a
+Sites often answer an old address, or their root, with a stub whose only
+content is `<meta http-equiv="refresh" content="0; url=th/">`: a browser is
+at the new page before the stub is drawn, so that is the URL a user sees and
+expects to be read. Read as it is, the stub has no items, and a
 listing moved that way looked `broken`. The fetcher follows such a refresh as
 it follows an HTTP redirect, with the same checks on every hop.
 
