@@ -38,8 +38,10 @@ class Health:
 
 
 def after_success(prev: Health | None, source: str, now: datetime,
-                  items: int | None) -> Health:
-    """`items` is None when the server said 304: nothing changed, so neither did the count."""
+                  items: int | None, why: str | None = None) -> Health:
+    """`items` is None when the server said 304: nothing changed, so neither did the count.
+    `why` is what the page said of yielding nothing (`no element matched select.item
+    ...`), for the error of a source turning broken: health.xml and alerts carry it."""
     prev = prev or Health(source)
     if items is None:
         state = prev.state if prev.state in ("ok", "broken") else "ok"
@@ -52,8 +54,8 @@ def after_success(prev: Health | None, source: str, now: datetime,
         state="broken" if broken else "ok",
         last_attempt=now,
         last_success=now,
-        last_error=("yielded no items, though it used to: the page layout may have changed"
-                    if broken else None),
+        last_error=(f"yielded no items, though it used to{f' ({why})' if why else ''}: "
+                    "the page layout may have changed" if broken else None),
         consecutive_failures=0,
         items_last=items,
         items_ever=max(prev.items_ever, items),

@@ -404,7 +404,7 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
         return SourceResult(source.name, "not modified" if read.not_modified else "unchanged",
                             seen=read.found if read.same_items else 0,
                             changed=_shown(health) != _shown(previous))
-    health = after_success(previous, source.name, now, read.found)
+    health = after_success(previous, source.name, now, read.found, _note(read))
     # A source's writes go in together, after all its work is done, in the batch's
     # transaction (monitor.writebatch): a second monitor waits at most half a second.
     batch.join()

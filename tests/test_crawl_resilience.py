@@ -213,4 +213,5 @@ def test_broken_and_blocked_sources_keep_their_items(
     status = capsys.readouterr().out
     rows = {line.split()[0]: line for line in status.splitlines()[1:]}
     assert rows["listing"].split()[1] == "broken"
+    assert "(no element matched select.item 'div.item')" in rows["listing"]
     assert rows["walled"].split()[1] == "blocked"
