@@ -404,7 +404,8 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
         return SourceResult(source.name, "not modified" if read.not_modified else "unchanged",
                             seen=read.found if read.same_items else 0,
                             changed=_shown(health) != _shown(previous))
-    health = after_success(previous, source.name, now, read.found, _note(read))
+    note = _note(read)
+    health = after_success(previous, source.name, now, read.found, note)
     # A source's writes go in together, after all its work is done, in the batch's
     # transaction (monitor.writebatch): a second monitor waits at most half a second.
     batch.join()
@@ -417,4 +418,4 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
                               read.read_with if read.digest else None)
         store.save_health(health)
     return SourceResult(source.name, health.state, seen=len(read.items), new=saved.new,
-                        matched=saved.new_relevant, error=health.last_error, note=_note(read))
+                        matched=saved.new_relevant, error=health.last_error, note=note)

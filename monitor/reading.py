@@ -74,8 +74,9 @@ def normalise_all(raws: Sequence[RawItem], source: Source, tz: ZoneInfo, now: da
         if links[item.identity] > 1 and guid:
             item = replace(item, identity=f"{item.identity}#guid={guid}")
         if item.identity in seen:   # one URL, one item, within a page too
-            dropped.append(Dropped(item.title, item.link,
-                                   "the same link as an item before it, and no guid of its own"))
+            why = ("the same link and guid as an item before it" if guid else
+                   "the same link as an item before it, and no guid of its own")
+            dropped.append(Dropped(item.title, item.link, why))
         else:
             seen.add(item.identity)
             items.append(item)
