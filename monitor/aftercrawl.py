@@ -8,7 +8,7 @@ One function, so anything that must happen after new items are stored
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from monitor.config.settings import Config
@@ -31,9 +31,17 @@ def after_crawl(config: Config, store: Store, results: Sequence[SourceResult],
     alerts for new matched items): add it here, not in the callers. No results
     (the scheduler's coalesced publish) always publishes.
     """
+    forget_unmatched(config, store, now)
     if results and not worth_publishing(config, results):
         return []
     return publish(config, store, now)
+
+
+def forget_unmatched(config: Config, store: Store, now: datetime) -> None:
+    """Delete the unmatched items not seen for `forget_unmatched_after`: here, since
+    `crawl` and `run` both come here after storing, and nothing published changes."""
+    if config.forget_unmatched_after is not None:
+        store.forget_unmatched(now - timedelta(seconds=config.forget_unmatched_after))
 
 
 def worth_publishing(config: Config, results: Sequence[SourceResult]) -> bool:

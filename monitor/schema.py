@@ -191,6 +191,20 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE fetch_state ADD COLUMN read_with TEXT;
     """,
+    # 10: when an unmatched item (relevant = 0) was last seen on its source, recorded
+    # at most daily (Store.save_items), so that such items are forgotten some time
+    # after they leave every page (Store.forget_unmatched): kept forever they were
+    # most of the database, growing without bound. Those stored before are counted
+    # as seen now. The index holds unmatched items only; the one on alerts_sent lets
+    # a deleted item's cascade find its rows without reading the whole table. Unmatched
+    # items have no story_index rows (only relevant items are indexed), so the index's
+    # missing foreign key (migration 4) still holds.
+    """
+    ALTER TABLE items ADD COLUMN seen TEXT;
+    UPDATE items SET seen = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') WHERE relevant = 0;
+    CREATE INDEX items_unmatched_seen ON items (seen) WHERE relevant = 0;
+    CREATE INDEX alerts_sent_item ON alerts_sent (item_id);
+    """,
 )
 
 # The one read a page-reading worker makes (monitor.held), on a read-only

@@ -46,6 +46,10 @@ SIGNATURE_CACHE = 20_000   # stories' signatures kept in memory (compact: about 
 COMMON_KEYS_KEPT = 200_000   # common story-index keys remembered (about 40 bytes each)
 WAL_CHECKPOINT_PAGES = 10_000   # 4 KB pages: see Store.__init__
 CACHE_KB = 32_768   # SQLite's page cache per connection
+# Unmatched items deleted per transaction, and at most per call (Store.forget_unmatched):
+# a few tens of milliseconds each, so the scheduler's other work is never held up.
+FORGET_BATCH = 2_000
+FORGET_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -330,6 +334,28 @@ class Store:
                 f"SELECT identity FROM items WHERE identity IN ({marks})", chunk))
         return found
 
+    def forget_unmatched(self, before: datetime, *, limit: int = FORGET_LIMIT) -> int:
+        """Delete up to `limit` items that matched no topic and were last seen before
+        `before`; returns how many.
+
+        They are kept only so that a listing's old items are not taken for new, and
+        they are most of what a crawl stores. One that shows up again is stored again,
+        as new: published only if a topic now matches it, as it would have been when
+        its page was next read in full. Deleted a batch per transaction, so that a
+        backlog (a shorter setting, a long pause) never holds the write lock long.
+        """
+        forgotten = 0
+        while forgotten < limit:
+            with self.transaction():
+                gone = self.db.execute(
+                    "DELETE FROM items WHERE id IN (SELECT id FROM items "
+                    "WHERE relevant = 0 AND seen < ? LIMIT ?)",
+                    (_iso(before), min(FORGET_BATCH, limit - forgotten))).rowcount
+            forgotten += gone
+            if gone < FORGET_BATCH:
+                break
+        return forgotten
+
     def save_items(self, items: Sequence[Item], now: datetime, *, keep_all: bool = False,
                    prepared: Prepared | None = None) -> SaveResult:
         """Insert new items, update changed titles in place (guid kept), record every source.
@@ -347,12 +373,15 @@ class Store:
             for chunk in chunks([item.identity for item in items]):
                 marks = ",".join("?" * len(chunk))
                 stored.update((row["identity"], row) for row in self.db.execute(
-                    f"SELECT id, identity, title, summary, text, story_key, relevant FROM items "
+                    f"SELECT id, identity, title, summary, text, story_key, relevant, seen "
+                    f"FROM items "
                     f"WHERE identity IN ({marks})", chunk))
             topics: list[tuple[int, str, str]] = []
             reports: list[tuple[int, str, str, str | None, str]] = []
             renamed: list[tuple[str, str, str, str, str, int]] = []
             now_relevant: list[tuple[int]] = []
+            sighted: list[tuple[str, int]] = []
+            day_ago = _iso(now - timedelta(days=1))
             # New items' ids, chosen as SQLite would (the largest plus one) while the
             # write lock is held, so one starting its own story names itself in its
             # INSERT: a second statement per new item was a sixth of storing a crawl.
@@ -378,6 +407,8 @@ class Store:
                             # The story stays; the new wording joins its index entries.
                             self._index_story(item_id, key)
                         updated += 1
+                    if not relevant and not row["relevant"] and (row["seen"] or "") < day_ago:
+                        sighted.append((stamp, item_id))   # see forget_unmatched
                     if relevant and not row["relevant"]:
                         now_relevant.append((item_id,))
                         turned = (StoryKey.loads(row["story_key"]) if row["story_key"] else
@@ -393,6 +424,7 @@ class Store:
                 "summary = CASE WHEN ? = '' THEN summary ELSE ? END, updated = ? "
                 "WHERE id = ?", renamed)
             self.db.executemany("UPDATE items SET relevant = 1 WHERE id = ?", now_relevant)
+            self.db.executemany("UPDATE items SET seen = ? WHERE id = ?", sighted)
             self.db.executemany(
                 "INSERT OR IGNORE INTO item_topics (item_id, topic, keyword) VALUES (?, ?, ?)",
                 topics)
@@ -423,14 +455,14 @@ class Store:
         self.db.execute(
             "INSERT INTO items (id, identity, guid, story, story_key, url, link, title, "
             "summary, text, published, date_is_first_seen, date_text, source, outlet, "
-            "relevant, first_seen, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "relevant, first_seen, updated, seen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (item_id, item.identity, make_guid(item.identity, item_id),
              item_id if story is None else story, key.dumps() if key else "",
              item.url, item.link,
              item.title, item.summary, item.text, _iso(item.published),
              int(item.date_is_first_seen), item.date_text, item.source, item.outlet,
-             int(relevant), stamp, stamp))
+             int(relevant), stamp, stamp, None if relevant else stamp))
         if story is not None:
             # A later outlet joining changes the story's entry: readers see `updated` move.
             self.db.execute("UPDATE items SET updated = ? WHERE id = ?", (stamp, story))
@@ -481,7 +513,8 @@ class Store:
             return []
         # A key's count is read from the index itself, but never more than
         # COMMON_KEY rows of it: the cost stays bounded however common it is.
-        # A key once common stays so (items are never removed), so it is kept.
+        # A key once common stays so (the only items ever removed, unmatched ones, are
+        # never indexed), so it is kept.
         unsure = [band for band in bands if band not in self._common]
         if unsure:
             keys = ",".join("(?)" for _ in unsure)

@@ -25,6 +25,7 @@ def describe(config: Config) -> str:
         f"  output      {config.output_dir}",
         f"  database    {config.database}",
         f"  user agent  {config.user_agent}",
+        f"  unmatched   {_forgetting(config.forget_unmatched_after)}",
         f"  fetching    {', '.join(_fetch_summary(f))}",
         f"  feed        {config.feed.title} ({config.feed.language}), newest "
         f"{config.feed.max_items} items, served at {config.feed.link}",
@@ -61,6 +62,13 @@ def describe(config: Config) -> str:
     if smtp.login_in_clear:
         lines.append(f"  warning: {smtp.login_in_clear}")
     return "\n".join(lines)
+
+
+def _forgetting(after: float | None) -> str:
+    """Items that no topic matched, outside keep_all sources: never published."""
+    if after is None:
+        return "kept forever"
+    return f"forgotten {format_duration(after)} after they were last seen"
 
 
 def _fetch_summary(f: FetchSettings) -> list[str]:

@@ -28,6 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from monitor import DEFAULT_USER_AGENT
 from monitor.config import units
 from monitor.config.settings import (
+    FORGET_UNMATCHED_AFTER,
     SMTP_SECURITY,
     SOURCE_KINDS,
     AlertTarget,
@@ -45,6 +46,7 @@ from monitor.config.settings import (
 )
 from monitor.config.sourcetypes import SOURCE_TYPES, SourceKind
 from monitor.config.units import (
+    DURATION_UNITS,
     SLUG_RE,
     WEEKDAYS,
     parse_duration,
@@ -80,12 +82,13 @@ DATABASE_NAME = "monitor.sqlite3"
 # Beside sources.yaml, not in output_dir: whatever sits in output_dir is meant to be
 # published, and the database holds recipients' addresses and fetched URLs.
 DEFAULT_DATABASE = Path("data") / DATABASE_NAME
+_FORGET_DEFAULT: float | None = FORGET_UNMATCHED_AFTER
 
 FETCH_KEYS = ("interval", "timeout", "max_bytes", "min_delay_per_host", "concurrency",
               "retries", "respect_robots", "allow_private_networks", "max_items",
               "max_articles")
-TOP_KEYS = ("timezone", "output_dir", "database", "user_agent", "fetch", "feed", "digest",
-            "synonyms", "topics", "sources", "alerts")
+TOP_KEYS = ("timezone", "output_dir", "database", "user_agent", "forget_unmatched_after",
+            "fetch", "feed", "digest", "synonyms", "topics", "sources", "alerts")
 FEED_KEYS = ("title", "link", "description", "language", "max_items")
 DIGEST_KEYS = ("schedule", "from", "to", "smtp")
 SMTP_KEYS = ("host", "port", "security", "username", "password", "timeout")
@@ -207,6 +210,8 @@ class _Loader:
             database=top.get("database", lambda n: self._path(n, base),
                              _default_database(base, output_dir)),
             user_agent=top.get("user_agent", self.r.required_text, DEFAULT_USER_AGENT),
+            forget_unmatched_after=top.get("forget_unmatched_after", self._forget_after,
+                                           _FORGET_DEFAULT),
             fetch=fetch,
             feed=self._feed(self._sub(top, "feed", FEED_KEYS)),
             digest=self._digest(self._sub(top, "digest", DIGEST_KEYS), {t.id for t in topics}),
@@ -670,6 +675,16 @@ class _Loader:
                 raise Invalid("must be longer than 0s", node)
             return seconds
         return convert
+
+    def _forget_after(self, node: Node) -> float | None:
+        """A duration of at least a day, or `never`: an item's last sighting is
+        recorded at most daily, so a shorter time would forget items still listed."""
+        if self.r.scalar(node).text.strip() == "never":
+            return None
+        seconds = self.r.parsed(node, parse_duration)
+        if seconds < DURATION_UNITS["d"]:
+            raise Invalid("must be 1d or longer, or `never`", node)
+        return seconds
 
     def _size(self, node: Node) -> int:
         size = self.r.parsed(node, parse_size)

@@ -208,6 +208,9 @@ class DigestSettings:
         return next((r for r in self.recipients if r.address == address), Recipient(address))
 
 
+FORGET_UNMATCHED_AFTER = 90 * 86400.0
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path                       # the sources.yaml it came from
@@ -215,6 +218,10 @@ class Config:
     output_dir: Path
     database: Path
     user_agent: str = DEFAULT_USER_AGENT
+    # Seconds after it was last seen that an item matching no topic is deleted (None:
+    # never). Such items are kept only so that they are not taken for new; most crawled
+    # items are of this kind, and kept forever they grow the database without bound.
+    forget_unmatched_after: float | None = FORGET_UNMATCHED_AFTER
     fetch: FetchSettings = field(default_factory=FetchSettings)
     feed: FeedSettings = field(default_factory=FeedSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)

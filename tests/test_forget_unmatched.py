@@ -1,0 +1,173 @@
+"""Unmatched items are forgotten some time after their pages stop listing them.
+
+They are stored only so that a crawl does not take them for new, yet they are
+most of what a crawl reads: kept forever, they grew the database without bound.
+Real SQLite files throughout, and one real crawl over HTTP for the wiring.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor import store as store_module
+from monitor.cli import main
+from monitor.config import load_config
+from monitor.errors import ConfigError
+from monitor.models import Item
+from monitor.schema import MIGRATIONS
+from monitor.store import Store
+from tests.crawl_helpers import crawl, listing_source, published, write_config
+from tests.httpserver import FixtureServer
+
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+MATCHED = "สพร. เปิดบริการใหม่บนแอปทางรัฐ"
+UNMATCHED = ("ประกาศรับสมัครพนักงานขับรถยนต์", "กำหนดการแข่งขันกีฬาประจำปี",
+             "เชิญชวนร่วมบริจาคโลหิต")
+
+
+def item(n: int, title: str, *, topics: tuple[str, ...] = ()) -> Item:
+    url = f"https://example.org/news/{n}"
+    return Item(source="dga", url=url, link=url, title=title, summary="", published=NOW,
+                date_is_first_seen=False, identity=url, topics=topics,
+                matched_keywords=tuple("kw" for _ in topics))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "monitor.sqlite3")
+
+
+def stored(store: Store) -> dict[str, str | None]:
+    """identity -> when last seen, of every item in the database."""
+    return {row["identity"]: row["seen"] for row in store.db.execute(
+        "SELECT identity, seen FROM items")}
+
+
+def test_only_unmatched_items_not_seen_since_the_cutoff_are_forgotten(store: Store) -> None:
+    store.save_items([item(1, MATCHED, topics=("egov",)), item(2, UNMATCHED[0])], NOW)
+    store.save_items([item(3, UNMATCHED[1])], NOW + timedelta(days=5))
+    store.save_items([item(4, UNMATCHED[2])], NOW, keep_all=True)
+
+    assert store.forget_unmatched(NOW + timedelta(days=1)) == 1
+    assert set(stored(store)) == {f"https://example.org/news/{n}" for n in (1, 3, 4)}
+    # The forgotten item's sources went with it (the foreign key's cascade).
+    assert store.db.execute("SELECT COUNT(*) FROM item_sources").fetchone()[0] == 3
+    assert store.forget_unmatched(NOW + timedelta(days=1)) == 0
+
+
+def test_reading_an_item_again_counts_as_seen_at_most_once_a_day(store: Store) -> None:
+    store.save_items([item(2, UNMATCHED[0])], NOW)
+    url = "https://example.org/news/2"
+    store.save_items([item(2, UNMATCHED[0])], NOW + timedelta(hours=20))
+    assert stored(store)[url] == NOW.isoformat(), "a sighting within the day writes nothing"
+    later = NOW + timedelta(days=30)
+    store.save_items([item(2, UNMATCHED[0])], later)
+    assert stored(store)[url] == later.isoformat()
+
+    assert store.forget_unmatched(NOW + timedelta(days=29)) == 0, "still listed: kept"
+    assert store.forget_unmatched(later + timedelta(seconds=1)) == 1
+
+
+def test_an_item_turned_relevant_is_never_forgotten(store: Store) -> None:
+    store.save_items([item(2, UNMATCHED[0])], NOW)
+    store.save_items([item(2, UNMATCHED[0], topics=("egov",))], NOW + timedelta(hours=1))
+    assert store.forget_unmatched(NOW + timedelta(days=400)) == 0
+    assert [e.title for e in store.entries(limit=10)] == [UNMATCHED[0]]
+
+
+def test_a_forgotten_item_listed_again_is_new_and_published_only_if_it_matches(
+        store: Store) -> None:
+    store.save_items([item(2, UNMATCHED[0]), item(5, UNMATCHED[1])], NOW)
+    store.forget_unmatched(NOW + timedelta(days=1))
+    back = store.save_items([item(2, UNMATCHED[0]),
+                             item(5, UNMATCHED[1], topics=("egov",))], NOW + timedelta(days=2))
+    assert (back.new, back.new_relevant) == (2, 1)
+    assert [e.title for e in store.entries(limit=10)] == [UNMATCHED[1]]
+
+
+def test_a_backlog_goes_in_batches_up_to_the_limit(store: Store,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "FORGET_BATCH", 3)
+    store.save_items([item(n, f"{UNMATCHED[0]} {n}") for n in range(10)], NOW)
+    assert store.forget_unmatched(NOW + timedelta(days=1), limit=5) == 5
+    assert len(stored(store)) == 5
+    assert store.forget_unmatched(NOW + timedelta(days=1)) == 5
+    assert stored(store) == {}
+
+
+def test_items_stored_before_the_upgrade_count_as_seen_at_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.create_function("monitor_words", 1, lambda text: text)
+    for migration in MIGRATIONS[:9]:
+        db.executescript(migration)
+    for n, relevant in ((1, 0), (2, 1)):
+        db.execute("INSERT INTO items (id, identity, guid, url, link, title, published, "
+                   "source, relevant, first_seen, updated) VALUES "
+                   "(?, ?, ?, 'u', 'l', 't', ?, 's', ?, ?, ?)",
+                   (n, f"i{n}", f"g{n}", "2020-01-01T00:00:00+00:00", relevant,
+                    "2020-01-01T00:00:00+00:00", "2020-01-01T00:00:00+00:00"))
+    db.execute("PRAGMA user_version = 9")
+    db.commit()
+    db.close()
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    with Store(path) as upgraded:
+        seen = stored(upgraded)
+        assert seen["i2"] is None
+        assert datetime.fromisoformat(seen["i1"] or "") >= before
+        assert upgraded.forget_unmatched(before - timedelta(days=1)) == 0
+        plan = " ".join(row[-1] for row in upgraded.db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM items WHERE relevant = 0 AND seen < ?",
+            ("x",)))
+        assert "items_unmatched_seen" in plan
+
+
+def test_the_setting_takes_a_day_or_more_or_never(tmp_path: Path) -> None:
+    def config(value: str | None) -> Path:
+        setting = f"forget_unmatched_after: {value}\n" if value else ""
+        path = tmp_path / "sources.yaml"
+        path.write_text(setting + "topics: []\nsources: []\n", "utf-8")
+        return path
+
+    assert load_config(config(None)).forget_unmatched_after == 90 * 86400
+    assert load_config(config("30d")).forget_unmatched_after == 30 * 86400
+    assert load_config(config("never")).forget_unmatched_after is None
+    with pytest.raises(ConfigError) as error:
+        load_config(config("12h"))
+    assert str(error.value).endswith(
+        "sources.yaml:1: forget_unmatched_after: must be 1d or longer, or `never`")
+
+
+def listing(*rows: tuple[int, str]) -> str:
+    return "<html><body>" + "".join(
+        f'<div class="row"><h3><a href="/n/{n}">{title}</a></h3><span class="d">'
+        f"9 พ.ย. 2569</span></div>" for n, title in rows) + "</body></html>"
+
+
+@pytest.mark.parametrize("setting, kept, said", [
+    ("", {MATCHED, UNMATCHED[1]}, "forgotten 90d after they were last seen"),
+    ("forget_unmatched_after: never\n", {MATCHED, *UNMATCHED[:2]}, "kept forever"),
+])
+def test_a_crawl_forgets_what_no_crawl_has_seen_for_the_setting(
+        tmp_path: Path, server: FixtureServer, setting: str, kept: set[str], said: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    server.page("/news", listing((1, MATCHED), (2, UNMATCHED[0])))
+    config = write_config(tmp_path, listing_source("agency", server.url("/news")))
+    config.write_text(setting + config.read_text("utf-8"), "utf-8")
+    assert crawl(config) == 0
+    database = tmp_path / "data" / "monitor.sqlite3"
+    with sqlite3.connect(database) as db:   # a crawl long ago, as far as the store knows
+        db.execute("UPDATE items SET seen = '2020-01-01T00:00:00+00:00' WHERE seen IS NOT NULL")
+    # The old unmatched item has left the page; a new one came.
+    server.page("/news", listing((1, MATCHED), (3, UNMATCHED[1])))
+    assert crawl(config) == 0
+    with sqlite3.connect(database) as db:
+        assert {title for (title,) in db.execute("SELECT title FROM items")} == kept
+    assert list(published(config)) == [MATCHED]
+    assert main(["check", "--config", str(config)]) == 0
+    assert f"unmatched   {said}" in capsys.readouterr().out
