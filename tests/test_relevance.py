@@ -1,4 +1,4 @@
-"""How well the shipped topics pick relevant headlines: three labelled evaluations.
+"""How well the shipped topics pick relevant headlines: four labelled evaluations.
 
 - `tests/data/relevance_real.tsv`: real headlines (with their lede where the
   page has one), Thai and English, copied exactly from real news and
@@ -10,11 +10,14 @@
   near-miss, plus real Royal Gazette titles. It must not fall below the
   scores it had before the real set existed.
 - `tests/data/relevance_heldout.tsv`: more real headlines under the same rule,
-  collected after the topics were tuned on the real set and never used to
-  tune them. The topics were shaped while looking at the real set's misses,
-  so that set's scores flatter them; this one tells how they do on text they
-  have not seen. Fixing a held-out miss in the topics spends the set: add
-  fresh held-out rows instead of tuning on these.
+  collected after the topics were tuned and never used to tune them. The
+  topics were shaped while looking at the other sets' misses, so those sets'
+  scores flatter them; this one tells how they do on text they have not seen.
+  Fixing a held-out miss in the topics spends the set: collect a fresh
+  held-out set (by the same rule, without running the matcher) and move this
+  one to the spent sets, as was done once.
+- `tests/data/relevance_spent.tsv`: the first held-out set, spent when its
+  misses shaped the topics; a floor now.
 
 The shipped `sources.yaml` topics run over each; a test fails when precision
 or recall drops below its bar, and prints every miss with its reason so the
@@ -46,6 +49,7 @@ SHIPPED_CONFIG = ROOT / "sources.yaml"
 LABELS = ROOT / "tests" / "data" / "relevance.tsv"
 REAL_LABELS = ROOT / "tests" / "data" / "relevance_real.tsv"
 HELDOUT_LABELS = ROOT / "tests" / "data" / "relevance_heldout.tsv"
+SPENT_LABELS = ROOT / "tests" / "data" / "relevance_spent.tsv"
 
 
 @dataclass(frozen=True)
@@ -66,13 +70,17 @@ class Bar:
 REAL_BAR = Bar(precision=0.95, recall=0.92, topic_accuracy=0.85, rows=400)
 # The written set's scores before the real set existed (0.986 / 0.961).
 WRITTEN_BAR = Bar(precision=0.98, recall=0.96, topic_accuracy=0.90, rows=150)
-# A floor, not the target: the figures as first measured (precision 0.925,
-# recall 0.617, topic accuracy 0.973), rounded down, so no change to the matcher
-# or the topics lowers them unnoticed. The gap to the real set's 0.963 / 0.929
-# is how much tuning on that set flatters it; most held-out misses are Thai
-# agencies' online services named only by the service (passport queues, car
-# tax, the farmer registry, land search, courts' e-filing, building permits).
-HELDOUT_BAR = Bar(precision=0.90, recall=0.60, topic_accuracy=0.85, rows=150)
+# The first held-out set, spent on 7 December 2026: its misses (agencies' online
+# services named only by the service) shaped the topics, and its scores went from
+# precision 0.925 and recall 0.617 to 0.981 and 0.850. A floor now, like the
+# written set's.
+SPENT_BAR = Bar(precision=0.97, recall=0.84, topic_accuracy=0.90, rows=150)
+# A floor, not the target: the figures as first measured (precision 0.893, recall
+# 0.685, topic accuracy 1.000), rounded down, so no change to the matcher or the
+# topics lowers them unnoticed. The topics before the spent set shaped them scored
+# 0.896 and 0.589 here: tuning on the spent set's misses gained recall on fresh
+# text too, but much less than on the spent set itself (0.617 to 0.850).
+HELDOUT_BAR = Bar(precision=0.89, recall=0.68, topic_accuracy=0.95, rows=150)
 MIN_GAZETTE_ROWS = 40
 
 
@@ -178,7 +186,7 @@ def report(outcomes: Sequence[Outcome], scores: Scores, bar: Bar, name: str) -> 
 
 
 SETS = {"real": (REAL_LABELS, REAL_BAR), "written": (LABELS, WRITTEN_BAR),
-        "heldout": (HELDOUT_LABELS, HELDOUT_BAR)}
+        "spent": (SPENT_LABELS, SPENT_BAR), "heldout": (HELDOUT_LABELS, HELDOUT_BAR)}
 
 
 @pytest.fixture(scope="module")
@@ -240,17 +248,24 @@ def labelling_rule(path: Path) -> list[str]:
     return lines[start:]
 
 
-def test_heldout_set_is_labelled_by_the_real_sets_rule() -> None:
-    """One rule for both: under a looser rule a held-out score would measure the rule."""
-    assert labelling_rule(HELDOUT_LABELS) == labelling_rule(REAL_LABELS)
-    assert any("never used to tune" in line.lower() for line in header(HELDOUT_LABELS))
+@pytest.mark.parametrize("path", [HELDOUT_LABELS, SPENT_LABELS], ids=["heldout", "spent"])
+def test_heldout_sets_are_labelled_by_the_real_sets_rule(path: Path) -> None:
+    """One rule for all: under a looser rule a held-out score would measure the rule."""
+    assert labelling_rule(path) == labelling_rule(REAL_LABELS)
+    said = "never used to tune" if path == HELDOUT_LABELS else "shaped the topics"
+    assert any(said in line.lower() for line in header(path))
 
 
-def test_heldout_set_shares_no_page_or_headline_with_the_real_set() -> None:
+@pytest.mark.parametrize("path, tuned_on", [
+    (SPENT_LABELS, [REAL_LABELS]),
+    (HELDOUT_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS]),
+], ids=["spent", "heldout"])
+def test_heldout_sets_share_no_page_or_headline_with_the_sets_tuned_on(
+        path: Path, tuned_on: list[Path]) -> None:
     """A row seen while tuning would make the held-out figures flatter the topics again."""
-    real = load_rows(REAL_LABELS)
-    seen_urls, seen_titles = {r.origin for r in real}, {r.text for r in real}
-    heldout = load_rows(HELDOUT_LABELS)
+    seen = [r for tuned in tuned_on for r in load_rows(tuned)]
+    seen_urls, seen_titles = {r.origin for r in seen}, {r.text for r in seen}
+    heldout = load_rows(path)
     shared = [f"line {r.line}: {r.origin if r.origin in seen_urls else r.text}"
               for r in heldout if r.origin in seen_urls or r.text in seen_titles]
     assert not shared, "\n".join(shared)
