@@ -2,7 +2,7 @@
 each time its coalesced publish runs (at most every 30 s while crawls finish).
 
 One function, so anything that must happen after new items are stored
-(publishing now) is added once and both commands get it.
+(forgetting old unmatched items, publishing) is added once and both commands get it.
 """
 
 from __future__ import annotations
