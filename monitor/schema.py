@@ -205,6 +205,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX items_unmatched_seen ON items (seen) WHERE relevant = 0;
     CREATE INDEX alerts_sent_item ON alerts_sent (item_id);
     """,
+    # 11: a Joomla article is known without the menu item and category it was linked
+    # under (monitor.text.urls). Stored identities are rewritten by the program's own
+    # rule, monitor_canonical() (registered by Store on each connection), so that an
+    # article seen again is not taken for new; where both forms were stored, both stay.
+    """
+    UPDATE OR IGNORE items SET identity = monitor_canonical(identity),
+                               url = monitor_canonical(url)
+        WHERE instr(identity, 'option=com_') > 0 AND instr(identity, '#') = 0;
+    """,
 )
 
 # The one read a page-reading worker makes (monitor.held), on a read-only

@@ -33,6 +33,7 @@ from monitor.errors import StoreError
 from monitor.health import Health, HealthEvent, as_state, is_transition
 from monitor.models import Document, Entry, Item, Prepared, Report, Validators
 from monitor.schema import MIGRATIONS, chunks
+from monitor.text.urls import canonical_url
 from monitor.text.words import index_words
 from monitor.text.words import primed as words_primed
 
@@ -154,6 +155,8 @@ class Store:
             self.db.row_factory = sqlite3.Row
             # The search index's triggers segment Thai text in Python (schema migration 2).
             self.db.create_function("monitor_words", 1, _index_words, deterministic=True)
+            # Identities are rewritten by the program's rule (schema migration 11).
+            self.db.create_function("monitor_canonical", 1, canonical_url, deterministic=True)
             self._use_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA synchronous = NORMAL")

@@ -1,10 +1,10 @@
 """Canonical URLs: one URL, one item, across all sources.
 
 Two links are the same item when they differ only in scheme or host case,
-a default port, a fragment, tracking parameters, a session id, query order or
-a trailing slash. w3lib (Scrapy's) does the percent-encoding and query
-sorting; the rules it leaves out (ports, tracking, sessions, trailing slash)
-are added here.
+a default port, a fragment, tracking parameters, a session id, query order, a
+trailing slash, or the menu a Joomla article was linked under. w3lib
+(Scrapy's) does the percent-encoding and query sorting; the rules it leaves
+out (ports, tracking, sessions, trailing slash, Joomla) are added here.
 """
 
 from __future__ import annotations
@@ -36,6 +36,14 @@ _SESSION_PARAM = re.compile(r"(?:jsessionid|phpsessid|aspsessionid\w*|oscsid|zen
 # session, a story id): only a value that looks like a token is a session.
 _MAYBE_SESSION_PARAM = re.compile(r"(?:sessionid|session_id|sessid|sid)$", re.IGNORECASE)
 _TOKEN = re.compile(r"(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{16,}")
+# Joomla, which many provincial and departmental sites run, names an article by
+# `option=com_content&view=article&id=N` (`task=view` before 1.6; K2's
+# `option=com_k2&view=item`) and adds the menu item and category that the link
+# was reached through. One article listed under two menus, or on the home page
+# and a news page, had two addresses: stored twice, from one outlet, so story
+# dedupe never joined them.
+_JOOMLA_ARTICLES = {("com_content", "article"), ("com_content", "view"), ("com_k2", "item")}
+_JOOMLA_ROUTING = ("itemid", "catid")
 
 
 def is_publishable(url: str) -> bool:
@@ -96,12 +104,20 @@ def canonical_url(url: str) -> str:
     if host.startswith("www."):
         host = host[4:]
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not _TRACKING.match(k)]
-    )
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not _TRACKING.match(k)]
+    query = urlencode(_without_joomla_routing(pairs) if "option=com_" in parts.query else pairs)
     path = parts.path.rstrip("/") or "/"
     # http and https versions of one page are one item.
     if scheme in _DEFAULT_PORTS:
         scheme = "https"
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _without_joomla_routing(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A Joomla article's query without the menu item and category it was linked under."""
+    given = {k.lower(): v.lower() for k, v in pairs}
+    shown = given.get("view") or given.get("task", "")
+    if (given.get("option", ""), shown) not in _JOOMLA_ARTICLES or not given.get("id"):
+        return pairs
+    return [(k, v) for k, v in pairs if k.lower() not in _JOOMLA_ROUTING]
