@@ -2,7 +2,7 @@
 each time its coalesced publish runs (at most every 30 s while crawls finish).
 
 One function, so anything that must happen after new items are stored
-(forgetting old unmatched items, publishing) is added once and both commands get it.
+(forgetting what no output reads, publishing) is added once and both commands get it.
 """
 
 from __future__ import annotations
@@ -31,17 +31,20 @@ def after_crawl(config: Config, store: Store, results: Sequence[SourceResult],
     alerts for new matched items): add it here, not in the callers. No results
     (the scheduler's coalesced publish) always publishes.
     """
-    forget_unmatched(config, store, now)
+    forget_old(config, store, now)
     if results and not worth_publishing(config, results):
         return []
     return publish(config, store, now)
 
 
-def forget_unmatched(config: Config, store: Store, now: datetime) -> None:
-    """Delete the unmatched items not seen for `forget_unmatched_after`: here, since
+def forget_old(config: Config, store: Store, now: datetime) -> None:
+    """Delete what no output reads any more, so the database stops growing but for
+    the archive of matched items: the unmatched items not seen for
+    `forget_unmatched_after`, and all but the newest health changes. Here, since
     `crawl` and `run` both come here after storing, and nothing published changes."""
     if config.forget_unmatched_after is not None:
         store.forget_unmatched(now - timedelta(seconds=config.forget_unmatched_after))
+    store.trim_health_events()
 
 
 def worth_publishing(config: Config, results: Sequence[SourceResult]) -> bool:

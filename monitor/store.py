@@ -51,6 +51,10 @@ CACHE_KB = 32_768   # SQLite's page cache per connection
 # a few tens of milliseconds each, so the scheduler's other work is never held up.
 FORGET_BATCH = 2_000
 FORGET_LIMIT = 20_000
+# Source health changes kept (Store.trim_health_events): health.xml shows the last
+# 200 and alerts read only those since their last look, but a source that fails
+# every other crawl adds two a crawl, for as long as the monitor runs.
+HEALTH_EVENTS_KEPT = 10_000
 
 
 @dataclass(frozen=True)
@@ -686,6 +690,13 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?)",
                 (health.source, _iso(health.last_attempt or datetime.now(UTC)), health.state,
                  previous or "new", health.last_error))
+
+    def trim_health_events(self, keep: int = HEALTH_EVENTS_KEPT) -> int:
+        """Delete all but the newest `keep` health changes; returns how many went."""
+        with self.transaction():
+            return self.db.execute(
+                "DELETE FROM health_events WHERE id <= "
+                "(SELECT MAX(id) FROM health_events) - ?", (keep,)).rowcount
 
     def health_events(self, *, limit: int, after_id: int = 0) -> list[HealthEvent]:
         """Newest first; `after_id` gives only those recorded since an earlier look."""

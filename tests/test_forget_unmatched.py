@@ -1,4 +1,5 @@
-"""Unmatched items are forgotten some time after their pages stop listing them.
+"""Unmatched items are forgotten some time after their pages stop listing them, and
+old source-health changes after many newer ones.
 
 They are stored only so that a crawl does not take them for new, yet they are
 most of what a crawl reads: kept forever, they grew the database without bound.
@@ -17,6 +18,7 @@ from monitor import store as store_module
 from monitor.cli import main
 from monitor.config import load_config
 from monitor.errors import ConfigError
+from monitor.health import Health
 from monitor.models import Item
 from monitor.schema import MIGRATIONS
 from monitor.store import Store
@@ -143,6 +145,16 @@ def test_the_setting_takes_a_day_or_more_or_never(tmp_path: Path) -> None:
         "sources.yaml:1: forget_unmatched_after: must be 1d or longer, or `never`")
 
 
+def test_all_but_the_newest_health_changes_are_trimmed(store: Store) -> None:
+    for n in range(6):   # a source failing every other crawl: each save is a change
+        store.save_health(Health("flaky", "failing" if n % 2 == 0 else "ok",
+                                 last_attempt=NOW + timedelta(hours=n)))
+    assert store.trim_health_events(keep=4) == 2
+    events = store.health_events(limit=10)
+    assert [e.at for e in events] == [NOW + timedelta(hours=n) for n in (5, 4, 3, 2)]
+    assert store.trim_health_events(keep=4) == 0
+
+
 def listing(*rows: tuple[int, str]) -> str:
     return "<html><body>" + "".join(
         f'<div class="row"><h3><a href="/n/{n}">{title}</a></h3><span class="d">'
@@ -153,7 +165,7 @@ def listing(*rows: tuple[int, str]) -> str:
     ("", {MATCHED, UNMATCHED[1]}, "forgotten 90d after they were last seen"),
     ("forget_unmatched_after: never\n", {MATCHED, *UNMATCHED[:2]}, "kept forever"),
 ])
-def test_a_crawl_forgets_what_no_crawl_has_seen_for_the_setting(
+def test_a_crawl_forgets_what_no_crawl_has_seen_for_the_setting_and_old_health(
         tmp_path: Path, server: FixtureServer, setting: str, kept: set[str], said: str,
         capsys: pytest.CaptureFixture[str]) -> None:
     server.page("/news", listing((1, MATCHED), (2, UNMATCHED[0])))
@@ -163,11 +175,16 @@ def test_a_crawl_forgets_what_no_crawl_has_seen_for_the_setting(
     database = tmp_path / "data" / "monitor.sqlite3"
     with sqlite3.connect(database) as db:   # a crawl long ago, as far as the store knows
         db.execute("UPDATE items SET seen = '2020-01-01T00:00:00+00:00' WHERE seen IS NOT NULL")
+        db.executemany("INSERT INTO health_events (source, at, state, previous) "
+                       "VALUES ('gone', '2020-01-01T00:00:00+00:00', 'failing', 'ok')",
+                       [()] * (store_module.HEALTH_EVENTS_KEPT + 5))
     # The old unmatched item has left the page; a new one came.
     server.page("/news", listing((1, MATCHED), (3, UNMATCHED[1])))
     assert crawl(config) == 0
     with sqlite3.connect(database) as db:
         assert {title for (title,) in db.execute("SELECT title FROM items")} == kept
+        assert db.execute("SELECT COUNT(*) FROM health_events").fetchone()[0] == (
+            store_module.HEALTH_EVENTS_KEPT)
     assert list(published(config)) == [MATCHED]
     assert main(["check", "--config", str(config)]) == 0
     assert f"unmatched   {said}" in capsys.readouterr().out
