@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from monitor.config.describe import forgetting
 from monitor.config.settings import Config, Source
 from monitor.errors import ConfigError
 from monitor.reasons import cause_first
@@ -124,8 +125,20 @@ def status_command(config: Config) -> int:
     from monitor.store import Store
 
     with Store(config.database) as store:
-        print("\n".join([status_table(config, store.all_health()), *status_lines(config, store)]))
+        print("\n".join([status_table(config, store.all_health()), *status_lines(config, store),
+                         database_line(config, *store.item_counts())]))
     return EXIT_OK
+
+
+def database_line(config: Config, items: int, matched: int) -> str:
+    """How big the database is and what it keeps: the one place an operator sees that
+    it stops growing but for the archive of matched items."""
+    size = sum(path.stat().st_size for path in
+               (config.database, config.database.with_name(config.database.name + "-wal"))
+               if path.exists())
+    return (f"database {config.database}: {size / 1e6:.1f} MB, {items:,} items: "
+            f"{matched:,} matched (kept), {items - matched:,} unmatched "
+            f"({forgetting(config.forget_unmatched_after)})")
 
 
 def digest_command(config: Config, week_label: str | None, send: bool, force: bool,

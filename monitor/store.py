@@ -341,6 +341,12 @@ class Store:
                 f"SELECT identity FROM items WHERE identity IN ({marks})", chunk))
         return found
 
+    def item_counts(self) -> tuple[int, int]:
+        """Items stored, and of them the matched ones (what `monitor status` reports)."""
+        row = self.db.execute("SELECT COUNT(*), (SELECT COUNT(*) FROM items WHERE relevant = 1) "
+                              "FROM items").fetchone()
+        return int(row[0]), int(row[1])
+
     def forget_unmatched(self, before: datetime, *, limit: int = FORGET_LIMIT) -> int:
         """Delete up to `limit` items that matched no topic and were last seen before
         `before`; returns how many.

@@ -188,3 +188,8 @@ def test_a_crawl_forgets_what_no_crawl_has_seen_for_the_setting_and_old_health(
     assert list(published(config)) == [MATCHED]
     assert main(["check", "--config", str(config)]) == 0
     assert f"unmatched   {said}" in capsys.readouterr().out
+    assert main(["status", "--config", str(config)]) == 0
+    (line,) = [line for line in capsys.readouterr().out.splitlines()
+               if line.startswith("database ")]
+    assert line.endswith(f" MB, {len(kept)} items: 1 matched (kept), {len(kept) - 1} "
+                         f"unmatched ({said})"), line

@@ -25,7 +25,7 @@ def describe(config: Config) -> str:
         f"  output      {config.output_dir}",
         f"  database    {config.database}",
         f"  user agent  {config.user_agent}",
-        f"  unmatched   {_forgetting(config.forget_unmatched_after)}",
+        f"  unmatched   {forgetting(config.forget_unmatched_after)}",
         f"  fetching    {', '.join(_fetch_summary(f))}",
         f"  feed        {config.feed.title} ({config.feed.language}), newest "
         f"{config.feed.max_items} items, served at {config.feed.link}",
@@ -64,8 +64,9 @@ def describe(config: Config) -> str:
     return "\n".join(lines)
 
 
-def _forgetting(after: float | None) -> str:
-    """Items that no topic matched, outside keep_all sources: never published."""
+def forgetting(after: float | None) -> str:
+    """What becomes of the items no topic matched (outside keep_all sources), which are
+    never published: said alike by `check` and `status`."""
     if after is None:
         return "kept forever"
     return f"forgotten {format_duration(after)} after they were last seen"
