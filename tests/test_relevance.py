@@ -1,4 +1,4 @@
-"""How well the shipped topics pick relevant headlines: four labelled evaluations.
+"""How well the shipped topics pick relevant headlines: five labelled evaluations.
 
 - `tests/data/relevance_real.tsv`: real headlines (with their lede where the
   page has one), Thai and English, copied exactly from real news and
@@ -18,6 +18,9 @@
   one to the spent sets, as was done once.
 - `tests/data/relevance_spent.tsv`: the first held-out set, spent when its
   misses shaped the topics; a floor now.
+- `tests/data/relevance_services.tsv`: real headlines of agencies' online
+  services and their near-misses, collected to tune the topics on what the
+  spent set showed they miss; a floor.
 
 The shipped `sources.yaml` topics run over each; a test fails when precision
 or recall drops below its bar, and prints every miss with its reason so the
@@ -50,6 +53,7 @@ LABELS = ROOT / "tests" / "data" / "relevance.tsv"
 REAL_LABELS = ROOT / "tests" / "data" / "relevance_real.tsv"
 HELDOUT_LABELS = ROOT / "tests" / "data" / "relevance_heldout.tsv"
 SPENT_LABELS = ROOT / "tests" / "data" / "relevance_spent.tsv"
+SERVICES_LABELS = ROOT / "tests" / "data" / "relevance_services.tsv"
 
 
 @dataclass(frozen=True)
@@ -70,17 +74,24 @@ class Bar:
 REAL_BAR = Bar(precision=0.95, recall=0.92, topic_accuracy=0.85, rows=400)
 # The written set's scores before the real set existed (0.986 / 0.961).
 WRITTEN_BAR = Bar(precision=0.98, recall=0.96, topic_accuracy=0.90, rows=150)
+# Agencies' services, mostly named only by the service (collected to tune the
+# topics on what the spent set showed they miss). A floor: the figures after that
+# tuning (0.915 and 0.761), rounded down; before it, precision 0.714 and recall
+# 0.211. The misses left name a service with no word a keyword list can hold (a
+# queue app, a terms page, a manual), or are English with no Thai word.
+SERVICES_BAR = Bar(precision=0.91, recall=0.76, topic_accuracy=0.95, rows=150)
 # The first held-out set, spent on 7 December 2026: its misses (agencies' online
 # services named only by the service) shaped the topics, and its scores went from
 # precision 0.925 and recall 0.617 to 0.981 and 0.850. A floor now, like the
 # written set's.
 SPENT_BAR = Bar(precision=0.97, recall=0.84, topic_accuracy=0.90, rows=150)
-# A floor, not the target: the figures as first measured (precision 0.893, recall
-# 0.685, topic accuracy 1.000), rounded down, so no change to the matcher or the
-# topics lowers them unnoticed. The topics before the spent set shaped them scored
-# 0.896 and 0.589 here: tuning on the spent set's misses gained recall on fresh
-# text too, but much less than on the spent set itself (0.617 to 0.850).
-HELDOUT_BAR = Bar(precision=0.89, recall=0.68, topic_accuracy=0.95, rows=150)
+# A floor, not the target: the figures of the shipped topics (precision 0.905,
+# recall 0.781, topic accuracy 0.982), rounded down, so no change to the matcher or
+# the topics lowers them unnoticed. The topics before the spent set and the
+# services set shaped them scored 0.896 and 0.589 here; after the spent set alone,
+# 0.893 and 0.685. The set was never tuned on, but its misses had been read
+# before the services set's were, so its figures may flatter the topics a little.
+HELDOUT_BAR = Bar(precision=0.90, recall=0.78, topic_accuracy=0.95, rows=150)
 MIN_GAZETTE_ROWS = 40
 
 
@@ -186,7 +197,8 @@ def report(outcomes: Sequence[Outcome], scores: Scores, bar: Bar, name: str) -> 
 
 
 SETS = {"real": (REAL_LABELS, REAL_BAR), "written": (LABELS, WRITTEN_BAR),
-        "spent": (SPENT_LABELS, SPENT_BAR), "heldout": (HELDOUT_LABELS, HELDOUT_BAR)}
+        "services": (SERVICES_LABELS, SERVICES_BAR), "spent": (SPENT_LABELS, SPENT_BAR),
+        "heldout": (HELDOUT_LABELS, HELDOUT_BAR)}
 
 
 @pytest.fixture(scope="module")
@@ -248,18 +260,23 @@ def labelling_rule(path: Path) -> list[str]:
     return lines[start:]
 
 
-@pytest.mark.parametrize("path", [HELDOUT_LABELS, SPENT_LABELS], ids=["heldout", "spent"])
-def test_heldout_sets_are_labelled_by_the_real_sets_rule(path: Path) -> None:
+@pytest.mark.parametrize("path, said", [
+    (HELDOUT_LABELS, "never used to tune"),
+    (SPENT_LABELS, "shaped the topics"),
+    (SERVICES_LABELS, "used to tune"),
+], ids=["heldout", "spent", "services"])
+def test_real_sets_are_labelled_by_one_rule_and_say_how_they_were_used(
+        path: Path, said: str) -> None:
     """One rule for all: under a looser rule a held-out score would measure the rule."""
     assert labelling_rule(path) == labelling_rule(REAL_LABELS)
-    said = "never used to tune" if path == HELDOUT_LABELS else "shaped the topics"
     assert any(said in line.lower() for line in header(path))
 
 
 @pytest.mark.parametrize("path, tuned_on", [
     (SPENT_LABELS, [REAL_LABELS]),
-    (HELDOUT_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS]),
-], ids=["spent", "heldout"])
+    (HELDOUT_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS]),
+    (SERVICES_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS]),
+], ids=["spent", "heldout", "services"])
 def test_heldout_sets_share_no_page_or_headline_with_the_sets_tuned_on(
         path: Path, tuned_on: list[Path]) -> None:
     """A row seen while tuning would make the held-out figures flatter the topics again."""
