@@ -160,7 +160,8 @@ class Store:
             # The search index's triggers segment Thai text in Python (schema migration 2).
             self.db.create_function("monitor_words", 1, _index_words, deterministic=True)
             # Identities are rewritten by the program's rule (schema migration 11).
-            self.db.create_function("monitor_canonical", 1, canonical_url, deterministic=True)
+            self.db.create_function("monitor_canonical", 1, _canonical_or_same,
+                                    deterministic=True)
             self._use_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA synchronous = NORMAL")
@@ -809,6 +810,15 @@ class Store:
         """One write transaction; nested uses join the outermost one."""
         return self._transactions
 
+
+
+def _canonical_or_same(identity: str) -> str:
+    """canonical_url for a migration: a stored identity it cannot read stays as it is,
+    rather than leaving a database that no version of the program can open."""
+    try:
+        return canonical_url(identity)
+    except Exception:   # any failure keeps the row as it was
+        return identity
 
 
 def _statements(script: str) -> Iterable[str]:

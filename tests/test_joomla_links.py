@@ -14,7 +14,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from monitor import store as store_module
 from monitor.schema import MIGRATIONS
 from monitor.store import Store
 from monitor.text.urls import canonical_url
@@ -84,18 +87,11 @@ def test_an_article_on_two_listings_of_one_site_is_stored_and_published_once(
     assert "Itemid=12" in links[ARTICLE], "readers get the link as the site wrote it"
 
 
-def test_identities_stored_before_are_rewritten_in_place(tmp_path: Path) -> None:
-    """Else every Joomla article still listed would be taken for new, and published again."""
-    path = tmp_path / "old.sqlite3"
+def database_before_migration_11(path: Path, rows: list[tuple[int, str]]) -> None:
     db = sqlite3.connect(path)
     db.create_function("monitor_words", 1, lambda text: text)
     for migration in MIGRATIONS[:10]:
         db.executescript(migration)
-    base = "https://x.go.th/index.php?"
-    rows = [(1, f"{base}Itemid=12&catid=7&id=41&option=com_content&view=article"),
-            (2, f"{base}Itemid=101&catid=7&id=41&option=com_content&view=article"),
-            (3, f"{base}Itemid=12&catid=7&id=40&option=com_content&view=article#guid=g"),
-            (4, "https://x.go.th/page.php?Itemid=3&id=4")]
     for n, identity in rows:
         db.execute("INSERT INTO items (id, identity, guid, url, link, title, published, "
                    "source, relevant, first_seen, updated) VALUES "
@@ -105,6 +101,17 @@ def test_identities_stored_before_are_rewritten_in_place(tmp_path: Path) -> None
     db.commit()
     db.close()
 
+
+def test_identities_stored_before_are_rewritten_in_place(tmp_path: Path) -> None:
+    """Else every Joomla article still listed would be taken for new, and published again."""
+    path = tmp_path / "old.sqlite3"
+    base = "https://x.go.th/index.php?"
+    rows = [(1, f"{base}Itemid=12&catid=7&id=41&option=com_content&view=article"),
+            (2, f"{base}Itemid=101&catid=7&id=41&option=com_content&view=article"),
+            (3, f"{base}Itemid=12&catid=7&id=40&option=com_content&view=article#guid=g"),
+            (4, "https://x.go.th/page.php?Itemid=3&id=4")]
+    database_before_migration_11(path, rows)
+
     with Store(path) as store:
         after = dict(store.db.execute("SELECT id, identity FROM items").fetchall())
         url = store.db.execute("SELECT url FROM items WHERE id = 1").fetchone()[0]
@@ -113,3 +120,39 @@ def test_identities_stored_before_are_rewritten_in_place(tmp_path: Path) -> None
     assert after[2] == rows[1][1], "one of two stored forms of one article keeps its own"
     assert after[3] == rows[2][1], "an identity made of link and guid is not a bare link"
     assert after[4] == rows[3][1]
+
+
+_PARAMS = st.sampled_from(["option", "view", "task", "id", "Itemid", "catid", "utm_source",
+                           "page", "lang", "sid"])
+_VALUES = st.sampled_from(["com_content", "com_k2", "article", "item", "view", "category",
+                           "41", "41:alias", "7", "", "th", "x y", "ก"])
+
+
+@given(scheme=st.sampled_from(["http", "https", "HTTP"]),
+       host=st.sampled_from(["x.go.th", "www.x.go.th", "X.GO.TH:80", "x.go.th:8080"]),
+       path=st.sampled_from(["/", "/index.php", "/index.php/", "/ข่าว/1", "/a;b"]),
+       query=st.lists(st.tuples(_PARAMS, _VALUES), max_size=6))
+def test_a_canonical_url_is_its_own_canonical_url(scheme: str, host: str, path: str,
+                                                   query: list[tuple[str, str]]) -> None:
+    """Migration 11 rewrites stored identities, made by earlier versions of the rule,
+    with the current one: that gives what a new link would get only if the rule
+    changes nothing it already made."""
+    url = f"{scheme}://{host}{path}?" + "&".join(f"{k}={v}" for k, v in query)
+    once = canonical_url(url)
+    assert canonical_url(once) == once
+
+
+def test_an_identity_the_rule_cannot_read_is_left_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A migration that raised would leave a database no version of the program opens."""
+    path = tmp_path / "old.sqlite3"
+    odd = "https://x.go.th/index.php?Itemid=1&id=9&option=com_content&view=article&odd"
+    database_before_migration_11(path, [(1, odd)])
+
+    def canonical(url: str) -> str:
+        raise ValueError(url)
+
+    monkeypatch.setattr(store_module, "canonical_url", canonical)
+    with Store(path) as store:
+        assert store.db.execute("SELECT identity FROM items").fetchone()[0] == odd
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
