@@ -7,16 +7,20 @@ One function, so anything that must happen after new items are stored
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from monitor.config.settings import Config
+from monitor.config.units import format_duration
 from monitor.errors import MonitorError
 
 if TYPE_CHECKING:   # the publishers (jinja2, feedgen, lxml) load only when they write
     from monitor.pipeline import SourceResult
     from monitor.store import Store
+
+log = logging.getLogger(__name__)
 
 # Written by every publish; its age tells whether the outputs predate sources.yaml.
 MARKER = "index.html"
@@ -43,7 +47,11 @@ def forget_old(config: Config, store: Store, now: datetime) -> None:
     `forget_unmatched_after`, and all but the newest health changes. Here, since
     `crawl` and `run` both come here after storing, and nothing published changes."""
     if config.forget_unmatched_after is not None:
-        store.forget_unmatched(now - timedelta(seconds=config.forget_unmatched_after))
+        forgotten = store.forget_unmatched(
+            now - timedelta(seconds=config.forget_unmatched_after))
+        if forgotten:
+            log.info("forgot %d unmatched items no crawl has seen for %s", forgotten,
+                     format_duration(config.forget_unmatched_after))
     store.trim_health_events()
 
 

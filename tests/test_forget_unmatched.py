@@ -8,6 +8,7 @@ Real SQLite files throughout, and one real crawl over HTTP for the wiring.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from monitor import store as store_module
+from monitor.aftercrawl import forget_old
 from monitor.cli import main
 from monitor.config import load_config
 from monitor.errors import ConfigError
@@ -127,6 +129,16 @@ def test_items_stored_before_the_upgrade_count_as_seen_at_it(tmp_path: Path) -> 
             "EXPLAIN QUERY PLAN SELECT id FROM items WHERE relevant = 0 AND seen < ?",
             ("x",)))
         assert "items_unmatched_seen" in plan
+
+
+def test_what_a_crawl_forgets_is_logged(tmp_path: Path, store: Store,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("forget_unmatched_after: 30d\ntopics: []\nsources: []\n", "utf-8")
+    store.save_items([item(2, UNMATCHED[0]), item(5, UNMATCHED[1])], NOW)
+    with caplog.at_level(logging.INFO, logger="monitor.aftercrawl"):
+        forget_old(load_config(path), store, NOW + timedelta(days=31))
+    assert caplog.messages == ["forgot 2 unmatched items no crawl has seen for 30d"]
 
 
 def test_the_setting_takes_a_day_or_more_or_never(tmp_path: Path) -> None:
