@@ -48,9 +48,10 @@ def forget_old(config: Config, store: Store, now: datetime) -> None:
     `crawl` and `run` both come here after storing, and nothing published changes."""
     if config.forget_unmatched_after is not None:
         forgotten = store.forget_unmatched(
-            now - timedelta(seconds=config.forget_unmatched_after))
+            now - timedelta(seconds=config.forget_unmatched_after),
+            [source.name for source in config.sources])
         if forgotten:
-            log.info("forgot %d unmatched items no crawl has seen for %s", forgotten,
+            log.info("forgot %d unmatched items gone from their pages for %s", forgotten,
                      format_duration(config.forget_unmatched_after))
     store.trim_health_events()
 

@@ -412,6 +412,8 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
     with store.transaction():
         saved = store.save_items(read.items, now, keep_all=source.keep_all,
                                  prepared=read.prepared)
+        if read.items:   # an empty page more likely lost its layout than its items
+            store.record_read(source.name, now)
         # Only the source's own URL is fetched conditionally: child sitemaps and
         # articles are read once per change of the listing anyway.
         store.save_validators(source.url, read.documents[0], now, read.digest,

@@ -214,6 +214,22 @@ MIGRATIONS: tuple[str, ...] = (
                                url = monitor_canonical(url)
         WHERE instr(identity, 'option=com_') > 0 AND instr(identity, '#') = 0;
     """,
+    # 12: when each source's page was last read in full with items on it (Store.
+    # record_read): an unmatched item is forgotten only once a read of its source at
+    # least a day after it was last seen no longer listed it. A page that answers 304
+    # for months still lists its items, which were forgotten and stored again, every
+    # article of a quiet sitemap fetched again, when it next changed.
+    # The unmatched items' index is by source as well, so that forgetting reads
+    # only what is due, source by source, however many old items quiet pages
+    # still list.
+    """
+    CREATE TABLE source_reads (
+        source  TEXT PRIMARY KEY,
+        read    TEXT NOT NULL          -- ISO 8601, UTC
+    ) WITHOUT ROWID;
+    DROP INDEX items_unmatched_seen;
+    CREATE INDEX items_unmatched_by_source ON items (source, seen) WHERE relevant = 0;
+    """,
 )
 
 # The one read a page-reading worker makes (monitor.held), on a read-only

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,6 +52,21 @@ CACHE_KB = 32_768   # SQLite's page cache per connection
 # a few tens of milliseconds each, so the scheduler's other work is never held up.
 FORGET_BATCH = 2_000
 FORGET_LIMIT = 20_000
+# The unmatched items due to be forgotten (Store.forget_unmatched), source by source
+# through the index on (source, seen): a scan of all old items would read, every
+# crawl, the many that quiet pages still list. CROSS JOIN keeps the sources the
+# outer loop. The first finds items of configured sources last seen a day or more
+# before their page's last read, the second those of sources no longer configured.
+FORGET_DUE = (
+    "SELECT i.id FROM source_reads r CROSS JOIN items i "
+    "WHERE r.source IN (SELECT value FROM json_each(:configured)) "
+    "AND i.source = r.source AND i.relevant = 0 AND i.seen < "
+    "min(:before, strftime('%Y-%m-%dT%H:%M:%S+00:00', r.read, '-1 day'))",
+    "SELECT i.id FROM (SELECT source FROM source_health UNION "
+    "SELECT source FROM source_reads) k CROSS JOIN items i "
+    "WHERE k.source NOT IN (SELECT value FROM json_each(:configured)) "
+    "AND i.source = k.source AND i.relevant = 0 AND i.seen < :before",
+)
 # Source health changes kept (Store.trim_health_events): health.xml shows the last
 # 200 and alerts read only those since their last look, but a source that fails
 # every other crawl adds two a crawl, for as long as the monitor runs.
@@ -348,26 +364,40 @@ class Store:
                               "FROM items").fetchone()
         return int(row[0]), int(row[1])
 
-    def forget_unmatched(self, before: datetime, *, limit: int = FORGET_LIMIT) -> int:
-        """Delete up to `limit` items that matched no topic and were last seen before
-        `before`; returns how many.
+    def record_read(self, source: str, now: datetime) -> None:
+        """`source`'s page was read in full and listed items: those it did not list are
+        now known to have left it (see forget_unmatched)."""
+        self.db.execute("INSERT INTO source_reads (source, read) VALUES (?, ?) "
+                        "ON CONFLICT (source) DO UPDATE SET read = excluded.read",
+                        (source, _iso(now)))
+
+    def forget_unmatched(self, before: datetime, sources: Collection[str], *,
+                         limit: int = FORGET_LIMIT) -> int:
+        """Delete up to `limit` items that matched no topic, were last seen before
+        `before`, and are known to have left their page: a read of their source at
+        least a day later did not list them, or no source of that name is configured
+        (`sources`). Returns how many.
 
         They are kept only so that a listing's old items are not taken for new, and
-        they are most of what a crawl stores. One that shows up again is stored again,
+        they are most of what a crawl stores. An item on a page that has answered 304
+        since is still listed, so it stays. One that shows up again is stored again,
         as new: published only if a topic now matches it, as it would have been when
         its page was next read in full. Deleted a batch per transaction, so that a
         backlog (a shorter setting, a long pause) never holds the write lock long.
         """
+        configured = json.dumps(sorted(sources))
         forgotten = 0
-        while forgotten < limit:
-            with self.transaction():
-                gone = self.db.execute(
-                    "DELETE FROM items WHERE id IN (SELECT id FROM items "
-                    "WHERE relevant = 0 AND seen < ? LIMIT ?)",
-                    (_iso(before), min(FORGET_BATCH, limit - forgotten))).rowcount
-            forgotten += gone
-            if gone < FORGET_BATCH:
-                break
+        for query in FORGET_DUE:
+            while forgotten < limit:
+                batch = min(FORGET_BATCH, limit - forgotten)
+                with self.transaction():
+                    gone = self.db.execute(
+                        f"DELETE FROM items WHERE id IN ({query} LIMIT :batch)",
+                        {"configured": configured, "before": _iso(before),
+                         "batch": batch}).rowcount
+                forgotten += gone
+                if gone < batch:
+                    break
         return forgotten
 
     def save_items(self, items: Sequence[Item], now: datetime, *, keep_all: bool = False,

@@ -25,7 +25,7 @@ from monitor.models import Item
 from monitor.schema import MIGRATIONS
 from monitor.store import Store
 from tests.crawl_helpers import crawl, listing_source, published, write_config
-from tests.httpserver import FixtureServer
+from tests.httpserver import FixtureServer, Request, Response
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 MATCHED = "สพร. เปิดบริการใหม่บนแอปทางรัฐ"
@@ -51,44 +51,74 @@ def stored(store: Store) -> dict[str, str | None]:
         "SELECT identity, seen FROM items")}
 
 
-def test_only_unmatched_items_not_seen_since_the_cutoff_are_forgotten(store: Store) -> None:
-    store.save_items([item(1, MATCHED, topics=("egov",)), item(2, UNMATCHED[0])], NOW)
-    store.save_items([item(3, UNMATCHED[1])], NOW + timedelta(days=5))
-    store.save_items([item(4, UNMATCHED[2])], NOW, keep_all=True)
+def forget(store: Store, before: datetime, sources: tuple[str, ...] = ("dga",),
+           **limit: int) -> int:
+    return store.forget_unmatched(before, sources, **limit)
 
-    assert store.forget_unmatched(NOW + timedelta(days=1)) == 1
+
+def test_only_unmatched_items_gone_from_their_page_since_the_cutoff_are_forgotten(
+        store: Store) -> None:
+    store.save_items([item(1, MATCHED, topics=("egov",)), item(2, UNMATCHED[0])], NOW)
+    store.save_items([item(4, UNMATCHED[2])], NOW, keep_all=True)
+    later = NOW + timedelta(days=5)
+    store.save_items([item(1, MATCHED, topics=("egov",)), item(3, UNMATCHED[1]),
+                      item(4, UNMATCHED[2])], later)
+    store.record_read("dga", later)   # the page no longer lists item 2
+
+    assert forget(store, NOW + timedelta(days=1)) == 1
     assert set(stored(store)) == {f"https://example.org/news/{n}" for n in (1, 3, 4)}
     # The forgotten item's sources went with it (the foreign key's cascade).
     assert store.db.execute("SELECT COUNT(*) FROM item_sources").fetchone()[0] == 3
-    assert store.forget_unmatched(NOW + timedelta(days=1)) == 0
+    assert forget(store, NOW + timedelta(days=1)) == 0
+
+
+def test_an_item_on_a_page_that_has_not_changed_since_is_kept(store: Store) -> None:
+    """A page answering 304 for a year still lists its items: forgotten, they would be
+    stored again, their articles fetched again, when it next changed."""
+    store.save_items([item(2, UNMATCHED[0])], NOW)
+    store.record_read("dga", NOW)
+    assert forget(store, NOW + timedelta(days=400)) == 0
+    store.record_read("dga", NOW + timedelta(days=401))   # changed, without item 2
+    assert forget(store, NOW + timedelta(days=400)) == 1
+
+
+def test_an_item_whose_source_is_gone_from_the_config_is_forgotten(store: Store) -> None:
+    store.save_items([item(2, UNMATCHED[0])], NOW)
+    store.record_read("dga", NOW)
+    assert forget(store, NOW + timedelta(days=1), sources=("dga", "other")) == 0
+    assert forget(store, NOW + timedelta(days=1), sources=("other",)) == 1
 
 
 def test_reading_an_item_again_counts_as_seen_at_most_once_a_day(store: Store) -> None:
-    store.save_items([item(2, UNMATCHED[0])], NOW)
     url = "https://example.org/news/2"
-    store.save_items([item(2, UNMATCHED[0])], NOW + timedelta(hours=20))
-    assert stored(store)[url] == NOW.isoformat(), "a sighting within the day writes nothing"
+    for hours in (0, 20, 30 * 24):
+        store.save_items([item(2, UNMATCHED[0])], NOW + timedelta(hours=hours))
+        store.record_read("dga", NOW + timedelta(hours=hours))
+        if hours == 20:
+            assert stored(store)[url] == NOW.isoformat(), "within the day: nothing written"
     later = NOW + timedelta(days=30)
-    store.save_items([item(2, UNMATCHED[0])], later)
     assert stored(store)[url] == later.isoformat()
+    store.record_read("dga", later + timedelta(days=2))   # and now it is gone
 
-    assert store.forget_unmatched(NOW + timedelta(days=29)) == 0, "still listed: kept"
-    assert store.forget_unmatched(later + timedelta(seconds=1)) == 1
+    assert forget(store, later - timedelta(days=1)) == 0, "listed until `later`: kept"
+    assert forget(store, later + timedelta(seconds=1)) == 1
 
 
 def test_an_item_turned_relevant_is_never_forgotten(store: Store) -> None:
     store.save_items([item(2, UNMATCHED[0])], NOW)
     store.save_items([item(2, UNMATCHED[0], topics=("egov",))], NOW + timedelta(hours=1))
-    assert store.forget_unmatched(NOW + timedelta(days=400)) == 0
+    store.record_read("dga", NOW + timedelta(days=401))
+    assert forget(store, NOW + timedelta(days=400)) == 0
     assert [e.title for e in store.entries(limit=10)] == [UNMATCHED[0]]
 
 
 def test_a_forgotten_item_listed_again_is_new_and_published_only_if_it_matches(
         store: Store) -> None:
     store.save_items([item(2, UNMATCHED[0]), item(5, UNMATCHED[1])], NOW)
-    store.forget_unmatched(NOW + timedelta(days=1))
+    store.record_read("dga", NOW + timedelta(days=2))
+    assert forget(store, NOW + timedelta(days=1)) == 2
     back = store.save_items([item(2, UNMATCHED[0]),
-                             item(5, UNMATCHED[1], topics=("egov",))], NOW + timedelta(days=2))
+                             item(5, UNMATCHED[1], topics=("egov",))], NOW + timedelta(days=3))
     assert (back.new, back.new_relevant) == (2, 1)
     assert [e.title for e in store.entries(limit=10)] == [UNMATCHED[1]]
 
@@ -97,9 +127,10 @@ def test_a_backlog_goes_in_batches_up_to_the_limit(store: Store,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_module, "FORGET_BATCH", 3)
     store.save_items([item(n, f"{UNMATCHED[0]} {n}") for n in range(10)], NOW)
-    assert store.forget_unmatched(NOW + timedelta(days=1), limit=5) == 5
+    store.record_read("dga", NOW)   # a source since removed from the config
+    assert forget(store, NOW + timedelta(days=1), sources=(), limit=5) == 5
     assert len(stored(store)) == 5
-    assert store.forget_unmatched(NOW + timedelta(days=1)) == 5
+    assert forget(store, NOW + timedelta(days=1), sources=()) == 5
     assert stored(store) == {}
 
 
@@ -124,11 +155,16 @@ def test_items_stored_before_the_upgrade_count_as_seen_at_it(tmp_path: Path) -> 
         seen = stored(upgraded)
         assert seen["i2"] is None
         assert datetime.fromisoformat(seen["i1"] or "") >= before
-        assert upgraded.forget_unmatched(before - timedelta(days=1)) == 0
-        plan = " ".join(row[-1] for row in upgraded.db.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM items WHERE relevant = 0 AND seen < ?",
-            ("x",)))
-        assert "items_unmatched_seen" in plan
+        assert forget(upgraded, before - timedelta(days=1), sources=()) == 0
+
+
+@pytest.mark.parametrize("query", store_module.FORGET_DUE)
+def test_forgetting_reads_the_index_source_by_source(store: Store, query: str) -> None:
+    """Else every crawl would read all the old items that quiet pages still list."""
+    plan = [row[-1] for row in store.db.execute(
+        f"EXPLAIN QUERY PLAN {query}", {"configured": "[]", "before": "x"})]
+    assert any("items_unmatched_by_source (source=? AND seen<?)" in step
+               for step in plan), plan
 
 
 def test_what_a_crawl_forgets_is_logged(tmp_path: Path, store: Store,
@@ -136,9 +172,10 @@ def test_what_a_crawl_forgets_is_logged(tmp_path: Path, store: Store,
     path = tmp_path / "sources.yaml"
     path.write_text("forget_unmatched_after: 30d\ntopics: []\nsources: []\n", "utf-8")
     store.save_items([item(2, UNMATCHED[0]), item(5, UNMATCHED[1])], NOW)
+    store.record_read("dga", NOW)
     with caplog.at_level(logging.INFO, logger="monitor.aftercrawl"):
         forget_old(load_config(path), store, NOW + timedelta(days=31))
-    assert caplog.messages == ["forgot 2 unmatched items no crawl has seen for 30d"]
+    assert caplog.messages == ["forgot 2 unmatched items gone from their pages for 30d"]
 
 
 def test_the_setting_takes_a_day_or_more_or_never(tmp_path: Path) -> None:
@@ -174,7 +211,7 @@ def listing(*rows: tuple[int, str]) -> str:
 
 
 @pytest.mark.parametrize("setting, kept, said", [
-    ("", {MATCHED, UNMATCHED[1]}, "forgotten 90d after they were last seen"),
+    ("", {MATCHED, UNMATCHED[1]}, "forgotten 90d after they left their page"),
     ("forget_unmatched_after: never\n", {MATCHED, *UNMATCHED[:2]}, "kept forever"),
 ])
 def test_a_crawl_forgets_what_no_crawl_has_seen_for_the_setting_and_old_health(
@@ -205,3 +242,44 @@ def test_a_crawl_forgets_what_no_crawl_has_seen_for_the_setting_and_old_health(
                if line.startswith("database ")]
     assert line.endswith(f" MB, {len(kept)} items: 1 matched (kept), {len(kept) - 1} "
                          f"unmatched ({said})"), line
+
+
+def test_a_crawl_answered_304_forgets_nothing_of_the_page(
+        tmp_path: Path, server: FixtureServer) -> None:
+    page = listing((1, MATCHED), (2, UNMATCHED[0])).encode()
+
+    def answer(request: Request) -> Response:
+        if request.headers.get("if-none-match") == '"v1"':
+            return Response(304, b"", {"ETag": '"v1"'})
+        return Response(200, page, {"Content-Type": "text/html; charset=utf-8",
+                                    "ETag": '"v1"'})
+
+    server.add("/news", answer)
+    config = write_config(tmp_path, listing_source("agency", server.url("/news")))
+    assert crawl(config) == 0
+    database = tmp_path / "data" / "monitor.sqlite3"
+    with sqlite3.connect(database) as db:   # seen, and read, long ago
+        db.execute("UPDATE items SET seen = '2020-01-01T00:00:00+00:00' WHERE seen IS NOT NULL")
+        db.execute("UPDATE source_reads SET read = '2020-01-01T06:00:00+00:00'")
+    assert crawl(config) == 0
+    assert [r.headers.get("if-none-match") for r in server.requests_for("/news")] == [
+        None, '"v1"']
+    with sqlite3.connect(database) as db:
+        assert {t for (t,) in db.execute("SELECT title FROM items")} == {MATCHED, UNMATCHED[0]}
+
+
+def test_a_page_that_lists_nothing_forgets_nothing(tmp_path: Path,
+                                                   server: FixtureServer) -> None:
+    """A listing that suddenly shows no item has more likely lost its layout (the
+    source turns `broken`) than all its items: they stay until it lists some again."""
+    server.page("/news", listing((1, MATCHED), (2, UNMATCHED[0])))
+    config = write_config(tmp_path, listing_source("agency", server.url("/news")))
+    assert crawl(config) == 0
+    database = tmp_path / "data" / "monitor.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE items SET seen = '2020-01-01T00:00:00+00:00' WHERE seen IS NOT NULL")
+        db.execute("UPDATE source_reads SET read = '2020-01-01T06:00:00+00:00'")
+    server.page("/news", "<html><body><p>ปรับปรุงเว็บไซต์</p></body></html>")
+    crawl(config)
+    with sqlite3.connect(database) as db:
+        assert {t for (t,) in db.execute("SELECT title FROM items")} == {MATCHED, UNMATCHED[0]}

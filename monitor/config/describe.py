@@ -69,7 +69,7 @@ def forgetting(after: float | None) -> str:
     never published: said alike by `check` and `status`."""
     if after is None:
         return "kept forever"
-    return f"forgotten {format_duration(after)} after they were last seen"
+    return f"forgotten {format_duration(after)} after they left their page"
 
 
 def _fetch_summary(f: FetchSettings) -> list[str]:

@@ -218,7 +218,7 @@ class Config:
     output_dir: Path
     database: Path
     user_agent: str = DEFAULT_USER_AGENT
-    # Seconds after it was last seen that an item matching no topic is deleted (None:
+    # Seconds after it left its page that an item matching no topic is deleted (None:
     # never). Such items are kept only so that they are not taken for new; most crawled
     # items are of this kind, and kept forever they grow the database without bound.
     forget_unmatched_after: float | None = FORGET_UNMATCHED_AFTER
