@@ -677,8 +677,9 @@ class _Loader:
         return convert
 
     def _forget_after(self, node: Node) -> float | None:
-        """A duration of at least a day, or `never`: an item's last sighting is
-        recorded at most daily, so a shorter time would forget items still listed."""
+        """A duration of at least a day, or `never`: sightings are recorded at most
+        daily, and an item counts as gone only from a read a day after the last one,
+        so a shorter time would say what the store cannot do."""
         if self.r.scalar(node).text.strip() == "never":
             return None
         seconds = self.r.parsed(node, parse_duration)
