@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import sqlite3
 import time
@@ -56,15 +55,16 @@ FORGET_LIMIT = 20_000
 # through the index on (source, seen): a scan of all old items would read, every
 # crawl, the many that quiet pages still list. CROSS JOIN keeps the sources the
 # outer loop. The first finds items of configured sources last seen a day or more
-# before their page's last read, the second those of sources no longer configured.
+# before their page's last read, the second those of sources no longer configured
+# (`temp.configured`, filled by Store.forget_unmatched on this connection).
 FORGET_DUE = (
     "SELECT i.id FROM source_reads r CROSS JOIN items i "
-    "WHERE r.source IN (SELECT value FROM json_each(:configured)) "
+    "WHERE r.source IN (SELECT source FROM temp.configured) "
     "AND i.source = r.source AND i.relevant = 0 AND i.seen < "
     "min(:before, strftime('%Y-%m-%dT%H:%M:%S+00:00', r.read, '-1 day'))",
     "SELECT i.id FROM (SELECT source FROM source_health UNION "
     "SELECT source FROM source_reads) k CROSS JOIN items i "
-    "WHERE k.source NOT IN (SELECT value FROM json_each(:configured)) "
+    "WHERE k.source NOT IN (SELECT source FROM temp.configured) "
     "AND i.source = k.source AND i.relevant = 0 AND i.seen < :before",
 )
 # Source health changes kept (Store.trim_health_events): health.xml shows the last
@@ -385,7 +385,11 @@ class Store:
         its page was next read in full. Deleted a batch per transaction, so that a
         backlog (a shorter setting, a long pause) never holds the write lock long.
         """
-        configured = json.dumps(sorted(sources))
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS configured "
+                        "(source TEXT PRIMARY KEY) WITHOUT ROWID")
+        self.db.execute("DELETE FROM temp.configured")
+        self.db.executemany("INSERT OR IGNORE INTO temp.configured (source) VALUES (?)",
+                            ((name,) for name in sources))
         forgotten = 0
         for query in FORGET_DUE:
             while forgotten < limit:
@@ -393,8 +397,7 @@ class Store:
                 with self.transaction():
                     gone = self.db.execute(
                         f"DELETE FROM items WHERE id IN ({query} LIMIT :batch)",
-                        {"configured": configured, "before": _iso(before),
-                         "batch": batch}).rowcount
+                        {"before": _iso(before), "batch": batch}).rowcount
                 forgotten += gone
                 if gone < batch:
                     break
