@@ -1,4 +1,4 @@
-"""How well the shipped topics pick relevant headlines: five labelled evaluations.
+"""How well the shipped topics pick relevant headlines: six labelled evaluations.
 
 - `tests/data/relevance_real.tsv`: real headlines (with their lede where the
   page has one), Thai and English, copied exactly from real news and
@@ -16,6 +16,9 @@
   Fixing a held-out miss in the topics spends the set: collect a fresh
   held-out set (by the same rule, without running the matcher) and move this
   one to the spent sets, as was done once.
+- `tests/data/relevance_unseen.tsv`: a second held-out set whose rows and
+  misses nobody tuning the topics has read; the report gives its figures and
+  counts only, never its rows.
 - `tests/data/relevance_spent.tsv`: the first held-out set, spent when its
   misses shaped the topics; a floor now.
 - `tests/data/relevance_services.tsv`: real headlines of agencies' online
@@ -53,6 +56,7 @@ LABELS = ROOT / "tests" / "data" / "relevance.tsv"
 REAL_LABELS = ROOT / "tests" / "data" / "relevance_real.tsv"
 HELDOUT_LABELS = ROOT / "tests" / "data" / "relevance_heldout.tsv"
 SPENT_LABELS = ROOT / "tests" / "data" / "relevance_spent.tsv"
+UNSEEN_LABELS = ROOT / "tests" / "data" / "relevance_unseen.tsv"
 SERVICES_LABELS = ROOT / "tests" / "data" / "relevance_services.tsv"
 
 
@@ -95,6 +99,11 @@ SPENT_BAR = Bar(precision=0.97, recall=0.84, topic_accuracy=0.90, rows=150)
 # Duties" Act, a wording the egov-act keyword then took in (topic accuracy 0.982
 # to 1.000) beside the "Provision" seen elsewhere.
 HELDOUT_BAR = Bar(precision=0.90, recall=0.78, topic_accuracy=0.95, rows=150)
+# A floor: the shipped topics' figures when the set was first measured (precision
+# 0.886, recall 0.477, topic accuracy 1.000), rounded down; the topics before the
+# spent and services sets shaped them scored 0.821 and 0.354. Lower than on the
+# held-out set, whose misses had been read: this is the figure to trust.
+UNSEEN_BAR = Bar(precision=0.88, recall=0.47, topic_accuracy=0.95, rows=150)
 MIN_GAZETTE_ROWS = 40
 
 
@@ -191,6 +200,8 @@ def report(outcomes: Sequence[Outcome], scores: Scores, bar: Bar, name: str) -> 
                 ("relevant but not tagged with the expected topic", scores.wrong_topic))
     for title, misses in sections:
         lines.append(f"{title}: {len(misses)}")
+        if name in UNREAD:
+            continue   # its misses are never shown: reading them spends the set
         for o in misses:
             matched = ",".join(o.topics) or "-"
             lede = f"\n      lede: {o.row.lede}" if o.row.lede else ""
@@ -201,7 +212,9 @@ def report(outcomes: Sequence[Outcome], scores: Scores, bar: Bar, name: str) -> 
 
 SETS = {"real": (REAL_LABELS, REAL_BAR), "written": (LABELS, WRITTEN_BAR),
         "services": (SERVICES_LABELS, SERVICES_BAR), "spent": (SPENT_LABELS, SPENT_BAR),
-        "heldout": (HELDOUT_LABELS, HELDOUT_BAR)}
+        "heldout": (HELDOUT_LABELS, HELDOUT_BAR), "unseen": (UNSEEN_LABELS, UNSEEN_BAR)}
+# Sets whose misses are counted, never listed.
+UNREAD = frozenset({"unseen"})
 
 
 @pytest.fixture(scope="module")
@@ -265,9 +278,10 @@ def labelling_rule(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("path, said", [
     (HELDOUT_LABELS, "never used to tune"),
+    (UNSEEN_LABELS, "never used to tune"),
     (SPENT_LABELS, "shaped the topics"),
     (SERVICES_LABELS, "used to tune"),
-], ids=["heldout", "spent", "services"])
+], ids=["heldout", "unseen", "spent", "services"])
 def test_real_sets_are_labelled_by_one_rule_and_say_how_they_were_used(
         path: Path, said: str) -> None:
     """One rule for all: under a looser rule a held-out score would measure the rule."""
@@ -279,7 +293,8 @@ def test_real_sets_are_labelled_by_one_rule_and_say_how_they_were_used(
     (SPENT_LABELS, [REAL_LABELS]),
     (HELDOUT_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS]),
     (SERVICES_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS]),
-], ids=["spent", "heldout", "services"])
+    (UNSEEN_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS, HELDOUT_LABELS]),
+], ids=["spent", "heldout", "services", "unseen"])
 def test_heldout_sets_share_no_page_or_headline_with_the_sets_tuned_on(
         path: Path, tuned_on: list[Path]) -> None:
     """A row seen while tuning would make the held-out figures flatter the topics again."""
@@ -307,6 +322,13 @@ def test_shipped_topics_reach_precision_and_recall(name: str, matcher: Matcher) 
     print(text)
     assert scores.precision >= bar.precision and scores.recall >= bar.recall, text
     assert scores.topic_accuracy >= bar.topic_accuracy, text
+
+
+def test_the_unseen_sets_rows_are_never_shown(matcher: Matcher) -> None:
+    """Its figures are trusted because nobody tuning the topics has read its misses."""
+    _, text = scored("unseen", matcher)
+    assert "false negatives (missed, labelled relevant): " in text
+    assert not [r.line for r in load_rows(UNSEEN_LABELS) if r.text in text or r.origin in text]
 
 
 def test_scoring_counts_each_kind_of_miss() -> None:
