@@ -195,14 +195,13 @@ MIGRATIONS: tuple[str, ...] = (
     # at most daily (Store.save_items), so that such items are forgotten some time
     # after they leave every page (Store.forget_unmatched): kept forever they were
     # most of the database, growing without bound. Those stored before are counted
-    # as seen now. The index holds unmatched items only; the one on alerts_sent lets
+    # as seen now (their index is made by migration 12). The index on alerts_sent lets
     # a deleted item's cascade find its rows without reading the whole table. Unmatched
     # items have no story_index rows (only relevant items are indexed), so the index's
     # missing foreign key (migration 4) still holds.
     """
     ALTER TABLE items ADD COLUMN seen TEXT;
     UPDATE items SET seen = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') WHERE relevant = 0;
-    CREATE INDEX items_unmatched_seen ON items (seen) WHERE relevant = 0;
     CREATE INDEX alerts_sent_item ON alerts_sent (item_id);
     """,
     # 11: a Joomla article is known without the menu item and category it was linked
@@ -219,15 +218,16 @@ MIGRATIONS: tuple[str, ...] = (
     # least a day after it was last seen no longer listed it. A page that answers 304
     # for months still lists its items, which were forgotten and stored again, every
     # article of a quiet sitemap fetched again, when it next changed.
-    # The unmatched items' index is by source as well, so that forgetting reads
-    # only what is due, source by source, however many old items quiet pages
-    # still list.
+    # The unmatched items are indexed by source and `seen`, so that forgetting reads
+    # only what is due, source by source, however many old items quiet pages still
+    # list. (An index on `seen` alone, made by migration 10 in a development version,
+    # goes if it is there.)
     """
     CREATE TABLE source_reads (
         source  TEXT PRIMARY KEY,
         read    TEXT NOT NULL          -- ISO 8601, UTC
     ) WITHOUT ROWID;
-    DROP INDEX items_unmatched_seen;
+    DROP INDEX IF EXISTS items_unmatched_seen;
     CREATE INDEX items_unmatched_by_source ON items (source, seen) WHERE relevant = 0;
     """,
 )
