@@ -9,18 +9,16 @@
 - `tests/data/relevance.tsv`: headlines written here for every known kind of
   near-miss, plus real Royal Gazette titles. It must not fall below the
   scores it had before the real set existed.
-- `tests/data/relevance_heldout.tsv`: more real headlines under the same rule,
-  collected after the topics were tuned and never used to tune them. The
-  topics were shaped while looking at the other sets' misses, so those sets'
-  scores flatter them; this one tells how they do on text they have not seen.
-  Fixing a held-out miss in the topics spends the set: collect a fresh
-  held-out set (by the same rule, without running the matcher) and move this
-  one to the spent sets, as was done once.
-- `tests/data/relevance_unseen.tsv`: a second held-out set whose rows and
+- `tests/data/relevance_unseen.tsv`: the held-out set, more real headlines
+  under the same rule, collected after the topics were tuned, whose rows and
   misses nobody tuning the topics has read; the report gives its figures and
-  counts only, never its rows.
-- `tests/data/relevance_spent.tsv`: the first held-out set, spent when its
-  misses shaped the topics; a floor now.
+  counts only, never its rows. The topics were shaped while looking at the
+  other sets' misses, so those sets' scores flatter them; this one tells how
+  they do on text they have not seen. Reading its misses spends it: collect a
+  fresh held-out set first (by the same rule, without running the matcher).
+- `tests/data/relevance_spent.tsv` and `relevance_spent2.tsv`: the first and
+  second held-out sets, each spent when its misses shaped the topics; floors
+  now.
 - `tests/data/relevance_services.tsv`: real headlines of agencies' online
   services and their near-misses, collected to tune the topics on what the
   spent set showed they miss; a floor.
@@ -54,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CONFIG = ROOT / "sources.yaml"
 LABELS = ROOT / "tests" / "data" / "relevance.tsv"
 REAL_LABELS = ROOT / "tests" / "data" / "relevance_real.tsv"
-HELDOUT_LABELS = ROOT / "tests" / "data" / "relevance_heldout.tsv"
+SPENT2_LABELS = ROOT / "tests" / "data" / "relevance_spent2.tsv"
 SPENT_LABELS = ROOT / "tests" / "data" / "relevance_spent.tsv"
 UNSEEN_LABELS = ROOT / "tests" / "data" / "relevance_unseen.tsv"
 SERVICES_LABELS = ROOT / "tests" / "data" / "relevance_services.tsv"
@@ -89,20 +87,17 @@ SERVICES_BAR = Bar(precision=0.91, recall=0.76, topic_accuracy=0.95, rows=150)
 # precision 0.925 and recall 0.617 to 0.981 and 0.850. A floor now, like the
 # written set's.
 SPENT_BAR = Bar(precision=0.97, recall=0.84, topic_accuracy=0.90, rows=150)
-# A floor, not the target: the figures of the shipped topics (precision 0.905,
-# recall 0.781, topic accuracy 1.000), rounded down, so no change to the matcher or
-# the topics lowers them unnoticed. The topics before the spent set and the
-# services set shaped them scored 0.896 and 0.589 here; after the spent set alone,
-# 0.893 and 0.685. The set was never tuned on, but its misses had been read
-# before the services set's were, so its figures may flatter the topics a little:
-# one of its rows names the act as the "Electronic Performance of Administrative
-# Duties" Act, a wording the egov-act keyword then took in (topic accuracy 0.982
-# to 1.000) beside the "Provision" seen elsewhere.
-HELDOUT_BAR = Bar(precision=0.90, recall=0.78, topic_accuracy=0.95, rows=150)
+# The second held-out set, spent later on 7 December 2026: its misses (DGA's
+# programmes, the government website standard, apps, e-Submission and
+# e-Document written other ways) shaped the topics, and its scores went from
+# precision 0.905 and recall 0.781 to 0.914 and 0.877. Before the spent and
+# services sets shaped the topics they were 0.896 and 0.589. A floor now.
+SPENT2_BAR = Bar(precision=0.91, recall=0.87, topic_accuracy=0.95, rows=150)
 # A floor: the shipped topics' figures when the set was first measured (precision
 # 0.886, recall 0.477, topic accuracy 1.000), rounded down; the topics before the
-# spent and services sets shaped them scored 0.821 and 0.354. Lower than on the
-# held-out set, whose misses had been read: this is the figure to trust.
+# spent and services sets shaped them scored 0.821 and 0.354. The tuning on the
+# second spent set left them unchanged. Lower than on the sets whose misses were
+# read: this is the figure to trust.
 UNSEEN_BAR = Bar(precision=0.88, recall=0.47, topic_accuracy=0.95, rows=150)
 MIN_GAZETTE_ROWS = 40
 
@@ -212,7 +207,7 @@ def report(outcomes: Sequence[Outcome], scores: Scores, bar: Bar, name: str) -> 
 
 SETS = {"real": (REAL_LABELS, REAL_BAR), "written": (LABELS, WRITTEN_BAR),
         "services": (SERVICES_LABELS, SERVICES_BAR), "spent": (SPENT_LABELS, SPENT_BAR),
-        "heldout": (HELDOUT_LABELS, HELDOUT_BAR), "unseen": (UNSEEN_LABELS, UNSEEN_BAR)}
+        "spent2": (SPENT2_LABELS, SPENT2_BAR), "unseen": (UNSEEN_LABELS, UNSEEN_BAR)}
 # Sets whose misses are counted, never listed.
 UNREAD = frozenset({"unseen"})
 
@@ -277,11 +272,11 @@ def labelling_rule(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("path, said", [
-    (HELDOUT_LABELS, "never used to tune"),
     (UNSEEN_LABELS, "never used to tune"),
     (SPENT_LABELS, "shaped the topics"),
+    (SPENT2_LABELS, "shaped the topics"),
     (SERVICES_LABELS, "used to tune"),
-], ids=["heldout", "unseen", "spent", "services"])
+], ids=["unseen", "spent", "spent2", "services"])
 def test_real_sets_are_labelled_by_one_rule_and_say_how_they_were_used(
         path: Path, said: str) -> None:
     """One rule for all: under a looser rule a held-out score would measure the rule."""
@@ -291,10 +286,10 @@ def test_real_sets_are_labelled_by_one_rule_and_say_how_they_were_used(
 
 @pytest.mark.parametrize("path, tuned_on", [
     (SPENT_LABELS, [REAL_LABELS]),
-    (HELDOUT_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS]),
+    (SPENT2_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS]),
     (SERVICES_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS]),
-    (UNSEEN_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS, HELDOUT_LABELS]),
-], ids=["spent", "heldout", "services", "unseen"])
+    (UNSEEN_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS, SPENT2_LABELS]),
+], ids=["spent", "spent2", "services", "unseen"])
 def test_heldout_sets_share_no_page_or_headline_with_the_sets_tuned_on(
         path: Path, tuned_on: list[Path]) -> None:
     """A row seen while tuning would make the held-out figures flatter the topics again."""
