@@ -28,7 +28,7 @@ _CAUSES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # (monitor.fetch.pinned's words; "all connection attempts", anyio's, are in
         # errors that earlier versions recorded)
         (r"no connection to|all connection attempts failed", "cannot connect"),
-        (r"connection reset|errno 104\b", "connection reset"),
+        (r"connection reset|errno 104\b|the server closed the connection", "connection reset"),
         (r"network is unreachable|no route to host", "network unreachable"),
         (r"\btimed? ?out\b|within [\d.]+ s", "timed out"),
     ))

@@ -197,6 +197,8 @@ def test_check_says_how_to_move_a_database_left_in_output_dir(
      "(Connection refused)", "connection refused: a.go.th"),
     ("connection to https://a.go.th/x failed: no connection to 10.1.1.1 port 443",
      "cannot connect: a.go.th"),
+    ("connection to https://a.go.th/x failed: the server closed the connection",
+     "connection reset: a.go.th"),
     ("no complete response from https://slow.go.th/feed within 20 s (timeout) after 4 "
      "attempts", "timed out: slow.go.th"),
     ("TLS certificate of https://old.go.th/ could not be verified: [SSL: "

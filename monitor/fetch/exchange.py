@@ -56,8 +56,16 @@ class Transient(FetchError):
         super().__init__(message, url=url)
 
 
+# What a bare socket error with no message means (asyncio raises ConnectionResetError()
+# when a server hangs up during the TLS handshake): httpx's wrapper says only "ConnectError".
+_BARE: dict[type[BaseException], str] = {
+    ConnectionResetError: "the server closed the connection",
+    ConnectionAbortedError: "the connection was aborted",
+    BrokenPipeError: "the server closed the connection"}
+
+
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
+    text = str(exc).strip() or _bare_reason(exc)
     # httpx wraps the socket's error ("no connection to 10.0.0.1 port 443"); the errno
     # underneath (Connection refused, No route to host) is what a person can act on.
     inner: BaseException | None = exc.__cause__ or exc.__context__
@@ -71,6 +79,20 @@ def _reason(exc: Exception) -> str:
             return text if words in text else f"{text} ({words})"
         inner = inner.__cause__ or inner.__context__
     return text
+
+
+def _bare_reason(exc: Exception) -> str:
+    """The first message in the chain under a wrapper that has none, else its name."""
+    inner: BaseException | None = exc.__cause__ or exc.__context__
+    for _ in range(8):
+        if inner is None:
+            break
+        if str(inner).strip():
+            return str(inner).strip()
+        if type(inner) in _BARE:
+            return _BARE[type(inner)]
+        inner = inner.__cause__ or inner.__context__
+    return type(exc).__name__
 
 
 @dataclass(frozen=True)
