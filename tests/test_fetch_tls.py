@@ -8,6 +8,10 @@ the Host header and the name check are those of a real site.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
+import ssl
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -231,3 +235,71 @@ def test_each_failure_says_its_kind(tmp_path: Path, root: Issued, kind: str,
     assert isinstance(result, FetchError)
     assert f"not accepted: {kind}" in str(result), str(result)
     assert site.requests_for("/news") == []
+
+
+def _handshake_error(port: int, root: Issued, context: ssl.SSLContext) -> str:
+    """What a plain TLS client with `context` meets at the server on `port` ('' if none)."""
+    context.load_verify_locations(cadata=root.pem().decode())
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw, \
+                context.wrap_socket(raw, server_hostname=HOST):
+            return ""
+    except (ssl.SSLError, OSError) as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("suite", ["ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA"])
+def test_a_server_offering_only_cbc_suites_with_sha1_is_read_as_browsers_read_it(
+        tmp_path: Path, root: Issued, suite: str) -> None:
+    """An older agency server: TLS 1.2, ECDHE, AES-CBC with SHA-1 MACs, nothing newer."""
+    site = https_server(tmp_path, issue(HOST, issuer=root, hosts=(HOST,)))
+    server_side = site._httpd.socket.context
+    server_side.maximum_version = ssl.TLSVersion.TLSv1_2
+    server_side.set_ciphers(suite)
+    site.page("/news", "<p>ข่าว</p>")
+    try:
+        # The premise: Python's own defaults refuse this server.
+        assert "HANDSHAKE_FAILURE" in _handshake_error(site.port, root,
+                                                       ssl.create_default_context())
+        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
+    finally:
+        site.stop()
+    assert isinstance(result, Document), result
+    assert "ข่าว" in result.text
+
+
+def _server_hello_without_renegotiation_info() -> bytes:
+    """A TLS 1.2 ServerHello with no extensions at all, as servers from before RFC 5746 send."""
+    body = (b"\x03\x03" + bytes(range(32))      # version, random (no downgrade sentinel)
+            + b"\x00"                            # no session id
+            + b"\xc0\x2b"                        # ECDHE-ECDSA-AES128-GCM-SHA256, offered
+            + b"\x00")                           # no compression, and no extensions
+    handshake = b"\x02" + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x03" + len(handshake).to_bytes(2, "big") + handshake
+
+
+def test_a_server_without_secure_renegotiation_is_not_refused(root: Issued) -> None:
+    """OpenSSL 3 stops at such a ServerHello ("unsafe legacy renegotiation disabled");
+    browsers go on, and so does the fetcher (here to the end of what this stub sends)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                with conn:   # the ClientHello read, the ServerHello sent, and closed
+                    conn.recv(65536)
+                    conn.sendall(_server_hello_without_renegotiation_info())
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        # The premise: the stub's hello is well formed, and Python's defaults refuse it.
+        assert "UNSAFE_LEGACY_RENEGOTIATION_DISABLED" in _handshake_error(
+            port, root, ssl.create_default_context())
+        result = fetch_one(f"https://{HOST}:{port}/news", settings(Path("."), None))
+    finally:
+        listener.close()
+    assert isinstance(result, FetchError)
+    # Past the hello: the stub hangs up where a real server would send its certificate.
+    assert str(result).endswith("failed: the server closed the connection"), result

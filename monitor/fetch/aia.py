@@ -20,6 +20,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import AuthorityInformationAccessOID
 
+from monitor.fetch.tlstrust import Trust, context_for
+
 MAX_CERT_BYTES = 64 * 1024   # one certificate is a few KB; a PKCS#7 bundle a few more
 _ENCODING_DER = 2              # _ssl.ENCODING_DER, which the ssl module does not export
 MAX_DEPTH = 3                # intermediates fetched for one chain, at most
@@ -50,9 +52,7 @@ def _parse(der: bytes) -> x509.Certificate | None:
 async def sent_chain(host: str, address: str, port: int, timeout: float) -> Sent:
     """Handshake with `address` (already checked by the caller) as `host`, verifying
     nothing, and keep the certificates the server sent."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
+    context = context_for(Trust(verify=False))   # the handshake of every fetch, unverified
     async with asyncio.timeout(timeout):
         _, writer = await asyncio.open_connection(address, port, ssl=context,
                                                   server_hostname=host.strip("[]"))

@@ -1,4 +1,4 @@
-"""TLS trust as a browser has it, never weaker unless a source says so in words.
+"""TLS trust and handshakes as a browser has them, never weaker unless a source says so.
 
 A context trusts the usual public roots (certifi), plus a source's own
 `ca_bundle` for its host. Intermediates fetched from a certificate's AIA URL
@@ -47,14 +47,36 @@ class Trust:
     intermediates: tuple[bytes, ...] = ()   # DER, fetched through AIA
 
 
+# Handshakes that browsers complete and Python's defaults on OpenSSL 3 refuse.
+# Older agency servers and load balancers offer TLS 1.2 with ECDHE and AES in
+# CBC mode with SHA-1 MACs only, which Python's cipher list leaves out ("handshake failure"),
+# and some omit the renegotiation extension of RFC 5746, which OpenSSL 3 then
+# refuses ("unsafe legacy renegotiation disabled"). Chrome and Firefox read both.
+# The suites come after Python's own, so a server offering a modern one still
+# gets it; TLS 1.0 and 1.1, and certificate checks, are as before. Without the
+# extension, someone on the path could put a request of their own before the
+# monitor's on one connection (CVE-2009-3555): the monitor reads public pages
+# with no credential but the site's own session cookie, so it has nothing to lose.
+CBC_SHA1_SUITES = ("ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA",
+                   "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA")
+LEGACY_SERVER_CONNECT = getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0x4)   # named in 3.12
+
+
+def _as_browsers_shake_hands(context: ssl.SSLContext) -> ssl.SSLContext:
+    tls12 = [c["name"] for c in context.get_ciphers() if c["protocol"] != "TLSv1.3"]
+    context.set_ciphers(":".join(["@SECLEVEL=2", *tls12, *CBC_SHA1_SUITES]))
+    context.options |= LEGACY_SERVER_CONNECT
+    return context
+
+
 @lru_cache(maxsize=64)
 def context_for(trust: Trust) -> ssl.SSLContext:
     if not trust.verify:
-        insecure = ssl.create_default_context()
+        insecure = _as_browsers_shake_hands(ssl.create_default_context())
         insecure.check_hostname = False
         insecure.verify_mode = ssl.CERT_NONE
         return insecure
-    context = ssl.create_default_context(cafile=certifi.where())
+    context = _as_browsers_shake_hands(ssl.create_default_context(cafile=certifi.where()))
     context.verify_flags &= ~getattr(ssl, "VERIFY_X509_PARTIAL_CHAIN", 0)
     if trust.ca_bundle is not None:
         context.load_verify_locations(cafile=str(trust.ca_bundle))
