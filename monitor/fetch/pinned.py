@@ -28,6 +28,7 @@ import httpcore
 import httpx
 
 from monitor.errors import FetchError
+from monitor.fetch import heads
 from monitor.fetch.netguard import PrivateAddress, Resolver, resolve_checked
 from monitor.fetch.tlstrust import no_tls
 
@@ -107,6 +108,8 @@ def _caused(error: Exception, cause: BaseException) -> Exception:
 
 # Bytes held for httpcore before the socket is no longer read (and read again below
 # the second): a response body is read as it comes, so this is rarely reached.
+# How the head of every request the fetcher sends begins (it sends no others).
+_REQUEST_LINES = (b"GET ", b"POST ", b"HEAD ")
 _HELD_HIGH = 256 * 1024
 _HELD_LOW = 64 * 1024
 
@@ -121,6 +124,8 @@ class _Receiver(asyncio.Protocol):
         self.ended = False
         self.error: Exception | None = None
         self.write_paused = False
+        # A request was sent and the head of its response not yet read (heads.tidy).
+        self.head_due = False
         self._read_paused = False
         self._reading: asyncio.Future[None] | None = None
         self._writing: asyncio.Future[None] | None = None
@@ -153,9 +158,9 @@ class _Receiver(asyncio.Protocol):
         self.write_paused = False
         _wake(self._writing)
 
-    async def arrival(self) -> None:
-        """Until something arrives or the connection ends."""
-        while not self.held and not self.ended:
+    async def arrival(self, beyond: int = 0) -> None:
+        """Until more than `beyond` bytes are held or the connection ends."""
+        while len(self.held) <= beyond and not self.ended:
             self._reading = asyncio.get_running_loop().create_future()
             try:
                 await self._reading
@@ -170,6 +175,22 @@ class _Receiver(asyncio.Protocol):
                 await self._writing
             finally:
                 self._writing = None
+
+    def mend_head(self) -> bool:
+        """Mend what h11 would refuse in the response head held; False if it is not
+        all here yet (and may still come)."""
+        end = heads.head_end(self.held)
+        if end < 0 and not self.ended and len(self.held) < heads.HEAD_MOST:
+            return False
+        self.head_due = False
+        if end >= 0 and not heads.acceptable(self.held, end):
+            self.held[:end] = heads.tidy(bytes(self.held[:end]))
+        return True
+
+    async def whole_head(self) -> None:
+        """Until the response head has arrived, mended."""
+        while not self.mend_head():
+            await self.arrival(len(self.held))
 
     def take(self, most: int) -> bytes:
         data = bytes(self.held[:most])
@@ -206,6 +227,8 @@ class _Stream(httpcore.AsyncNetworkStream):
         receiver = self._receiver
         if not receiver.held and not receiver.ended:
             await _within(timeout, receiver.arrival(), httpcore.ReadTimeout)
+        if receiver.head_due and not receiver.mend_head():
+            await _within(timeout, receiver.whole_head(), httpcore.ReadTimeout)
         if receiver.held:
             return receiver.take(max_bytes)
         if receiver.error is not None:
@@ -218,6 +241,8 @@ class _Stream(httpcore.AsyncNetworkStream):
         receiver = self._receiver
         if receiver.ended or self._transport.is_closing():
             raise httpcore.WriteError(receiver.error or "the connection is closed")
+        if buffer.startswith(_REQUEST_LINES):   # h11 writes a request's head in one piece
+            receiver.head_due = True
         self._transport.write(buffer)
         if receiver.write_paused:
             await _within(timeout, receiver.room(), httpcore.WriteTimeout)

@@ -1,0 +1,68 @@
+"""Response heads as browsers read them, before h11 reads them as RFC 9112 says.
+
+h11 refuses a whole response for one header line it cannot parse: a name
+with a space or a slash in it (`X Powered By: PHP`, a CMS's debug line), a
+space before the colon (`Content-Type : text/html; charset=tis-620`, hand
+-written in old PHP), a continuation line first, `Transfer-Encoding: chunked,
+chunked`. Browsers skip such a line, or read it with the space trimmed, and
+show the page; so does the fetcher. A head h11 would accept is passed on
+byte for byte; only a head it would refuse is rewritten, and only the lines
+it would refuse.
+"""
+
+from __future__ import annotations
+
+import re
+
+# h11's own grammar (h11._abnf): a header line is a token, a colon, a value of
+# visible characters and inner blanks; a line starting with a blank continues
+# the one before.
+_TOKEN = rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"
+_VALUE = rb"(?:[^\x00\s]+(?:[ \t]+[^\x00\s]+)*)?"
+_FIELD = re.compile(_TOKEN + rb":[ \t]*" + _VALUE + rb"[ \t]*")
+_FOLD = re.compile(rb"[ \t]+" + _VALUE + rb"[ \t]*")
+# A whole head h11 accepts, in one match: a status line, then fields, each maybe
+# continued on lines of its own, then the blank line.
+_ACCEPTABLE = re.compile(rb"[^\r\n]*\r?\n(?:" + _FIELD.pattern + rb"\r?\n(?:"
+                         + _FOLD.pattern + rb"\r?\n)*)*\r?\n")
+_SPACED_NAME = re.compile(rb"(" + _TOKEN + rb")[ \t]+:")
+_LINE_END = re.compile(rb"\r?\n")
+_CHUNKED_TWICE = re.compile(rb"chunked[ \t]*,", re.I)
+_TRANSFER_ENCODING = re.compile(rb"transfer-encoding[ \t]*:", re.I)
+
+HEAD_MOST = 64 * 1024   # bytes looked at for a head's end; past it h11 decides alone
+
+
+def head_end(data: bytes | bytearray) -> int:
+    """Where the head in `data` ends (after its blank line), or -1 if not yet."""
+    crlf, lf = data.find(b"\r\n\r\n"), data.find(b"\n\n")
+    ends = [i + n for i, n in ((crlf, 4), (lf, 2)) if i >= 0]
+    return min(ends) if ends else -1
+
+
+def acceptable(data: bytes | bytearray, end: int) -> bool:
+    """Whether h11 takes the head `data[:end]` as it is (the usual case: no copy made)."""
+    return (_ACCEPTABLE.fullmatch(data, 0, end) is not None
+            and _CHUNKED_TWICE.search(data, 0, end) is None)
+
+
+def tidy(head: bytes) -> bytes:
+    """`head` (status line to blank line) with the lines h11 would refuse mended or left out."""
+    if acceptable(head, len(head)):
+        return head
+    lines = _LINE_END.split(head)
+    kept = [lines[0]]
+    for line in lines[1:-2]:
+        spaced = _SPACED_NAME.match(line)
+        if spaced:
+            line = spaced.group(1) + b":" + line[spaced.end():]
+        if _TRANSFER_ENCODING.match(line) and _CHUNKED_TWICE.search(line):
+            line = b"Transfer-Encoding: chunked" if _only_chunked(line) else line
+        if _FIELD.fullmatch(line) or (len(kept) > 1 and _FOLD.fullmatch(line)):
+            kept.append(line)
+    return b"\r\n".join(kept) + b"\r\n\r\n"
+
+
+def _only_chunked(line: bytes) -> bool:
+    codings = line.split(b":", 1)[1].split(b",")
+    return all(c.strip().lower() == b"chunked" for c in codings)
