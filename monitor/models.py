@@ -48,6 +48,7 @@ class Validators:
     last_modified: str | None = None
     items_digest: str | None = None
     read_with: str | None = None
+    answered: datetime | None = None   # when the page last answered in full (not 304)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import zlib
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -52,6 +53,9 @@ PROCESS_BUDGET = 30.0
 OFFLOAD_CHARS = 300_000
 OFFLOAD_ITEMS = 200
 NOTE_CHARS = 200         # of the crawl line's note on why a page yielded nothing
+# A page that has answered only 304 for this long, and a part of it again that
+# depends on its URL, is asked unconditionally once (see `_conditional`).
+REVALIDATE_AFTER = timedelta(days=1)
 R = TypeVar("R")
 
 __all__ = ["SourceRead", "SourceResult", "crawl", "matcher_for", "read_source"]
@@ -141,6 +145,7 @@ async def read_source(
         # Stored under other settings (an edited selector or topic, an upgrade): a 304
         # would keep the page from being read under these until the site changed it.
         last = None
+    last = _conditional(last, source.url, now)
     first = await fetcher.fetch(
         source.url, source.fetch, encoding=source.encoding, trusted=True,
         validators=last, request=source.request, render=source.render)
@@ -353,6 +358,25 @@ async def crawl(config: Config, store: Store, sources: Sequence[Source] | None =
         async with Fetcher(user_agent=config.user_agent, concurrency=config.fetch.concurrency,
                            robots_memory=store) as own:
             return await bounded(chosen, lambda s: one(s, own), limit)
+
+
+def _conditional(last: Validators | None, url: str, now: datetime) -> Validators | None:
+    """`last`, without ETag and Last-Modified once the page has answered only 304 for
+    between one and two days (REVALIDATE_AFTER, spread by URL so that sources first
+    crawled together are not all asked in full in one crawl).
+
+    A server can answer 304 wrongly for ever: a Last-Modified of the script, not of
+    the listing it prints, an ETag of the template. Trusted without end, such
+    validators would freeze a source at "not modified" while its page changes. The
+    unconditional answer costs one full response; if it shows the items stored last
+    time, the digest makes it `unchanged`, and nothing more is done.
+    """
+    if last is None or last.answered is None or not (last.etag or last.last_modified):
+        return last
+    spread = timedelta(seconds=zlib.crc32(url.encode()) % int(REVALIDATE_AFTER.total_seconds()))
+    if now - last.answered < REVALIDATE_AFTER + spread:
+        return last
+    return replace(last, etag=None, last_modified=None)
 
 
 def _shown(health: Health | None) -> Health | None:

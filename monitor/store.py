@@ -296,13 +296,14 @@ class Store:
         found = {}
         for chunk in chunks(sorted(set(urls))):
             for row in self.db.execute(
-                    "SELECT url, etag, last_modified, items_digest, read_with FROM fetch_state "
-                    f"WHERE url IN ({', '.join('?' * len(chunk))})", chunk):
+                    "SELECT url, etag, last_modified, items_digest, read_with, fetched "
+                    f"FROM fetch_state WHERE url IN ({', '.join('?' * len(chunk))})", chunk):
                 if row["etag"] or row["last_modified"] or row["items_digest"]:
                     found[row["url"]] = Validators(etag=row["etag"],
                                                    last_modified=row["last_modified"],
                                                    items_digest=row["items_digest"],
-                                                   read_with=row["read_with"])
+                                                   read_with=row["read_with"],
+                                                   answered=_dt(row["fetched"]))
         return found
 
     def save_validators(self, url: str, doc: Document, now: datetime,
