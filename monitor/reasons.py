@@ -37,7 +37,12 @@ _TLS = re.compile(r"TLS|SSL|certificate", re.I)
 _TLS_DETAILS = tuple(re.compile(p, re.I) for p in (
     r"certificate (?:has )?expired", r"self[- ]signed certificate(?: in certificate chain)?",
     r"hostname mismatch", r"unable to get local issuer certificate",
-    r"certificate verify failed", r"wrong version number", r"handshake failure"))
+    r"certificate verify failed", r"handshake failure"))
+# Handshakes that fail for a reason a person can act on, in words.
+_TLS_HANDSHAKES = tuple((re.compile(p, re.I), words) for p, words in (
+    (r"alert protocol version|unsupported protocol",
+     "the site offers only TLS 1.0 or 1.1, which browsers refuse too"),
+    (r"wrong version number", "wrong version number (the port may not speak TLS)")))
 # monitor.fetch.tlstrust names the kind of a refused certificate after "not accepted: ".
 _TLS_KIND = re.compile(r"not accepted: (expired|not valid yet|wrong host name|self-signed|"
                        r"unknown CA|missing intermediate)", re.I)
@@ -75,6 +80,9 @@ def cause(detail: str | None) -> str:
         kind = _TLS_KIND.search(text)   # the fetcher's own verdict, when it gave one
         if kind:
             return f"TLS: {kind.group(1).lower()}{at}"
+        said = next((words for p, words in _TLS_HANDSHAKES if p.search(text)), None)
+        if said:
+            return f"TLS: {said}{at}"
         found = next((m for p in _TLS_DETAILS if (m := p.search(text))), None)
         return f"TLS: {(found.group(0) if found else 'handshake failed').lower()}{at}"
     if text.startswith("robots.txt disallows"):

@@ -199,6 +199,13 @@ def test_check_says_how_to_move_a_database_left_in_output_dir(
      "cannot connect: a.go.th"),
     ("connection to https://a.go.th/x failed: the server closed the connection",
      "connection reset: a.go.th"),
+    ("connection to https://old.go.th/x failed: [SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 "
+     "alert protocol version (_ssl.c:1006)",
+     "TLS: the site offers only TLS 1.0 or 1.1, which browsers refuse too: old.go.th"),
+    ("connection to https://a.go.th:80/x failed: [SSL: WRONG_VERSION_NUMBER] wrong version "
+     "number (_ssl.c:1006)", "TLS: wrong version number (the port may not speak TLS): a.go.th"),
+    ("connection to https://a.go.th/x failed: [SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert "
+     "handshake failure (_ssl.c:1006)", "TLS: handshake failure: a.go.th"),
     ("no complete response from https://slow.go.th/feed within 20 s (timeout) after 4 "
      "attempts", "timed out: slow.go.th"),
     ("TLS certificate of https://old.go.th/ could not be verified: [SSL: "

@@ -12,6 +12,7 @@ import contextlib
 import socket
 import ssl
 import threading
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from monitor.config.settings import FetchSettings, TlsSettings
 from monitor.errors import FetchError
 from monitor.fetch import Fetcher
 from monitor.models import Document
+from monitor.reasons import cause
 from tests.httpserver import FixtureServer, Response
 from tests.tlsfixtures import Issued, Resolver, https_server, issue
 
@@ -303,3 +305,23 @@ def test_a_server_without_secure_renegotiation_is_not_refused(root: Issued) -> N
     assert isinstance(result, FetchError)
     # Past the hello: the stub hangs up where a real server would send its certificate.
     assert str(result).endswith("failed: the server closed the connection"), result
+
+
+def test_a_server_offering_only_tls_1_0_or_1_1_is_refused_and_says_so(
+        tmp_path: Path, root: Issued) -> None:
+    """Browsers refuse these versions too: the monitor does not go below them."""
+    site = https_server(tmp_path, issue(HOST, issuer=root, hosts=(HOST,)))
+    server_side = site._httpd.socket.context
+    server_side.set_ciphers("DEFAULT:@SECLEVEL=0")
+    with warnings.catch_warnings():   # Python deprecates naming these versions at all
+        warnings.simplefilter("ignore", DeprecationWarning)
+        server_side.minimum_version = ssl.TLSVersion.TLSv1
+        server_side.maximum_version = ssl.TLSVersion.TLSv1_1
+    site.page("/news", "x")
+    try:
+        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
+    finally:
+        site.stop()
+    assert isinstance(result, FetchError)
+    assert cause(str(result)) == (f"TLS: the site offers only TLS 1.0 or 1.1, which browsers "
+                                  f"refuse too: {HOST}")
