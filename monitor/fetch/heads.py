@@ -27,8 +27,14 @@ _ACCEPTABLE = re.compile(rb"[^\r\n]*\r?\n(?:" + _FIELD.pattern + rb"\r?\n(?:"
                          + _FOLD.pattern + rb"\r?\n)*)*\r?\n")
 _SPACED_NAME = re.compile(rb"(" + _TOKEN + rb")[ \t]+:")
 _LINE_END = re.compile(rb"\r?\n")
-_CHUNKED_TWICE = re.compile(rb"chunked[ \t]*,", re.I)
-_TRANSFER_ENCODING = re.compile(rb"transfer-encoding[ \t]*:", re.I)
+# Transfer-Encoding as h11 takes it: one line, saying exactly "chunked". Servers
+# also say it twice, on one line or two, or send the name with no value.
+_TRANSFER_ENCODING = re.compile(rb"^transfer-encoding[ \t]*:[ \t]*([^\r\n]*)", re.I | re.M)
+# A Content-Length that is no number at all (empty, a word) is read as absent, as
+# browsers read it; lengths that disagree are left to h11, which refuses them as
+# browsers do.
+_CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*([^\r\n]*)", re.I | re.M)
+_LENGTHS = re.compile(rb"[0-9]+(?:[ \t]*,[ \t]*[0-9]+)*[ \t]*")
 
 HEAD_MOST = 64 * 1024   # bytes looked at for a head's end; past it h11 decides alone
 
@@ -42,8 +48,12 @@ def head_end(data: bytes | bytearray) -> int:
 
 def acceptable(data: bytes | bytearray, end: int) -> bool:
     """Whether h11 takes the head `data[:end]` as it is (the usual case: no copy made)."""
-    return (_ACCEPTABLE.fullmatch(data, 0, end) is not None
-            and _CHUNKED_TWICE.search(data, 0, end) is None)
+    if _ACCEPTABLE.fullmatch(data, 0, end) is None:
+        return False
+    codings = _TRANSFER_ENCODING.findall(data, 0, end)
+    if codings and [c.strip().lower() for c in codings] != [b"chunked"]:
+        return False
+    return all(_LENGTHS.fullmatch(v) for v in _CONTENT_LENGTH.findall(data, 0, end))
 
 
 def tidy(head: bytes) -> bytes:
@@ -51,18 +61,29 @@ def tidy(head: bytes) -> bytes:
     if acceptable(head, len(head)):
         return head
     lines = _LINE_END.split(head)
+    codings = _TRANSFER_ENCODING.findall(head)
+    chunked_only = _repeated_chunked(codings)   # then one line says it once
     kept = [lines[0]]
     for line in lines[1:-2]:
         spaced = _SPACED_NAME.match(line)
         if spaced:
             line = spaced.group(1) + b":" + line[spaced.end():]
-        if _TRANSFER_ENCODING.match(line) and _CHUNKED_TWICE.search(line):
-            line = b"Transfer-Encoding: chunked" if _only_chunked(line) else line
+        coding = _TRANSFER_ENCODING.match(line)
+        if coding and (chunked_only or not coding.group(1).strip()):
+            if not chunked_only or b"Transfer-Encoding: chunked" in kept:
+                continue
+            line = b"Transfer-Encoding: chunked"
+        length = _CONTENT_LENGTH.match(line)
+        if length and not _LENGTHS.fullmatch(length.group(1)):
+            continue
         if _FIELD.fullmatch(line) or (len(kept) > 1 and _FOLD.fullmatch(line)):
             kept.append(line)
     return b"\r\n".join(kept) + b"\r\n\r\n"
 
 
-def _only_chunked(line: bytes) -> bool:
-    codings = line.split(b":", 1)[1].split(b",")
-    return all(c.strip().lower() == b"chunked" for c in codings)
+def _repeated_chunked(values: list[bytes]) -> bool:
+    """Whether Transfer-Encoding values, empty ones aside, say "chunked" and nothing else
+    but not in the one way h11 takes (exactly once, one line)."""
+    codings = [c.strip().lower() for value in values for c in value.split(b",")]
+    said = [c for c in codings if c]
+    return bool(said) and set(said) == {b"chunked"} and codings != [b"chunked"]
