@@ -2,12 +2,12 @@
 
 h11 refuses a whole response for one header line it cannot parse: a name
 with a space or a slash in it (`X Powered By: PHP`, a CMS's debug line), a
-space before the colon (`Content-Type : text/html; charset=tis-620`, hand
--written in old PHP), a continuation line first, `Transfer-Encoding: chunked,
-chunked`. Browsers skip such a line, or read it with the space trimmed, and
-show the page; so does the fetcher. A head h11 would accept is passed on
-byte for byte; only a head it would refuse is rewritten, and only the lines
-it would refuse.
+space before the colon (`Content-Type : text/html; charset=tis-620`, as
+hand-written PHP sends it), a continuation line first, `Transfer-Encoding:
+chunked, chunked`. Browsers skip such a line, or read it with the space
+trimmed, and show the page; so does the fetcher. A head h11 would accept is
+passed on byte for byte; only a head it would refuse is rewritten, and only
+the lines it would refuse.
 """
 
 from __future__ import annotations

@@ -108,10 +108,10 @@ def _caused(error: Exception, cause: BaseException) -> Exception:
 
 # Bytes held for httpcore before the socket is no longer read (and read again below
 # the second): a response body is read as it comes, so this is rarely reached.
-# How the head of every request the fetcher sends begins (it sends no others).
-_REQUEST_LINES = (b"GET ", b"POST ", b"HEAD ")
 _HELD_HIGH = 256 * 1024
 _HELD_LOW = 64 * 1024
+# How the head of every request the fetcher sends begins (it sends no others).
+_REQUEST_LINES = (b"GET ", b"POST ", b"HEAD ")
 
 
 class _Receiver(asyncio.Protocol):
