@@ -7,7 +7,6 @@ them through the fetcher's own connections.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
 
@@ -18,30 +17,18 @@ from hypothesis import strategies as st
 
 from monitor.config.settings import FetchSettings
 from monitor.errors import FetchError
-from monitor.fetch import Fetcher
 from monitor.fetch.heads import head_end, tidy
 from monitor.models import Document
+from tests import test_fetch_tls as fetch_tls
 from tests.httpserver import FixtureServer, Response
 
-UA = "thai-egov-monitor/test (+https://example.org/)"
 SETTINGS = FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0,
                          respect_robots=False, allow_private_networks=True)
 
 
 def fetch_all(urls: list[str]) -> list[Document | FetchError]:
     """One Fetcher for all: the second request to an origin reuses the connection."""
-    async def go() -> list[Document | FetchError]:
-        out: list[Document | FetchError] = []
-        async with Fetcher(user_agent=UA) as fetcher:
-            for url in urls:
-                try:
-                    doc = await fetcher.fetch(url, SETTINGS)
-                    assert isinstance(doc, Document)
-                    out.append(doc)
-                except FetchError as exc:
-                    out.append(exc)
-        return out
-    return asyncio.run(go())
+    return fetch_tls.fetch_all(urls, SETTINGS)
 
 
 HEAD = (b"HTTP/1.1 200 OK\r\nDate: Mon, 07 Dec 2026 09:00:00 GMT\r\nServer: Apache\r\n"

@@ -62,6 +62,16 @@ def fetch_one(url: str, fetch_settings: FetchSettings) -> Document | FetchError:
     return fetch_all([url], fetch_settings)[0]
 
 
+def read_news(site: FixtureServer, tmp: Path, root: Issued,
+              body: str = "x") -> Document | FetchError:
+    """`site`'s page /news fetched once as HOST, trusting `root`; the site is then stopped."""
+    site.page("/news", body)
+    try:
+        return fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp, root))
+    finally:
+        site.stop()
+
+
 @pytest.fixture
 def root() -> Issued:
     return issue("Test Root CA", ca=True)
@@ -95,11 +105,7 @@ def test_without_aia_it_fails_saying_missing_intermediate(tmp_path: Path, root: 
                                                           intermediate: Issued) -> None:
     leaf = issue(HOST, issuer=intermediate, hosts=(HOST,))
     site = https_server(tmp_path, leaf)
-    site.page("/news", "x")
-    try:
-        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
-    finally:
-        site.stop()
+    result = read_news(site, tmp_path, root)
     assert isinstance(result, FetchError)
     assert "missing intermediate" in str(result)
     assert "no AIA URL" in str(result) and "ca_bundle" in str(result)
@@ -109,11 +115,7 @@ def test_without_aia_it_fails_saying_missing_intermediate(tmp_path: Path, root: 
 def test_the_full_chain_needs_no_aia(tmp_path: Path, root: Issued,
                                      intermediate: Issued) -> None:
     site = https_server(tmp_path, issue(HOST, issuer=intermediate, hosts=(HOST,)), intermediate)
-    site.page("/news", "whole chain")
-    try:
-        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
-    finally:
-        site.stop()
+    result = read_news(site, tmp_path, root, "whole chain")
     assert isinstance(result, Document) and result.text == "whole chain"
 
 
@@ -121,11 +123,7 @@ def refused(tmp_path: Path, root: Issued, leaf: Issued) -> FetchError:
     """The failure of fetching a page served under `leaf`, with `root` the trusted one;
     the page itself must never have been requested."""
     site = https_server(tmp_path, leaf)
-    site.page("/news", "x")
-    try:
-        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
-    finally:
-        site.stop()
+    result = read_news(site, tmp_path, root)
     assert isinstance(result, FetchError), result
     assert site.requests_for("/news") == []
     return result
@@ -229,11 +227,7 @@ def _unknown_chain(root: Issued) -> list[Issued]:
 def test_each_failure_says_its_kind(tmp_path: Path, root: Issued, kind: str,
                                     make: Callable[[Issued], list[Issued]]) -> None:
     site = https_server(tmp_path, *make(root))
-    site.page("/news", "x")
-    try:
-        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
-    finally:
-        site.stop()
+    result = read_news(site, tmp_path, root)
     assert isinstance(result, FetchError)
     assert f"not accepted: {kind}" in str(result), str(result)
     assert site.requests_for("/news") == []
@@ -258,14 +252,9 @@ def test_a_server_offering_only_cbc_suites_with_sha1_is_read_as_browsers_read_it
     server_side = site._httpd.socket.context
     server_side.maximum_version = ssl.TLSVersion.TLSv1_2
     server_side.set_ciphers(suite)
-    site.page("/news", "<p>ข่าว</p>")
-    try:
-        # The premise: Python's own defaults refuse this server.
-        assert "HANDSHAKE_FAILURE" in _handshake_error(site.port, root,
-                                                       ssl.create_default_context())
-        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
-    finally:
-        site.stop()
+    refused = _handshake_error(site.port, root, ssl.create_default_context())
+    result = read_news(site, tmp_path, root, "<p>ข่าว</p>")
+    assert "HANDSHAKE_FAILURE" in refused   # the premise: Python's own defaults refuse it
     assert isinstance(result, Document), result
     assert "ข่าว" in result.text
 
@@ -317,11 +306,7 @@ def test_a_server_offering_only_tls_1_0_or_1_1_is_refused_and_says_so(
         warnings.simplefilter("ignore", DeprecationWarning)
         server_side.minimum_version = ssl.TLSVersion.TLSv1
         server_side.maximum_version = ssl.TLSVersion.TLSv1_1
-    site.page("/news", "x")
-    try:
-        result = fetch_one(f"https://{HOST}:{site.port}/news", settings(tmp_path, root))
-    finally:
-        site.stop()
+    result = read_news(site, tmp_path, root)
     assert isinstance(result, FetchError)
     assert cause(str(result)) == (f"TLS: the site offers only TLS 1.0 or 1.1, which browsers "
                                   f"refuse too: {HOST}")
