@@ -176,6 +176,38 @@ def test_a_refresh_a_browser_would_not_follow_at_once_is_content(
     assert server.requests_for("/th/news.php") == []
 
 
+@pytest.mark.parametrize("script", [
+    '<script type="text/javascript">window.location.href = "th/news.php";</script>',
+    "<script language='javascript'>\n<!--\nlocation.replace('/th/news.php');\n//-->\n</script>",
+    '<script>document.location="th/news.php"</script><p>กำลังไปยังหน้าใหม่</p>',
+])
+def test_a_stub_whose_one_script_sets_the_location_is_followed(
+        server: FixtureServer, script: str) -> None:
+    server.page("/", f"<html><head>{script}</head><body></body></html>", "text/html")
+    server.page("/th/news.php", "<p>ข่าว</p>", "text/html")
+    doc = fetch(server.url("/"))
+    assert isinstance(doc, Document)
+    assert doc.url == server.url("/th/news.php") and "ข่าว" in doc.text
+
+
+@pytest.mark.parametrize("page", [
+    '<script>function go() { location.href = "/th/news.php"; }</script><a onclick="go()">ไป</a>',
+    '<script>if (screen.width < 600) location.href = "/th/news.php";</script>',
+    '<script>location.href = "/th/news.php?lang=" + navigator.language;</script>',
+    '<script src="/app.js"></script><script>location.href = "/th/news.php";</script>',
+    '<script>location.href = "/th/news.php";</script><script>count(visits);</script>',
+    '<noscript><script>location.href = "/th/news.php";</script></noscript>',
+    '<script>location.href = "/th/news.php";</script>' + "<p>ข่าวเก่า</p>" * 400,
+])
+def test_a_page_that_only_may_send_its_reader_on_is_content(
+        server: FixtureServer, page: str) -> None:
+    server.page("/", f"<html><body>{page}</body></html>", "text/html")
+    server.page("/th/news.php", "<p>ข่าว</p>", "text/html")
+    doc = fetch(server.url("/"))
+    assert isinstance(doc, Document) and doc.url == server.url("/")
+    assert server.requests_for("/th/news.php") == []
+
+
 def test_a_page_refreshing_to_itself_is_content_and_a_refresh_loop_an_error(
         server: FixtureServer) -> None:
     server.page("/self", stub("0; url=/self#top"), "text/html")

@@ -1,4 +1,5 @@
-"""A page that sends its visitor elsewhere at once, by `<meta http-equiv="refresh">`.
+"""A page that sends its visitor elsewhere at once, by `<meta http-equiv="refresh">`
+or by a script that only sets `location`.
 
 Sites often answer an old address, or their root, with a stub whose only
 content is `<meta http-equiv="refresh" content="0; url=th/">`: a browser is
@@ -11,6 +12,12 @@ Only a refresh that a browser carries out at once counts: a delay of a few
 seconds at most (a page that reloads itself every few minutes is content),
 and not inside `<noscript>` (a page that works only with JavaScript sends
 visitors without it to a page saying so; `render: true` is the way to read it).
+
+The script stub (`<script>window.location.href = "th/index.php";</script>`) is
+the same thing written for browsers that run scripts, which all do. It counts
+only in a small page (a real page that sends its reader on from some
+handler is not a stub) whose one script is that one statement with a written
+address; anything computed is left to `render: true`.
 """
 
 from __future__ import annotations
@@ -31,6 +38,16 @@ _REFRESH = re.compile(rb"""\bhttp-equiv\s*=\s*["']?\s*refresh\b""", re.IGNORECAS
 _CONTENT = re.compile(rb"""\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _VALUE = re.compile(r"""\s*(\d+)(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\2\s*""",
                     re.IGNORECASE | re.DOTALL)
+STUB_MOST = 4 * 1024   # bytes: a page larger than this that sets `location` is content
+_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+# One statement: `[window. | document. | self. | top.]location[.href] = "URL"` or
+# `location.replace("URL")` / `.assign("URL")`, maybe inside an HTML comment.
+# The address in quotes (groups 1-2 when assigned, 3-4 when passed), written out:
+# no escapes, no spaces, no markup.
+_GO = re.compile(rb"""\s*(?:<!--)?\s*(?:(?:window|document|self|top)\.)?location(?:"""
+                 rb"""(?:\.href)?\s*=\s*(["'])([^"'<>\\\s]+)\1"""
+                 rb"""|\.(?:replace|assign)\s*\(\s*(["'])([^"'<>\\\s]+)\3\s*\))"""
+                 rb"""\s*;?\s*(?://\s*)?(?:-->)?\s*""")
 
 
 def refresh_target(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
@@ -41,6 +58,10 @@ def refresh_target(status: int, headers: Mapping[str, str], body: bytes) -> str 
     if kind and "html" not in kind:
         return None
     head = body[:HEAD]
+    if len(body) <= STUB_MOST and b"location" in body:
+        found = _script_target(body)
+        if found is not None:
+            return found
     if b"efresh" not in head and b"EFRESH" not in head:   # nearly every page: no regex
         return None
     head = _NOSCRIPT.sub(b"", head)
@@ -56,3 +77,16 @@ def refresh_target(status: int, headers: Mapping[str, str], body: bytes) -> str 
             continue
         return value.group(3).strip()
     return None
+
+
+def _script_target(page: bytes) -> str | None:
+    """The written address of a stub page's only script, if that is all it does."""
+    scripts = list(_SCRIPT.finditer(_NOSCRIPT.sub(b"", page)))
+    if len(scripts) != 1 or b"src" in scripts[0].group(1).lower():
+        return None
+    go = _GO.fullmatch(scripts[0].group(2))
+    if go is None:
+        return None
+    # Script text is not HTML: `&amp;` in it is those five characters.
+    return (go.group(2) or go.group(4)).decode("utf-8", "replace")
+
