@@ -13,8 +13,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from monitor.extract.cleaning import clean_href, safe_link
-from monitor.text.clean import collapse, strip_controls
+from monitor.extract.cleaning import safe_link
+from monitor.text.clean import clean_href, collapse, strip_controls
 from monitor.text.urls import is_publishable
 
 # Spaces of every kind, controls, a lone surrogate, XML's non-characters, Thai.

@@ -39,6 +39,27 @@ def test_redirect_is_followed_and_final_url_kept(server: FixtureServer) -> None:
     assert doc.url == server.url("/new") and doc.text == "moved here"
 
 
+@pytest.mark.parametrize(("location", "path"), [
+    ("\\th\\news list.asp", "/th/news%20list.asp"),   # as an ASP page on IIS writes it
+    ("th\\news.asp?q=a\\b", "/th/news.asp?q=a\\b"),   # the query keeps its backslash
+])
+def test_a_redirect_is_read_as_browsers_read_its_address(
+        server: FixtureServer, location: str, path: str) -> None:
+    server.add("/old", redirect(location))
+    server.page(path.split("?")[0], "moved here")
+    doc = fetch(server.url("/old"))
+    assert isinstance(doc, Document)
+    assert doc.url == server.url(path) and doc.text == "moved here"
+
+
+def test_a_refresh_to_an_address_with_backslashes_is_read_as_browsers_read_it(
+        server: FixtureServer) -> None:
+    server.page("/", stub("0; url=th\\news.asp"), "text/html")
+    server.page("/th/news.asp", "<p>ข่าว</p>", "text/html")
+    doc = fetch(server.url("/"))
+    assert isinstance(doc, Document) and doc.url == server.url("/th/news.asp")
+
+
 def test_redirect_loop_is_detected(server: FixtureServer) -> None:
     server.add("/a", redirect("/b"))
     server.add("/b", redirect("/a"))

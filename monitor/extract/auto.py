@@ -56,7 +56,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.config.settings import Source
 from monitor.extract.autodata import read_embedded, read_json_body
-from monitor.extract.cleaning import clean_href
 from monitor.extract.htmltext import (
     COMPONENT,
     DATE_RE,
@@ -66,7 +65,7 @@ from monitor.extract.htmltext import (
     text_blocks,
 )
 from monitor.models import Document, Extraction, RawItem
-from monitor.text.clean import collapse
+from monitor.text.clean import clean_href, collapse
 
 MIN_TITLE, MIN_ITEMS, TITLE_CREDIT = 15, 2, 120
 LINK_CSS = 'a[href], [data-href], [data-url], [title^="http://"], [title^="https://"]'

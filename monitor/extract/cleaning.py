@@ -11,23 +11,20 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import quote, urljoin, urlparse, urlunparse
+from urllib.parse import urljoin, urlparse, urlunparse
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.text.clean import (
     SUMMARY_LIMIT,
+    clean_href,
     collapse,
-    strip_controls,
     truncate,
 )
 from monitor.text.thaidate import plausible_year
 from monitor.text.urls import PUBLISHABLE_SCHEMES, is_publishable
 
 _ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
-_HREF_BREAKS = re.compile("[\t\n\r]")
-_HREF_SPACE = re.compile(r"\s")
-_HREF_QUERY = re.compile("[?#]")
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|\w+);")
 _DROP_TAGS = "script, style, noscript, template, iframe, object"
 # The tags of a news summary, as text after one decoding: markup escaped twice.
@@ -120,23 +117,6 @@ def safe_link(href: str | None, base: str) -> str | None:
     except ValueError:
         return None
     return url if is_publishable(url) else None
-
-
-def clean_href(href: str) -> str:
-    """An http(s) href as a browser reads it (the WHATWG URL standard).
-
-    Tabs and line breaks go wherever they are, and so do surrounding spaces and
-    controls; a space inside stays, percent-encoded: Thai agencies name their
-    files in words, and `ประกาศ 2568.pdf` is served as `ประกาศ%202568.pdf`.
-    Before the query, a backslash is a slash, as sites built on Windows servers
-    write them (`http://tcps.tisi.go.th/pub\\tcps1_52.pdf`).
-    """
-    text = strip_controls(_HREF_BREAKS.sub("", href)).strip()
-    if "\\" in text:
-        cut = _HREF_QUERY.search(text)
-        end = cut.start() if cut else len(text)
-        text = text[:end].replace("\\", "/") + text[end:]
-    return _HREF_SPACE.sub(lambda space: quote(space.group(), safe=""), text)
 
 
 @lru_cache(maxsize=64)

@@ -43,6 +43,7 @@ from monitor.fetch.robots import (
 from monitor.fetch.session import Session
 from monitor.fetch.tlstrust import ISSUER_MISSING, CertificateError, Trust, context_for, explain
 from monitor.models import Document, NotModified, Validators
+from monitor.text.clean import clean_href
 
 if TYPE_CHECKING:   # cryptography is imported only when a certificate needs repair
     from cryptography import x509
@@ -252,9 +253,14 @@ class Fetcher:
             reply = await self._with_retries(current, settings, headers, budget=budget,
                                              guard=guard, max_bytes=max_bytes,
                                              truncate=truncate, ask=ask, repair_tls=repair_tls)
+            # Read as browsers read an address (a backslash before the query is a slash,
+            # as Windows servers write one; a space is encoded), as links on pages are.
             target = reply.location
-            if target is None:
+            if target is not None:
+                target = clean_href(target)
+            else:
                 target = refresh_target(reply.status, reply.headers, reply.body)
+                target = None if target is None else clean_href(target)
                 if (target is None or _same_page(current, target)
                         or refreshes == MAX_REFRESHES):
                     return reply   # content; a page that reloads itself is content too

@@ -9,6 +9,7 @@ extractors and the normalise stage share them.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 SUMMARY_LIMIT = 500
 
@@ -24,6 +25,28 @@ _DOC_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uf
 def strip_controls(text: str) -> str:
     """Remove characters no feed, page or mail may carry (see module docstring)."""
     return _CONTROLS.sub("", text.replace("\r\n", "\n"))
+
+
+_HREF_BREAKS = re.compile("[\t\n\r]")
+_HREF_SPACE = re.compile(r"\s")
+_HREF_QUERY = re.compile("[?#]")
+
+
+def clean_href(href: str) -> str:
+    """An http(s) href as a browser reads it (the WHATWG URL standard).
+
+    Tabs and line breaks go wherever they are, and so do surrounding spaces and
+    controls; a space inside stays, percent-encoded: Thai agencies name their
+    files in words, and `ประกาศ 2568.pdf` is served as `ประกาศ%202568.pdf`.
+    Before the query, a backslash is a slash, as sites built on Windows servers
+    write them (`http://tcps.tisi.go.th/pub\\tcps1_52.pdf`).
+    """
+    text = strip_controls(_HREF_BREAKS.sub("", href)).strip()
+    if "\\" in text:
+        cut = _HREF_QUERY.search(text)
+        end = cut.start() if cut else len(text)
+        text = text[:end].replace("\\", "/") + text[end:]
+    return _HREF_SPACE.sub(lambda space: quote(space.group(), safe=""), text)
 
 
 def strip_document_controls(text: str) -> str:
