@@ -307,7 +307,8 @@ def bench_first_crawl(tmp: Path, sources: int = 500, per_source: int = 30,
         for batch in batches:
             store.save_items(batch, NOW)
         total = time.perf_counter() - started
-        items, stories = store.count_items()
+        counts = store.count_items()
+        items, stories = counts.total, counts.stories
     print(f"  saved {items:,} items ({stories:,} stories) in {total:.2f} s; story dedupe "
           f"{spent[0]:.2f} s = {100 * spent[0] / total:.1f}% of it", flush=True)
     if breakdown:

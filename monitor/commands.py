@@ -19,7 +19,7 @@ from monitor.reasons import cause_first
 if TYPE_CHECKING:
     from monitor.health import Health
     from monitor.pipeline import SourceResult
-    from monitor.store import Store
+    from monitor.store import ItemCounts, Store
 
 EXIT_OK, EXIT_FAILED = 0, 1
 EXIT_PARTIAL = 3   # `crawl --strict`: some sources failed, the others were crawled
@@ -126,18 +126,18 @@ def status_command(config: Config) -> int:
 
     with Store(config.database) as store:
         print("\n".join([status_table(config, store.all_health()), *status_lines(config, store),
-                         database_line(config, *store.item_counts())]))
+                         database_line(config, store.count_items())]))
     return EXIT_OK
 
 
-def database_line(config: Config, items: int, matched: int) -> str:
+def database_line(config: Config, counts: ItemCounts) -> str:
     """How big the database is and what it keeps: the one place an operator sees that
     it stops growing but for the archive of matched items."""
     size = sum(path.stat().st_size for path in
                (config.database, config.database.with_name(config.database.name + "-wal"))
                if path.exists())
-    return (f"database {config.database}: {size / 1e6:.1f} MB, {items:,} items: "
-            f"{matched:,} matched (kept), {items - matched:,} unmatched "
+    return (f"database {config.database}: {size / 1e6:.1f} MB, {counts.total:,} items: "
+            f"{counts.matched:,} matched (kept), {counts.total - counts.matched:,} unmatched "
             f"({forgetting(config.forget_unmatched_after)})")
 
 

@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from monitor.dedupe import (
     CANDIDATES,
@@ -71,6 +72,12 @@ FORGET_DUE = (
 # 200 and alerts read only those since their last look, but a source that fails
 # every other crawl adds two a crawl, for as long as the monitor runs.
 HEALTH_EVENTS_KEPT = 10_000
+
+
+class ItemCounts(NamedTuple):
+    total: int     # every item stored, matched or not
+    stories: int   # published stories: the matched items that head their story
+    matched: int   # items a topic matched (or of keep_all sources), kept for good
 
 
 @dataclass(frozen=True)
@@ -358,12 +365,6 @@ class Store:
             found.update(r[0] for r in self.db.execute(
                 f"SELECT identity FROM items WHERE identity IN ({marks})", chunk))
         return found
-
-    def item_counts(self) -> tuple[int, int]:
-        """Items stored, and of them the matched ones (what `monitor status` reports)."""
-        row = self.db.execute("SELECT COUNT(*), (SELECT COUNT(*) FROM items WHERE relevant = 1) "
-                              "FROM items").fetchone()
-        return int(row[0]), int(row[1])
 
     def record_read(self, source: str, now: datetime) -> None:
         """`source`'s page was read in full and listed items: those it did not list are
@@ -655,12 +656,11 @@ class Store:
             first_seen=_dt(row["first_seen"]) or datetime.now(UTC),
             topics=topics, reports=reports)
 
-    def count_items(self) -> tuple[int, int]:
-        """(all items seen, published stories)."""
-        total = self.db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
-        stories = self.db.execute(
-            "SELECT COUNT(*) FROM items WHERE relevant = 1 AND id = story").fetchone()[0]
-        return int(total), int(stories)
+    def count_items(self) -> ItemCounts:
+        """What the database holds, in one pass over the items."""
+        row = self.db.execute("SELECT COUNT(*), IFNULL(SUM(relevant = 1 AND id = story), 0), "
+                              "IFNULL(SUM(relevant = 1), 0) FROM items").fetchone()
+        return ItemCounts(int(row[0]), int(row[1]), int(row[2]))
 
     def search(self, match: str, *, topic: str | None = None, since: datetime | None = None,
                limit: int = 50) -> list[tuple[Entry, float]]:
