@@ -82,7 +82,6 @@ DATABASE_NAME = "monitor.sqlite3"
 # Beside sources.yaml, not in output_dir: whatever sits in output_dir is meant to be
 # published, and the database holds recipients' addresses and fetched URLs.
 DEFAULT_DATABASE = Path("data") / DATABASE_NAME
-_FORGET_DEFAULT: float | None = FORGET_UNMATCHED_AFTER
 
 FETCH_KEYS = ("interval", "timeout", "max_bytes", "min_delay_per_host", "concurrency",
               "retries", "respect_robots", "allow_private_networks", "max_items",
@@ -211,7 +210,7 @@ class _Loader:
                              _default_database(base, output_dir)),
             user_agent=top.get("user_agent", self.r.required_text, DEFAULT_USER_AGENT),
             forget_unmatched_after=top.get("forget_unmatched_after", self._forget_after,
-                                           _FORGET_DEFAULT),
+                                           FORGET_UNMATCHED_AFTER),
             fetch=fetch,
             feed=self._feed(self._sub(top, "feed", FEED_KEYS)),
             digest=self._digest(self._sub(top, "digest", DIGEST_KEYS), {t.id for t in topics}),

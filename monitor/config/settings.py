@@ -208,7 +208,7 @@ class DigestSettings:
         return next((r for r in self.recipients if r.address == address), Recipient(address))
 
 
-FORGET_UNMATCHED_AFTER = 90 * 86400.0
+FORGET_UNMATCHED_AFTER: float | None = 90 * 86400.0   # None: never
 
 
 @dataclass(frozen=True)
