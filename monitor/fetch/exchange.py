@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -68,31 +68,33 @@ def _reason(exc: Exception) -> str:
     text = str(exc).strip() or _bare_reason(exc)
     # httpx wraps the socket's error ("no connection to 10.0.0.1 port 443"); the errno
     # underneath (Connection refused, No route to host) is what a person can act on.
-    inner: BaseException | None = exc.__cause__ or exc.__context__
-    for _ in range(8):
-        if inner is None:
-            break
+    for inner in _under(exc):
         # (an SSLError's errno is OpenSSL's code, not the system's)
         if (isinstance(inner, OSError) and not isinstance(inner, ssl.SSLError)
                 and inner.errno and inner.errno > 0):
             words = os.strerror(inner.errno)   # asyncio's own strerror names no cause
             return text if words in text else f"{text} ({words})"
-        inner = inner.__cause__ or inner.__context__
     return text
 
 
 def _bare_reason(exc: Exception) -> str:
     """The first message in the chain under a wrapper that has none, else its name."""
-    inner: BaseException | None = exc.__cause__ or exc.__context__
-    for _ in range(8):
-        if inner is None:
-            break
+    for inner in _under(exc):
         if str(inner).strip():
             return str(inner).strip()
         if type(inner) in _BARE:
             return _BARE[type(inner)]
-        inner = inner.__cause__ or inner.__context__
     return type(exc).__name__
+
+
+def _under(exc: BaseException) -> Iterator[BaseException]:
+    """The exceptions `exc` was raised from or during, nearest first (at most 8)."""
+    inner = exc.__cause__ or exc.__context__
+    for _ in range(8):
+        if inner is None:
+            return
+        yield inner
+        inner = inner.__cause__ or inner.__context__
 
 
 @dataclass(frozen=True)
