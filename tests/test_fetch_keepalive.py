@@ -167,6 +167,68 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None:
     assert len(connections) == 3
 
 
+# What a server sends past its first answer's end: a PHP page whose Content-Length
+# counted characters, not UTF-8's bytes; a 304 sent with the page as its body.
+OVERRUNS = {
+    "length counted in characters": (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                     b"Content-Length: 2\r\n\r\nok", b", and more of the page"),
+    "a body on a 304": (b"HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n", b"<rss/>"),
+}
+
+
+@pytest.mark.parametrize("later", [False, True], ids=["in one write", "a moment later"])
+@pytest.mark.parametrize("overrun", OVERRUNS)
+def test_an_answer_longer_than_it_said_does_not_fail_the_next_request(
+        overrun: str, later: bool) -> None:
+    """Bytes past an answer's end would be read as the next answer's head ("illegal
+    status line"): the next source on the same site would fail for this one's
+    fault. The connection is closed instead, as browsers do, whether the excess came
+    with the answer or after it."""
+    head, excess = OVERRUNS[overrun]
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+    connections: list[int] = []
+
+    async def go() -> list[object]:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            connections.append(1)
+            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+                first = await reader.readuntil(b"\r\n\r\n")
+                if first.startswith(b"GET /overrun "):
+                    writer.write(head if later else head + excess)
+                    await writer.drain()
+                    if later:
+                        await asyncio.sleep(0.1)
+                        writer.write(excess)
+                        await writer.drain()
+                else:
+                    writer.write(answer)
+                while True:
+                    await reader.readuntil(b"\r\n\r\n")
+                    writer.write(answer)
+                    await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        base = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        results: list[object] = []
+        async with Fetcher(user_agent="test/1") as fetcher:
+            for path in ("/overrun", "/next", "/last"):
+                try:
+                    results.append(await fetcher.fetch(base + path, QUICK,
+                                                       validators=Validators(etag=ETAG)))
+                except Exception as error:   # what the crawl would report as failing
+                    results.append(error)
+                if later:
+                    await asyncio.sleep(0.2)   # the excess has come by the next request
+        server.close()
+        return results
+
+    first, *rest = asyncio.run(go())
+    assert isinstance(first, (Document, NotModified))
+    assert [r.text if isinstance(r, Document) else r for r in rest] == ["ok", "ok"]
+    assert len(connections) == 2, "the overrun connection was not closed, or the next one not kept"
+
+
 def test_more_origins_than_the_cap_fetched_at_once_all_succeed(
         servers: list[FixtureServer], monkeypatch: pytest.MonkeyPatch) -> None:
     """A crawl of every agency site meets thousands of origins, many at once: making

@@ -476,9 +476,21 @@ class _Returned:
             await self._body.aclose()   # type: ignore[attr-defined]
         finally:
             try:
-                if self._connection.is_idle() and len(origin.idle) < self._idle_per_origin:
+                if (self._connection.is_idle() and not _overran(self._connection)
+                        and len(origin.idle) < self._idle_per_origin):
                     origin.idle.append(self._connection)
                 elif not self._connection.is_closed():
                     await self._connection.aclose()
             finally:
                 origin.in_flight -= 1
+
+
+def _overran(connection: httpcore.AsyncHTTP11Connection) -> bool:
+    """Whether the server sent more than its answer: a body longer than its
+    Content-Length (a length counted in characters, not bytes), or a body on a 304.
+    h11 holds the excess for the next answer, which it would then fail to read, so
+    another site's request on this connection would fail for this one's fault.
+    Browsers do not reuse such a connection either. (httpcore keeps its h11
+    connection private; without it, this cannot tell and says no.)"""
+    trailing = getattr(getattr(connection, "_h11_state", None), "trailing_data", None)
+    return bool(trailing and trailing[0])
