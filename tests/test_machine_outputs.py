@@ -182,6 +182,9 @@ def test_sources_json_lists_a_source_a_line(tmp_path: Path) -> None:
     assert json.loads(empty)["sources"] == []
 
 
+SLACK = 64 * 1024
+
+
 def test_writing_sources_json_takes_no_more_memory_for_more_sources(tmp_path: Path) -> None:
     """It is written a source at a time: the Python heap's peak while writing it for
     4,000 sources is about that for 500 (a string of it took eight times the file)."""
@@ -195,5 +198,10 @@ def test_writing_sources_json_takes_no_more_memory_for_more_sources(tmp_path: Pa
         finally:
             tracemalloc.stop()
     few, many = peak(500), peak(4000)
-    assert len(json.loads((tmp_path / "4000.json").read_text("utf-8"))["sources"]) == 4000
-    assert many < 1.5 * few, (few, many)
+    written = (tmp_path / "4000.json").read_bytes()
+    assert len(json.loads(written)["sources"]) == 4000
+    # Both peaks are a few KB; tracemalloc also counts what other threads allocate
+    # meanwhile (a test server left by an earlier test), so a little room is given,
+    # far below what holding the file would take.
+    assert len(written) > 8 * SLACK
+    assert many < 1.5 * few + SLACK, (few, many)
