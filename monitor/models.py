@@ -27,6 +27,8 @@ class Document:
     fetched_at: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+    # Why the body is only what arrived before the server ended it early (None: whole).
+    cut: str | None = None
 
 
 @dataclass(frozen=True)

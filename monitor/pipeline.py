@@ -89,6 +89,11 @@ class SourceRead:
     digest: str | None = None
     same_items: bool = False    # the items stored last time, under the same settings
 
+    @property
+    def cut(self) -> Document | None:
+        """The first page read that the server ended early (see Document.cut)."""
+        return next((doc for doc in self.documents if doc.cut is not None), None)
+
 
 # A source's state after the crawl; "not modified" when the server said 304, and
 # "unchanged" when the page showed the items stored last time (digests.items_digest).
@@ -244,7 +249,16 @@ def _resolved(database: Path) -> Path:
 def _checked(read: SourceRead) -> SourceRead:
     if read.found and not read.items:
         read.warnings.append("every item was filtered out (see the dropped items)")
+    cut = read.cut
+    if cut is not None:
+        # What did not arrive may hold items: the next crawl reads the page again.
+        read.digest = None
+        read.warnings.append(_cut_short(cut))
     return read
+
+
+def _cut_short(doc: Document) -> str:
+    return f"read what arrived: the server ended {doc.url} early ({doc.cut})"
 
 
 async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Config,
@@ -390,6 +404,9 @@ def _note(read: SourceRead) -> str | None:
     "ok, seen 0" alone told someone adding a site nothing."""
     if read.capped:
         return f"capped at {read.capped} of {read.found} items: max_items"
+    cut = read.cut
+    if cut is not None:
+        return one_line(_cut_short(cut), NOTE_CHARS)
     if not read.items and read.warnings:
         return one_line("; ".join(dict.fromkeys(read.warnings)), NOTE_CHARS)
     return None
@@ -436,7 +453,9 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
     with store.transaction():
         saved = store.save_items(read.items, now, keep_all=source.keep_all,
                                  prepared=read.prepared)
-        if read.items:   # an empty page more likely lost its layout than its items
+        # An empty page more likely lost its layout than its items; one cut short
+        # may list more than arrived.
+        if read.items and read.cut is None:
             store.record_read(source.name, now)
         # Only the source's own URL is fetched conditionally: child sitemaps and
         # articles are read once per change of the listing anyway.

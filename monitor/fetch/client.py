@@ -180,10 +180,15 @@ class Fetcher:
                                   status=reply.status)
         content_type = reply.headers.get("content-type")
         text, codec = decode(reply.body, content_type, encoding)
+        # A page cut short keeps no validators: they stand for the whole page, and a
+        # 304 next time would leave the source at what arrived.
+        whole = reply.cut is None
         return Document(url=reply.url, content=reply.body, text=text, encoding=codec,
                         content_type=media_type(content_type), status=reply.status,
-                        fetched_at=self._now(), etag=reply.headers.get("etag"),
-                        last_modified=reply.headers.get("last-modified"))
+                        fetched_at=self._now(),
+                        etag=reply.headers.get("etag") if whole else None,
+                        last_modified=reply.headers.get("last-modified") if whole else None,
+                        cut=reply.cut)
 
     async def robots_sitemaps(self, url: str, settings: FetchSettings, *,
                               trusted: bool = True) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -32,14 +32,16 @@ DRAIN_BYTES = 64 * 1024
 
 @dataclass(frozen=True)
 class Reply:
-    """A complete response: body read in full for 2xx, in part for errors, not at all
-    for 304 and redirects (nothing in them is used)."""
+    """A response: body read in full for 2xx, in part for errors, not at all for 304
+    and redirects (nothing in them is used). `cut` says why a 2xx body is only what
+    arrived before the server ended it early (None: it came whole)."""
 
     url: str
     status: int
     reason: str
     headers: httpx.Headers
     body: bytes = b""
+    cut: str | None = None
 
     @property
     def location(self) -> str | None:
@@ -170,17 +172,44 @@ async def _exchange(client: Session, url: str, headers: Mapping[str, str],
             netguard.check_peer(url, response)
         status = response.status_code
         encoding = response.headers.get("content-encoding", "")
+        cut: str | None = None
         if status == 304 or (status in REDIRECTS and "location" in response.headers):
             body = b""
             await _drain(response)
         elif 200 <= status < 300:
             _refuse_declared_oversize(url, response.headers, max_bytes, truncate)
-            body = await read_bounded(response.aiter_raw(), encoding, max_bytes, url=url,
+            arrived = _Arrived(response, keep=not truncate)
+            body = await read_bounded(arrived.chunks(), encoding, max_bytes, url=url,
                                       truncate=truncate)
+            cut = arrived.cut
         else:
             body = await _error_body(response, url, min(SNIFF, max_bytes))
         return Reply(url=url, status=status, reason=response.reason_phrase,
-                     headers=response.headers, body=body)
+                     headers=response.headers, body=body, cut=cut)
+
+
+class _Arrived:
+    """A body's raw bytes as they arrive. With `keep`, a server that ends the body
+    before its announced end (fewer bytes than its Content-Length, chunks without
+    the last one) leaves what arrived, as browsers show what arrived: one that
+    always does so would otherwise never be read. Not for what is read only in part
+    anyway (`truncate`: robots.txt, whose missing lines could be rules)."""
+
+    def __init__(self, response: httpx.Response, *, keep: bool) -> None:
+        self._response = response
+        self._keep = keep
+        self.cut: str | None = None
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        got = False
+        try:
+            async for chunk in self._response.aiter_raw():
+                got = got or bool(chunk)
+                yield chunk
+        except httpx.RemoteProtocolError as exc:
+            if not (self._keep and got):
+                raise
+            self.cut = _reason(exc)
 
 
 async def _drain(response: httpx.Response) -> None:
