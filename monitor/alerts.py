@@ -169,10 +169,18 @@ def _notifier(target: AlertTarget) -> object:
 
 
 def _notify(notifier: object, title: str, body: str) -> str | None:
-    """None when delivered; else why not, after ATTEMPTS tries with backoff."""
+    """None when delivered; else why not, after ATTEMPTS tries with backoff.
+
+    The message is plain text, and Apprise is told so: it then escapes it for a
+    service that takes HTML or Markdown. Left unsaid, Apprise passes it on as the
+    service's own markup, so a headline's `&` or `<` failed the message at
+    Telegram and its `*` or `[..](..)` became formatting or a link."""
+    from apprise import NotifyFormat  # installed: the notifier came from it
+
     for attempt in range(ATTEMPTS):
         try:
-            if notifier.notify(body=body, title=title):  # type: ignore[attr-defined]
+            if notifier.notify(body=body, title=title,  # type: ignore[attr-defined]
+                               body_format=NotifyFormat.TEXT):
                 return None
         except Exception as error:  # a plugin bug must not escape into the crawl
             log.warning("alert attempt %d raised %s", attempt + 1, type(error).__name__)

@@ -235,3 +235,26 @@ def test_an_operator_target_hears_of_a_broken_source_and_its_recovery(
     _serve(server, "ข่าวกีฬาที่ไม่เกี่ยวข้อง")
     assert main(["crawl", "--config", str(path)]) == 0
     assert "dga: broken → ok" in everything.received[-1]["message"]
+
+
+def test_a_headline_reaches_each_service_as_text_in_that_services_format(
+        tmp_path: Path, server: FixtureServer, hooks: tuple[Webhook, Webhook],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages are plain text, and Apprise is told so: a service that takes HTML
+    (email, Telegram) or Markdown gets the headline escaped for it. Passed on as
+    markup, a headline's `&` or `<` failed the whole message at Telegram, and `*`
+    or `[..](..)` in it became formatting or a link the agency never wrote."""
+    everything, apps = hooks
+    monkeypatch.setenv("ALL_URL", everything.url + "?format=html")
+    monkeypatch.setenv("APP_URL", apps.url + "?format=markdown")
+    title = "แอปทางรัฐ Q&A: 2 < 3 *ใหม่* [คลิก](https://evil.example/)"
+    _serve(server, title.replace("&", "&amp;").replace("<", "&lt;"))
+    assert main(["crawl", "--config", str(_config(tmp_path, server))]) == 0
+    html = everything.received[0]["message"]
+    # (Apprise also writes each space as &nbsp; there; services that do not take
+    # it, as Telegram does not, get spaces back from Apprise.)
+    shown = html.replace("&nbsp;", " ")
+    assert "แอปทางรัฐ Q&amp;A: 2 &lt; 3 *ใหม่*" in shown, html
+    assert "<" not in shown.replace("<br/>", ""), html
+    markdown = apps.received[0]["message"]
+    assert r"\*ใหม่\* \[คลิก\]\(https" in markdown, markdown
