@@ -23,6 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.config.settings import Config, FetchSettings, Selectors, Source
 from monitor.errors import BlockedError, FetchError, HTTPStatusError, MonitorError, NotAllowedError
 from monitor.extract import embedded, get_extractor
+from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import safe_link
 from monitor.fetch import Fetcher
 from monitor.fetch.decode import declared_codec
@@ -162,7 +163,7 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
     if body_kind != "html":
         await _read_direct(body_kind, page, url, judge, probe)
         return Discovery(url, _host_title(url), candidates, probe.requests)
-    tree = LexborHTMLParser(page.text or "")
+    tree = parse_html(page.text or "")
     title = _site_title(tree) or _host_title(url)
     root = _origin(page.url)
 

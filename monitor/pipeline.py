@@ -293,8 +293,6 @@ async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Co
 
 def _read_article(doc: Document) -> Article:
     from monitor.extract.article import extract_article
-    from monitor.extract.bounds import check_nesting
-    check_nesting(doc.text, "the article page")
     return extract_article(doc)
 
 

@@ -25,8 +25,6 @@ from monitor.normalise import Dropped, normalise
 from monitor.offload import Budget
 from monitor.text.words import index_words
 
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
-
 
 @functools.lru_cache(maxsize=4)
 def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]) -> Matcher:
@@ -37,12 +35,11 @@ def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]
 def extract(doc: Document, source: Source) -> tuple[Extraction, int]:
     """The extraction of one document, and how many feed entries were cut off unread.
 
-    Bounds are checked on the text first: parsers are not linear on hostile input.
+    Bounds are checked on the text first: parsers are not linear on hostile input
+    (HTML's where it is parsed, in bounds.parse_html).
     """
     cut = 0
-    if source.type in ("html", "auto") or doc.content_type in _HTML_TYPES:
-        check_nesting(doc.text)
-    elif source.type == "feed":
+    if source.type == "feed":
         text, dropped = cap_feed(doc.text, source.fetch.max_items)
         if dropped:
             doc, cut = replace(doc, text=text), dropped

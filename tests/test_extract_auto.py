@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config.settings import Source
+from monitor.errors import ExtractError
 from monitor.extract.auto import extract
 from monitor.models import Document, Extraction
 
@@ -219,8 +220,12 @@ def test_an_unmarked_side_list_loses_to_the_main_list() -> None:
     assert any("looks like a side list" in note for note in result.notes)
 
 
-def test_deeply_nested_markup_does_not_exhaust_recursion() -> None:
-    depth = 1500
+def test_deeply_nested_markup_is_read_to_the_bound_and_refused_past_it() -> None:
     rows = "".join(f"<li><a href='/n/{i}'>{headline(i)}</a></li>" for i in range(3))
-    html = f"<html><body>{'<div>' * depth}<ul>{rows}</ul>{'</div>' * depth}</body></html>"
-    assert len(run(html).items) == 3
+
+    def nested(depth: int) -> str:
+        return f"<html><body>{'<div>' * depth}<ul>{rows}</ul>{'</div>' * depth}</body></html>"
+
+    assert len(run(nested(500)).items) == 3   # walked without exhausting recursion
+    with pytest.raises(ExtractError, match="nests elements more than 512 deep"):
+        run(nested(1500))

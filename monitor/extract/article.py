@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from monitor.extract.bounds import parse_html
 from monitor.extract.htmltext import (
     COMPONENT,
     class_words,
@@ -79,7 +80,7 @@ def extract_article(doc: Document) -> Article:
     kind = doc.content_type
     if kind and "html" not in kind and "xml" not in kind and not kind.startswith("text/"):
         return Article(text="", title=None, date_text=None, summary="")
-    tree = LexborHTMLParser(doc.text or "<html></html>")
+    tree = parse_html(doc.text or "<html></html>", "the article page")
     body = tree.body
     title = _title(tree)
     date_text = _markup_date(tree)

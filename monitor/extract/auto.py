@@ -56,6 +56,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.config.settings import Source
 from monitor.extract.autodata import read_embedded, read_json_body
+from monitor.extract.bounds import parse_html
 from monitor.extract.htmltext import (
     COMPONENT,
     DATE_RE,
@@ -120,8 +121,9 @@ def extract(doc: Document, source: Source) -> Extraction:
     text = doc.text or ""
     if text.lstrip()[:1] in ("{", "["):
         return read_json_body(doc, source)
-    links = read_links(doc, source)
-    data = read_embedded(doc)
+    tree = parse_html(text or "<html></html>")
+    data = read_embedded(doc, tree)   # first: reading the links marks up the tree
+    links = read_links(doc, source, tree)
     if data is None:
         return links
     guessed = any("guessed" in warning for warning in data.warnings)
@@ -133,9 +135,12 @@ def extract(doc: Document, source: Source) -> Extraction:
         *links.notes, f"embedded data not used ({data.notes[0]})"])
 
 
-def read_links(doc: Document, source: Source) -> Extraction:
-    """The repeated block of article links of an HTML page."""
-    tree = LexborHTMLParser(doc.text or "<html></html>")
+def read_links(doc: Document, source: Source,
+               tree: LexborHTMLParser | None = None) -> Extraction:
+    """The repeated block of article links of an HTML page (`tree`, the page parsed,
+    when the caller has it; reading changes it)."""
+    if tree is None:
+        tree = parse_html(doc.text or "<html></html>")
     base_node = tree.css_first("base[href]")
     base = doc.url if base_node is None else _joined(doc.url, base_node.attributes["href"] or "")
     base = base or doc.url

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from selectolax.lexbor import LexborHTMLParser
+
 from monitor.config.settings import Source
 from monitor.errors import ExtractError
 from monitor.extract import embedded
@@ -46,9 +48,10 @@ def read_json_body(doc: Document, source: Source) -> Extraction:
                       notes=[*notes, *result.notes])
 
 
-def read_embedded(doc: Document) -> Extraction | None:
-    """Items from the page's embedded data, when a block holds a list of articles."""
-    blocks = embedded.blocks(doc.text or "")
+def read_embedded(doc: Document, tree: LexborHTMLParser | None = None) -> Extraction | None:
+    """Items from the page's embedded data, when a block holds a list of articles
+    (`tree`: the page parsed, when the caller has it)."""
+    blocks = embedded.blocks(doc.text or "" if tree is None else tree)
     for block in blocks:
         if block.kind == "JSON-LD":
             records = embedded.ld_articles(block.data, doc.url)

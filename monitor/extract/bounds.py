@@ -4,11 +4,14 @@ Parsers are not linear on hostile input: lexbor's tree builder costs about
 depth x elements (100,000 nested `<div>`s take over 15 s), and feedparser
 reads every entry of a feed before anyone can cap them. These checks are
 linear scans of the text, so a hostile page costs milliseconds, not minutes.
+Every HTML parse of fetched text goes through `parse_html`, which applies them.
 """
 
 from __future__ import annotations
 
 import re
+
+from selectolax.lexbor import LexborHTMLParser
 
 from monitor.errors import ExtractError
 
@@ -27,12 +30,24 @@ _FLAT = frozenset({
     "optgroup", "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rtc", "rp"})
 
 
+# Whether a tag name, as written, is in _FLAT: every tag of every page is looked up,
+# and lower-casing each one cost a tenth of the scan. Hostile pages may write any
+# number of names, so only the first ones are kept.
+_IS_FLAT: dict[str, bool] = {}
+_NAMES_KEPT = 4096
+
+
 def nesting_depth(text: str, stop_at: int = MAX_DEPTH) -> int:
     """Greatest element nesting in `text`, counted up to just past `stop_at`."""
     depth = deepest = 0
-    flat = _FLAT
+    known = _IS_FLAT
     for closing, name in _TAG.findall(text):
-        if name in flat or name.lower() in flat:
+        flat = known.get(name)
+        if flat is None:
+            flat = name.lower() in _FLAT
+            if len(known) < _NAMES_KEPT:
+                known[name] = flat
+        if flat:
             continue
         if closing:
             if depth:
@@ -51,6 +66,99 @@ def check_nesting(text: str, what: str = "the page") -> None:
     if nesting_depth(text) > MAX_DEPTH:
         raise ExtractError(f"{what} nests elements more than {MAX_DEPTH} deep; refused "
                            "rather than parsed (no real listing or article does)")
+
+
+# Lexbor also spends time on the square of two counts. Each new attribute of a tag
+# is compared with the ones before it: 40,000 distinct ones on one element took
+# 4.8 s (on an end tag, where they mean nothing, 160,000 took 3.3 s), and lexbor
+# keeps the interpreter's lock all the while, so nothing else in the process runs.
+# No real tag has a hundred.
+MAX_ATTRIBUTES = 1000
+# The text walked as HTML's tokenizer walks it, tag by tag, with quoted values whole
+# (a `>` inside one does not end its tag), up to the first tag of more than twice
+# MAX_ATTRIBUTES units: only such a tag can hold that many attributes, each being
+# at least a name and what separates it from the next. One C-level match per page;
+# the usual tags (end tags, then tags without quotes) are tried first.
+_UNIT = r"""[^>"'\s/]{1,64}+|[\s/]++|"[^"]*+"|'[^']*+'|["']"""
+_UNITS = "{0," + str(2 * MAX_ATTRIBUTES) + "}+"
+_UP_TO_LONG_TAG = re.compile(
+    r"(?:[^<]++"
+    r"|</[A-Za-z][^>\"']" + _UNITS + ">"
+    r"|<[A-Za-z](?:[^>\"']" + _UNITS + ">|(?:" + _UNIT + ")" + _UNITS + ">)"
+    r"|</[A-Za-z](?:" + _UNIT + ")" + _UNITS + ">"
+    r"|<(?!/?[A-Za-z]))*+")
+_TAG_NAME = re.compile(r"[^\s/>]*+")
+_TAG_BODY = re.compile("(?:" + _UNIT + ")*+")
+# An attribute as the tokenizer reads one: a name up to a blank, `/`, `>` or `=`,
+# then perhaps `=` and a value.
+_ATTRIBUTE = re.compile(r"""([^\s/>=]++)(?:\s*+=\s*+(?:"[^"]*+"?|'[^']*+'?|[^\s>]*+))?""")
+# And each new option of a <select> visits the ones before it: 40,000 in one took
+# 10 s. A dropdown of every local government (7,850) is conceivable on a real page;
+# past 10,000 options' worth of that work (a sum of squares, about 0.4 s), the
+# selects are read as the lists they are, as <div>s, which costs only their length.
+# A page of no more options than that in all cannot pass it: most are not looked at.
+MOST_OPTIONS = 10_000
+OPTION_WORK = MOST_OPTIONS ** 2
+_SELECT_PARTS = re.compile(r"<(/?)(select|option)(?=[\s/>])", re.IGNORECASE)
+_SELECT = re.compile(r"<(/?)select(?=[\s/>])", re.IGNORECASE)
+# Markup that cannot be trusted to a tree, reduced to its text: a tag also ends at
+# the next `<`, so the scan stays linear.
+_ANY_TAG = re.compile(r"<[^<>]*+>?")
+
+
+def parse_html(text: str, what: str = "the page") -> LexborHTMLParser:
+    """`text` as a tree, once its nesting and attributes are known to be bounded
+    (ExtractError otherwise) and its largest dropdowns made lists."""
+    check_nesting(text, what)
+    _check_attributes(text, what)
+    if _many_options(text) and _option_work(text) > OPTION_WORK:
+        text = _SELECT.sub(r"<\1div", text)
+    return LexborHTMLParser(text)
+
+
+def tags_stripped(text: str) -> str:
+    """The text of markup `parse_html` refused, without a tree: tags dropped whole."""
+    return _ANY_TAG.sub(" ", text)
+
+
+def _check_attributes(text: str, what: str) -> None:
+    at = 0
+    while (at := _end(_UP_TO_LONG_TAG, text, at)) < len(text):
+        # A tag of more units than any real one, or one the text ends inside.
+        name_end = _end(_TAG_NAME, text, at + (2 if text[at + 1] == "/" else 1))
+        body_end = _end(_TAG_BODY, text, name_end)
+        names: set[str] = set()
+        for attribute in _ATTRIBUTE.finditer(text, name_end, body_end):
+            names.add(attribute.group(1).lower())
+            if len(names) > MAX_ATTRIBUTES:
+                raise ExtractError(f"{what} has a tag with more than "
+                                   f"{MAX_ATTRIBUTES:,} attributes; refused rather than "
+                                   "parsed (no real page has one)")
+        at = body_end + 1
+
+
+def _end(pattern: re.Pattern[str], text: str, at: int) -> int:
+    """Where `pattern`, which matches the empty string too, stops matching from `at`."""
+    match = pattern.match(text, at)
+    return at if match is None else match.end()
+
+
+def _many_options(text: str) -> bool:
+    """Whether `text` has more than MOST_OPTIONS options (each at least `<option>`)."""
+    return (len(text) > len("<option>") * MOST_OPTIONS
+            and text.lower().count("<option") > MOST_OPTIONS)
+
+
+def _option_work(text: str) -> int:
+    """The sum, over the page's selects, of the square of their options."""
+    work = options = 0
+    for closing, name in _SELECT_PARTS.findall(text):
+        if name.lower() == "option":
+            options += not closing
+        else:   # a select opens or closes: the options counted so far were one list
+            work += options * options
+            options = 0
+    return work + options * options
 
 
 _ENTRY_END = re.compile(r"</(?:[A-Za-z][\w.-]*:)?(item|entry)\s*>")

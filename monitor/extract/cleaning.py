@@ -15,6 +15,8 @@ from urllib.parse import urljoin, urlparse, urlunparse
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from monitor.errors import ExtractError
+from monitor.extract.bounds import parse_html, tags_stripped
 from monitor.text.clean import (
     SUMMARY_LIMIT,
     clean_href,
@@ -85,7 +87,10 @@ def html_to_text(fragment: str, limit: int | None = SUMMARY_LIMIT) -> str:
 
 
 def _text_of(fragment: str) -> str:
-    tree = LexborHTMLParser(fragment)
+    try:
+        tree = parse_html(fragment, "a summary")
+    except ExtractError:   # markup no real summary has: its text, without a tree
+        return tags_stripped(fragment)
     mark_blocks(tree)
     root = tree.body or tree.root
     return root.text(separator="") if root is not None else ""

@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import html_to_text, safe_link
 from monitor.text.clean import collapse
 
@@ -52,9 +53,10 @@ class Block:
     data: Any
 
 
-def blocks(html: str) -> list[Block]:
-    """Every embedded JSON block of a page, in the order a reader would trust them."""
-    tree = LexborHTMLParser(html)
+def blocks(page: str | LexborHTMLParser) -> list[Block]:
+    """Every embedded JSON block of a page (its text, or its tree when the caller has
+    parsed it already), in the order a reader would trust them."""
+    tree = parse_html(page) if isinstance(page, str) else page
     found: list[Block] = []
     flight: list[Any] = []
     ld: list[Any] = []
@@ -83,7 +85,7 @@ def blocks(html: str) -> list[Block]:
 
 def script_data(html: str, css: str) -> Any:
     """The JSON in the elements `css` selects: one element's value, or a list of them."""
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html)
     values = [v for v in (_loads(_strip_assignment(n.text(deep=True) or ""))
                           for n in tree.css(css)) if v is not None]
     if not values:

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from monitor.config.settings import Selectors, Source
 from monitor.errors import ExtractError
+from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import drop_hidden, mark_line_ends, node_text, safe_link
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, truncate
@@ -79,7 +80,7 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
     item_sel = Selector.parse("item", select.item)
     if item_sel.attr or not item_sel.css:
         raise ExtractError(f"select.item {select.item!r} must select elements, not an attribute")
-    tree = LexborHTMLParser(doc.text)
+    tree = parse_html(doc.text)
     drop_hidden(tree)
     base = _base_url(tree, doc.url)
     elements = item_sel.nodes(tree.root) if tree.root is not None else []

@@ -1,0 +1,85 @@
+"""What a hostile page costs to read, against what its markup costs lexbor unguarded.
+
+    .venv/bin/python benchmarks/hostile_markup.py            # pages of about 5 MB
+    .venv/bin/python benchmarks/hostile_markup.py --size 1   # about 1 MB, quicker
+
+Each page is read as `type: html` and `type: auto` sources read it
+(`monitor.reading.read_page`, in this process). Lexbor alone is timed on a
+smaller copy of the same markup (its cost grows at least with the square of the
+count, so the full page would take minutes to hours); the square law puts a
+lower bound on the full page's cost beside it. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from selectolax.lexbor import LexborHTMLParser
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from monitor.config.settings import Selectors, Source
+from monitor.models import Document
+from monitor.offload import Budget
+from monitor.reading import matcher_for, read_page
+
+URL = "https://www.example.go.th/news/"
+LISTING = "".join(f"<li><a href='/n/{i}'>ข่าวรัฐบาลดิจิทัล ฉบับที่ {i}</a></li>" for i in range(5))
+
+PAGES: dict[str, Callable[[int], str]] = {
+    # count -> the hostile part of a page
+    "attributes on one element": lambda n: "<a " + " ".join(f"a{i}=1" for i in range(n)) + ">",
+    "... each with a > in its value": lambda n: "<a " + " ".join(
+        f'a{i}=">"' for i in range(n)) + ">",
+    "options in one select": lambda n: "<select>" + "<option>x" * n + "</select>",
+    "nested divs": lambda n: "<div>" * n,
+}
+BYTES_PER = {"attributes on one element": 8, "... each with a > in its value": 10,
+             "options in one select": 9, "nested divs": 5}
+
+
+def page(hostile: str) -> str:
+    return f"<html><body><ul>{LISTING}</ul>{hostile}</body></html>"
+
+
+def read(text: str, kind: str) -> tuple[float, str]:
+    doc = Document(url=URL, content=b"", text=text, encoding="utf-8",
+                   content_type="text/html", status=200, fetched_at=datetime.now(UTC))
+    select = Selectors(item="li", title="a", link="a::attr(href)") if kind == "html" else None
+    source = Source(name="s", url=URL, type=kind, select=select)
+    started = time.perf_counter()
+    try:
+        result = read_page(doc, source, ZoneInfo("Asia/Bangkok"), datetime.now(UTC),
+                           Budget(600), matcher_for((), ()), 200, ())
+        outcome = f"{result.found} items found"
+    except Exception as error:  # the program's own refusal is an outcome here
+        outcome = str(error)[:60]
+    return time.perf_counter() - started, outcome
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=float, default=5.0, help="page size in MB")
+    args = parser.parse_args()
+    print(f"{'page':32} {'count':>9} {'lexbor, 20,000':>15} {'lexbor, whole':>14}"
+          f" {'html':>7} {'auto':>7}  outcome")
+    for name, make in PAGES.items():
+        count = int(args.size * 1e6 / BYTES_PER[name])
+        started = time.perf_counter()
+        LexborHTMLParser(page(make(20_000)))
+        small = time.perf_counter() - started
+        scaled = small * (count / 20_000) ** 2 if name != "nested divs" else float("nan")
+        text = page(make(count))
+        html_time, _ = read(text, "html")
+        auto_time, outcome = read(text, "auto")
+        print(f"{name:32} {count:9,} {small:13.2f} s {scaled:12.0f} s {html_time:5.2f} s"
+              f" {auto_time:5.2f} s  {outcome}")
+
+
+if __name__ == "__main__":
+    main()
