@@ -8,7 +8,7 @@ the crawl. `parse_html`, through which every HTML parse goes, refuses an
 element with more than MAX_ATTRIBUTES attributes (however its tag is written
 to look short) and reads the largest dropdowns as lists.
 
-What these tests show is the outcome, not the time: `benchmarks/hostile_markup.py`
+What these tests show is the outcome, not the time: `benchmarks/hostile_pages.py`
 prints the times.
 """
 

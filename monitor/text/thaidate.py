@@ -296,11 +296,16 @@ class _Reader:
         self.now = now
 
     def _matches(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
-        """Matches of a pattern on what is left, blanked so no later pattern reads them again."""
-        found = list(pattern.finditer(self.work))
-        for m in found:
-            a, b = m.span()
-            self.work = self.work[:a] + " " * (b - a) + self.work[b:]
+        """Matches of a pattern on what is left, blanked so no later pattern reads them again
+        (in one pass: blanking each match by rebuilding the text cost matches x length,
+        33 s for a 2 MB date cell)."""
+        found: list[re.Match[str]] = []
+
+        def blank(match: re.Match[str]) -> str:
+            found.append(match)
+            return " " * (match.end() - match.start())
+
+        self.work = pattern.sub(blank, self.work)
         return found
 
     def _absolute(self) -> list[_Found]:
