@@ -67,6 +67,7 @@ from monitor.extract.htmltext import (
 )
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import clean_href, collapse
+from monitor.text.urls import in_page_encoding
 
 MIN_TITLE, MIN_ITEMS, TITLE_CREDIT = 15, 2, 120
 LINK_CSS = 'a[href], [data-href], [data-url], [title^="http://"], [title^="https://"]'
@@ -153,7 +154,7 @@ def read_links(doc: Document, source: Source,
         href = _href(node)
         if href is None:
             continue
-        url = _joined(base, clean_href(href)).split("#", 1)[0]
+        url = in_page_encoding(_joined(base, clean_href(href)).split("#", 1)[0], doc.encoding)
         if not url:
             skipped["malformed links"] = skipped.get("malformed links", 0) + 1
             continue

@@ -21,6 +21,7 @@ from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import drop_hidden, mark_line_ends, node_text, safe_link
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, truncate
+from monitor.text.urls import in_page_encoding
 
 _ATTR = re.compile(r"^(?P<css>.*?)\s*::attr\(\s*(?P<attr>[^()\s]+)\s*\)\s*$", re.DOTALL)
 
@@ -118,8 +119,8 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
         seen.add(link)
         date_text = date_sel.first(element)[1] if date_sel else ""
         summary = summary_sel.first(element)[1] if summary_sel else ""
-        items.append(RawItem(title=title, link=link, summary=truncate(summary),
-                             date_text=date_text or None))
+        items.append(RawItem(title=title, link=in_page_encoding(link, doc.encoding),
+                             summary=truncate(summary), date_text=date_text or None))
 
     warnings = [f"skipped {count} {'item' if count == 1 else 'items'} {reason}"
                 for reason, count in sorted(skipped.items())]

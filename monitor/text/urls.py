@@ -10,7 +10,7 @@ out (ports, tracking, sessions, trailing slash, Joomla) are added here.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -44,6 +44,30 @@ _TOKEN = re.compile(r"(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{16,}")
 # dedupe never joined them.
 _JOOMLA_ARTICLES = {("com_content", "article"), ("com_content", "view"), ("com_k2", "item")}
 _JOOMLA_ROUTING = ("itemid", "catid")
+
+
+# Codecs whose pages' links carry their query in UTF-8 (WHATWG URL: UTF-16 pages too).
+_UTF = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32",
+                  "utf-32-le", "utf-32-be", "ascii"})
+
+
+def in_page_encoding(url: str, codec: str) -> str:
+    """`url`, a link read from an HTML page decoded with `codec`, with its query
+    percent-encoded in that codec, as a browser encodes it (WHATWG URL: the path
+    is always UTF-8, the query takes the page's encoding, and a character the
+    encoding lacks is sent as `&#N;`). An old Thai site in windows-874 that links
+    `download.php?file=ประกาศ.pdf` expects the file's name in TIS-620 bytes; sent
+    in UTF-8, the link opens the wrong page or none."""
+    if url.isascii() or codec in _UTF:
+        return url
+    head, question, rest = url.partition("?")
+    query, hash_mark, fragment = rest.partition("#")
+    if not question or query.isascii():
+        return url
+    encoded = "".join(ch if ch.isascii() else
+                      quote(ch.encode(codec, "xmlcharrefreplace"), safe="")
+                      for ch in query)
+    return f"{head}?{encoded}{hash_mark}{fragment}"
 
 
 def is_publishable(url: str) -> bool:
