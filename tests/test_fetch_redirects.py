@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import unquote_to_bytes
 
 import pytest
 
@@ -50,6 +51,31 @@ def test_a_redirect_is_read_as_browsers_read_its_address(
     doc = fetch(server.url("/old"))
     assert isinstance(doc, Document)
     assert doc.url == server.url(path) and doc.text == "moved here"
+
+
+@pytest.mark.parametrize(("sent", "other"), [
+    ("ข่าว ประกาศ".encode("cp874"), b""),            # an old site's own encoding
+    ("ข่าว ประกาศ".encode(), b""),
+    # UTF-8, beside a header that is not (httpx then reads every header as Latin-1).
+    ("ข่าว ประกาศ".encode(), "สำนักงาน".encode("cp874")),
+])
+def test_a_redirect_in_bytes_beyond_ascii_is_followed_with_those_bytes(
+        server: FixtureServer, sent: bytes, other: bytes) -> None:
+    asked: list[bytes] = []
+
+    def target(request: Request) -> Response:
+        asked.append(unquote_to_bytes(request.path.split("?q=", 1)[1]))
+        return Response(200, b"moved here", {"Content-Type": "text/plain"})
+
+    # http.server writes a header's text as Latin-1: these are the bytes as given.
+    headers = {"Location": (b"/new?q=" + sent).decode("latin-1")}
+    if other:
+        headers["X-Agency"] = other.decode("latin-1")
+    server.add("/old", Response(302, b"", headers))
+    server.add("/new", target)
+    doc = fetch(server.url("/old"))
+    assert isinstance(doc, Document) and doc.text == "moved here"
+    assert asked == [sent]
 
 
 def test_a_refresh_to_an_address_with_backslashes_is_read_as_browsers_read_it(

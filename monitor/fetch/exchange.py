@@ -45,9 +45,17 @@ class Reply:
 
     @property
     def location(self) -> str | None:
-        if self.status in REDIRECTS:
-            return self.headers.get("location") or None
-        return None
+        """Where a redirect points, its bytes beyond ASCII percent-encoded as they came,
+        as browsers send them: a Location in TIS-620 bytes (an old PHP or ASP site)
+        read as text came out as Latin-1, and so did one in UTF-8 whenever any other
+        header of the answer was not UTF-8 (httpx decodes all headers alike)."""
+        if self.status not in REDIRECTS:
+            return None
+        raw = next((value for name, value in self.headers.raw if name.lower() == b"location"),
+                   b"")
+        if raw.isascii():
+            return raw.decode("ascii") or None
+        return "".join(chr(byte) if byte < 0x80 else f"%{byte:02X}" for byte in raw)
 
 
 class Transient(FetchError):
