@@ -62,7 +62,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
             except OSError as exc:
                 # The socket's errno is added to this where the failure is reported.
                 raise _caused(httpcore.ConnectError(f"no connection to {address} "
-                                                    f"port {port}"), exc) from None
+                                                    f"port {port}"), exc) from exc
 
         try:
             async with asyncio.timeout(timeout):
@@ -70,7 +70,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
                     return await attempt(addresses[0])
                 return await _first_of(_interleaved(addresses), attempt)
         except TimeoutError as exc:
-            raise _caused(httpcore.ConnectTimeout(exc), exc) from None
+            raise _caused(httpcore.ConnectTimeout(exc), exc) from exc
 
     async def connect_unix_socket(self, path: str, timeout: float | None = None,
                                   socket_options: Iterable[SocketOption] | None = None
