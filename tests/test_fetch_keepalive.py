@@ -24,6 +24,8 @@ from tests.httpserver import FixtureServer, Request, Response
 
 QUICK = FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0, respect_robots=False)
 ETAG = '"v1"'
+# An answer of two bytes that leaves its connection open for the next request.
+ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
 
 
 def unchanged(request: Request) -> Response:
@@ -104,7 +106,6 @@ def test_a_connection_idle_past_its_keepalive_is_not_reused(
     """Servers drop idle connections after a few seconds; one dropped while a request
     is on its way fails that request, so an idle one is reused for a while only."""
     monkeypatch.setattr(pinned, "KEEPALIVE_SECONDS", 1.0)
-    answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
     seen: list[int] = []
 
     async def go() -> list[str]:
@@ -114,7 +115,7 @@ def test_a_connection_idle_past_its_keepalive_is_not_reused(
                 while True:
                     await reader.readuntil(b"\r\n\r\n")
                     seen.append(number)
-                    writer.write(answer)
+                    writer.write(ANSWER)
                     await writer.drain()
             except (asyncio.IncompleteReadError, ConnectionError):
                 writer.close()
@@ -139,7 +140,6 @@ def test_a_connection_idle_past_its_keepalive_is_not_reused(
 def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None:
     """A server may close an idle connection without saying so: the pool sees the
     close and opens a new one, and no request fails."""
-    answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
     connections: list[int] = []
 
     async def go() -> list[str]:
@@ -147,7 +147,7 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None:
             connections.append(1)
             with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
                 await reader.readuntil(b"\r\n\r\n")
-                writer.write(answer)   # keep-alive implied, then closed all the same
+                writer.write(ANSWER)   # keep-alive implied, then closed all the same
                 await writer.drain()
             writer.close()
 
@@ -185,7 +185,6 @@ def test_an_answer_longer_than_it_said_does_not_fail_the_next_request(
     fault. The connection is closed instead, as browsers do, whether the excess came
     with the answer or after it."""
     head, excess = OVERRUNS[overrun]
-    answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
     connections: list[int] = []
 
     async def go() -> list[object]:
@@ -201,10 +200,10 @@ def test_an_answer_longer_than_it_said_does_not_fail_the_next_request(
                         writer.write(excess)
                         await writer.drain()
                 else:
-                    writer.write(answer)
+                    writer.write(ANSWER)
                 while True:
                     await reader.readuntil(b"\r\n\r\n")
-                    writer.write(answer)
+                    writer.write(ANSWER)
                     await writer.drain()
             writer.close()
 
@@ -255,13 +254,12 @@ def test_a_pool_closed_while_its_answer_finishes_does_not_get_the_connection_bac
     flight. An answer still being closed counts as in flight: were its origin closed
     meanwhile, its connection would go back to a pool no longer held, and nothing
     would ever close it."""
-    answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
             while True:
                 await reader.readuntil(b"\r\n\r\n")
-                writer.write(answer)
+                writer.write(ANSWER)
                 await writer.drain()
         writer.close()
 
