@@ -10,7 +10,9 @@ What stays the same as reading in-process (monitor.offload):
 - the source's time budget: its deadline is a monotonic clock reading, which
   every process on the machine shares, and the worker checks it between items;
 - a hostile page holds up only the worker reading it, and the caller stops
-  waiting when the budget is spent;
+  waiting when the budget is spent; a worker still reading it STUCK seconds
+  later is killed with its pool, and the pages queued behind it go back to
+  their callers;
 - a crawl cancelled by SIGTERM does not wait for workers: they are daemons,
   terminated when the program exits, and ignore SIGINT (the parent decides).
 
@@ -25,10 +27,13 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import functools
+import itertools
 import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +58,7 @@ WORKERS = max(0, (os.cpu_count() or 1) - 1)   # the event loop's process has the
 # sources wait on it while the loop's core idles (500 sources: 32 -> 4.9 s, 1,000 -> 7.2 s).
 QUEUED_PER_WORKER = 8
 GRACE = 5.0   # seconds past a budget before the caller stops waiting for a worker
+STUCK = 5.0   # and seconds after that before a worker still reading the page is killed
 HELD_DATABASES = 4   # open read-only connections a worker keeps (see _read)
 
 _pool: Pool | None = None
@@ -60,6 +66,10 @@ _ready = threading.Event()   # a worker has started: until then pages are read i
 _lock = threading.Lock()
 _counts = threading.Lock()   # apart from _lock: _stop holds that while the pool's threads end
 _in_flight = 0
+# Each page in a worker, by a number of its own: how to hand it back to its caller
+# should the pool be replaced before it is read (see _replace_if_stuck).
+_waiting: dict[int, Callable[[], None]] = {}
+_numbers = itertools.count()
 # Pages handed to workers, and read by them, in this process's lifetime (for tests).
 pages_sent = pages_read = 0
 
@@ -108,7 +118,6 @@ def _get_pool() -> Pool:
     with _lock:
         if _pool is None:
             _pool = multiprocessing.get_context("spawn").Pool(WORKERS, _worker_start)
-            atexit.register(_stop)
             # A worker takes a few tenths of a second to start: a crawl of one source
             # must not wait for it, so pages go to workers once one has answered.
             _pool.apply_async(_started, callback=lambda _: _ready.set())
@@ -131,13 +140,41 @@ def _stop() -> None:
             _ready.clear()
 
 
+atexit.register(_stop)   # once, however many pools a long run goes through
+
+
+def _replace_if_stuck(pool: Pool, number: int) -> None:
+    """Kill `pool` if page `number` is still being read (a timer's thread, STUCK after
+    its caller gave up): a page whose reading overruns its budget inside one call
+    never reaches a budget check, and the pages queued behind it would wait for
+    their own budgets and fail. Those are handed back to their callers, who read
+    them themselves; the next page starts a new pool."""
+    global _pool, _in_flight
+    with _counts:
+        if number not in _waiting:   # read after all
+            return
+    with _lock:
+        if _pool is not pool:   # replaced already
+            return
+        _pool = None
+        _ready.clear()
+    with _counts:
+        stranded = list(_waiting.values())
+        _waiting.clear()
+        _in_flight = 0
+    for hand_back in stranded:
+        hand_back()
+    pool.terminate()
+
+
 async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datetime,
                          budget: Budget, topics: tuple[Topic, ...],
                          synonyms: tuple[tuple[str, ...], ...], cap: int,
                          database: Path | None = None, seed: bytes | None = None,
                          last_digest: str | None = None) -> PageRead | None:
-    """The page read by a worker process, or None when none has started yet or every
-    one has QUEUED_PER_WORKER pages waiting (the caller then reads it itself).
+    """The page read by a worker process, or None when none has started yet, every
+    one has QUEUED_PER_WORKER pages waiting, or the pool was replaced before the
+    page was read (the caller then reads it itself).
 
     `database` is the store's file: the worker prepares nothing for the items it
     already holds as they are (monitor.held). With `seed` (digests.digest_seed)
@@ -148,9 +185,10 @@ async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datet
     if not _ready.is_set() or _in_flight >= WORKERS * QUEUED_PER_WORKER:
         return None
     loop = asyncio.get_running_loop()
-    future: asyncio.Future[PageRead] = loop.create_future()
+    future: asyncio.Future[PageRead | None] = loop.create_future()
+    number = next(_numbers)
 
-    def settle(outcome: PageRead | BaseException) -> None:
+    def settle(outcome: PageRead | BaseException | None) -> None:
         if future.done():   # the caller stopped waiting (budget, cancellation)
             return
         if isinstance(outcome, BaseException):
@@ -158,18 +196,24 @@ async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datet
         else:
             future.set_result(outcome)
 
+    def answer(outcome: PageRead | BaseException | None) -> None:
+        with contextlib.suppress(RuntimeError):   # a closed loop: nobody is waiting
+            loop.call_soon_threadsafe(settle, outcome)
+
     def deliver(outcome: PageRead | BaseException) -> None:   # in the pool's thread
         # Counted here, not on the loop: a result may come after its loop has closed.
         global _in_flight, pages_read
         with _counts:
+            if _waiting.pop(number, None) is None:   # handed back when its pool was replaced
+                return
             _in_flight -= 1
             pages_read += not isinstance(outcome, BaseException)
-        with contextlib.suppress(RuntimeError):   # a closed loop: nobody is waiting
-            loop.call_soon_threadsafe(settle, outcome)
+        answer(outcome)
 
     if source.type != "sitemap":   # only the sitemap reader needs the raw bytes
         doc = replace(doc, content=b"")
     with _counts:
+        _waiting[number] = functools.partial(answer, None)
         _in_flight += 1
         pages_sent += 1
     pool.apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap, database,
@@ -179,5 +223,8 @@ async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datet
         return await asyncio.wait_for(
             future, max(0.0, budget.deadline - time.monotonic()) + GRACE)
     except TimeoutError:
+        stuck = threading.Timer(STUCK, _replace_if_stuck, (pool, number))
+        stuck.daemon = True
+        stuck.start()
         raise BudgetExceeded(f"reading the source took longer than its budget of "
                              f"{budget.seconds:g} s; it was stopped") from None

@@ -233,6 +233,64 @@ def test_a_caller_that_stops_waiting_frees_the_workers_slot_later(
 
 
 
+def test_a_worker_stuck_past_its_budget_is_replaced_and_the_pages_behind_it_come_back(
+        monkeypatch: pytest.MonkeyPatch, with_workers: None) -> None:
+    """A page whose reading overruns its budget inside one long step never reaches a
+    budget check: its worker would go on for as long as the step takes, and the
+    pages queued behind it would wait out their own budgets and fail. STUCK after
+    its caller gives up, the pool is killed; the queued page is handed back to be
+    read by its caller, and the next page starts a new pool."""
+    import asyncio
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from monitor.config.settings import Selectors, Source, Topic
+    from monitor.models import Document
+    from monitor.offload import Budget, BudgetExceeded
+
+    monkeypatch.setattr(readpool, "WORKERS", 1)
+    monkeypatch.setattr(readpool, "QUEUED_PER_WORKER", 1000)
+    monkeypatch.setattr(readpool, "GRACE", 0.2)
+    monkeypatch.setattr(readpool, "STUCK", 0.2)
+    assert readpool.start(timeout=60)
+    # Many links under deep nesting: auto reads them in one step of several seconds.
+    slow = Document(url="http://127.0.0.1/", content=b"", encoding="utf-8",
+                    content_type="text/html",
+                    text="<html><body>" + "<div>" * 500 + "".join(
+                        f"<a href='/n/{i}'>ข่าวรัฐบาลดิจิทัล ฉบับที่ {i}</a>"
+                        for i in range(60_000)))
+    quick = Document(url="http://127.0.0.1/", content=b"", encoding="utf-8",
+                     content_type="text/html", text=listing(0, 20).decode())
+    auto = Source(name="slow", url="http://127.0.0.1/", type="auto")
+    html = Source(name="quick", url="http://127.0.0.1/", type="html",
+                  select=Selectors(item="div.row", title="h3 a", link="h3 a::attr(href)"))
+    topics = (Topic("t", "t", ("ทางรัฐ",)),)
+    tz = ZoneInfo("Asia/Bangkok")
+    sent, read = readpool.pages_sent, readpool.pages_read
+
+    async def both() -> object:
+        stuck = asyncio.create_task(readpool.read_in_worker(
+            slow, auto, tz, datetime.now(UTC), Budget(0.5), topics, (), 200))
+        await asyncio.sleep(0.05)
+        behind = asyncio.create_task(readpool.read_in_worker(
+            quick, html, tz, datetime.now(UTC), Budget(30), topics, (), 200))
+        with pytest.raises(BudgetExceeded):
+            await stuck
+        return await behind
+
+    assert asyncio.run(both()) is None, "the page behind was read by the stuck worker"
+    assert readpool.pages_sent - sent == 2 and readpool.pages_read == read
+    assert readpool._in_flight == 0 and readpool._waiting == {}
+    assert readpool.start(timeout=60), "a new pool serves the next page"
+
+    async def again() -> object:
+        return await readpool.read_in_worker(quick, html, tz, datetime.now(UTC), Budget(30),
+                                             topics, (), 200)
+
+    page = asyncio.run(again())
+    assert page is not None and page.found == 20
+
+
 def test_a_changed_page_prepares_only_what_the_store_lacks(
         server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Re-reading a page that gained items, the worker segments and keys only the new
