@@ -216,9 +216,15 @@ async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datet
         _waiting[number] = functools.partial(answer, None)
         _in_flight += 1
         pages_sent += 1
-    pool.apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap, database,
-                             seed, last_digest),
-                     callback=deliver, error_callback=deliver)
+    try:
+        pool.apply_async(_read, (doc, source, tz, now, budget, topics, synonyms, cap,
+                                 database, seed, last_digest),
+                         callback=deliver, error_callback=deliver)
+    except ValueError:   # the pool was replaced since this call took it: read it here
+        with _counts:
+            if _waiting.pop(number, None) is not None:
+                _in_flight -= 1
+        return None
     try:
         return await asyncio.wait_for(
             future, max(0.0, budget.deadline - time.monotonic()) + GRACE)

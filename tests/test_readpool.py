@@ -291,6 +291,37 @@ def test_a_worker_stuck_past_its_budget_is_replaced_and_the_pages_behind_it_come
     assert page is not None and page.found == 20
 
 
+def test_a_page_sent_as_its_pool_is_replaced_is_handed_back(
+        monkeypatch: pytest.MonkeyPatch, with_workers: None) -> None:
+    """Between taking the pool and queuing a page on it, another page's timer may have
+    killed it: the page is read by its caller, not failed with the pool's error."""
+    import asyncio
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from monitor.config.settings import Selectors, Source
+    from monitor.models import Document
+    from monitor.offload import Budget
+
+    assert readpool.start(timeout=60)
+    pool = readpool._pool
+    assert pool is not None
+    pool.terminate()   # as _replace_if_stuck does, before it lets the pool go
+    source = Source(name="s", url="http://127.0.0.1/", type="html",
+                    select=Selectors(item="div.row", title="h3 a", link="h3 a::attr(href)"))
+    doc = Document(url="http://127.0.0.1/", content=b"", encoding="utf-8",
+                   content_type="text/html", text=listing(0, 3).decode())
+    in_flight = readpool._in_flight
+    try:
+        page = asyncio.run(readpool.read_in_worker(
+            doc, source, ZoneInfo("Asia/Bangkok"), datetime.now(UTC), Budget(30), (), (), 200))
+        assert page is None
+        assert readpool._in_flight == in_flight and readpool._waiting == {}
+    finally:
+        readpool._stop()
+    assert readpool.start(timeout=60), "a new pool for the next page"
+
+
 def test_a_changed_page_prepares_only_what_the_store_lacks(
         server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Re-reading a page that gained items, the worker segments and keys only the new
