@@ -192,7 +192,7 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
         await _try_sitemap(sitemap_url, "robots.txt" if sitemaps else "usual sitemap path",
                            judge, probe)
     # 5. JSON embedded in the page; 6. auto on the HTML (no request: the page is in hand).
-    for source, how, warning in _embedded_entries(page, encoding):
+    for source, how, warning in _embedded_entries(page, tree, encoding):
         judged = judge("embedded", source, [page], how)
         if warning:
             judged.warnings.append(warning)
@@ -373,13 +373,13 @@ def _encoding_to_pin(doc: Document) -> str | None:
         "tis-620" if doc.encoding == "cp874" else doc.encoding)
 
 
-def _embedded_entries(page: Document, encoding: str | None
+def _embedded_entries(page: Document, tree: LexborHTMLParser, encoding: str | None
                       ) -> list[tuple[Source, str, str | None]]:
     """A `type: json` entry for the list of articles in the page's embedded data, when
     the json source type can reach it: the first block (its default root) or
     `__NEXT_DATA__` (named by `script:`)."""
     out = []
-    blocks = embedded.blocks(page.text or "")
+    blocks = embedded.blocks(tree)   # the page as parsed once above
     for index, block in enumerate(blocks):
         if block.kind == "JSON-LD":
             continue      # auto reads JSON-LD itself; a JMESPath entry gains nothing

@@ -9,6 +9,7 @@ Every HTML parse of fetched text goes through `parse_html`, which applies them.
 
 from __future__ import annotations
 
+import html
 import re
 
 from selectolax.lexbor import LexborHTMLParser
@@ -117,8 +118,9 @@ def parse_html(text: str, what: str = "the page") -> LexborHTMLParser:
 
 
 def tags_stripped(text: str) -> str:
-    """The text of markup `parse_html` refused, without a tree: tags dropped whole."""
-    return _ANY_TAG.sub(" ", text)
+    """The text of markup `parse_html` refused, without a tree: tags dropped whole,
+    character references read."""
+    return html.unescape(_ANY_TAG.sub(" ", text))
 
 
 def _check_attributes(text: str, what: str) -> None:
