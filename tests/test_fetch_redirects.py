@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import unquote_to_bytes
+from urllib.parse import quote, unquote_to_bytes
 
 import pytest
 
@@ -21,10 +21,11 @@ GUARDED = FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0,
                         respect_robots=True, allow_private_networks=False)
 
 
-def fetch(url: str, settings: FetchSettings = PRIVATE_OK, *, trusted: bool = True) -> object:
+def fetch(url: str, settings: FetchSettings = PRIVATE_OK, *, trusted: bool = True,
+          encoding: str | None = None) -> object:
     async def go() -> object:
         async with Fetcher(user_agent=UA) as fetcher:
-            return await fetcher.fetch(url, settings, trusted=trusted)
+            return await fetcher.fetch(url, settings, trusted=trusted, encoding=encoding)
     return asyncio.run(go())
 
 
@@ -235,6 +236,40 @@ def test_a_stub_whose_one_script_sets_the_location_is_followed(
     doc = fetch(server.url("/"))
     assert isinstance(doc, Document)
     assert doc.url == server.url("/th/news.php") and "ข่าว" in doc.text
+
+
+# An old site's stub, in windows-874: the address is written in TIS-620 bytes.
+LEGACY_PATH, LEGACY_QUERY = "ข่าว/รายการ.php", "หมวด=ประกาศ&ปี=2569"
+
+
+@pytest.mark.parametrize(("declared", "header", "override"), [
+    ("<meta charset='windows-874'>", "text/html", None),
+    ("", "text/html; charset=tis-620", None),
+    ("", "text/html", "windows-874"),     # the source's `encoding:`
+])
+@pytest.mark.parametrize("how", [
+    '<meta http-equiv="refresh" content="0; url=/{path}?{query}">',
+    "<script>window.location.href = '/{path}?{query}';</script>",
+])
+def test_a_legacy_stubs_address_is_read_in_its_pages_encoding(
+        server: FixtureServer, declared: str, header: str, override: str | None,
+        how: str) -> None:
+    asked: list[tuple[bytes, bytes]] = []
+
+    def target(request: Request) -> Response:
+        path, _, query = request.path.partition("?")
+        asked.append((unquote_to_bytes(path), unquote_to_bytes(query)))
+        return Response(200, "<p>ข่าว</p>".encode("cp874"),
+                        {"Content-Type": "text/html; charset=windows-874"})
+
+    page = (f"<html><head>{declared}{how.format(path=LEGACY_PATH, query=LEGACY_QUERY)}"
+            "</head><body></body></html>")
+    server.add("/", Response(200, page.encode("cp874"), {"Content-Type": header}))
+    server.add(quote("/" + LEGACY_PATH), target)
+    doc = fetch(server.url("/"), encoding=override)
+    assert isinstance(doc, Document) and "ข่าว" in doc.text
+    # As a browser sends it: the path in UTF-8, the query in the page's encoding.
+    assert asked == [(f"/{LEGACY_PATH}".encode(), LEGACY_QUERY.encode("cp874"))]
 
 
 @pytest.mark.parametrize("page", [

@@ -171,7 +171,7 @@ class Fetcher:
         reply = await self._follow(url, settings, headers, trusted=trusted,
                                    max_hops=MAX_REDIRECTS, robots=settings.respect_robots,
                                    retries=settings.retries, max_bytes=settings.max_bytes,
-                                   ask=ask)
+                                   ask=ask, encoding=encoding)
         if reply.status == 304 and conditional:
             return NotModified(url=reply.url)
         if not 200 <= reply.status < 300:
@@ -239,8 +239,11 @@ class Fetcher:
     async def _follow(self, url: str, settings: FetchSettings, headers: dict[str, str], *,
                       trusted: bool, max_hops: int, robots: bool, retries: int,
                       max_bytes: int, truncate: bool = False, ask: Ask = GET,
-                      repair_tls: bool = True) -> Reply:
-        """Request `url` and follow redirects by hand, checking every hop like the first."""
+                      repair_tls: bool = True, encoding: str | None = None) -> Reply:
+        """Request `url` and follow redirects by hand, checking every hop like the first.
+
+        `encoding` is the source's override of its pages' encoding, which a refresh
+        stub's address is read in (see `refresh_target`)."""
         trusted_origin = netguard.origin(url) if trusted and _is_web(url) else None
         seen: set[str] = set()
         current = url
@@ -264,7 +267,7 @@ class Fetcher:
             if target is not None:
                 target = clean_href(target)
             else:
-                target = refresh_target(reply.status, reply.headers, reply.body)
+                target = refresh_target(reply.status, reply.headers, reply.body, encoding)
                 target = None if target is None else clean_href(target)
                 if (target is None or _same_page(current, target)
                         or refreshes == MAX_REFRESHES):

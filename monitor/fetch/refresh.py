@@ -18,6 +18,11 @@ the same thing written for browsers that run scripts, which all do. It counts
 only in a small page (a real page that sends its reader on from some
 handler is not a stub) whose one script is that one statement with a written
 address; anything computed is left to `render: true`.
+
+The address is read in the page's own encoding, as a browser reads it: an old
+site in windows-874 writes `url=ข่าว.php?หมวด=ประกาศ` in TIS-620 bytes, and
+the query goes out in those bytes again (`in_page_encoding`), the path in
+UTF-8.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+
+from monitor.fetch.decode import choose_codec
+from monitor.text.urls import in_page_encoding
 
 HEAD = 32 * 1024   # the tag stands near the top; a whole large page is not searched
 MAX_DELAY = 5      # seconds
@@ -50,8 +58,11 @@ _GO = re.compile(rb"""\s*(?:<!--)?\s*(?:(?:window|document|self|top)\.)?location
                  rb"""\s*;?\s*(?://\s*)?(?:-->)?\s*""")
 
 
-def refresh_target(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
-    """The URL an HTML page at once refreshes to, as written (maybe relative), or None."""
+def refresh_target(status: int, headers: Mapping[str, str], body: bytes,
+                   encoding: str | None = None) -> str | None:
+    """The URL an HTML page at once refreshes to, as written (maybe relative), or None.
+
+    `encoding` is the source's own override of the page's encoding, if any."""
     if status != 200:
         return None
     kind = headers.get("content-type", "").lower()
@@ -61,7 +72,8 @@ def refresh_target(status: int, headers: Mapping[str, str], body: bytes) -> str 
     if len(body) <= STUB_MOST and b"location" in body:
         found = _script_target(body)
         if found is not None:
-            return found
+            # Script text is not HTML: `&amp;` in it is those five characters.
+            return _address(found, body, headers, encoding, unescape=False)
     if b"efresh" not in head and b"EFRESH" not in head:   # nearly every page: no regex
         return None
     head = _NOSCRIPT.sub(b"", head)
@@ -72,21 +84,30 @@ def refresh_target(status: int, headers: Mapping[str, str], body: bytes) -> str 
         if content is None:
             continue
         raw = next(part for part in content.groups() if part is not None)
-        value = _VALUE.fullmatch(html.unescape(raw.decode("utf-8", "replace")))
+        value = _VALUE.fullmatch(_address(raw, body, headers, encoding, unescape=True))
         if value is None or int(value.group(1)) > MAX_DELAY or not value.group(3).strip():
             continue
         return value.group(3).strip()
     return None
 
 
-def _script_target(page: bytes) -> str | None:
+def _address(raw: bytes, body: bytes, headers: Mapping[str, str], encoding: str | None, *,
+             unescape: bool) -> str:
+    """`raw`, written in the page, as text; beyond ASCII, read in the page's encoding
+    and its query put back into it (only then is the encoding worked out)."""
+    if raw.isascii():
+        text = raw.decode("ascii")
+        return html.unescape(text) if unescape else text
+    codec = choose_codec(body, headers.get("content-type"), encoding)
+    text = raw.decode(codec, "replace")
+    return in_page_encoding(html.unescape(text) if unescape else text, codec)
+
+
+def _script_target(page: bytes) -> bytes | None:
     """The written address of a stub page's only script, if that is all it does."""
     scripts = list(_SCRIPT.finditer(_NOSCRIPT.sub(b"", page)))
     if len(scripts) != 1 or b"src" in scripts[0].group(1).lower():
         return None
     go = _GO.fullmatch(scripts[0].group(2))
-    if go is None:
-        return None
-    # Script text is not HTML: `&amp;` in it is those five characters.
-    return (go.group(2) or go.group(4)).decode("utf-8", "replace")
+    return None if go is None else go.group(2) or go.group(4)
 
