@@ -7,6 +7,8 @@ them through the fetcher's own connections.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from collections.abc import Iterator
 
@@ -17,7 +19,8 @@ from hypothesis import strategies as st
 
 from monitor.config.settings import FetchSettings
 from monitor.errors import FetchError
-from monitor.fetch.heads import head_end, tidy
+from monitor.fetch import Fetcher
+from monitor.fetch.heads import head_end, interim, tidy
 from monitor.models import Document
 from tests import test_fetch_tls as fetch_tls
 from tests.httpserver import FixtureServer, Response
@@ -63,6 +66,43 @@ def test_a_head_h11_accepts_is_passed_on_as_it_is(head: bytes) -> None:
 ])
 def test_the_lines_h11_would_refuse_are_mended_or_left_out(head: bytes, tidied: bytes) -> None:
     assert tidy(head) == tidied
+
+
+@pytest.mark.parametrize(("line", "mended"), [
+    (b"HTTP/1.1 200OK", b"HTTP/1.1 200 OK"),             # an embedded server's
+    (b"HTTP/1.1  200 OK", b"HTTP/1.1 200 OK"),
+    (b"http/1.1 200 OK", b"HTTP/1.1 200 OK"),
+    (b"HTTP/1 200 OK", b"HTTP/1.0 200 OK"),               # as Chromium reads a lone digit
+    (b"HTTP/1.0 304", b"HTTP/1.0 304"),                   # h11's own: as it was
+    (b"HTTP/1.1 200 \x0bOK\x00", b"HTTP/1.1 200 OK"),
+    (b"HTTP/1.1 404 \xe0\xb9\x84\xe0\xb8\xa1\xe0\xb9\x88\xe0\xb8\x9e\xe0\xb8\x9a",
+     b"HTTP/1.1 404 \xe0\xb9\x84\xe0\xb8\xa1\xe0\xb9\x88\xe0\xb8\x9e\xe0\xb8\x9a"),
+    (b"ICY 200 OK", b"ICY 200 OK"),                       # not HTTP: left for h11 to refuse
+    (b"HTTP/1.1 2000 OK", b"HTTP/1.1 2000 OK"),
+])
+def test_a_status_line_is_read_as_browsers_read_it(line: bytes, mended: bytes) -> None:
+    head = line + b"\r\nContent-Length: 2\r\n\r\n"
+    assert tidy(head) == mended + b"\r\nContent-Length: 2\r\n\r\n"
+
+
+def test_interim_heads_are_told_from_final_ones() -> None:
+    assert interim(b"HTTP/1.1 103 Early Hints\r\n") and interim(b"HTTP/1.1 100 Continue")
+    assert not interim(b"HTTP/1.1 101 Switching Protocols") and not interim(b"HTTP/1.1 200 OK")
+    assert interim(b"<p>HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 100\r\n", 22)
+
+
+@given(st.binary(max_size=30).filter(lambda b: b"\n" not in b and b"\r" not in b))
+def test_whatever_the_status_line_it_is_mended_to_h11s_or_left_as_it_was(line: bytes) -> None:
+    head = b"HTTP/1.1 " + line + b"\r\nA: 1\r\n\r\n"
+    tidied = tidy(head)
+    client = h11.Connection(h11.CLIENT)
+    client.send(h11.Request(method="GET", target="/", headers=[("Host", "a.go.th")]))
+    client.send(h11.EndOfMessage())
+    client.receive_data(tidied)
+    try:
+        client.next_event()
+    except h11.RemoteProtocolError:
+        assert tidied.split(b"\r\n")[0] == head.split(b"\r\n")[0], tidied
 
 
 # Header lines as servers get them wrong: any bytes but the line ends, often with
@@ -127,3 +167,54 @@ def test_every_response_on_a_kept_connection_is_mended(odd: FixtureServer) -> No
     results = fetch_all([odd.url("/spaced")] * 3)
     assert all(isinstance(r, Document) and r.text == "<p>ok</p>" for r in results), results
     assert {r.peer for r in odd.requests_for("/spaced")} == {odd.requests_for("/spaced")[0].peer}
+
+
+# Answers written byte for byte, as servers h11 is strict with send them.
+RAW = {
+    "/status": b"HTTP/1.1 200OK\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\n<p>ok</p>",
+    # Early hints before a final head h11 would refuse (a spaced name).
+    "/hints": b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
+              b"HTTP/1.1 200 OK\r\nX Powered By: PHP\r\nContent-Type: text/html\r\n"
+              b"Content-Length: 9\r\n\r\n<p>ok</p>",
+    # ... and an interim head that is itself mended.
+    "/continue": b"HTTP/1.1 100Continue\r\n\r\nHTTP/1.1  200 OK\r\nContent-Length: 9\r\n"
+                 b"\r\n<p>ok</p>",
+}
+
+
+def test_answers_with_a_status_line_or_interim_head_h11_refuses_are_read() -> None:
+    connections: list[int] = []
+
+    async def go() -> list[object]:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            connections.append(1)
+            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+                while True:
+                    request = await reader.readuntil(b"\r\n\r\n")
+                    path = request.split(b" ")[1].decode()
+                    answer = RAW[path]
+                    if path == "/hints":   # the final head comes a moment later
+                        split = answer.index(b"\r\n\r\n") + 4
+                        writer.write(answer[:split])
+                        await writer.drain()
+                        await asyncio.sleep(0.05)
+                        answer = answer[split:]
+                    writer.write(answer)
+                    await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        base = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        results: list[object] = []
+        async with Fetcher(user_agent="test/1") as fetcher:
+            for path in [*RAW, *RAW]:
+                try:
+                    results.append(await fetcher.fetch(base + path, SETTINGS))
+                except FetchError as error:
+                    results.append(error)
+        server.close()
+        return results
+
+    results = asyncio.run(go())
+    assert [r.text if isinstance(r, Document) else r for r in results] == ["<p>ok</p>"] * 6
+    assert len(connections) == 1     # and the connection was kept for the next answer

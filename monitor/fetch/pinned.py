@@ -228,14 +228,24 @@ class _Receiver(asyncio.Protocol):
                 self._writing = None
 
     def mend_head(self) -> bool:
-        """Mend what h11 would refuse in the response head held; False if it is not
-        all here yet (and may still come)."""
-        end = heads.head_end(self.held)
-        if end < 0 and not self.ended and len(self.held) < heads.HEAD_MOST:
-            return False
+        """Mend what h11 would refuse in the response head held, and in the final
+        head after interim ones (`103 Early Hints`); False if they are not all here
+        yet (and may still come)."""
+        start = 0
+        while True:
+            end = heads.head_end(self.held, start)
+            if end < 0 and not self.ended and len(self.held) < heads.HEAD_MOST:
+                return False
+            if end < 0:
+                break
+            if not heads.acceptable(self.held, end, start):
+                mended = heads.tidy(bytes(self.held[start:end]))
+                self.held[start:end] = mended
+                end = start + len(mended)
+            if not heads.interim(self.held, start):
+                break
+            start = end
         self.head_due = False
-        if end >= 0 and not heads.acceptable(self.held, end):
-            self.held[:end] = heads.tidy(bytes(self.held[:end]))
         return True
 
     async def whole_head(self) -> None:
