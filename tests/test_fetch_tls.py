@@ -259,6 +259,40 @@ def test_a_server_offering_only_cbc_suites_with_sha1_is_read_as_browsers_read_it
     assert "ข่าว" in result.text
 
 
+# RFC 2409's 1,024-bit group (Oakley group 2), as Apache 2.2 used for DHE.
+DH_1024 = b"""-----BEGIN DH PARAMETERS-----
+MIGHAoGBAP//////////yQ/aoiFowjTExmKLgNwc0SkCTgiKZ8x0Agu+pjsTmyJR
+Sgh5jjQE3e+VGbPNOkMbMCsKbfJfFDdP4TVtbVHCReSFtXZiXn7G9ExC6aY37WsL
+/1y29Aa37e44a/taiZ+lrp8kEXxLH+ZJKGZR7OZTgf//////////AgEC
+-----END DH PARAMETERS-----
+"""
+
+
+@pytest.mark.parametrize("suites", [
+    "AES128-GCM-SHA256",
+    "AES256-SHA",
+    # DHE first, in the server's own order, over a group OpenSSL 3 calls too small.
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-SHA256:AES128-GCM-SHA256:@SECLEVEL=0",
+])
+def test_a_server_offering_only_rsa_key_exchange_is_read_as_firefox_reads_it(
+        tmp_path: Path, root: Issued, suites: str) -> None:
+    """An older server still: no ECDHE at all (its DHE group too small for OpenSSL 3)."""
+    site = https_server(tmp_path, issue(HOST, issuer=root, hosts=(HOST,), rsa_key=True))
+    server_side = site._httpd.socket.context
+    server_side.maximum_version = ssl.TLSVersion.TLSv1_2
+    server_side.set_ciphers(suites)
+    if "DHE" in suites:
+        (tmp_path / "dh.pem").write_bytes(DH_1024)
+        server_side.load_dh_params(str(tmp_path / "dh.pem"))
+        server_side.options |= ssl.OP_CIPHER_SERVER_PREFERENCE
+    refused = _handshake_error(site.port, root, ssl.create_default_context())
+    result = read_news(site, tmp_path, root, "<p>ข่าว</p>")
+    # The premise: Python's own defaults refuse it.
+    assert "HANDSHAKE_FAILURE" in refused or "DH_KEY_TOO_SMALL" in refused, refused
+    assert isinstance(result, Document), result
+    assert "ข่าว" in result.text
+
+
 def _server_hello_without_renegotiation_info() -> bytes:
     """A TLS 1.2 ServerHello with no extensions at all, as servers from before RFC 5746 send."""
     body = (b"\x03\x03" + bytes(range(32))      # version, random (no downgrade sentinel)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 from tests.httpserver import FixtureServer
@@ -24,7 +24,7 @@ from tests.httpserver import FixtureServer
 @dataclass(frozen=True)
 class Issued:
     cert: x509.Certificate
-    key: ec.EllipticCurvePrivateKey
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
     def pem(self) -> bytes:
         return self.cert.public_bytes(serialization.Encoding.PEM)
@@ -39,9 +39,12 @@ def _name(common_name: str) -> x509.Name:
 
 def issue(common_name: str, *, issuer: Issued | None = None, ca: bool = False,
           hosts: tuple[str, ...] = (), aia: str | None = None,
-          days: tuple[int, int] = (-1, 30)) -> Issued:
-    """A certificate for `common_name`, signed by `issuer` (self-signed without one)."""
-    key = ec.generate_private_key(ec.SECP256R1())
+          days: tuple[int, int] = (-1, 30), rsa_key: bool = False) -> Issued:
+    """A certificate for `common_name`, signed by `issuer` (self-signed without one),
+    with an EC key, or an RSA key (which RSA key exchange needs)."""
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048) if rsa_key
+        else ec.generate_private_key(ec.SECP256R1()))
     now = datetime.now(UTC)
     builder = (x509.CertificateBuilder()
                .subject_name(_name(common_name))

@@ -59,12 +59,22 @@ class Trust:
 # with no credential but the site's own session cookie, so it has nothing to lose.
 CBC_SHA1_SUITES = ("ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA",
                    "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA")
+# Servers older still (Apache 2.2 on OpenSSL 0.9.8, old Java and load balancers)
+# offer no ECDHE at all: RSA key exchange, and DHE with a 1,024-bit group that
+# OpenSSL 3 refuses ("dh key too small"). Firefox offers these four RSA suites
+# last and reads such a server; Python's list has none of them. Last here too,
+# so any server that can do better does. And, as in Chrome (since 53) and
+# Firefox (since 78), no DHE: a server that picks it first, as one that prefers
+# its own order does, would otherwise fail on its small group where browsers
+# read the page over RSA.
+RSA_KX_SUITES = ("AES128-GCM-SHA256", "AES256-GCM-SHA384", "AES128-SHA", "AES256-SHA")
 LEGACY_SERVER_CONNECT = getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0x4)   # named in 3.12
 
 
 def _as_browsers_shake_hands(context: ssl.SSLContext) -> ssl.SSLContext:
-    tls12 = [c["name"] for c in context.get_ciphers() if c["protocol"] != "TLSv1.3"]
-    context.set_ciphers(":".join(["@SECLEVEL=2", *tls12, *CBC_SHA1_SUITES]))
+    tls12 = [c["name"] for c in context.get_ciphers()
+             if c["protocol"] != "TLSv1.3" and c.get("kea") != "kx-dhe"]
+    context.set_ciphers(":".join(["@SECLEVEL=2", *tls12, *CBC_SHA1_SUITES, *RSA_KX_SUITES]))
     context.options |= LEGACY_SERVER_CONNECT
     return context
 
