@@ -44,8 +44,9 @@ def after_crawl(config: Config, store: Store, results: Sequence[SourceResult],
 def forget_old(config: Config, store: Store, now: datetime) -> None:
     """Delete what no output reads any more, so the database stops growing but for
     the archive of matched items: the unmatched items not seen for
-    `forget_unmatched_after`, and all but the newest health changes. Here, since
-    `crawl` and `run` both come here after storing, and nothing published changes."""
+    `forget_unmatched_after`, the story index's rows of items older than the story
+    window, and all but the newest health changes. Here, since `crawl` and `run`
+    both come here after storing, and nothing published changes."""
     if config.forget_unmatched_after is not None:
         forgotten = store.forget_unmatched(
             now - timedelta(seconds=config.forget_unmatched_after),
@@ -53,6 +54,7 @@ def forget_old(config: Config, store: Store, now: datetime) -> None:
         if forgotten:
             log.info("forgot %d unmatched items gone from their pages for %s", forgotten,
                      format_duration(config.forget_unmatched_after))
+    store.forget_story_keys(now)
     store.trim_health_events()
 
 

@@ -230,6 +230,18 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX IF EXISTS items_unmatched_seen;
     CREATE INDEX items_unmatched_by_source ON items (source, seen) WHERE relevant = 0;
     """,
+    # 13: how far the story index has been emptied of items older than the story
+    # window (Store.forget_story_keys): their rows can never find a candidate again,
+    # yet counted towards a key's commonness, so over months a person's or an
+    # office's name turned common and today's rewrites lost the keys that find
+    # each other; and they grew the index by some 24 to 48 rows per matched item.
+    # A key-value table for the store's own bookkeeping.
+    """
+    CREATE TABLE store_state (
+        name   TEXT PRIMARY KEY,
+        value  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 # The one read a page-reading worker makes (monitor.held), on a read-only

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import logging
 import sqlite3
 import time
@@ -52,6 +53,12 @@ CACHE_KB = 32_768   # SQLite's page cache per connection
 # a few tens of milliseconds each, so the scheduler's other work is never held up.
 FORGET_BATCH = 2_000
 FORGET_LIMIT = 20_000
+# Items whose story-index rows are deleted per transaction, and at most per call
+# (Store.forget_story_keys): about 24 to 48 rows each.
+STORY_KEYS_BATCH = 500
+STORY_KEYS_LIMIT = 5_000
+# The index keeps a day beyond the window: nothing is lost to clocks that disagree.
+STORY_KEYS_KEPT = STORY_WINDOW + timedelta(days=1)
 # The unmatched items due to be forgotten (Store.forget_unmatched), source by source
 # through the index on (source, seen): a scan of all old items would read, every
 # crawl, the many that quiet pages still list. CROSS JOIN keeps the sources the
@@ -404,6 +411,49 @@ class Store:
                 if gone < batch:
                     break
         return forgotten
+
+    def forget_story_keys(self, now: datetime, *, limit: int = STORY_KEYS_LIMIT) -> int:
+        """Delete the story-index rows of up to `limit` matched items first seen before
+        the window (STORY_KEYS_KEPT); returns how many items.
+
+        A lookup never takes such an item as a candidate, but its rows still counted
+        towards a key's commonness (COMMON_KEY): kept, the keys of every name the
+        news repeats turned common in time, and the index grew without bound. The
+        rows are found by their keys, worked out again from the stored story key (as
+        they were written), and items are taken in the order they were stored,
+        from where the last call stopped (`store_state`), so each is read once.
+        """
+        before = _iso(now - STORY_KEYS_KEPT)
+        forgotten = 0
+        while forgotten < limit:
+            done = self._state("story_keys_forgotten_upto")
+            rows = self.db.execute(
+                "SELECT id, story_key, first_seen FROM items WHERE id > ? AND relevant = 1 "
+                "ORDER BY id LIMIT ?",
+                (done, min(STORY_KEYS_BATCH, limit - forgotten))).fetchall()
+            due = list(itertools.takewhile(lambda row: row["first_seen"] < before, rows))
+            if not due:
+                break
+            with self.transaction():
+                self.db.executemany(
+                    "DELETE FROM story_index WHERE band = ? AND item = ?",
+                    ((band, row["id"]) for row in due if row["story_key"]
+                     for band in sketch(StoryKey.loads(row["story_key"]))))
+                self._set_state("story_keys_forgotten_upto", due[-1]["id"])
+            forgotten += len(due)
+            if len(due) < len(rows):
+                break       # the rest are in the window still
+        if forgotten:
+            self._common.clear()    # what was common may be no longer
+        return forgotten
+
+    def _state(self, name: str) -> int:
+        row = self.db.execute("SELECT value FROM store_state WHERE name = ?", (name,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def _set_state(self, name: str, value: int) -> None:
+        self.db.execute("INSERT INTO store_state (name, value) VALUES (?, ?) "
+                        "ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
 
     def save_items(self, items: Sequence[Item], now: datetime, *, keep_all: bool = False,
                    prepared: Prepared | None = None) -> SaveResult:

@@ -348,3 +348,90 @@ def _entries(config: Path) -> list[feedparser.FeedParserDict]:
     parsed = feedparser.parse((config.parent / "out" / "feed.xml").read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
     return list(parsed.entries)
+
+
+# -- rows of items older than the window go (Store.forget_story_keys) -------------------
+
+RECURRING = "กรมการปกครองแจ้งกำหนดการให้บริการทะเบียนราษฎรผ่านระบบออนไลน์ในวันหยุดราชการ"
+
+
+def _one_story(store: Store, *urls: str) -> bool:
+    marks = ",".join("?" * len(urls))
+    return len({story for (story,) in store.db.execute(
+        f"SELECT story FROM items WHERE url IN ({marks})", urls)}) == 1
+
+
+def test_a_headline_repeated_for_months_still_joins_todays_copies(path: Path) -> None:
+    """An agency's notice repeated every few days (a holiday service, a monthly
+    report) made its keys common once 64 items held them, though all but the last
+    few had long left the window: two outlets' copies today then met no candidate
+    and were two entries. With the old items' rows gone, they are one."""
+    from monitor.dedupe import COMMON_KEY
+    outcomes = []
+    for forget in (False, True):
+        with Store(path.with_name(f"{forget}.sqlite3")) as store:
+            for n in range(COMMON_KEY + 6):
+                when = NOW - timedelta(days=10 + n)
+                store.save_items([item(n, RECURRING, source=f"outlet{n}", published=when)], when)
+            if forget:
+                assert store.forget_story_keys(NOW) == COMMON_KEY + 6
+            store.save_items([item(900, RECURRING, source="today")], NOW)
+            store.save_items([item(901, RECURRING, source="also")], NOW + timedelta(hours=1))
+            outcomes.append(_one_story(store, "https://example.org/today/900",
+                                       "https://example.org/also/901"))
+    assert outcomes == [False, True]   # the premise, then the fix
+
+
+def test_only_rows_of_items_older_than_the_window_go_and_each_item_is_read_once(
+        path: Path) -> None:
+    old, recent = NOW - timedelta(days=9), NOW - timedelta(days=6)
+    with Store(path) as store:
+        store.save_items([item(n, f"{TITLE} ครั้งที่ {n}", source=f"o{n}", summary=LEDE)
+                          for n in range(5)], old)
+        store.save_items([item(9, OTHER, source="late", relevant=False)], old)
+        store.save_items([item(n, f"{REWRITE} รอบที่ {n}", source=f"r{n}", summary=LEDE)
+                          for n in range(5, 8)], recent)
+        rows_of = dict(store.db.execute(
+            "SELECT i.source, COUNT(*) FROM story_index x JOIN items i ON i.id = x.item "
+            "GROUP BY i.source").fetchall())
+        assert store.forget_story_keys(NOW, limit=3) == 3         # a backlog in steps
+        assert store.forget_story_keys(NOW) == 2
+        assert store.forget_story_keys(NOW) == 0                  # read once: done
+        left = dict(store.db.execute(
+            "SELECT i.source, COUNT(*) FROM story_index x JOIN items i ON i.id = x.item "
+            "GROUP BY i.source").fetchall())
+        assert left == {f"r{n}": rows_of[f"r{n}"] for n in range(5, 8)}
+        # A day past the window's edge: the recent ones go too.
+        assert store.forget_story_keys(NOW + timedelta(days=3)) == 3
+        assert store.db.execute("SELECT COUNT(*) FROM story_index").fetchone()[0] == 0
+        assert store.entries(limit=10), "the items themselves stay"
+
+
+def test_a_crawl_forgets_the_index_rows_of_items_past_the_window(
+        tmp_path: Path, server: FixtureServer) -> None:
+    server.page("/news", "<html><body>" + "".join(
+        f'<div class="row"><h3><a href="/n/{n}">{escape(title)}</a></h3>'
+        f'<span class="d">9 พ.ย. 2569</span></div>'
+        for n, title in enumerate(["สพร. เปิดบริการทางรัฐ สำหรับประชาชนทั่วประเทศ",
+                                   "ทางรัฐ เพิ่มบริการออนไลน์ ของกรมการปกครอง"]))
+        + "</body></html>", "text/html; charset=utf-8")
+    config = write_config(tmp_path, f"""
+  - name: agency
+    url: "{server.url('/news')}"
+    type: html
+    respect_robots: false
+    select:
+      item: "div.row"
+      title: "h3 a"
+      link: "h3 a::attr(href)"
+      date: "span.d"
+""")
+    assert crawl(config) == 0
+    database = tmp_path / "data" / "monitor.sqlite3"
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM story_index").fetchone()[0] > 0
+        db.execute("UPDATE items SET first_seen = '2020-01-01T00:00:00+00:00'")
+    assert crawl(config) == 0
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM story_index").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM items WHERE relevant = 1").fetchone() == (2,)
