@@ -201,3 +201,34 @@ def test_declared_encoding_does_not_fight_the_decoded_text() -> None:
                    encoding="cp874", content_type="text/xml")
     [item] = run(doc).items
     assert item.title == "ประกาศใหม่"
+
+
+def test_an_index_without_lastmod_follows_the_highest_numbered_children() -> None:
+    """WordPress's own index (wp-sitemap.xml) has no lastmod, and lists its post
+    sitemaps oldest first: following the first 20 never read a new post on a site of
+    more than 40,000."""
+    children = ([f"wp-sitemap-posts-post-{n}.xml" for n in range(1, 46)]
+                + ["wp-sitemap-posts-page-1.xml", "wp-sitemap-taxonomies-category-1.xml",
+                   "wp-sitemap-users-1.xml"])
+    body = ('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(
+        f"<sitemap><loc>https://www.dga.or.th/{name}</loc></sitemap>" for name in children)
+        + "</sitemapindex>").encode()
+    result = run(doc_of(body, url="https://www.dga.or.th/wp-sitemap.xml"))
+    assert [url.rsplit("/", 1)[1] for url in result.follow] == [
+        f"wp-sitemap-posts-post-{n}.xml" for n in range(45, 25, -1)]
+    assert any("by the numbers in their names" in note for note in result.notes)
+
+
+def test_dated_children_come_first_and_dates_in_names_count_up() -> None:
+    body = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <sitemap><loc>https://a.go.th/sitemap-2025-12.xml</loc></sitemap>
+      <sitemap><loc>https://a.go.th/sitemap-2026-2.xml</loc></sitemap>
+      <sitemap><loc>https://a.go.th/sitemap-2026-11.xml</loc></sitemap>
+      <sitemap><loc>https://a.go.th/sitemap-pages.xml</loc></sitemap>
+      <sitemap><loc>https://a.go.th/news.xml</loc><lastmod>2020-01-01</lastmod></sitemap>
+    </sitemapindex>"""
+    result = run(doc_of(body, url="https://a.go.th/sitemap.xml"))
+    assert result.follow == ["https://a.go.th/news.xml", "https://a.go.th/sitemap-2026-11.xml",
+                             "https://a.go.th/sitemap-2026-2.xml",
+                             "https://a.go.th/sitemap-2025-12.xml",
+                             "https://a.go.th/sitemap-pages.xml"]

@@ -12,10 +12,15 @@ untitled). Google News entries carry `news:title`, so they need no fetch.
 A sitemap index yields no items, only `Extraction.follow`: the child sitemap
 URLs, newest `lastmod` first, at most MAX_FOLLOW of them, because an index of
 a large site lists hundreds of sitemaps of old archives that never change.
+Children without a `lastmod` come after, the highest numbers in their names
+first: WordPress's own index gives none, and lists `wp-sitemap-posts-post-1.xml`
+(its oldest 2,000 posts) to `-40.xml` (the newest) in that order; names that
+carry a date (`sitemap-2026-11.xml`) count up the same way.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -34,6 +39,7 @@ from monitor.text.clean import collapse, strip_document_controls
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_DECOMPRESSED = 50 * 1024 * 1024   # the protocol's own limit for one uncompressed sitemap
 MAX_FOLLOW = 20
+_DIGITS = re.compile(r"[0-9]+")
 
 T = TypeVar("T")
 
@@ -84,12 +90,16 @@ def _read_index(root: Element, base: str, notes: list[str]) -> Extraction:
         elif loc not in seen:
             seen.add(loc)
             found.append((loc, _text(child, "lastmod")))
-    ordered = _newest_first(found, lambda pair: pair[1])
+    # Undated children, highest numbers first (see the module): a stable sort, so
+    # names alike in their numbers keep their order; then the dated ones before them.
+    by_number = sorted(found, key=lambda pair: _numbers(pair[0]), reverse=True)
+    ordered = _newest_first(by_number, lambda pair: pair[1])
     follow = [loc for loc, _ in ordered[:MAX_FOLLOW]]
     notes.append(f"sitemap index of {len(found)} sitemaps")
     if len(found) > MAX_FOLLOW:
-        notes.append(f"following the {MAX_FOLLOW} newest by lastmod; "
-                     f"{len(found) - MAX_FOLLOW} older sitemaps are not read")
+        notes.append(f"following the {MAX_FOLLOW} newest by lastmod (without one, by the "
+                     f"numbers in their names); {len(found) - MAX_FOLLOW} older sitemaps "
+                     "are not read")
     warnings = [f"skipped {skipped} sitemap entries without an http(s) <loc>"] if skipped else []
     return Extraction(follow=follow, warnings=warnings, notes=notes)
 
@@ -127,6 +137,12 @@ def _read_urlset(root: Element, base: str, notes: list[str]) -> Extraction:
     warnings = [f"skipped {count} {'entry' if count == 1 else 'entries'} {reason}"
                 for reason, count in sorted(skipped.items())]
     return Extraction(items=items, warnings=warnings, notes=notes)
+
+
+def _numbers(url: str) -> tuple[int, ...]:
+    """The digit runs of a child sitemap's file name, as numbers: `-40.xml` after `-9.xml`."""
+    name = url.rstrip("/").rsplit("/", 1)[-1]
+    return tuple(int(run[:18]) for run in _DIGITS.findall(name))
 
 
 def _children(element: Element | None, name: str) -> Iterator[Element]:
