@@ -232,9 +232,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 13: how far the story index has been emptied of items older than the story
     # window (Store.forget_story_keys): their rows can never find a candidate again,
-    # yet counted towards a key's commonness, so over months a person's or an
-    # office's name turned common and today's rewrites lost the keys that find
-    # each other; and they grew the index by some 24 to 48 rows per matched item.
+    # yet counted towards a key's commonness, so a notice an agency repeats each
+    # week turned its own keys common, and today's copies of it no longer met;
+    # and they grew the index by some 24 to 48 rows per matched item.
     # A key-value table for the store's own bookkeeping.
     """
     CREATE TABLE store_state (

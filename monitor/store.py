@@ -417,11 +417,13 @@ class Store:
         the window (STORY_KEYS_KEPT); returns how many items.
 
         A lookup never takes such an item as a candidate, but its rows still counted
-        towards a key's commonness (COMMON_KEY): kept, the keys of every name the
-        news repeats turned common in time, and the index grew without bound. The
+        towards a key's commonness (COMMON_KEY): kept, they made the keys of a
+        notice an agency repeats each week common after 64 weeks, so that two
+        outlets' copies of it no longer met, and the index grew without bound. The
         rows are found by their keys, worked out again from the stored story key (as
         they were written), and items are taken in the order they were stored,
         from where the last call stopped (`store_state`), so each is read once.
+        Rows an item's earlier wording left (a renamed headline keeps them) stay.
         """
         before = _iso(now - STORY_KEYS_KEPT)
         forgotten = 0

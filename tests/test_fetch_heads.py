@@ -218,3 +218,35 @@ def test_answers_with_a_status_line_or_interim_head_h11_refuses_are_read() -> No
     results = asyncio.run(go())
     assert [r.text if isinstance(r, Document) else r for r in results] == ["<p>ok</p>"] * 6
     assert len(connections) == 1     # and the connection was kept for the next answer
+
+
+def test_endless_interim_heads_are_left_to_h11_after_a_few() -> None:
+    """A hostile server's stream of `100 Continue` heads, trickled: the mender looks
+    at a few and then leaves them to h11, which reads them one by one."""
+    async def go() -> object:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+                await reader.readuntil(b"\r\n\r\n")
+                for _ in range(300):
+                    writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                    await writer.drain()
+                writer.write(RAW["/status"])
+                await writer.drain()
+                await reader.read()
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        try:
+            async with Fetcher(user_agent="test/1") as fetcher:
+                try:
+                    return await fetcher.fetch(
+                        f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/", SETTINGS)
+                except FetchError as error:
+                    return error
+        finally:
+            server.close()
+
+    result = asyncio.run(go())
+    # h11 reads the interim heads and then refuses the final one's status line:
+    # past INTERIM_MOST the mender does not look, which is the bound.
+    assert isinstance(result, FetchError), result

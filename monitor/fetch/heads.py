@@ -50,6 +50,10 @@ _CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*([^\r\n]*)", re.I | 
 _LENGTHS = re.compile(rb"[0-9]+(?:[ \t]*,[ \t]*[0-9]+)*[ \t]*")
 
 HEAD_MOST = 64 * 1024   # bytes looked at for a head's end; past it h11 decides alone
+# Interim heads (1xx) mended before a final one; past them h11 reads the rest alone.
+# Servers send one or two; each new arrival looks at these again, so a server that
+# trickles endless `100 Continue` heads must not make that grow.
+INTERIM_MOST = 4
 
 
 def head_end(data: bytes | bytearray, start: int = 0) -> int:
@@ -111,8 +115,8 @@ def _status_line(line: bytes) -> bytes:
     if loose is None:
         return line
     major, minor, code, reason = loose.groups()
-    version = b"1.0" if major == b"1" and minor in (None, b"0") else (
-        b"1.1" if major == b"1" else b"1.0")
+    # As Chromium: 1.1 and later 1.x are 1.1; anything else (0.9, 2, no minor) is 1.0.
+    version = b"1.1" if int(major) == 1 and minor is not None and int(minor) >= 1 else b"1.0"
     reason = _NOT_IN_REASON.sub(b" ", reason).strip()
     return b"HTTP/" + version + b" " + code + (b" " + reason if reason else b"")
 

@@ -232,7 +232,7 @@ class _Receiver(asyncio.Protocol):
         head after interim ones (`103 Early Hints`); False if they are not all here
         yet (and may still come)."""
         start = 0
-        while True:
+        for _ in range(heads.INTERIM_MOST + 1):
             end = heads.head_end(self.held, start)
             if end < 0 and not self.ended and len(self.held) < heads.HEAD_MOST:
                 return False
