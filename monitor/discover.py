@@ -25,6 +25,7 @@ from monitor.errors import BlockedError, FetchError, HTTPStatusError, MonitorErr
 from monitor.extract import embedded, get_extractor
 from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import safe_link
+from monitor.extract.frames import frame_urls
 from monitor.fetch import Fetcher
 from monitor.fetch.decode import declared_codec
 from monitor.models import Document, Item, RawItem
@@ -33,6 +34,7 @@ from monitor.reasons import cause, cause_first
 
 MAX_REQUESTS = 12        # pages fetched per discover (robots.txt, read once, on top)
 MAX_SITEMAP_CHILDREN = 2
+MAX_FRAMES_TRIED = 2     # same-site frames read as candidates (monitor.extract.frames)
 FEED_PATHS = ("/feed/", "/rss.xml", "/atom.xml", "/rss", "/feed.xml", "/?feed=rss2")
 WP_POSTS = "/wp-json/wp/v2/posts"
 WP_SELECT = {"item": "[]", "title": "title.rendered", "link": "link", "date": "date"}
@@ -173,6 +175,18 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
     found_feed = False
     for feed_url in linked[:2]:
         found_feed |= await _try_feed(feed_url, "linked from the page", judge, probe)
+    # 1b. auto on the pages of the site the page shows in frames (a frameset, a news
+    # box in an iframe), read at their own URLs: the listing a user sees may be one
+    # of them, and a frameset page has nothing else to offer.
+    base = tree.css_first("base[href]")
+    for frame_url in frame_urls(tree, (safe_link(base.attributes.get("href"), page.url)
+                                       if base else None) or page.url,
+                                page.url, page.encoding)[:MAX_FRAMES_TRIED]:
+        framed = await probe.get(frame_url)
+        if isinstance(framed, Document) and _sniff(framed) == "html":
+            judge("auto", Source(name="x", url=frame_url, type="auto",
+                                 encoding=_encoding_to_pin(framed)), [framed],
+                  "auto on a page the site shows in a frame")
     if not found_feed:
         for path in FEED_PATHS:
             feed_url = urljoin(root, path)

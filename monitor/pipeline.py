@@ -165,6 +165,7 @@ async def read_source(
     raws: list[RawItem] = []
     queue: list[Document] = [first]
     followed = 0
+    asked = {source.url, first.url}
     read_through: PageRead | None = None
     while queue:
         doc = queue.pop(0)
@@ -188,8 +189,13 @@ async def read_source(
         raws.extend(page.extraction.items)
         read.warnings.extend(page.extraction.warnings)
         read.notes.extend(page.extraction.notes)
-        for url in page.extraction.follow[: max(0, MAX_FOLLOW - followed)]:
+        for url in page.extraction.follow:
+            if url in asked:
+                continue    # frames that show each other, a sitemap listed twice
+            if followed == MAX_FOLLOW:
+                break
             followed += 1
+            asked.add(url)
             child = await fetcher.fetch(url, source.fetch, encoding=source.encoding,
                                         trusted=_same_origin(url, source.url))
             if isinstance(child, Document):
@@ -244,6 +250,17 @@ def _resolved(database: Path) -> Path:
     each of those system calls let the worker pool's threads take the interpreter
     from the crawl (0.08 s of a 500-source first crawl's loop, in a py-spy profile)."""
     return database.resolve()
+
+
+def _validated(read: SourceRead) -> Document:
+    """The source's own answer, as its validators are to be kept: a page read through
+    its frames (monitor.extract.frames) keeps none, since the frameset or the home page
+    stays the same while the pages in its frames change (a 304 would hide them); a
+    sitemap index's `lastmod` says when its children change."""
+    own = read.documents[0]
+    if len(read.documents) > 1 and read.source.type != "sitemap":
+        return replace(own, etag=None, last_modified=None)
+    return own
 
 
 def _checked(read: SourceRead) -> SourceRead:
@@ -435,7 +452,7 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
         batch.join()
         if read.same_items:   # the answer's own validators, for the next request
             with store.transaction():
-                store.save_validators(source.url, read.documents[0], now, read.digest,
+                store.save_validators(source.url, _validated(read), now, read.digest,
                                       read.read_with)
                 store.save_health(health)
         else:
@@ -457,7 +474,7 @@ async def _crawl_one(source: Source, config: Config, store: Store, batch: WriteB
             store.record_read(source.name, now)
         # Only the source's own URL is fetched conditionally: child sitemaps and
         # articles are read once per change of the listing anyway.
-        store.save_validators(source.url, read.documents[0], now, read.digest,
+        store.save_validators(source.url, _validated(read), now, read.digest,
                               read.read_with if read.digest else None)
         store.save_health(health)
     return SourceResult(source.name, health.state, seen=len(read.items), new=saved.new,

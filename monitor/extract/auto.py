@@ -57,6 +57,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from monitor.config.settings import Source
 from monitor.extract.autodata import read_embedded, read_json_body
 from monitor.extract.bounds import parse_html
+from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.extract.htmltext import (
     COMPONENT,
     DATE_RE,
@@ -67,7 +68,7 @@ from monitor.extract.htmltext import (
 )
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import clean_href, collapse
-from monitor.text.urls import in_page_encoding
+from monitor.text.urls import in_page_encoding, registrable_domain
 
 MIN_TITLE, MIN_ITEMS, TITLE_CREDIT = 15, 2, 120
 LINK_CSS = 'a[href], [data-href], [data-url], [title^="http://"], [title^="https://"]'
@@ -83,7 +84,6 @@ _COUNTER = re.compile(r"\s*(?:[|•·]\s*)?(?:(?:ดู|อ่าน|เข้�
 _BADGE = re.compile(r"\s*(?:\bnew\b|\bhot\b|ใหม่|ด่วน)!?\s*$", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…)\s*$")
 SHARED_SUFFIXES = ("go.th",)   # government sites link each other's items (law.go.th)
-GENERIC_SLD = frozenset({"co", "or", "go", "ac", "in", "mi", "net", "com", "org", "gov", "edu"})
 LISTING_SEGMENTS = frozenset({"tag", "tags", "category", "categories", "author", "authors",
                               "search", "label", "labels", "topic", "topics", "taxonomy"})
 PAGING_KEYS = frozenset({"page", "paged", "pg", "start", "offset", "tag", "cat", "category",
@@ -124,7 +124,11 @@ def extract(doc: Document, source: Source) -> Extraction:
         return read_json_body(doc, source)
     tree = parse_html(text or "<html></html>")
     data = read_embedded(doc, tree)   # first: reading the links marks up the tree
+    frames = frame_urls(tree, _base(tree, doc.url), doc.url, doc.encoding)
     links = read_links(doc, source, tree)
+    if frames and not links.items and not (data and data.items):
+        # The listing may be in one of them (see monitor.extract.frames).
+        return Extraction(follow=frames, notes=[*links.notes, through_frames_note(frames)])
     if data is None:
         return links
     guessed = any("guessed" in warning for warning in data.warnings)
@@ -142,10 +146,8 @@ def read_links(doc: Document, source: Source,
     when the caller has it; reading changes it)."""
     if tree is None:
         tree = parse_html(doc.text or "<html></html>")
-    base_node = tree.css_first("base[href]")
-    base = doc.url if base_node is None else _joined(doc.url, base_node.attributes["href"] or "")
-    base = base or doc.url
-    page, site = _key(doc.url), _site(urlsplit(doc.url).hostname or "")
+    base = _base(tree, doc.url)
+    page, site = _key(doc.url), registrable_domain(urlsplit(doc.url).hostname or "")
     skipped: dict[str, int] = {}
     regions: dict[tuple[str, str], int] = {}
     cache: dict[int, tuple[str, str] | None] = {}
@@ -187,6 +189,12 @@ def read_links(doc: Document, source: Source,
     items = [RawItem(title=link.title, link=link.url, summary=_summary(link),
                      date_text=link.date) for link in chosen]
     return Extraction(items=items, notes=notes, warnings=warnings)
+
+
+def _base(tree: LexborHTMLParser, url: str) -> str:
+    """What the page's relative links are resolved against: its `<base href>`, or its URL."""
+    node = tree.css_first("base[href]")
+    return (url if node is None else _joined(url, node.attributes["href"] or "")) or url
 
 
 def _joined(base: str, href: str) -> str:
@@ -495,7 +503,7 @@ def _is_name(text: str) -> bool:
 
 def _shared_public(url: str, site: str) -> bool:
     """Both on a shared public suffix such as go.th: one agency lists another's item."""
-    other = _site(urlsplit(url).hostname or "")
+    other = registrable_domain(urlsplit(url).hostname or "")
     return any(site.endswith("." + s) and other.endswith("." + s) for s in SHARED_SUFFIXES)
 
 
@@ -559,15 +567,6 @@ def _shape_container(anchor: LexborNode, holders: dict[int, str],
     return None
 
 
-def _site(host: str) -> str:
-    """The registrable domain, with two-level suffixes (`go.th`, `co.uk`) kept whole."""
-    labels = host.lower().rstrip(".").split(".")
-    if len(labels) < 2 or labels[-1].isdigit() or ":" in host:
-        return host.lower()
-    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in GENERIC_SLD else 2
-    return ".".join(labels[-keep:])
-
-
 def _key(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path.rstrip("/"),
@@ -579,7 +578,7 @@ def _url_problem(url: str, page: str, site: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return "non-web links"
-    if _site(parts.hostname or "") != site:
+    if registrable_domain(parts.hostname or "") != site:
         return "off-site"
     return _path_problem(url, page)
 

@@ -19,6 +19,7 @@ from monitor.config.settings import Selectors, Source
 from monitor.errors import ExtractError
 from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import drop_hidden, mark_line_ends, node_text, safe_link
+from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, truncate
 from monitor.text.urls import in_page_encoding
@@ -86,7 +87,11 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
     base = _base_url(tree, doc.url)
     elements = item_sel.nodes(tree.root) if tree.root is not None else []
     if not elements:
-        return Extraction(warnings=[f"no element matched select.item {select.item!r}"])
+        unmatched = f"no element matched select.item {select.item!r}"
+        frames = frame_urls(tree, base, doc.url, doc.encoding)
+        if frames:      # the listing may be in one of them (see monitor.extract.frames)
+            return Extraction(follow=frames, notes=[f"{unmatched}; {through_frames_note(frames)}"])
+        return Extraction(warnings=[unmatched])
     for element in elements:   # only the items' text is read (see cleaning.mark_blocks)
         mark_line_ends(element)
 

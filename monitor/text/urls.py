@@ -79,6 +79,21 @@ def is_publishable(url: str) -> bool:
     return parts.scheme.lower() in PUBLISHABLE_SCHEMES and bool(parts.hostname)
 
 
+# Second-level labels under a two-letter country code that are a suffix, not a site:
+# `go.th`, `co.th`, `ac.th`, `or.th`, `in.th`, `mi.th`, `co.uk`, `com.au`.
+GENERIC_SLD = frozenset({"co", "or", "go", "ac", "in", "mi", "net", "com", "org", "gov", "edu"})
+
+
+def registrable_domain(host: str) -> str:
+    """The registrable domain, with two-level suffixes (`go.th`, `co.uk`) kept whole:
+    `www.dga.or.th` and `dga.or.th` are one site, `dga.or.th` and `etda.or.th` two."""
+    labels = host.lower().rstrip(".").split(".")
+    if len(labels) < 2 or labels[-1].isdigit() or ":" in host:
+        return host.lower()
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in GENERIC_SLD else 2
+    return ".".join(labels[-keep:])
+
+
 def host_of(url: str | None) -> str:
     """The lower-case host of a URL read from a page or a message, "" when it has none.
 

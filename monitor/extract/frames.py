@@ -1,0 +1,57 @@
+"""Pages that show their content in frames.
+
+Older agency sites (a district's, a local government's) are often a
+`<frameset>` of a banner, a menu and a main frame, or a home page whose news
+box is an `<iframe>` of another page of the site. A browser draws those pages
+inside the one at the address, so the listing a user sees there is in a page
+of its own, and selectors written in the browser's inspector are the frame's.
+A page in which a listing's selectors, or `auto`, found nothing is therefore
+read through its frames: their pages are followed as further documents of the
+source, as a sitemap index's children are (`Extraction.follow`), and each is
+read as the page was. Only frames of the same site count: a video, a map or a
+social feed embedded from elsewhere is no part of an agency's listing.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urldefrag, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from monitor.extract.cleaning import safe_link
+from monitor.text.urls import in_page_encoding, registrable_domain
+
+MAX_FRAMES = 4   # a frameset has two or three; more is a page of widgets
+# A frame whose name, id or address says it holds the page's content or news comes
+# first: a frameset's banner and menu frames come before its main one.
+_MAIN = re.compile(r"main|content|body|center|centre|detail|news|ข่าว", re.IGNORECASE)
+
+
+def frame_urls(tree: LexborHTMLParser, base: str, page_url: str, codec: str) -> list[str]:
+    """The same-site pages that `tree` (the page at `page_url`, decoded with `codec`)
+    shows in frames, each once, at most MAX_FRAMES: those that look like the main
+    one first, then in the page's order."""
+    site = registrable_domain(urlsplit(page_url).hostname or "")
+    page = urldefrag(page_url)[0]
+    found: dict[str, bool] = {}     # each URL: whether it looks like the main frame
+    for node in tree.css("frame[src], iframe[src]"):
+        attributes = node.attributes
+        url = safe_link((attributes.get("src") or "").strip(), base)
+        if url is None:
+            continue
+        url = in_page_encoding(urldefrag(url)[0], codec)
+        if (url == page or url in found
+                or registrable_domain(urlsplit(url).hostname or "") != site):
+            continue
+        named = " ".join(attributes.get(key) or "" for key in ("name", "id", "src"))
+        found[url] = _MAIN.search(named) is not None
+        if len(found) == MAX_FRAMES:
+            break
+    return sorted(found, key=lambda url: not found[url])   # stable: else page order
+
+
+def through_frames_note(frames: list[str]) -> str:
+    """What a page read through its frames says of it (`preview`, the crawl line)."""
+    return (f"the page shows {len(frames)} page(s) of its site in frames; read them as "
+            f"well: {', '.join(frames)}")

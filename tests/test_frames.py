@@ -1,0 +1,158 @@
+"""Pages that show their listing in frames (monitor.extract.frames), read as a browser
+shows them: a frameset of banner, menu and main page, and a home page whose news box
+is an iframe of another page of the site. Real servers on 127.0.0.1, real crawls."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.extract.bounds import parse_html
+from monitor.extract.frames import MAX_FRAMES, frame_urls
+from tests.crawl_helpers import crawl, published, write_config
+from tests.httpserver import FixtureServer, Request, Response
+from tests.test_discover import TITLES, _discover, _listing
+
+FRAMESET = """<html><head><meta charset="utf-8"><title>องค์การบริหารส่วนตำบล</title></head>
+<frameset rows="120,*"><frame src="top.php" name="top" scrolling="no">
+<frameset cols="200,*"><frame src="menu.php" name="left"><frame src="main.php" name="main">
+</frameset></frameset></html>"""
+MENU = ("<html><body><a href='main.php' target='main'>หน้าหลัก</a> "
+        "<a href='history.php' target='main'>ประวัติ</a></body></html>")
+HOME = """<html><head><meta charset="utf-8"><title>เทศบาล</title></head><body>
+<h1>ยินดีต้อนรับ</h1><p>เทศบาลตำบลตัวอย่าง</p>
+<iframe src="https://www.youtube.com/embed/x" width="560"></iframe>
+<iframe src="/news_box.php" width="100%" height="400"></iframe></body></html>"""
+SELECT = """
+    select:
+      item: "li.item"
+      title: "a"
+      link: "a::attr(href)"
+      date: "span.date\""""
+
+
+def _source(url: str, kind: str) -> str:
+    return f"""
+  - name: agency
+    url: "{url}"
+    type: {kind}
+    respect_robots: false{SELECT if kind == "html" else ""}
+"""
+
+
+def _crawled_paths(server: FixtureServer) -> list[str]:
+    return [request.path for request in server.log]
+
+
+@pytest.mark.parametrize("kind", ["html", "auto"])
+def test_a_frameset_is_read_through_its_frames(server: FixtureServer, tmp_path: Path,
+                                               kind: str) -> None:
+    server.page("/", FRAMESET)
+    server.page("/top.php", "<html><body><img src='logo.png'></body></html>")
+    server.page("/menu.php", MENU)
+    server.page("/main.php", _listing("utf-8"))
+    config = write_config(tmp_path, _source(server.url("/"), kind))
+    assert crawl(config) == 0
+    feed = published(config)
+    assert set(feed) == set(TITLES), feed
+    assert feed[TITLES[0]] == server.url("/news/0")
+    # Each frame once, and nothing the frames only link to.
+    paths = _crawled_paths(server)
+    assert sorted(paths) == sorted(["/", "/top.php", "/menu.php", "/main.php"]), paths
+
+
+def test_a_listing_in_a_same_site_iframe_is_read_and_an_embedded_video_is_not(
+        server: FixtureServer, tmp_path: Path) -> None:
+    server.page("/", HOME)
+    server.page("/news_box.php", _listing("utf-8"))
+    config = write_config(tmp_path, _source(server.url("/"), "auto"))
+    assert crawl(config) == 0   # the video's host is never asked: it is not this site
+    assert all(title in published(config) for title in TITLES)
+    assert _crawled_paths(server) == ["/", "/news_box.php"]
+
+
+def test_a_page_whose_selectors_match_does_not_read_its_frames(
+        server: FixtureServer, tmp_path: Path) -> None:
+    server.page("/", _listing("utf-8").replace(
+        "</body>", "<iframe src='/counter.php'></iframe></body>"))
+    config = write_config(tmp_path, _source(server.url("/"), "html"))
+    assert crawl(config) == 0
+    assert all(title in published(config) for title in TITLES)
+    assert _crawled_paths(server) == ["/"]
+
+
+def test_frames_that_show_each_other_are_each_read_once(
+        server: FixtureServer, tmp_path: Path) -> None:
+    server.page("/", "<html><body><iframe src='/a.php'></iframe></body></html>")
+    server.page("/a.php", "<html><body><iframe src='/b.php'></iframe></body></html>")
+    server.page("/b.php", "<html><body><iframe src='/a.php'></iframe>"
+                          "<iframe src='/'></iframe></body></html>")
+    config = write_config(tmp_path, _source(server.url("/"), "auto"))
+    assert crawl(config) == 0
+    assert sorted(_crawled_paths(server)) == ["/", "/a.php", "/b.php"]
+
+
+def test_a_frameset_keeps_no_validators_so_its_frames_are_read_each_crawl(
+        server: FixtureServer, tmp_path: Path) -> None:
+    """The frameset never changes (here it answers 304 to its ETag): were its ETag
+    kept, the listing in its main frame would never be read again."""
+    def frameset(request: Request) -> Response:
+        if request.headers.get("if-none-match") == '"f1"':
+            return Response(304, b"", {"ETag": '"f1"'})
+        return Response(200, FRAMESET.encode(), {"Content-Type": "text/html; charset=utf-8",
+                                                 "ETag": '"f1"'})
+    server.add("/", frameset)
+    server.page("/top.php", "<html><body></body></html>")
+    server.page("/menu.php", MENU)
+    server.page("/main.php", _listing("utf-8"))
+    config = write_config(tmp_path, _source(server.url("/"), "html"))
+    assert crawl(config) == 0
+    later = "ทางรัฐ เปิดบริการ e-Service ยื่นคำร้องออนไลน์ทุกอำเภอ"
+    server.page("/main.php", _listing("utf-8").replace(
+        "<ul class=\"news\">", f'<ul class="news"><li class="item"><a href="/news/9">{later}'
+                               '</a> <span class="date">11 พ.ย. 2569</span></li>'))
+    assert crawl(config) == 0
+    assert later in published(config)
+    assert not any(r.headers.get("if-none-match") for r in server.requests_for("/"))
+
+
+def test_discover_proposes_the_page_in_the_frame(server: FixtureServer, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    server.page("/", FRAMESET)
+    server.page("/top.php", "<html><body></body></html>")
+    server.page("/menu.php", MENU)
+    server.page("/main.php", _listing("utf-8"))
+    config = write_config(tmp_path, "")
+    code, result = _discover(config, server.url("/"), capsys=capsys)
+    assert code == 0, json.dumps(result, ensure_ascii=False)
+    candidates = result["candidates"]
+    assert isinstance(candidates, list) and isinstance(result["best"], int)
+    best = candidates[result["best"]]
+    assert (best["type"], best["url"], best["items"]) == ("auto", server.url("/main.php"), 3)
+
+
+def test_which_frames_count() -> None:
+    page = "http://www.abc.go.th/index.php"
+    tree = parse_html("""<html><body>
+        <iframe src="http://abc.go.th/banner.php#top"></iframe>
+        <iframe src="https://www.youtube.com/embed/x"></iframe>
+        <iframe src="http://dga.or.th/widget"></iframe>
+        <iframe src="javascript:void(0)"></iframe>
+        <iframe src="index.php"></iframe>
+        <iframe src="banner.php"></iframe>
+        <iframe src="/list.php?หมวด=ข่าว"></iframe>
+        <iframe src="calendar.php"></iframe><iframe src="poll.php"></iframe>
+        </body></html>""")
+    found = frame_urls(tree, page, page, "cp874")
+    assert found == ["http://www.abc.go.th/list.php?%CB%C1%C7%B4=%A2%E8%D2%C7",
+                     "http://abc.go.th/banner.php", "http://www.abc.go.th/banner.php",
+                     "http://www.abc.go.th/calendar.php"]
+    assert len(found) == MAX_FRAMES
+
+
+def test_a_framesets_main_frame_comes_first() -> None:
+    page = "http://www.abc.go.th/"
+    found = frame_urls(parse_html(FRAMESET), page, page, "utf-8")
+    assert found == [page + "main.php", page + "top.php", page + "menu.php"]
