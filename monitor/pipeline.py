@@ -187,7 +187,9 @@ async def read_source(
             read_through = page
         read.found += page.cut + page.found
         raws.extend(page.extraction.items)
-        read.warnings.extend(page.extraction.warnings)
+        # A followed document's warnings say which it is (a frame, a child sitemap).
+        read.warnings.extend(page.extraction.warnings if doc is first else
+                             [f"{doc.url}: {warning}" for warning in page.extraction.warnings])
         read.notes.extend(page.extraction.notes)
         for url in page.extraction.follow:
             if url in asked:

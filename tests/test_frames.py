@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.cli import main
 from monitor.extract.bounds import parse_html
 from monitor.extract.frames import MAX_FRAMES, frame_urls
 from tests.crawl_helpers import crawl, published, write_config
@@ -156,3 +157,18 @@ def test_a_framesets_main_frame_comes_first() -> None:
     page = "http://www.abc.go.th/"
     found = frame_urls(parse_html(FRAMESET), page, page, "utf-8")
     assert found == [page + "main.php", page + "top.php", page + "menu.php"]
+
+
+def test_preview_says_which_frame_a_warning_is_of(server: FixtureServer, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    server.page("/", FRAMESET)
+    server.page("/top.php", "<html><body></body></html>")
+    server.page("/menu.php", MENU)
+    server.page("/main.php", _listing("utf-8"))
+    config = write_config(tmp_path, _source(server.url("/"), "html"))
+    capsys.readouterr()
+    assert main(["preview", "agency", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "the page shows 3 pages of its site in frames, read as well: " in out
+    assert f"warning: {server.url('/top.php')}: no element matched select.item" in out
+    assert "3 items, 3 match a topic" in out

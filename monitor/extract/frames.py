@@ -53,5 +53,5 @@ def frame_urls(tree: LexborHTMLParser, base: str, page_url: str, codec: str) -> 
 
 def through_frames_note(frames: list[str]) -> str:
     """What a page read through its frames says of it (`preview`, the crawl line)."""
-    return (f"the page shows {len(frames)} page(s) of its site in frames; read them as "
-            f"well: {', '.join(frames)}")
+    pages = "1 page" if len(frames) == 1 else f"{len(frames)} pages"
+    return f"the page shows {pages} of its site in frames, read as well: {', '.join(frames)}"
