@@ -57,6 +57,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from monitor.config.settings import Source
 from monitor.extract.autodata import read_embedded, read_json_body
 from monitor.extract.bounds import parse_html
+from monitor.extract.cleaning import scripted_address
 from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.extract.htmltext import (
     COMPONENT,
@@ -208,13 +209,15 @@ def _joined(base: str, href: str) -> str:
 
 
 def _href(node: LexborNode) -> str | None:
-    """Where an element links to: href, a data-href/data-url (buttons, clickable cards),
-    or a URL written only in its title attribute."""
+    """Where an element links to: href (or the address its script opens: see
+    cleaning.scripted_address), a data-href/data-url (buttons, clickable cards), or
+    a URL written only in its title attribute."""
     attrs = node.attributes
     for name in ("href", "data-href", "data-url"):
         value = (attrs.get(name) or "").strip()
         if value:
-            return value
+            return (scripted_address(value, attrs.get("onclick")) if name == "href"
+                    else None) or value
     title = (attrs.get("title") or "").strip()
     return title if title.startswith(("http://", "https://")) else None
 

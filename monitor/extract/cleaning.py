@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import urljoin, urlparse, urlunparse
+from urllib.parse import unquote, urljoin, urlparse, urlunparse
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -94,6 +94,34 @@ def _text_of(fragment: str) -> str:
     mark_blocks(tree)
     root = tree.body or tree.root
     return root.text(separator="") if root is not None else ""
+
+
+# A link that a script opens, as older agency sites write their news lists:
+# `href="javascript:window.open('news_detail.php?id=1','_blank')"`, or `href="#"`
+# with `onclick="location.href='detail.asp?id=1'"`. A click opens the address
+# written in quotes; only such a literal, whole argument counts (one built by the
+# script, `'news.php?id=' + id`, or a site's own function is left alone).
+_OPENS = re.compile(
+    r"""\bwindow\.open\s*\(\s*(['"])([^'"<>\s\\]+)\1\s*[,)]"""
+    r"""|\b(?:(?:window|document|self|top)\.)?location(?:\.href)?\s*=\s*(['"])"""
+    r"""([^'"<>\s\\]+)\3\s*(?:[;}]|return\b|$)"""
+    r"""|\blocation\.(?:replace|assign)\s*\(\s*(['"])([^'"<>\s\\]+)\5\s*\)""")
+
+
+def scripted_address(href: str | None, onclick: str | None) -> str | None:
+    """The address a link opens by script (see _OPENS), written as in the page; None
+    when `href` is an address of its own or the script opens none it spells out."""
+    href = (href or "").strip()
+    if href[:11].lower() == "javascript:":
+        code = unquote(href[11:])   # a javascript: URL is percent-decoded before it runs
+    elif href in ("", "#") or href.startswith("#"):
+        code = onclick or ""
+    else:
+        return None
+    found = _OPENS.search(code[:2000])
+    if found is None and href and onclick:
+        found = _OPENS.search(onclick[:2000])
+    return None if found is None else found.group(2) or found.group(4) or found.group(6)
 
 
 def safe_link(href: str | None, base: str) -> str | None:

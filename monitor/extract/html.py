@@ -18,7 +18,13 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 from monitor.config.settings import Selectors, Source
 from monitor.errors import ExtractError
 from monitor.extract.bounds import parse_html
-from monitor.extract.cleaning import drop_hidden, mark_line_ends, node_text, safe_link
+from monitor.extract.cleaning import (
+    drop_hidden,
+    mark_line_ends,
+    node_text,
+    safe_link,
+    scripted_address,
+)
 from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, truncate
@@ -152,15 +158,22 @@ def _link(element: LexborNode, sel: Selector | None, base: str
     """
     if sel is None:
         node = _first_anchor(element)
-        return node, safe_link(node.attributes.get("href") if node else None, base)
+        return node, _opened(node, node.attributes.get("href") if node else None, base)
     if sel.attr:
         node, value = sel.first(element)
-        return node, safe_link(value, base)
+        return node, _opened(node, value, base)
     for node in sel.nodes(element):
         anchor = node if node.attributes.get("href") else _first_anchor(node)
         if anchor is not None:
-            return anchor, safe_link(anchor.attributes.get("href"), base)
+            return anchor, _opened(anchor, anchor.attributes.get("href"), base)
     return None, None
+
+
+def _opened(node: LexborNode | None, href: str | None, base: str) -> str | None:
+    """The address a click on `node` opens: its `href`, or the one its script spells out
+    (`javascript:window.open('...')`, `href="#" onclick="location.href='...'"`)."""
+    scripted = scripted_address(href, node.attributes.get("onclick") if node else None)
+    return safe_link(scripted or href, base)
 
 
 def _first_anchor(element: LexborNode) -> LexborNode | None:

@@ -1,0 +1,82 @@
+"""Links a script opens, as older agency sites write their news lists: the address
+spelled out in `javascript:window.open('...')` or in a `href="#"` link's onclick is
+what a click opens, so it is the item's link (monitor.extract.cleaning.scripted_address).
+Anything a script computes stays unread, and no `javascript:` link is ever published."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.extract.cleaning import scripted_address
+from tests.crawl_helpers import crawl, published, write_config
+from tests.httpserver import FixtureServer
+from tests.test_discover import THAI_DATES, TITLES
+
+LINKS = [
+    "href=\"javascript:window.open('news_detail.php?id=0','_blank','width=800,height=600')\"",
+    "href=\"javascript:void(0)\" onclick=\"window.open('news_detail.php?id=1'); return false;\"",
+    "href=\"#\" onclick=\"location.href='news_detail.php?id=2'\"",
+]
+
+
+def _page(links: list[str]) -> str:
+    rows = "".join(f'<li class="item"><a {link}>{title}</a> <span class="date">{day}</span>'
+                   "</li>" for link, title, day in zip(links, TITLES, THAI_DATES, strict=True))
+    return ("<html><head><meta charset='utf-8'></head><body><nav><a href='/'>หน้าแรก</a>"
+            f"</nav><ul class='news'>{rows}</ul></body></html>")
+
+
+def _source(url: str, kind: str) -> str:
+    select = """
+    select:
+      item: "li.item"
+      title: "a"
+      date: "span.date\"""" if kind == "html" else ""
+    return f"""
+  - name: agency
+    url: "{url}"
+    type: {kind}
+    respect_robots: false{select}
+"""
+
+
+@pytest.mark.parametrize("kind", ["html", "auto"])
+def test_items_whose_links_a_script_opens_link_to_what_a_click_opens(
+        server: FixtureServer, tmp_path: Path, kind: str) -> None:
+    server.page("/news/list.php", _page(LINKS))
+    config = write_config(tmp_path, _source(server.url("/news/list.php"), kind))
+    assert crawl(config) == 0
+    assert published(config) == {title: server.url(f"/news/news_detail.php?id={n}")
+                                 for n, title in enumerate(TITLES)}
+
+
+def test_a_link_the_sites_own_function_opens_is_not_guessed(
+        server: FixtureServer, tmp_path: Path) -> None:
+    server.page("/news/list.php", _page([
+        'href="javascript:openNews(0)"',
+        "href=\"#\" onclick=\"window.open('news_detail.php?id=' + 1)\"",
+        "href=\"javascript:window.open('news_detail.php?id=2')\""]))
+    config = write_config(tmp_path, _source(server.url("/news/list.php"), "html"))
+    assert crawl(config) == 0
+    feed = published(config)
+    assert feed == {TITLES[2]: server.url("/news/news_detail.php?id=2")}, feed
+    assert not any(link.startswith("javascript") for link in feed.values())
+
+
+@pytest.mark.parametrize(("href", "onclick", "opens"), [
+    ("javascript:window.open('a.php?id=1','_blank')", None, "a.php?id=1"),
+    ("javascript:window.open(%27a.php%3Fid%3D1%27)", None, "a.php?id=1"),   # percent-encoded
+    ("javascript:;", "location.replace('b.php')", "b.php"),
+    ("#", 'window.location = "c.php";', "c.php"),
+    ("#top", "document.location.href='d.php' ; return false", "d.php"),
+    ("", "self.location='e.php'", "e.php"),
+    ("news.php", "window.open('f.php')", None),         # a real href is what it opens
+    ("javascript:openNews(3)", None, None),
+    ("#", "window.open('g.php?id=' + id)", None),        # computed
+    ("#", "if (ok) location.href = url;", None),
+    ("#", "alert('location.href=\\'h.php\\'')", None),
+])
+def test_what_address_a_script_opens(href: str, onclick: str | None, opens: str | None) -> None:
+    assert scripted_address(href, onclick) == opens
