@@ -43,6 +43,13 @@ def _source(url: str, kind: str) -> str:
 """
 
 
+def _frameset_site(server: FixtureServer) -> None:
+    server.page("/", FRAMESET)
+    server.page("/top.php", "<html><body></body></html>")
+    server.page("/menu.php", MENU)
+    server.page("/main.php", _listing("utf-8"))
+
+
 def _crawled_paths(server: FixtureServer) -> list[str]:
     return [request.path for request in server.log]
 
@@ -50,10 +57,7 @@ def _crawled_paths(server: FixtureServer) -> list[str]:
 @pytest.mark.parametrize("kind", ["html", "auto"])
 def test_a_frameset_is_read_through_its_frames(server: FixtureServer, tmp_path: Path,
                                                kind: str) -> None:
-    server.page("/", FRAMESET)
-    server.page("/top.php", "<html><body><img src='logo.png'></body></html>")
-    server.page("/menu.php", MENU)
-    server.page("/main.php", _listing("utf-8"))
+    _frameset_site(server)
     config = write_config(tmp_path, _source(server.url("/"), kind))
     assert crawl(config) == 0
     feed = published(config)
@@ -121,10 +125,7 @@ def test_a_frameset_keeps_no_validators_so_its_frames_are_read_each_crawl(
 
 def test_discover_proposes_the_page_in_the_frame(server: FixtureServer, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    server.page("/", FRAMESET)
-    server.page("/top.php", "<html><body></body></html>")
-    server.page("/menu.php", MENU)
-    server.page("/main.php", _listing("utf-8"))
+    _frameset_site(server)
     config = write_config(tmp_path, "")
     code, result = _discover(config, server.url("/"), capsys=capsys)
     assert code == 0, json.dumps(result, ensure_ascii=False)
@@ -161,10 +162,7 @@ def test_a_framesets_main_frame_comes_first() -> None:
 
 def test_preview_says_which_frame_a_warning_is_of(server: FixtureServer, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    server.page("/", FRAMESET)
-    server.page("/top.php", "<html><body></body></html>")
-    server.page("/menu.php", MENU)
-    server.page("/main.php", _listing("utf-8"))
+    _frameset_site(server)
     config = write_config(tmp_path, _source(server.url("/"), "html"))
     capsys.readouterr()
     assert main(["preview", "agency", "--config", str(config)]) == 0

@@ -14,7 +14,7 @@ from monitor.dedupe import CANDIDATES, StoryKey, StorySignature
 from monitor.models import Item
 from monitor.schema import MIGRATIONS
 from monitor.store import Store
-from tests.crawl_helpers import crawl, write_config
+from tests.crawl_helpers import crawl, listing_source, write_config
 from tests.httpserver import FixtureServer
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
@@ -415,17 +415,7 @@ def test_a_crawl_forgets_the_index_rows_of_items_past_the_window(
         for n, title in enumerate(["สพร. เปิดบริการทางรัฐ สำหรับประชาชนทั่วประเทศ",
                                    "ทางรัฐ เพิ่มบริการออนไลน์ ของกรมการปกครอง"]))
         + "</body></html>", "text/html; charset=utf-8")
-    config = write_config(tmp_path, f"""
-  - name: agency
-    url: "{server.url('/news')}"
-    type: html
-    respect_robots: false
-    select:
-      item: "div.row"
-      title: "h3 a"
-      link: "h3 a::attr(href)"
-      date: "span.d"
-""")
+    config = write_config(tmp_path, listing_source("agency", server.url("/news")))
     assert crawl(config) == 0
     database = tmp_path / "data" / "monitor.sqlite3"
     with sqlite3.connect(database) as db:
