@@ -65,6 +65,33 @@ def test_a_link_the_sites_own_function_opens_is_not_guessed(
     assert not any(link.startswith("javascript") for link in feed.values())
 
 
+def _cards(inner_link: bool) -> str:
+    """News as clickable cards, the way a PHP template writes them."""
+    cards = "".join(
+        f"<div class='post-row item' onclick=\"window.open('news_detail.php?id={n}', "
+        f"'_self')\" style='cursor: pointer'><img src='/img/{n}.jpg'><div class='body'>"
+        + (f"<h4><a href='news_detail.php?id={n}'>{title}</a></h4>" if inner_link else
+           f"<h4>{title}</h4>")
+        + f"<span class='date'>{day}</span></div></div>"
+        for n, (title, day) in enumerate(zip(TITLES, THAI_DATES, strict=True)))
+    return ("<html><head><meta charset='utf-8'></head><body><nav><a href='/'>หน้าแรก</a>"
+            f"<button onclick='toggleMenu()'>เมนู</button></nav><main>{cards}</main>"
+            "</body></html>")
+
+
+@pytest.mark.parametrize("kind", ["html", "auto"])
+@pytest.mark.parametrize("inner_link", [False, True])
+def test_clickable_cards_link_to_what_a_click_opens(
+        server: FixtureServer, tmp_path: Path, kind: str, inner_link: bool) -> None:
+    server.page("/news/list.php", _cards(inner_link))
+    source = _source(server.url("/news/list.php"), kind).replace(
+        '"li.item"', '"div.post-row"').replace('title: "a"', 'title: "h4"')
+    config = write_config(tmp_path, source)
+    assert crawl(config) == 0
+    assert published(config) == {title: server.url(f"/news/news_detail.php?id={n}")
+                                 for n, title in enumerate(TITLES)}
+
+
 @pytest.mark.parametrize(("href", "onclick", "opens"), [
     ("javascript:window.open('a.php?id=1','_blank')", None, "a.php?id=1"),
     ("javascript:window.open(%27a.php%3Fid%3D1%27)", None, "a.php?id=1"),   # percent-encoded

@@ -72,7 +72,8 @@ from monitor.text.clean import clean_href, collapse
 from monitor.text.urls import in_page_encoding, registrable_domain
 
 MIN_TITLE, MIN_ITEMS, TITLE_CREDIT = 15, 2, 120
-LINK_CSS = 'a[href], [data-href], [data-url], [title^="http://"], [title^="https://"]'
+LINK_CSS = ('a[href], [data-href], [data-url], [title^="http://"], [title^="https://"], '
+            '[onclick]')
 # Link texts that say "open it" rather than what it is: the headline is elsewhere in the item.
 READ_MORE = re.compile(
     r"^(?:อ่านต่อ|อ่านเพิ่มเติม|อ่านรายละเอียด|รายละเอียด(?:เพิ่มเติม)?|ดูรายละเอียด|ดูเพิ่มเติม|"
@@ -210,8 +211,9 @@ def _joined(base: str, href: str) -> str:
 
 def _href(node: LexborNode) -> str | None:
     """Where an element links to: href (or the address its script opens: see
-    cleaning.scripted_address), a data-href/data-url (buttons, clickable cards), or
-    a URL written only in its title attribute."""
+    cleaning.scripted_address), a data-href/data-url (buttons, clickable cards), a
+    URL written only in its title attribute, or the address a clickable element's
+    onclick opens."""
     attrs = node.attributes
     for name in ("href", "data-href", "data-url"):
         value = (attrs.get(name) or "").strip()
@@ -219,7 +221,11 @@ def _href(node: LexborNode) -> str | None:
             return (scripted_address(value, attrs.get("onclick")) if name == "href"
                     else None) or value
     title = (attrs.get("title") or "").strip()
-    return title if title.startswith(("http://", "https://")) else None
+    if title.startswith(("http://", "https://")):
+        return title
+    # A clickable card or row (`<div onclick="window.open('news_detail.php?id=1')">`).
+    onclick = attrs.get("onclick")
+    return scripted_address(None, onclick) if onclick else None
 
 
 def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:

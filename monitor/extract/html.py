@@ -158,6 +158,9 @@ def _link(element: LexborNode, sel: Selector | None, base: str
     """
     if sel is None:
         node = _first_anchor(element)
+        if node is None:    # a clickable card or row: what its onclick opens
+            node = element if element.attributes.get("onclick") else element.css_first(
+                "[onclick]")
         return node, _opened(node, node.attributes.get("href") if node else None, base)
     if sel.attr:
         node, value = sel.first(element)
