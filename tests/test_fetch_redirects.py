@@ -95,6 +95,34 @@ def test_redirect_loop_is_detected(server: FixtureServer) -> None:
     assert len(server.requests_for("/a")) == 1 and len(server.requests_for("/b")) == 1
 
 
+@pytest.mark.parametrize("back_to", ["/news", "/check?next=/news"])
+def test_a_cookie_check_that_sends_the_visitor_back_is_not_a_loop(
+        server: FixtureServer, back_to: str) -> None:
+    """A site that sets a cookie and sends the visitor back to ask again with it
+    (directly, or through a checking page): browsers follow it, and so does the fetcher."""
+    def news(request: Request) -> Response:
+        if "visited=1" in (request.headers.get("cookie") or ""):
+            return Response(200, "<p>ข่าว</p>".encode(), {"Content-Type": "text/html"})
+        return Response(302, b"", {"Location": back_to, "Set-Cookie": "visited=1; path=/"})
+    server.add("/news", news)
+    server.add("/check", redirect("/news"))
+    doc = fetch(server.url("/news"))
+    assert isinstance(doc, Document) and "ข่าว" in doc.text
+    assert [r.headers.get("cookie") for r in server.requests_for("/news")] == [None, "visited=1"]
+
+
+def test_a_server_that_always_sets_a_cookie_and_sends_back_stops_at_the_hop_limit(
+        server: FixtureServer) -> None:
+    counter = iter(range(100))
+
+    def news(request: Request) -> Response:
+        return Response(302, b"", {"Location": "/news",
+                                   "Set-Cookie": f"n={next(counter)}; path=/"})
+    server.add("/news", news)
+    with pytest.raises(FetchError, match=r"more than \d+ redirects"):
+        fetch(server.url("/news"))
+
+
 def test_too_many_redirects(server: FixtureServer) -> None:
     for i in range(12):
         server.add(f"/r{i}", redirect(f"/r{i + 1}"))

@@ -274,6 +274,12 @@ class Fetcher:
                     return reply   # content; a page that reloads itself is content too
                 refreshes += 1
             seen.add(str(httpx.URL(current)))   # only a redirect needs it: not on every hop
+            if "set-cookie" in reply.headers:
+                # A cookie check (a session, a language, a load balancer's): the page
+                # sets a cookie and sends the visitor back to ask again with it, which
+                # browsers follow. Not a loop while each answer sets a cookie; the hop
+                # limit still bounds a server that always does.
+                seen = set()
             if reply.status not in (307, 308):
                 ask = GET   # as browsers do: only 307 and 308 repeat a POST
             try:
