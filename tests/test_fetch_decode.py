@@ -93,6 +93,17 @@ def test_utf8_bom_wins_over_meta_and_is_stripped(server: FixtureServer) -> None:
     assert doc.text.startswith("<html>") and THAI in doc.text
 
 
+@pytest.mark.parametrize(("bom", "codec"), [(codecs.BOM_UTF8, "utf-8"),
+                                           (codecs.BOM_UTF16_LE, "utf-16-le")])
+def test_a_bom_wins_over_the_header_as_browsers_take_it(
+        server: FixtureServer, bom: bytes, codec: str) -> None:
+    """A page an editor saved in UTF-8 with a BOM, on a server that labels every page
+    TIS-620: browsers read it as the BOM says."""
+    body = bom + html('<meta charset="tis-620">', THAI, codec)
+    doc = fetch(server, body, "text/html; charset=tis-620")
+    assert doc.text.startswith("<html>") and THAI in doc.text
+
+
 def test_header_utf8_contradicted_by_bytes_falls_back_to_meta(server: FixtureServer) -> None:
     # A server default stamping UTF-8 on a legacy TIS-620 page.
     doc = fetch(server, html('<meta charset="tis-620">', THAI, "cp874"),

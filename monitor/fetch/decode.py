@@ -1,7 +1,10 @@
 """Turning body bytes into text, by the charset rules the README states.
 
-Order: the source's `encoding:` override, the Content-Type header, the
-document's own declaration (BOM, `<meta>`, `<?xml?>`), detection, UTF-8.
+Order: the source's `encoding:` override, a byte-order mark, the Content-Type
+header, the document's own declaration (`<meta>`, `<?xml?>`), detection, UTF-8.
+The BOM comes before the header as browsers take it (WHATWG Encoding, "decode"):
+a page saved in UTF-8 with a BOM by an editor, on a server that labels every
+page TIS-620, is UTF-8.
 Thai sites label the same code page four ways; Python knows `windows-874`
 under none of its common spellings, and httpx and feedparser silently fall
 back to something else, so every Thai label is mapped to cp874 here (cp874 is
@@ -58,9 +61,9 @@ def header_charset(content_type: str | None) -> str | None:
 
 def declared_codec(content: bytes) -> str | None:
     """What the document says about itself: a BOM, an XML declaration or a `<meta>`."""
-    for bom, codec in _BOMS:
-        if content.startswith(bom):
-            return codec
+    bom = _bom_codec(content)
+    if bom is not None:
+        return bom
     head = content[:_PRESCAN]
     for pattern in (_XML, _META):
         match = pattern.search(head)
@@ -97,9 +100,13 @@ def _valid(content: bytes, codec: str) -> bool:
     return True
 
 
+def _bom_codec(content: bytes) -> str | None:
+    return next((codec for bom, codec in _BOMS if content.startswith(bom)), None)
+
+
 def choose_codec(content: bytes, content_type: str | None, override: str | None) -> str:
     """Pick the codec; see the module docstring for the order and why."""
-    chosen = codec_for(override)
+    chosen = codec_for(override) or _bom_codec(content)
     if chosen is None:
         chosen = codec_for(header_charset(content_type))
         if chosen == "utf-8" and not _valid(content, chosen):
