@@ -178,10 +178,7 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
     # 1b. auto on the pages of the site the page shows in frames (a frameset, a news
     # box in an iframe), read at their own URLs: the listing a user sees may be one
     # of them, and a frameset page has nothing else to offer.
-    base = tree.css_first("base[href]")
-    for frame_url in frame_urls(tree, (safe_link(base.attributes.get("href"), page.url)
-                                       if base else None) or page.url,
-                                page.url, page.encoding)[:MAX_FRAMES_TRIED]:
+    for frame_url in frame_urls(tree, page.url, page.encoding)[:MAX_FRAMES_TRIED]:
         framed = await probe.get(frame_url)
         if isinstance(framed, Document) and _sniff(framed) == "html":
             judge("auto", Source(name="x", url=frame_url, type="auto",

@@ -147,7 +147,7 @@ def test_which_frames_count() -> None:
         <iframe src="/list.php?หมวด=ข่าว"></iframe>
         <iframe src="calendar.php"></iframe><iframe src="poll.php"></iframe>
         </body></html>""")
-    found = frame_urls(tree, page, page, "cp874")
+    found = frame_urls(tree, page, "cp874")
     assert found == ["http://www.abc.go.th/list.php?%CB%C1%C7%B4=%A2%E8%D2%C7",
                      "http://abc.go.th/banner.php", "http://www.abc.go.th/banner.php",
                      "http://www.abc.go.th/calendar.php"]
@@ -156,7 +156,7 @@ def test_which_frames_count() -> None:
 
 def test_a_framesets_main_frame_comes_first() -> None:
     page = "http://www.abc.go.th/"
-    found = frame_urls(parse_html(FRAMESET), page, page, "utf-8")
+    found = frame_urls(parse_html(FRAMESET), page, "utf-8")
     assert found == [page + "main.php", page + "top.php", page + "menu.php"]
 
 

@@ -57,7 +57,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from monitor.config.settings import Source
 from monitor.extract.autodata import read_embedded, read_json_body
 from monitor.extract.bounds import parse_html
-from monitor.extract.cleaning import scripted_address
+from monitor.extract.cleaning import page_base, scripted_address
 from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.extract.htmltext import (
     COMPONENT,
@@ -126,7 +126,7 @@ def extract(doc: Document, source: Source) -> Extraction:
         return read_json_body(doc, source)
     tree = parse_html(text or "<html></html>")
     data = read_embedded(doc, tree)   # first: reading the links marks up the tree
-    frames = frame_urls(tree, _base(tree, doc.url), doc.url, doc.encoding)
+    frames = frame_urls(tree, doc.url, doc.encoding)
     links = read_links(doc, source, tree)
     if frames and not links.items and not (data and data.items):
         # The listing may be in one of them (see monitor.extract.frames).
@@ -148,7 +148,7 @@ def read_links(doc: Document, source: Source,
     when the caller has it; reading changes it)."""
     if tree is None:
         tree = parse_html(doc.text or "<html></html>")
-    base = _base(tree, doc.url)
+    base = page_base(tree, doc.url)
     page, site = _key(doc.url), registrable_domain(urlsplit(doc.url).hostname or "")
     skipped: dict[str, int] = {}
     regions: dict[tuple[str, str], int] = {}
@@ -191,12 +191,6 @@ def read_links(doc: Document, source: Source,
     items = [RawItem(title=link.title, link=link.url, summary=_summary(link),
                      date_text=link.date) for link in chosen]
     return Extraction(items=items, notes=notes, warnings=warnings)
-
-
-def _base(tree: LexborHTMLParser, url: str) -> str:
-    """What the page's relative links are resolved against: its `<base href>`, or its URL."""
-    node = tree.css_first("base[href]")
-    return (url if node is None else _joined(url, node.attributes["href"] or "")) or url
 
 
 def _joined(base: str, href: str) -> str:

@@ -152,6 +152,13 @@ def safe_link(href: str | None, base: str) -> str | None:
     return url if is_publishable(url) else None
 
 
+def page_base(tree: LexborHTMLParser, url: str) -> str:
+    """What a page's relative links resolve against: its `<base href>` when that is a
+    usable http(s) URL, else the page's own URL."""
+    node = tree.css_first("base[href]")
+    return (safe_link(node.attributes.get("href"), url) if node else None) or url
+
+
 @lru_cache(maxsize=64)
 def _scheme(url: str) -> str:
     """A page's scheme, parsed once for all its links."""

@@ -19,7 +19,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from monitor.extract.cleaning import safe_link
+from monitor.extract.cleaning import page_base, safe_link
 from monitor.text.urls import in_page_encoding, registrable_domain
 
 MAX_FRAMES = 4   # a frameset has two or three; more is a page of widgets
@@ -28,12 +28,13 @@ MAX_FRAMES = 4   # a frameset has two or three; more is a page of widgets
 _MAIN = re.compile(r"main|content|body|center|centre|detail|news|ข่าว", re.IGNORECASE)
 
 
-def frame_urls(tree: LexborHTMLParser, base: str, page_url: str, codec: str) -> list[str]:
+def frame_urls(tree: LexborHTMLParser, page_url: str, codec: str) -> list[str]:
     """The same-site pages that `tree` (the page at `page_url`, decoded with `codec`)
     shows in frames, each once, at most MAX_FRAMES: those that look like the main
     one first, then in the page's order."""
     site = registrable_domain(urlsplit(page_url).hostname or "")
     page = urldefrag(page_url)[0]
+    base = page_base(tree, page_url)
     found: dict[str, bool] = {}     # each URL: whether it looks like the main frame
     for node in tree.css("frame[src], iframe[src]"):
         attributes = node.attributes

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urldefrag
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+from selectolax.lexbor import LexborNode, SelectolaxError
 
 from monitor.config.settings import Selectors, Source
 from monitor.errors import ExtractError
@@ -22,6 +22,7 @@ from monitor.extract.cleaning import (
     drop_hidden,
     mark_line_ends,
     node_text,
+    page_base,
     safe_link,
     scripted_address,
 )
@@ -90,11 +91,11 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
         raise ExtractError(f"select.item {select.item!r} must select elements, not an attribute")
     tree = parse_html(doc.text)
     drop_hidden(tree)
-    base = _base_url(tree, doc.url)
+    base = page_base(tree, doc.url)
     elements = item_sel.nodes(tree.root) if tree.root is not None else []
     if not elements:
         unmatched = f"no element matched select.item {select.item!r}"
-        frames = frame_urls(tree, base, doc.url, doc.encoding)
+        frames = frame_urls(tree, doc.url, doc.encoding)
         if frames:      # the listing may be in one of them (see monitor.extract.frames)
             return Extraction(follow=frames, notes=[f"{unmatched}; {through_frames_note(frames)}"])
         return Extraction(warnings=[unmatched])
@@ -141,12 +142,6 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
     if base != doc.url:
         notes.append(f"links resolved against <base href> {base}")
     return Extraction(items=items, warnings=warnings, notes=notes)
-
-
-def _base_url(tree: LexborHTMLParser, url: str) -> str:
-    """The page's `<base href>` when it is a usable http(s) URL, else the page URL."""
-    node = tree.css_first("base[href]")
-    return (safe_link(node.attributes.get("href"), url) if node else None) or url
 
 
 def _link(element: LexborNode, sel: Selector | None, base: str
