@@ -7,10 +7,12 @@ them through the fetcher's own connections.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
-from collections.abc import Iterator
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
 
 import h11
 import pytest
@@ -19,7 +21,6 @@ from hypothesis import strategies as st
 
 from monitor.config.settings import FetchSettings
 from monitor.errors import FetchError
-from monitor.fetch import Fetcher
 from monitor.fetch.heads import head_end, interim, tidy
 from monitor.models import Document
 from tests import test_fetch_tls as fetch_tls
@@ -182,71 +183,66 @@ RAW = {
 }
 
 
-def test_answers_with_a_status_line_or_interim_head_h11_refuses_are_read() -> None:
+@contextlib.contextmanager
+def raw_server(answer: Callable[[socket.socket, str], None]
+               ) -> Iterator[tuple[str, list[int]]]:
+    """A server on 127.0.0.1 that writes, for each request on a connection, what
+    `answer(connection, path)` sends, byte for byte; and the connections it accepted."""
+    listener = socket.create_server(("127.0.0.1", 0))
     connections: list[int] = []
 
-    async def go() -> list[object]:
-        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            connections.append(1)
-            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
-                while True:
-                    request = await reader.readuntil(b"\r\n\r\n")
-                    path = request.split(b" ")[1].decode()
-                    answer = RAW[path]
-                    if path == "/hints":   # the final head comes a moment later
-                        split = answer.index(b"\r\n\r\n") + 4
-                        writer.write(answer[:split])
-                        await writer.drain()
-                        await asyncio.sleep(0.05)
-                        answer = answer[split:]
-                    writer.write(answer)
-                    await writer.drain()
-            writer.close()
+    def serve(conn: socket.socket) -> None:
+        with conn, contextlib.suppress(OSError):
+            held = b""
+            while True:
+                while b"\r\n\r\n" not in held:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    held += data
+                head, _, held = held.partition(b"\r\n\r\n")
+                answer(conn, head.split(b" ")[1].decode())
 
-        server = await asyncio.start_server(serve, "127.0.0.1", 0)
-        base = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-        results: list[object] = []
-        async with Fetcher(user_agent="test/1") as fetcher:
-            for path in [*RAW, *RAW]:
-                try:
-                    results.append(await fetcher.fetch(base + path, SETTINGS))
-                except FetchError as error:
-                    results.append(error)
-        server.close()
-        return results
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                connections.append(1)
+                threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
-    results = asyncio.run(go())
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", connections
+    finally:
+        listener.close()
+
+
+def test_answers_with_a_status_line_or_interim_head_h11_refuses_are_read() -> None:
+    def answer(conn: socket.socket, path: str) -> None:
+        data = RAW[path]
+        if path == "/hints":   # the final head comes a moment later
+            split = data.index(b"\r\n\r\n") + 4
+            conn.sendall(data[:split])
+            time.sleep(0.05)
+            data = data[split:]
+        conn.sendall(data)
+
+    with raw_server(answer) as (base, connections):
+        results = fetch_all([base + path for path in [*RAW, *RAW]])
     assert [r.text if isinstance(r, Document) else r for r in results] == ["<p>ok</p>"] * 6
     assert len(connections) == 1     # and the connection was kept for the next answer
 
 
 def test_endless_interim_heads_are_left_to_h11_after_a_few() -> None:
-    """A hostile server's stream of `100 Continue` heads, trickled: the mender looks
-    at a few and then leaves them to h11, which reads them one by one."""
-    async def go() -> object:
-        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
-                await reader.readuntil(b"\r\n\r\n")
-                for _ in range(300):
-                    writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-                    await writer.drain()
-                writer.write(RAW["/status"])
-                await writer.drain()
-                await reader.read()
-            writer.close()
+    """A hostile server's stream of `100 Continue` heads: the mender looks at a few
+    and then leaves them to h11, which reads them one by one."""
+    def answer(conn: socket.socket, path: str) -> None:
+        for _ in range(300):
+            conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        conn.sendall(RAW["/status"])
 
-        server = await asyncio.start_server(serve, "127.0.0.1", 0)
-        try:
-            async with Fetcher(user_agent="test/1") as fetcher:
-                try:
-                    return await fetcher.fetch(
-                        f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/", SETTINGS)
-                except FetchError as error:
-                    return error
-        finally:
-            server.close()
-
-    result = asyncio.run(go())
+    with raw_server(answer) as (base, _):
+        [result] = fetch_all([base + "/"])
     # h11 reads the interim heads and then refuses the final one's status line:
     # past INTERIM_MOST the mender does not look, which is the bound.
     assert isinstance(result, FetchError), result
