@@ -199,7 +199,7 @@ async def read_source(
             followed += 1
             asked.add(url)
             child = await fetcher.fetch(url, source.fetch, encoding=source.encoding,
-                                        trusted=_same_origin(url, source.url))
+                                        trusted=_same_origin(url, source.url), referrer=doc.url)
             if isinstance(child, Document):
                 queue.append(child)
     if read.found > cap:
@@ -227,8 +227,8 @@ async def read_source(
             read.warnings.append(f"{len(targets)} new items; articles fetched for the first "
                                  f"{limit} only (max_articles)")
         enriched = await asyncio.gather(
-            *(_with_article(item, source, fetcher, config, now, budget)
-              for item in targets[:limit]))
+            *(_with_article(item, source, fetcher, config, now, budget,
+                            read.documents[0].url) for item in targets[:limit]))
         by_identity = {i.identity: i for i in enriched}
         read.items = [by_identity.get(i.identity, i) for i in read.items]
         for item in read.items:
@@ -281,10 +281,11 @@ def _cut_short(doc: Document) -> str:
 
 
 async def _with_article(item: Item, source: Source, fetcher: Fetcher, config: Config,
-                        now: datetime, budget: Budget) -> Item:
-    """The item completed from its own page; on failure, the item as it was."""
+                        now: datetime, budget: Budget, listed_on: str) -> Item:
+    """The item completed from its own page (asked for as a click on the listing
+    `listed_on` asks for it); on failure, the item as it was."""
     try:
-        doc = await fetcher.fetch(item.link, source.fetch, trusted=False)
+        doc = await fetcher.fetch(item.link, source.fetch, trusted=False, referrer=listed_on)
     except MonitorError as error:
         log.warning("%s: article %s not read: %s", source.name, item.link, error)
         return item

@@ -151,12 +151,14 @@ class Fetcher:
     async def fetch(self, url: str, settings: FetchSettings, *,
                     validators: Validators | None = None, encoding: str | None = None,
                     trusted: bool = True, request: RequestSettings | None = None,
-                    render: bool = False) -> Document | NotModified:
+                    render: bool = False, referrer: str | None = None
+                    ) -> Document | NotModified:
         """Fetch one URL: a Document, or NotModified when `validators` still hold.
 
         `trusted` is True only for a source's own configured URL; anything found
         in content is untrusted and may not reach private networks. `request`
         (a POST) and `render` (a headless browser) are for a source's own URL.
+        `referrer` is the page the URL was found on (see `referer_for`).
         Raises FetchError or one of its subclasses, never anything from httpx.
         """
         if render:
@@ -171,7 +173,7 @@ class Fetcher:
         reply = await self._follow(url, settings, headers, trusted=trusted,
                                    max_hops=MAX_REDIRECTS, robots=settings.respect_robots,
                                    retries=settings.retries, max_bytes=settings.max_bytes,
-                                   ask=ask, encoding=encoding)
+                                   ask=ask, encoding=encoding, referrer=referrer)
         if reply.status == 304 and conditional:
             return NotModified(url=reply.url)
         if not 200 <= reply.status < 300:
@@ -239,11 +241,13 @@ class Fetcher:
     async def _follow(self, url: str, settings: FetchSettings, headers: dict[str, str], *,
                       trusted: bool, max_hops: int, robots: bool, retries: int,
                       max_bytes: int, truncate: bool = False, ask: Ask = GET,
-                      repair_tls: bool = True, encoding: str | None = None) -> Reply:
+                      repair_tls: bool = True, encoding: str | None = None,
+                      referrer: str | None = None) -> Reply:
         """Request `url` and follow redirects by hand, checking every hop like the first.
 
         `encoding` is the source's override of its pages' encoding, which a refresh
-        stub's address is read in (see `refresh_target`)."""
+        stub's address is read in (see `refresh_target`); `referrer`, the page the
+        URL was found on, is told to each hop as its origin allows (`referer_for`)."""
         trusted_origin = netguard.origin(url) if trusted and _is_web(url) else None
         seen: set[str] = set()
         current = url
@@ -258,7 +262,9 @@ class Fetcher:
             if robots:
                 await self._robots.check(current, _origin_url(current),
                                          self._robots_fetch(settings, hop_trusted))
-            reply = await self._with_retries(current, settings, headers, budget=budget,
+            referer = referer_for(referrer, current)
+            hop_headers = headers if referer is None else {**headers, "Referer": referer}
+            reply = await self._with_retries(current, settings, hop_headers, budget=budget,
                                              guard=guard, max_bytes=max_bytes,
                                              truncate=truncate, ask=ask, repair_tls=repair_tls)
             # Read as browsers read an address (a backslash before the query is a slash,
@@ -493,3 +499,23 @@ def _is_web(url: str) -> bool:
     except NotAllowedError:
         return False
     return True
+
+
+def referer_for(referrer: str | None, url: str) -> str | None:
+    """The Referer a browser sends to `url` for a link on the page `referrer`, under
+    its default policy (strict-origin-when-cross-origin): the page's address to its
+    own origin, only the origin to another, nothing from https to http. Some agency
+    sites serve a detail page or a file only to a visitor who came from their list."""
+    if not referrer:
+        return None
+    try:
+        source, target = httpx.URL(referrer), httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, UnicodeError):
+        return None
+    if source.scheme not in ("http", "https") or (
+            source.scheme == "https" and target.scheme != "https"):
+        return None
+    origin = f"{source.scheme}://{source.netloc.decode('ascii')}"
+    if (source.scheme, source.netloc) == (target.scheme, target.netloc):
+        return str(source.copy_with(fragment=None, userinfo=b""))
+    return origin + "/"
