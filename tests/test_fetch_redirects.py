@@ -238,6 +238,22 @@ def test_an_immediate_refresh_is_followed_like_a_redirect(server: FixtureServer)
     assert doc.url == server.url("/th/news.php") and "ข่าว" in doc.text
 
 
+@pytest.mark.parametrize(("header", "followed"), [
+    ("0; url=th/news.php", True),         # PHP's header("Refresh: 0; url=th/news.php")
+    ("0;URL='th/news.php'", True),
+    ("300; url=th/news.php", False),      # a session's timeout: content
+    ("5", False),                         # reloads itself
+])
+def test_a_refresh_header_is_followed_as_the_meta_tag_is(
+        server: FixtureServer, header: str, followed: bool) -> None:
+    server.add("/", Response(200, b"<html><body></body></html>",
+                             {"Content-Type": "text/html", "Refresh": header}))
+    server.page("/th/news.php", "<p>ข่าว</p>", "text/html")
+    doc = fetch(server.url("/"))
+    assert isinstance(doc, Document)
+    assert doc.url == server.url("/th/news.php" if followed else "/")
+
+
 @pytest.mark.parametrize(("content", "around"), [
     ("300", "{}"),                              # reloads itself: content
     ("600; url=/th/news.php", "{}"),            # a session's timeout, not a stub

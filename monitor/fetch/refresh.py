@@ -1,5 +1,5 @@
 """A page that sends its visitor elsewhere at once, by `<meta http-equiv="refresh">`
-or by a script that only sets `location`.
+(or the `Refresh` header it stands for) or by a script that only sets `location`.
 
 Sites often answer an old address, or their root, with a stub whose only
 content is `<meta http-equiv="refresh" content="0; url=th/">`: a browser is
@@ -68,6 +68,11 @@ def refresh_target(status: int, headers: Mapping[str, str], body: bytes,
     kind = headers.get("content-type", "").lower()
     if kind and "html" not in kind:
         return None
+    # The same instruction as an HTTP header (PHP's `header("Refresh: 0; url=th/")`),
+    # which browsers carry out before the page is drawn.
+    said = _VALUE.fullmatch(headers.get("refresh", ""))
+    if said is not None and int(said.group(1)) <= MAX_DELAY and said.group(3).strip():
+        return said.group(3).strip()
     head = body[:HEAD]
     if len(body) <= STUB_MOST and b"location" in body:
         found = _script_target(body)
