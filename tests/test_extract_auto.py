@@ -229,3 +229,33 @@ def test_deeply_nested_markup_is_read_to_the_bound_and_refused_past_it() -> None
     assert len(run(nested(500)).items) == 3   # walked without exhausting recursion
     with pytest.raises(ExtractError, match="nests elements more than 512 deep"):
         run(nested(1500))
+
+
+DAYS = ["7 ธ.ค. 2569", "5 ธ.ค. 2569", "1 ธ.ค. 2569"]
+
+
+@pytest.mark.parametrize("row", [
+    "<img src='dot.gif'> <a href='/n/{n}'><font color='red'>{title}</font></a>"
+    " <img src='new.gif'> ({day})<br>",                      # the date after, a line each
+    "[{day}] <b><a href='/n/{n}'>{title}</a></b><br>\n",      # before
+    "<a href='/n/{n}'>{title}</a> ({day}) ",                  # after, lines not broken
+    "{day} - <a href='/n/{n}'>{title}</a> &nbsp; ",           # before, lines not broken
+])
+@pytest.mark.parametrize("around", ["<table><tr><td>{}</td></tr></table>",
+                                    "<marquee direction='up' scrollamount='2'>{}</marquee>"])
+def test_a_list_of_bare_links_takes_each_date_from_its_own_line(row: str, around: str) -> None:
+    """Older sites list their news as bare links, one a line, the date beside each
+    (in a table cell or a scrolling marquee): no element holds one item."""
+    rows = "".join(row.format(n=n, title=headline(n), day=day) for n, day in enumerate(DAYS))
+    result = run(f"<html><body><p><a href='/'>หน้าแรก</a></p>{around.format(rows)}"
+                 "</body></html>")
+    assert [(item.title, item.date_text) for item in result.items] == [
+        (headline(n), day) for n, day in enumerate(DAYS)]
+
+
+def test_a_line_without_a_date_takes_none_from_the_next_line() -> None:
+    rows = (f"<a href='/n/0'>{headline(0)}</a><br>"
+            f"[{DAYS[1]}] <a href='/n/1'>{headline(1)}</a><br>"
+            f"[{DAYS[2]}] <a href='/n/2'>{headline(2)}</a><br>")
+    result = run(f"<html><body><div>{rows}</div></body></html>")
+    assert [item.date_text for item in result.items] == [None, DAYS[1], DAYS[2]]

@@ -41,8 +41,9 @@ No selectors are given, so otherwise the page's own repetition is the signal:
    but one card (a heading, a date, one link) yields that item, with a warning.
 5. Per item: the date as written nearby (`<time datetime>`, `<time>` text,
    datePublished, an element classed date/time/meta, else a date-like run in
-   the item's text; the Thai date reader interprets it later) and a summary
-   from the first other `<p>` or excerpt-classed element.
+   the item's text, else, in a list of bare links one a line, in the text
+   beside the link on its line; the Thai date reader interprets it later) and
+   a summary from the first other `<p>` or excerpt-classed element.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import page_base, scripted_address
 from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.extract.htmltext import (
+    BLOCK_TAGS,
     COMPONENT,
     DATE_RE,
     class_words,
@@ -101,6 +103,11 @@ VOLATILE = ("category-", "tag-", "format-", "status-", "type-", "has-", "post-fo
 SIDE_LISTS = ("popular", "related", "widget", "trending", "recommend", "most")
 SUMMARY_WORDS = ("excerpt", "summary", "desc", "teaser", "intro", "abstract", "lead")
 DATE_WORDS = ("date", "time", "publish", "posted", "created", "meta")
+# A line of a list of bare links ends at these (and at any block); what lies between
+# is read for the link's date, at most LINE_SIBLINGS nodes each way.
+LINE_ENDS = frozenset({"br", "hr"})
+LINE_INLINE = frozenset({"b", "strong", "font", "span", "i", "em", "u", "small", "big"})
+LINE_SIBLINGS = 6
 
 
 @dataclass
@@ -285,6 +292,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
                and _joins(link, signature, runs, parents, chains)]
     chosen.sort(key=lambda link: link.order)
     unique = list({link.url: link for link in reversed(chosen)}.values())[::-1]
+    _dates_on_lines(unique)
     dated = sum(1 for link in unique if link.date is not None)
     mean = sum(len(link.title) for link in unique) // len(unique)
     repeats = len({link.container.mem_id for link in chosen if link.container is not None})
@@ -398,6 +406,41 @@ def _joins(link: _Link, signature: tuple[str, ...], runs: set[tuple[object, ...]
                 link.date = _date_near(anc, link.node)
             return True
     return False
+
+
+def _dates_on_lines(chosen: list[_Link]) -> None:
+    """Dates for the chosen links that have none, from the text beside each link on its
+    own line: a list of bare links, one a line (`<a>...</a> (10 ธ.ค. 2569)<br>`, as
+    older sites list their news), has no item element to hold a date. Where lines are
+    not broken, the text between two links could be either's: the side (after the
+    link, or before it) that dates more of the list is taken for all of it."""
+    undated = [link for link in chosen if link.date is None]
+    if not undated:
+        return
+    after = [_date_beside(link.node, "next") for link in undated]
+    before = [_date_beside(link.node, "prev") for link in undated]
+    side = after if sum(map(bool, after)) >= sum(map(bool, before)) else before
+    for link, date in zip(undated, side, strict=True):
+        link.date = date
+
+
+def _date_beside(anchor: LexborNode, step: str) -> str | None:
+    """A date in the text beside the link (`step`: "next" after it, "prev" before it) up
+    to a line break, a block or another link, out of inline elements that hold only it."""
+    node = anchor
+    while (node.parent is not None and node.parent.tag in LINE_INLINE
+           and node.prev is None and node.next is None):
+        node = node.parent
+    parts: list[str] = []
+    sibling = getattr(node, step)
+    for _ in range(LINE_SIBLINGS):
+        if sibling is None or sibling.tag in LINE_ENDS or sibling.tag in BLOCK_TAGS:
+            break
+        if sibling.tag != "-text" and (sibling.tag == "a" or sibling.css_first("a[href]")):
+            break
+        parts.append(sibling.text() or "")
+        sibling = getattr(sibling, step)
+    return find_date_text(collapse(" ".join(parts if step == "next" else parts[::-1])))
 
 
 def _date_near(box: LexborNode, anchor: LexborNode) -> str | None:
