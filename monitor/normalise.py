@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from monitor.models import Item, RawItem
@@ -41,6 +42,24 @@ def clean(text: str | None) -> str:
     return collapse(_BIDI_CONTROLS.sub("", text)) if text else ""
 
 
+# A date in the link's path, as WordPress and news systems write permalinks
+# (`/2026/12/07/slug`, `/news/2569/12/07/123`): the item's date when the page gave
+# none. Year, month and day all there, the year Gregorian or Buddhist-era.
+_PATH_DATE = re.compile(r"/((?:20|25)[0-9]{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12][0-9]|3[01])"
+                        r"(?=[/_.-]|$)")
+
+
+def link_date(link: str, *, tz: ZoneInfo, now: datetime) -> tuple[str, datetime] | None:
+    """The date a link's path carries, as written and as read, if there is one."""
+    found = _PATH_DATE.search(urlsplit(link).path) if "/20" in link or "/25" in link else None
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    # As an ISO date, whose Buddhist-era year the date reader reads as one.
+    when = parse_date(f"{year:04d}-{month:02d}-{day:02d}", tz=tz, now=now)
+    return None if when is None else ("/".join(found.groups()), when)
+
+
 def read_date(raw: RawItem, *, tz: ZoneInfo, now: datetime) -> datetime | None:
     """The format's structured date if plausible, else the Thai date reader on the text."""
     if raw.published is not None:
@@ -62,6 +81,11 @@ def normalise(raw: RawItem, *, source: str, tz: ZoneInfo, now: datetime,
     if not title and require_title:
         return Dropped(title, link, "no title")
     published = read_date(raw, tz=tz, now=now)
+    date_text = clean(raw.date_text) or None
+    if published is None and not date_text:
+        in_link = link_date(link, tz=tz, now=now)
+        if in_link is not None:
+            date_text, published = in_link
     url = canonical_url(link)   # once: it is the identity too, and not cheap
     return Item(
         source=source,
@@ -73,6 +97,6 @@ def normalise(raw: RawItem, *, source: str, tz: ZoneInfo, now: datetime,
         date_is_first_seen=published is None,
         identity=raw.identity or url,
         outlet=clean(raw.outlet) or None,
-        date_text=clean(raw.date_text) or None,
+        date_text=date_text,
         text=strip_controls(raw.text or ""),
     )

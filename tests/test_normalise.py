@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from monitor.models import Item, RawItem
 from monitor.normalise import TITLE_LIMIT, normalise
 
@@ -38,3 +40,33 @@ def test_a_huge_title_is_cut_to_a_sane_length() -> None:
     assert len(item.title) <= TITLE_LIMIT
     assert item.title.endswith("…")
     assert len(run("ข่าวสั้น").title) == len("ข่าวสั้น")
+
+
+@pytest.mark.parametrize(("link", "written", "day"), [
+    ("https://www.dga.or.th/2026/11/19/digital-id/", "2026/11/19", datetime(2026, 11, 19)),
+    ("https://www.moi.go.th/news/2569/11/18/1234", "2569/11/18", datetime(2026, 11, 18)),
+    ("https://a.go.th/2026/9/3/x.html", "2026/9/3", datetime(2026, 9, 3)),
+    # Not a whole date, not a date at all, or one no page could have: first seen.
+    ("https://a.go.th/wp-content/uploads/2026/05/notice.pdf", None, None),
+    ("https://a.go.th/news/20261119", None, None),
+    ("https://a.go.th/2026/13/07/x", None, None),
+    ("https://a.go.th/2027/01/07/x", None, None),           # in the future
+    ("https://a.go.th/2026/11/190/x", None, None),
+])
+def test_a_date_in_the_links_path_dates_an_item_the_page_left_undated(
+        link: str, written: str | None, day: datetime | None) -> None:
+    item = normalise(RawItem(title="ประกาศ", link=link), source="s", tz=TZ, now=NOW)
+    assert isinstance(item, Item)
+    assert item.date_text == written
+    if day is None:
+        assert item.date_is_first_seen and item.published == NOW
+    else:
+        assert not item.date_is_first_seen
+        assert item.published == day.replace(tzinfo=TZ)
+
+
+def test_a_date_the_page_gives_wins_over_the_links() -> None:
+    item = normalise(RawItem(title="ประกาศ", link="https://a.go.th/2026/11/01/x",
+                             date_text="19 พ.ย. 2569"), source="s", tz=TZ, now=NOW)
+    assert isinstance(item, Item)
+    assert item.published == datetime(2026, 11, 19, tzinfo=TZ) and item.date_text == "19 พ.ย. 2569"
