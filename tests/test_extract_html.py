@@ -202,3 +202,29 @@ def test_block_elements_separate_words_and_scripts_are_not_text() -> None:
     [item] = run(html_doc(markup), item="div.i", summary="div.sum").items
     assert item.title == "หัวข้อข่าว อ่านต่อ"
     assert item.summary == "ย่อหน้าแรก ย่อหน้าสอง"
+
+
+@pytest.mark.parametrize("row", [
+    '<a href="/n/{n}" title="{full}">{shown}</a>',                     # the link's tooltip
+    '<a href="/n/{n}"><span class="t" title="{full}">{shown}</span></a>',  # the title's own
+])
+@pytest.mark.parametrize("title", [None, "span.t, a"])
+def test_a_headline_the_listing_cut_short_is_read_whole_from_its_tooltip(
+        row: str, title: str | None) -> None:
+    """Listings cut long headlines with "..." and carry them whole in `title`."""
+    full = "การประชุมคณะกรรมการพัฒนารัฐบาลดิจิทัล ครั้งที่ 3/2569 เพื่อพิจารณาแนวทางการให้บริการ"
+    shown = full[:40] + "..."
+    rows = "".join("<li>" + row.format(n=n, full=f"{full} ({n})", shown=shown) + "</li>"
+                   for n in range(2))
+    select = {"item": "li", **({"title": title} if title else {})}
+    result = run(html_doc(f"<html><body><ul>{rows}</ul></body></html>"), **select)
+    assert [item.title for item in result.items] == [f"{full} (0)", f"{full} (1)"]
+
+
+def test_a_tooltip_that_is_not_the_headline_or_an_attribute_asked_for_is_kept() -> None:
+    row = '<li><a href="/n/1" title="ดูรายละเอียด">ประกาศผลการประกวดราคา...</a></li>'
+    assert [i.title for i in run(html_doc(f"<ul>{row}</ul>"), item="li").items] == [
+        "ประกาศผลการประกวดราคา..."]
+    row = '<li><a href="/n/1" title="ประกาศฉบับเต็ม">ประกาศ...</a> <b data-t="ประกาศ..."></b></li>'
+    assert [i.title for i in run(html_doc(f"<ul>{row}</ul>"), item="li",
+                                 title="b::attr(data-t)").items] == ["ประกาศ..."]

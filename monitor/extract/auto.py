@@ -65,7 +65,9 @@ from monitor.extract.htmltext import (
     COMPONENT,
     DATE_RE,
     class_words,
+    extends,
     find_date_text,
+    is_cut,
     summarize,
     text_blocks,
 )
@@ -86,7 +88,6 @@ _COUNTER = re.compile(r"\s*(?:[|•·]\s*)?(?:(?:ดู|อ่าน|เข้�
                       r"[0-9๐-๙][0-9๐-๙,]*\s*(?:ครั้ง|views?|reads?)?|[0-9๐-๙][0-9๐-๙,]*\s*"
                       r"(?:ครั้ง|views?|reads?))\s*$", re.IGNORECASE)
 _BADGE = re.compile(r"\s*(?:\bnew\b|\bhot\b|ใหม่|ด่วน)!?\s*$", re.IGNORECASE)
-_ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…)\s*$")
 SHARED_SUFFIXES = ("go.th",)   # government sites link each other's items (law.go.th)
 LISTING_SEGMENTS = frozenset({"tag", "tags", "category", "categories", "author", "authors",
                               "search", "label", "labels", "topic", "topics", "taxonomy"})
@@ -257,7 +258,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
                 link.run = (link.signature,)
     links = _best_per_container(links)
     for link in links:
-        if link.kind == "more" or _cut(link.title):
+        if link.kind == "more" or is_cut(link.title):
             better = _headline_near(link, spread)
             if better:
                 link.title, link.kind = better, "headline"
@@ -489,7 +490,7 @@ def _headline(node: LexborNode) -> tuple[str, str, bool]:
     text = _strip_glue(collapse((heading or node).text()))
     for inner in node.css("[title]"):
         full = collapse(inner.attributes.get("title") or "")
-        if len(full) >= MIN_TITLE and _extends(full, collapse(inner.text())):
+        if len(full) >= MIN_TITLE and extends(full, collapse(inner.text())):
             text = full
             break
     own = collapse(node.attributes.get("title") or "")
@@ -498,7 +499,7 @@ def _headline(node: LexborNode) -> tuple[str, str, bool]:
     label = READ_MORE_PREFIX.sub("", collapse(node.attributes.get("aria-label") or ""))
     for alternative in (own, label):
         if len(alternative) >= MIN_TITLE and (len(text) < MIN_TITLE or READ_MORE.match(text)
-                                              or _extends(alternative, text)):
+                                              or extends(alternative, text)):
             return alternative, "headline", in_heading
     if not text or READ_MORE.match(text):
         return text, "more", in_heading
@@ -507,16 +508,6 @@ def _headline(node: LexborNode) -> tuple[str, str, bool]:
 
 READ_MORE_PREFIX = re.compile(r"^(?:อ่านเพิ่มเติม|อ่านต่อ|read more)\s*(?:…|\.{3})?\s*",
                               re.IGNORECASE)
-
-
-def _extends(full: str, shown: str) -> bool:
-    """`shown` is `full` cut short with an ellipsis (or `full` itself)."""
-    cut = _ELLIPSIS.sub("", shown)
-    return bool(cut) and full.startswith(cut) and (full == shown or cut != shown)
-
-
-def _cut(title: str) -> bool:
-    return bool(_ELLIPSIS.search(title))
 
 
 def _strip_glue(text: str) -> str:
@@ -574,10 +565,10 @@ def _headline_near(link: _Link, spread: dict[int, set[str]]) -> str:
         return ""
     for heading in box.css("h1, h2, h3, h4, h5, h6"):
         text = _strip_glue(collapse(heading.text()))
-        if len(text) >= MIN_TITLE and (not _cut(link.title) or _extends(text, link.title)):
+        if len(text) >= MIN_TITLE and (not is_cut(link.title) or extends(text, link.title)):
             return text
     line = _text_line(box, link.node)
-    if line and (not _cut(link.title) or _extends(line, link.title)):
+    if line and (not is_cut(link.title) or extends(line, link.title)):
         return line
     return ""
 

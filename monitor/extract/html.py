@@ -27,6 +27,7 @@ from monitor.extract.cleaning import (
     scripted_address,
 )
 from monitor.extract.frames import frame_urls, through_frames_note
+from monitor.extract.htmltext import extends, is_cut
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, truncate
 from monitor.text.urls import in_page_encoding
@@ -120,8 +121,10 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
         if urldefrag(link)[0] == page:  # href="#" and friends: not an article
             skipped[_SELF_LINK] += 1
             continue
-        title = (title_sel.first(element)[1] if title_sel
-                 else _link_title(element, link_node, link, base))
+        title_node, title = (title_sel.first(element) if title_sel
+                             else (link_node, _link_title(element, link_node, link, base)))
+        if is_cut(title) and not (title_sel and title_sel.attr):
+            title = _uncut(title, title_node, link_node)
         if not title:
             skipped[_NO_TITLE] += 1
             continue
@@ -172,6 +175,20 @@ def _opened(node: LexborNode | None, href: str | None, base: str) -> str | None:
     (`javascript:window.open('...')`, `href="#" onclick="location.href='...'"`)."""
     scripted = scripted_address(href, node.attributes.get("onclick") if node else None)
     return safe_link(scripted or href, base)
+
+
+def _uncut(shown: str, *nodes: LexborNode | None) -> str:
+    """The whole headline where the listing cut it short and its title element or link
+    (or an element inside them) carries it whole in `title`, as a tooltip; else the
+    headline as shown."""
+    for node in nodes:
+        if node is None:
+            continue
+        for holder in (node, *node.css("[title]")):
+            full = collapse(holder.attributes.get("title") or "")
+            if extends(full, shown):
+                return full
+    return shown
 
 
 def _first_anchor(element: LexborNode) -> LexborNode | None:

@@ -34,6 +34,21 @@ COMPONENT = frozenset({"entry", "post", "card", "article", "item", "news", "node
 # A class token starting with one of these describes state, not a region: `has-sidebar`.
 MODIFIERS = frozenset({"has", "no", "with", "without", "is", "layout"})
 
+# A headline a listing cut short: "..." or "…" at its end.
+_ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…)\s*$")
+
+
+def is_cut(title: str) -> bool:
+    """Whether a listing cut this headline short (it ends with an ellipsis)."""
+    return bool(_ELLIPSIS.search(title))
+
+
+def extends(full: str, shown: str) -> bool:
+    """`shown` is `full` cut short with an ellipsis (or `full` itself)."""
+    cut = _ELLIPSIS.sub("", shown)
+    return bool(cut) and full.startswith(cut) and (full == shown or cut != shown)
+
+
 _DIGIT = "[0-9๐-๙]"
 _MONTHS = (
     "มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|"
