@@ -4,8 +4,9 @@
 
 Fetches the synthetic web's N html listings once (benchmarks/synthweb.py), then
 times, on those same pages, each step a first crawl takes after the fetch:
-the nesting check, parsing and selecting, normalising (dates, URLs, text),
-matching, the search index's words, and storing (a fresh SQLite file; story
+parsing (with the markup bounds: nesting, attributes) and selecting,
+normalising (dates, URLs, text), matching, the search index's words, and
+storing (a fresh SQLite file; story
 keys and dedupe for the relevant items included). urlwatch does the fetch, one
 CSS filter per page and one cache write per page, and none of the rest: these
 figures say how much of the monitor's time is work urlwatch does not do at all.
@@ -66,7 +67,6 @@ def main() -> None:
 
 def stages(pages: list[Document], fetch_cpu: float) -> None:
     from monitor.config.loader import load_config
-    from monitor.extract.bounds import check_nesting
     from monitor.extract.html import read_listing
     from monitor.models import Prepared
     from monitor.offload import Budget
@@ -91,9 +91,7 @@ def stages(pages: list[Document], fetch_cpu: float) -> None:
 
     kept = []
     for page, source in zip(pages, sources, strict=True):
-        with timing("nesting check"):
-            check_nesting(page.text)
-        with timing("parse and select (selectolax)"):
+        with timing("bounds, parse and select (selectolax)"):
             extraction = read_listing(page, select)
         with timing(NORMALISE):
             items, _ = normalise_all(extraction.items, source, config.timezone, now, Budget(30))
