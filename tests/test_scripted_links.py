@@ -92,6 +92,20 @@ def test_clickable_cards_link_to_what_a_click_opens(
                                  for n, title in enumerate(TITLES)}
 
 
+def test_a_card_whose_own_link_goes_nowhere_links_to_what_its_onclick_opens(
+        server: FixtureServer, tmp_path: Path) -> None:
+    cards = "".join(
+        f"<div class='card' onclick=\"location.href='news_detail.php?id={n}'\">"
+        f"<h4><a href='#'>{title}</a></h4><span>{day}</span></div>"
+        for n, (title, day) in enumerate(zip(TITLES, THAI_DATES, strict=True)))
+    server.page("/news/list.php", f"<html><body><main>{cards}</main></body></html>")
+    config = write_config(tmp_path, _source(server.url("/news/list.php"), "html").replace(
+        '"li.item"', '"div.card"'))
+    assert crawl(config) == 0
+    assert published(config) == {title: server.url(f"/news/news_detail.php?id={n}")
+                                 for n, title in enumerate(TITLES)}
+
+
 @pytest.mark.parametrize(("href", "onclick", "opens"), [
     ("javascript:window.open('a.php?id=1','_blank')", None, "a.php?id=1"),
     ("javascript:window.open(%27a.php%3Fid%3D1%27)", None, "a.php?id=1"),   # percent-encoded

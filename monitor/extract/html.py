@@ -158,9 +158,14 @@ def _link(element: LexborNode, sel: Selector | None, base: str
     """
     if sel is None:
         node = _first_anchor(element)
-        if node is None:    # a clickable card or row: what its onclick opens
-            node = element if element.attributes.get("onclick") else element.css_first(
+        if node is None or _goes_nowhere(node):
+            # A clickable card or row: what its onclick opens (its link, if any, opens
+            # nothing by itself: `href="#"`).
+            clickable = element if element.attributes.get("onclick") else element.css_first(
                 "[onclick]")
+            if clickable is not None and scripted_address(None, clickable.attributes.get(
+                    "onclick")):
+                node = clickable
         return node, _opened(node, node.attributes.get("href") if node else None, base)
     if sel.attr:
         node, value = sel.first(element)
@@ -177,6 +182,13 @@ def _opened(node: LexborNode | None, href: str | None, base: str) -> str | None:
     (`javascript:window.open('...')`, `href="#" onclick="location.href='...'"`)."""
     scripted = scripted_address(href, node.attributes.get("onclick") if node else None)
     return safe_link(scripted or href, base)
+
+
+def _goes_nowhere(anchor: LexborNode) -> bool:
+    """Whether a link opens nothing by itself (`href="#"`, `javascript:void(0)`)."""
+    href = (anchor.attributes.get("href") or "").strip()
+    return ((href.startswith("#") or href[:11].lower() == "javascript:")
+            and scripted_address(href, anchor.attributes.get("onclick")) is None)
 
 
 def _uncut(shown: str, *nodes: LexborNode | None) -> str:
