@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor import readpool
 from monitor.cli import main
 from monitor.extract.bounds import parse_html
 from monitor.extract.frames import MAX_FRAMES, frame_urls
@@ -68,11 +69,14 @@ def test_a_frameset_is_read_through_its_frames(server: FixtureServer, tmp_path: 
     assert sorted(paths) == sorted(["/", "/top.php", "/menu.php", "/main.php"]), paths
 
 
+@pytest.mark.parametrize("kind", ["html", "auto"])
+@pytest.mark.parametrize("upper", [False, True])   # old sites write <IFRAME SRC=...>
 def test_a_listing_in_a_same_site_iframe_is_read_and_an_embedded_video_is_not(
-        server: FixtureServer, tmp_path: Path) -> None:
-    server.page("/", HOME)
+        server: FixtureServer, tmp_path: Path, kind: str, upper: bool) -> None:
+    home = HOME.replace("<iframe src=", "<IFRAME SRC=").replace("</iframe>", "</IFRAME>")
+    server.page("/", home if upper else HOME)
     server.page("/news_box.php", _listing("utf-8"))
-    config = write_config(tmp_path, _source(server.url("/"), "auto"))
+    config = write_config(tmp_path, _source(server.url("/"), kind))
     assert crawl(config) == 0   # the video's host is never asked: it is not this site
     assert all(title in published(config) for title in TITLES)
     assert _crawled_paths(server) == ["/", "/news_box.php"]
@@ -170,3 +174,26 @@ def test_preview_says_which_frame_a_warning_is_of(server: FixtureServer, tmp_pat
     assert "the page shows 3 pages of its site in frames, read as well: " in out
     assert f"warning: {server.url('/top.php')}: no element matched select.item" in out
     assert "3 items, 3 match a topic" in out
+
+
+@pytest.mark.parametrize("kind", ["html", "auto"])
+@pytest.mark.parametrize("site", ["frameset", "iframe"])
+def test_frames_are_read_alike_when_pages_go_to_a_worker(
+        server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        kind: str, site: str) -> None:
+    """A large crawl reads a source's only page in a worker process, which reads no
+    further document: the frames come back to the crawl to be fetched and read."""
+    monkeypatch.setattr(readpool, "MIN_SOURCES", 1)
+    monkeypatch.setattr(readpool, "WORKERS", max(1, readpool.WORKERS))
+    monkeypatch.setattr(readpool, "QUEUED_PER_WORKER", 1000)   # never read in-process
+    assert readpool.start(timeout=60), "a worker started"
+    if site == "frameset":
+        _frameset_site(server)
+    else:
+        server.page("/", HOME)
+        server.page("/news_box.php", _listing("utf-8"))
+    before = readpool.pages_read
+    config = write_config(tmp_path, _source(server.url("/"), kind))
+    assert crawl(config) == 0
+    assert readpool.pages_read > before, "a worker read pages"
+    assert set(published(config)) == set(TITLES)
