@@ -25,7 +25,7 @@ from monitor.errors import BlockedError, FetchError, HTTPStatusError, MonitorErr
 from monitor.extract import embedded, get_extractor
 from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import safe_link
-from monitor.extract.frames import frame_urls, has_frames
+from monitor.extract.frames import frame_urls
 from monitor.fetch import Fetcher
 from monitor.fetch.decode import declared_codec
 from monitor.models import Document, Item, RawItem
@@ -178,8 +178,7 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
     # 1b. auto on the pages of the site the page shows in frames (a frameset, a news
     # box in an iframe), read at their own URLs: the listing a user sees may be one
     # of them, and a frameset page has nothing else to offer.
-    frames = frame_urls(tree, page.url, page.encoding) if has_frames(page.text or "") else []
-    for frame_url in frames[:MAX_FRAMES_TRIED]:
+    for frame_url in frame_urls(tree, page.url, page.encoding)[:MAX_FRAMES_TRIED]:
         framed = await probe.get(frame_url)
         if isinstance(framed, Document) and _sniff(framed) == "html":
             judge("auto", Source(name="x", url=frame_url, type="auto",

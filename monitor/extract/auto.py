@@ -59,7 +59,7 @@ from monitor.config.settings import Source
 from monitor.extract.autodata import read_embedded, read_json_body
 from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import page_base, scripted_address
-from monitor.extract.frames import frame_urls, has_frames, through_frames_note
+from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.extract.htmltext import (
     BLOCK_TAGS,
     COMPONENT,
@@ -134,11 +134,12 @@ def extract(doc: Document, source: Source) -> Extraction:
         return read_json_body(doc, source)
     tree = parse_html(text or "<html></html>")
     data = read_embedded(doc, tree)   # first: reading the links marks up the tree
-    frames = frame_urls(tree, doc.url, doc.encoding) if has_frames(text) else []
     links = read_links(doc, source, tree)
-    if frames and not links.items and not (data and data.items):
-        # The listing may be in one of them (see monitor.extract.frames).
-        return Extraction(follow=frames, notes=[*links.notes, through_frames_note(frames)])
+    if not links.items and not (data and data.items):
+        # The listing may be in a frame (see monitor.extract.frames).
+        frames = frame_urls(tree, doc.url, doc.encoding)
+        if frames:
+            return Extraction(follow=frames, notes=[*links.notes, through_frames_note(frames)])
     if data is None:
         return links
     guessed = any("guessed" in warning for warning in data.warnings)

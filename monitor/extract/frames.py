@@ -28,14 +28,6 @@ MAX_FRAMES = 4   # a frameset has two or three; more is a page of widgets
 _MAIN = re.compile(r"main|content|body|center|centre|detail|news|ข่าว", re.IGNORECASE)
 
 
-_FRAME_TAG = re.compile(r"<i?frame[\s>/]", re.IGNORECASE)
-
-
-def has_frames(text: str) -> bool:
-    """Whether the page's text holds a frame at all (most do not: no tree is searched)."""
-    return _FRAME_TAG.search(text) is not None
-
-
 def frame_urls(tree: LexborHTMLParser, page_url: str, codec: str) -> list[str]:
     """The same-site pages that `tree` (the page at `page_url`, decoded with `codec`)
     shows in frames, each once, at most MAX_FRAMES: those that look like the main

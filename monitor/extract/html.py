@@ -26,7 +26,7 @@ from monitor.extract.cleaning import (
     safe_link,
     scripted_address,
 )
-from monitor.extract.frames import frame_urls, has_frames, through_frames_note
+from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.extract.htmltext import date_near, extends, is_cut
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, truncate
@@ -91,14 +91,16 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
     if item_sel.attr or not item_sel.css:
         raise ExtractError(f"select.item {select.item!r} must select elements, not an attribute")
     tree = parse_html(doc.text)
-    # Before drop_hidden, which takes iframes out with scripts.
-    frames = frame_urls(tree, doc.url, doc.encoding) if has_frames(doc.text) else []
     drop_hidden(tree)
     base = page_base(tree, doc.url)
     elements = item_sel.nodes(tree.root) if tree.root is not None else []
     if not elements:
         unmatched = f"no element matched select.item {select.item!r}"
-        if frames:      # the listing may be in one of them (see monitor.extract.frames)
+        # The listing may be in a frame (see monitor.extract.frames). Looked for in
+        # the page as parsed, since drop_hidden took iframes out with the scripts:
+        # parsed again, only for a page that matched nothing.
+        frames = frame_urls(parse_html(doc.text), doc.url, doc.encoding)
+        if frames:
             return Extraction(follow=frames, notes=[f"{unmatched}; {through_frames_note(frames)}"])
         return Extraction(warnings=[unmatched])
     for element in elements:   # only the items' text is read (see cleaning.mark_blocks)
