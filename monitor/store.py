@@ -427,8 +427,8 @@ class Store:
         """
         before = _iso(now - STORY_KEYS_KEPT)
         forgotten = 0
+        done = self._state("story_keys_forgotten_upto")
         while forgotten < limit:
-            done = self._state("story_keys_forgotten_upto")
             rows = self.db.execute(
                 "SELECT id, story_key, first_seen FROM items WHERE id > ? AND relevant = 1 "
                 "ORDER BY id LIMIT ?",
@@ -441,7 +441,8 @@ class Store:
                     "DELETE FROM story_index WHERE band = ? AND item = ?",
                     ((band, row["id"]) for row in due if row["story_key"]
                      for band in sketch(StoryKey.loads(row["story_key"]))))
-                self._set_state("story_keys_forgotten_upto", due[-1]["id"])
+                done = due[-1]["id"]
+                self._set_state("story_keys_forgotten_upto", done)
             forgotten += len(due)
             if len(due) < len(rows):
                 break       # the rest are in the window still

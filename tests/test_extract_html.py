@@ -68,10 +68,8 @@ CASES: list[tuple[str, str, str, dict[str, str], list[tuple[Any, ...]], list[str
      []),
     ("link-selector-without-attr-means-its-href", "etda_cards.html", ETDA,
      {"item": "article.card", "title": "h3", "link": "a.more"},
-     # No select.date: the date each card shows, found as auto finds it.
-     [("ETDA ชวนหน่วยงานรัฐใช้ลายมือชื่ออิเล็กทรอนิกส์", E_SIGN + "?ref=more",
-       "2022-11-10T08:45:00+07:00", ""),
-      ("มาตรฐานความมั่นคงปลอดภัยบริการดิจิทัลภาครัฐ", SECURITY + "?ref=more", "2022-11-03", "")],
+     [("ETDA ชวนหน่วยงานรัฐใช้ลายมือชื่ออิเล็กทรอนิกส์", E_SIGN + "?ref=more", None, ""),
+      ("มาตรฐานความมั่นคงปลอดภัยบริการดิจิทัลภาครัฐ", SECURITY + "?ref=more", None, "")],
      ["skipped 1 item without a title"]),
     ("table-rows-with-thai-digits", "gazette_table.html", GAZETTE,
      {"item": "table.result tr", "title": "td:nth-child(2)", "date": "td:nth-child(4)"},
@@ -230,13 +228,3 @@ def test_a_tooltip_that_is_not_the_headline_or_an_attribute_asked_for_is_kept() 
     row = '<li><a href="/n/1" title="ประกาศฉบับเต็ม">ประกาศ...</a> <b data-t="ประกาศ..."></b></li>'
     assert [i.title for i in run(html_doc(f"<ul>{row}</ul>"), item="li",
                                  title="b::attr(data-t)").items] == ["ประกาศ..."]
-
-
-def test_without_select_date_the_date_an_item_shows_is_read() -> None:
-    """As auto reads it: markup, an element named for it, else the first date in the
-    item's text outside its link (one without any date stays undated)."""
-    rows = ('<li><a href="/n/1">ประกาศ ก.พ.ร. ฉบับที่ 1</a> <span>7 ธ.ค. 2569</span></li>'
-            '<li><span class="news-date">๕ ธ.ค. ๒๕๖๙</span><a href="/n/2">ประกาศฉบับที่ 2</a></li>'
-            '<li><a href="/n/3">ประกาศ 1 ธ.ค. 2569 ฉบับที่ 3</a></li>')
-    result = run(html_doc(f"<ul>{rows}</ul>"), item="li")
-    assert [item.date_text for item in result.items] == ["7 ธ.ค. 2569", "๕ ธ.ค. ๒๕๖๙", None]

@@ -65,7 +65,6 @@ from monitor.extract.htmltext import (
     COMPONENT,
     DATE_RE,
     class_words,
-    date_near,
     extends,
     find_date_text,
     is_cut,
@@ -104,6 +103,7 @@ STATE = ("odd", "even", "first", "last", "active", "current", "selected", "clear
 VOLATILE = ("category-", "tag-", "format-", "status-", "type-", "has-", "post-format")
 SIDE_LISTS = ("popular", "related", "widget", "trending", "recommend", "most")
 SUMMARY_WORDS = ("excerpt", "summary", "desc", "teaser", "intro", "abstract", "lead")
+DATE_WORDS = ("date", "time", "publish", "posted", "created", "meta")
 # A line of a list of bare links ends at these (and at any block); what lies between
 # is read for the link's date, at most LINE_SIBLINGS nodes each way.
 LINE_ENDS = frozenset({"br", "hr"})
@@ -264,7 +264,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
             if better:
                 link.title, link.kind = better, "headline"
         if link.container is not None:
-            link.date = date_near(link.container, link.node)
+            link.date = _date_near(link.container, link.node)
     links = [link for link in links if link.kind != "more"]
     groups = _groups(links)
     ranked = sorted(groups, key=lambda key: _score(groups[key]), reverse=True)
@@ -325,7 +325,7 @@ def _single_card(links: list[_Link], spread: dict[int, set[str]]) -> _Link | Non
         box = _item_box(link, spread)
         if box is None or link.offsite or box.css_first("h1, h2, h3, h4, h5, h6") is None:
             continue
-        if date_near(box, link.node) and len(link.title) >= MIN_TITLE:
+        if _date_near(box, link.node) and len(link.title) >= MIN_TITLE:
             cards[link.url] = link
     if len(cards) != 1:
         return None
@@ -334,7 +334,7 @@ def _single_card(links: list[_Link], spread: dict[int, set[str]]) -> _Link | Non
     assert box is not None
     link.container, link.signature = box, ("=" + _label_of(box),)
     link.run = (link.signature,)
-    link.date = date_near(box, link.node)
+    link.date = _date_near(box, link.node)
     return link
 
 
@@ -399,15 +399,33 @@ def _joins(link: _Link, signature: tuple[str, ...], runs: set[tuple[object, ...]
     for anc in _ancestors(link.node, False):
         if chains.signature(anc) == signature:
             if link.date is None:
-                link.date = date_near(anc, link.node)
+                link.date = _date_near(anc, link.node)
             return (signature, *_run_place(anc)) in runs
     for anc in _ancestors(link.node, True):
         if anc.parent is not None and (anc.parent.mem_id, anc.tag) in parents:
             link.container = anc
             if link.date is None:
-                link.date = date_near(anc, link.node)
+                link.date = _date_near(anc, link.node)
             return True
     return False
+
+
+def _date_near(box: LexborNode, anchor: LexborNode) -> str | None:
+    """The item's date as written: markup first, then a class that says so, then any text."""
+    for node in box.css("time, [itemprop=datePublished]"):
+        attrs = node.attributes
+        value = collapse(attrs.get("datetime") or attrs.get("content") or "")
+        text = collapse(node.text())
+        if value or text:
+            return value or find_date_text(text) or text
+    for node in box.css("[class], [id]"):
+        if any(w in word for words in class_words(node) for word in words for w in DATE_WORDS):
+            found = find_date_text(node.text())
+            if found:
+                return found
+    skip = frozenset({anchor.mem_id} | {p.mem_id for p in box.css("p")
+                                          if len(collapse(p.text())) >= 40})
+    return next(filter(None, (find_date_text(b.text) for b in text_blocks(box, skip))), None)
 
 
 def _dates_on_lines(chosen: list[_Link]) -> None:

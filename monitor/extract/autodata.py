@@ -51,7 +51,7 @@ def read_json_body(doc: Document, source: Source) -> Extraction:
 def read_embedded(doc: Document, tree: LexborHTMLParser | None = None) -> Extraction | None:
     """Items from the page's embedded data, when a block holds a list of articles
     (`tree`: the page parsed, when the caller has it)."""
-    blocks = embedded.blocks(doc.text or "" if tree is None else tree)
+    blocks = embedded.blocks((doc.text or "") if tree is None else tree)
     for block in blocks:
         if block.kind == "JSON-LD":
             records = embedded.ld_articles(block.data, doc.url)

@@ -112,16 +112,19 @@ def scripted_address(href: str | None, onclick: str | None) -> str | None:
     """The address a link opens by script (see _OPENS), written as in the page; None
     when `href` is an address of its own or the script opens none it spells out."""
     href = (href or "").strip()
+    scripts: tuple[str, ...]
     if href[:11].lower() == "javascript:":
-        code = unquote(href[11:])   # a javascript: URL is percent-decoded before it runs
-    elif href in ("", "#") or href.startswith("#"):
-        code = onclick or ""
+        # A javascript: URL is percent-decoded before it runs; then the onclick, if any.
+        scripts = (unquote(href[11:]), onclick or "")
+    elif not href or href.startswith("#"):
+        scripts = (onclick or "",)
     else:
         return None
-    found = _OPENS.search(code[:2000])
-    if found is None and href and onclick:
-        found = _OPENS.search(onclick[:2000])
-    return None if found is None else found.group(2) or found.group(4) or found.group(6)
+    for script in scripts:
+        found = _OPENS.search(script[:2000])
+        if found is not None:
+            return found.group(2) or found.group(4) or found.group(6)
+    return None
 
 
 def safe_link(href: str | None, base: str) -> str | None:

@@ -27,7 +27,7 @@ from monitor.extract.cleaning import (
     scripted_address,
 )
 from monitor.extract.frames import frame_urls, through_frames_note
-from monitor.extract.htmltext import date_near, extends, is_cut
+from monitor.extract.htmltext import extends, is_cut
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, truncate
 from monitor.text.urls import in_page_encoding
@@ -135,9 +135,7 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
             duplicates += 1
             continue
         seen.add(link)
-        # Without select.date, the date the item shows, found as auto finds it.
-        date_text = (date_sel.first(element)[1] if date_sel
-                     else date_near(element, link_node) or "")
+        date_text = date_sel.first(element)[1] if date_sel else ""
         summary = summary_sel.first(element)[1] if summary_sel else ""
         items.append(RawItem(title=title, link=in_page_encoding(link, doc.encoding),
                              summary=truncate(summary), date_text=date_text or None))

@@ -181,27 +181,3 @@ def _binds(text: str, start: int, end: int) -> bool:
     if re.fullmatch(r"[0-9๐-๙.,]+", before) or re.match(r"[0-9๐-๙]", after):
         return True
     return before.count(".") > 1 or bool(re.search(r"[\u0e00-\u0e7f]\.$", before))
-
-
-# Class or id words that name an item's date (`post-date`, `news_time`, `entry-meta`).
-DATE_WORDS = ("date", "time", "publish", "posted", "created", "meta")
-
-
-def date_near(box: LexborNode, anchor: LexborNode | None) -> str | None:
-    """An item's date as written in `box`, the element that holds the item: markup
-    first (`<time>`, datePublished), then an element whose class says so, then the
-    first date in its text outside the link `anchor` and its long paragraphs."""
-    for node in box.css("time, [itemprop=datePublished]"):
-        attrs = node.attributes
-        value = collapse(attrs.get("datetime") or attrs.get("content") or "")
-        text = collapse(node.text())
-        if value or text:
-            return value or find_date_text(text) or text
-    for node in box.css("[class], [id]"):
-        if any(w in word for words in class_words(node) for word in words for w in DATE_WORDS):
-            found = find_date_text(node.text())
-            if found:
-                return found
-    skip = frozenset({p.mem_id for p in box.css("p") if len(collapse(p.text())) >= 40}
-                     | ({anchor.mem_id} if anchor is not None else set()))
-    return next(filter(None, (find_date_text(b.text) for b in text_blocks(box, skip))), None)

@@ -550,7 +550,8 @@ def _overran(connection: httpcore.AsyncHTTP11Connection) -> bool:
     """Whether the server sent more than its answer: a body longer than its
     Content-Length (a length counted in characters, not bytes), or a body on a 304.
     h11 holds the excess for the next answer, which it would then fail to read, so
-    another site's request on this connection would fail for this one's fault.
+    the next request on this connection (the site's next page, another source's)
+    would fail for this one's fault.
     Browsers do not reuse such a connection either. (httpcore keeps its h11
     connection private; without it, this cannot tell and says no.)"""
     trailing = getattr(getattr(connection, "_h11_state", None), "trailing_data", None)
