@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -11,11 +12,15 @@ import pytest
 from monitor.config.settings import FetchSettings
 from monitor.errors import NotAllowedError
 from monitor.fetch import Fetcher
+from monitor.fetch import robots as robots_module
 from monitor.fetch.robots import RobotsAnswer, RobotsCache, agent_token
 from monitor.models import Document
 from tests.httpserver import FixtureServer, Response
 
 UA = "thai-egov-monitor/0.1.0 (+https://github.com/thai-egov-monitor/monitor)"
+# The server stamps a request when its thread has parsed it; spacing is checked to
+# within this.
+JITTER = 0.02
 POLITE = FetchSettings(min_delay_per_host=0.0, timeout=5.0, retries=0, respect_robots=True)
 
 
@@ -192,3 +197,61 @@ def test_rules_are_held_for_a_bounded_number_of_origins(monkeypatch: pytest.Monk
     # "a", asked last before "c", was kept; "b" was forgotten for "c", so asked again.
     assert [url.split("//")[1].split(".")[0] for url in asked] == ["a", "b", "c", "b"]
     assert len(cache._entries) == 2 and cache._locks == {}
+
+
+def _asked_delay(text: str) -> float:
+    async def answer(url: str) -> RobotsAnswer:
+        return RobotsAnswer(status=200, body=text.encode())
+
+    cache = RobotsCache(user_agent=UA, now=lambda: datetime(2026, 12, 7, tzinfo=UTC))
+    return asyncio.run(cache.check("https://agency.go.th/news", "https://agency.go.th", answer))
+
+
+@pytest.mark.parametrize(("text", "delay"), [
+    ("User-agent: *\nCrawl-delay: 5\n", 5.0),
+    ("User-agent: *\nCrawl-Delay: 2.5\nDisallow: /admin\n", 2.5),
+    ("User-agent: thai-egov-monitor\nCrawl-delay: 3\n\nUser-agent: *\nCrawl-delay: 8\n", 3.0),
+    ("User-agent: Googlebot\nCrawl-delay: 5\n\nUser-agent: *\nDisallow: /admin\n", 0.0),
+    ("User-agent: *\nDisallow: /admin\n", 0.0),
+    ("User-agent: *\nCrawl-delay: soon\n", 0.0),
+    ("User-agent: *\nCrawl-delay: 86400\n", robots_module.MAX_CRAWL_DELAY),
+])
+def test_crawl_delay_is_read_from_our_group_and_capped(text: str, delay: float) -> None:
+    assert _asked_delay(text) == delay
+
+
+def _gaps(server: FixtureServer, paths: list[str], settings: FetchSettings) -> list[float]:
+    """The time between the starts of the requests fetching `paths` made (robots.txt's
+    among them)."""
+    fetch_all([server.url(p) for p in paths], settings)
+    starts = sorted(r.time for r in server.log)
+    return [b - a for a, b in itertools.pairwise(starts)]
+
+
+def test_crawl_delay_spaces_requests_to_the_host(server: FixtureServer) -> None:
+    # Sites' administrators write how often a robot may come; the source asks for no
+    # spacing of its own (min_delay_per_host 0), so only the Crawl-delay spaces them.
+    robots(server, "User-agent: *\nCrawl-delay: 0.5\nDisallow: /admin\n")
+    for path in ("/a", "/b", "/c"):
+        server.page(path, path)
+    gaps = _gaps(server, ["/a", "/b", "/c"], POLITE)
+    assert len(gaps) == 3 and min(gaps) >= 0.5 - JITTER, gaps
+
+
+def test_a_crawl_delay_longer_than_the_cap_is_held_to_it(
+        server: FixtureServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(robots_module, "MAX_CRAWL_DELAY", 0.4)
+    robots(server, "User-agent: *\nCrawl-delay: 3600\n")
+    server.page("/a", "a")
+    server.page("/b", "b")
+    gaps = _gaps(server, ["/a", "/b"], POLITE)
+    assert len(gaps) == 2 and all(0.4 - JITTER <= gap < 3.0 for gap in gaps), gaps
+
+
+def test_crawl_delay_is_ignored_with_robots(server: FixtureServer) -> None:
+    robots(server, "User-agent: *\nCrawl-delay: 5\n")
+    server.page("/a", "a")
+    server.page("/b", "b")
+    ignoring = FetchSettings(min_delay_per_host=0, timeout=5.0, retries=0, respect_robots=False)
+    gaps = _gaps(server, ["/a", "/b"], ignoring)
+    assert len(gaps) == 1 and gaps[0] < 2.0, gaps

@@ -212,7 +212,8 @@ class Fetcher:
         if not trusted and not settings.allow_private_networks:
             await netguard.check_public(url, settings.timeout, self._resolve)
         if settings.respect_robots:
-            await self._robots.check(url, _origin_url(url), self._robots_fetch(settings, trusted))
+            self._hosts.space(netguard.host_key(url), await self._robots.check(
+                url, _origin_url(url), self._robots_fetch(settings, trusted)))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + settings.timeout
 
@@ -260,8 +261,8 @@ class Fetcher:
             if guard:
                 await netguard.check_public(current, settings.timeout, self._resolve)
             if robots:
-                await self._robots.check(current, _origin_url(current),
-                                         self._robots_fetch(settings, hop_trusted))
+                self._hosts.space(netguard.host_key(current), await self._robots.check(
+                    current, _origin_url(current), self._robots_fetch(settings, hop_trusted)))
             referer = referer_for(referrer, current)
             hop_headers = headers if referer is None else {**headers, "Referer": referer}
             reply = await self._with_retries(current, settings, hop_headers, budget=budget,
@@ -354,13 +355,10 @@ class Fetcher:
                                         ) as mark:
                 started = loop.time()
                 try:
-                    # Without spacing there is no start to move (and tracing a request
-                    # costs httpcore a dozen awaits).
-                    spaced = settings.min_delay_per_host > 0
                     return await exchange(self._client_for(url, settings, guard), url, headers,
                                           timeout=budget.remaining(), max_bytes=max_bytes,
                                           check_peer=guard, truncate=truncate,
-                                          on_send=mark if spaced else None,
+                                          on_send=mark,
                                           ask=ask, shown_timeout=settings.timeout)
                 except CertificateError as exc:
                     failure = exc

@@ -26,6 +26,7 @@ class _Host:
     last_start: float = float("-inf")
     not_before: float = float("-inf")   # set by a 429/503's Retry-After
     free_at: float = float("-inf")      # from then on, a new request need not wait
+    spacing: float = 0.0                # what the host's robots.txt asks (Crawl-delay)
     users: int = 0                      # requests holding or waiting for its turn
 
 
@@ -60,9 +61,19 @@ class HostThrottle:
         host.not_before = max(host.not_before, self._clock() + seconds)
         host.free_at = max(host.free_at, host.not_before)
 
+    def space(self, key: str, seconds: float) -> None:
+        """Keep requests to `key` at least `seconds` apart, whatever the caller's
+        own spacing: the host's robots.txt asked for it. The fetcher sets it before
+        each request from the robots.txt it holds, so a host forgotten in between
+        loses nothing (one is forgotten only once its last request is older than
+        its spacing)."""
+        self._host(key).spacing = seconds
+
     @asynccontextmanager
-    async def slot(self, key: str, min_delay: float) -> AsyncIterator[Callable[[], None]]:
-        """Wait for the host's turn, then for a free slot; yields `mark`.
+    async def slot(self, key: str, min_delay: float
+                   ) -> AsyncIterator[Callable[[], None] | None]:
+        """Wait for the host's turn, then for a free slot; yields `mark` (None when
+        requests to the host are not spaced).
 
         The start is recorded once the global slot is had, so spacing holds
         between real starts even when slots are scarce. Calling `mark()` when
@@ -74,6 +85,7 @@ class HostThrottle:
         try:
             async with host.lock:
                 while True:
+                    min_delay = max(min_delay, host.spacing)
                     wait = max(host.last_start + min_delay, host.not_before) - self._clock()
                     if wait <= 0:
                         break
@@ -90,7 +102,9 @@ class HostThrottle:
             host.free_at = max(host.free_at, host.last_start + min_delay)
 
         try:
-            yield mark
+            # Without spacing there is no start to move (and tracing a request costs
+            # httpcore a dozen awaits).
+            yield mark if min_delay > 0 else None
         finally:
             host.users -= 1
             self._slots.release()

@@ -7,6 +7,10 @@ robots.txt (allow all); a 5xx or no answer means the site may be in trouble
 (disallow all until it answers). A good copy is kept for 24 hours; a failed
 fetch is remembered briefly, and a previous good copy is preferred to it.
 
+`Crawl-delay`, which RFC 9309 leaves out but many sites' files carry (an
+administrator's way of saying how often a robot may come), is honoured up
+to MAX_CRAWL_DELAY: `check` returns it for the fetcher to space the host by.
+
 Good copies also outlive the process when the cache is given a memory (the
 store): a crawl run by cron every hour asked every site for its robots.txt
 again each time, two requests per source where one answered 304 would do.
@@ -36,6 +40,10 @@ KEPT_BYTES = 64 * 1024
 # parsed robots.txt of up to MAX_ROBOTS_BYTES each would otherwise pile up. One
 # forgotten is read back from the memory (the store), or asked again.
 MAX_ORIGINS = 4096
+# The longest Crawl-delay honoured, in seconds. A source may fetch 100 articles a
+# crawl (max_articles); at 10 s apart they take 17 minutes, within the hourly
+# interval, where a site's 60 or 86400 would never let its crawl end.
+MAX_CRAWL_DELAY = 10.0
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,10 @@ class RobotsCache:
         # waiting for it: dropped when the last one is done.
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
-    async def check(self, url: str, origin: str, fetch: RobotsFetch) -> None:
-        """Raise NotAllowedError unless robots.txt of `origin` lets us fetch `url`.
+    async def check(self, url: str, origin: str, fetch: RobotsFetch) -> float:
+        """Raise NotAllowedError unless robots.txt of `origin` lets us fetch `url`;
+        return the seconds it asks between our requests (its Crawl-delay, at most
+        MAX_CRAWL_DELAY; 0 when it asks none).
 
         `fetch` is called with the robots.txt URL when the cache has no fresh copy;
         it comes from the caller so the fetch uses that page's settings and trust.
@@ -103,9 +113,10 @@ class RobotsCache:
             if not entry.rules.can_fetch(url, self._agent):
                 raise NotAllowedError(
                     f"robots.txt disallows {url} for {self._agent}", url=url)
-            return
+            return min(entry.rules.crawl_delay(self._agent) or 0.0, MAX_CRAWL_DELAY)
         if not entry.allow_all:
             raise NotAllowedError(f"{url} not fetched: {entry.reason}", url=url)
+        return 0.0
 
     async def sitemaps(self, origin: str, fetch: RobotsFetch) -> list[str]:
         """The `Sitemap:` URLs of `origin`'s robots.txt (from the cache when fresh)."""
