@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from monitor.config.describe import TLS_INSECURE_WARNING
 from monitor.config.settings import Config
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
+from monitor.fetch.robots import MAX_CRAWL_DELAY
 from monitor.models import Document, NotModified
 from monitor.pipeline import PREVIEW_ARTICLES, SourceRead, matcher_for, read_source
 from monitor.progress import Progress
@@ -48,9 +50,18 @@ async def preview(config: Config, name: str, *, now: datetime | None = None) -> 
         async with _ShowingFetcher(progress, user_agent=config.user_agent,
                                    concurrency=config.fetch.concurrency) as fetcher:
             matcher = matcher_for(config.topics, config.synonyms)
-            return await read_source(source, config, fetcher, matcher,
+            read = await read_source(source, config, fetcher, matcher,
                                      now=now or datetime.now(UTC),
                                      article_limit=PREVIEW_ARTICLES)
+            asked = fetcher.robots_spacing(source.url)
+            if asked > source.fetch.min_delay_per_host:
+                # A crawl of this source may take much longer than the preview did.
+                host = urlsplit(source.url).hostname
+                read.notes.append(
+                    f"robots.txt asks {asked:g} s between requests to {host} "
+                    f"(Crawl-delay, kept up to {MAX_CRAWL_DELAY:g} s), more than "
+                    f"min_delay_per_host: each crawl's requests there are spaced so")
+            return read
     finally:
         progress.close()
 

@@ -6,15 +6,18 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from monitor.cli import main
 from monitor.config.settings import FetchSettings
 from monitor.errors import NotAllowedError
 from monitor.fetch import Fetcher
 from monitor.fetch import robots as robots_module
 from monitor.fetch.robots import RobotsAnswer, RobotsCache, agent_token
 from monitor.models import Document
+from tests.crawl_helpers import write_config
 from tests.httpserver import FixtureServer, Response
 
 UA = "thai-egov-monitor/0.1.0 (+https://github.com/thai-egov-monitor/monitor)"
@@ -255,3 +258,29 @@ def test_crawl_delay_is_ignored_with_robots(server: FixtureServer) -> None:
     ignoring = FetchSettings(min_delay_per_host=0, timeout=5.0, retries=0, respect_robots=False)
     gaps = _gaps(server, ["/a", "/b"], ignoring)
     assert len(gaps) == 1 and gaps[0] < 2.0, gaps
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("User-agent: *\nCrawl-delay: 0.2\n", True),
+    ("User-agent: *\nDisallow: /admin\n", False),
+])
+def test_preview_says_when_robots_txt_spaces_the_crawl(
+        server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        text: str, shown: bool) -> None:
+    """A crawl of such a source takes longer than the user's own spacing says: preview
+    tells them why before it goes live."""
+    robots(server, text)
+    server.page("/news", "<ul><li><a href='/n/1'>ข่าว พ.ร.บ.</a></li></ul>")
+    config = write_config(tmp_path, f"""
+  - name: agency
+    url: "{server.url('/news')}"
+    type: html
+    select: {{item: "li", title: "a", link: "a::attr(href)"}}
+""")
+    capsys.readouterr()
+    assert main(["preview", "agency", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    note = ("how: robots.txt asks 0.2 s between requests to 127.0.0.1 (Crawl-delay, kept up "
+            "to 10 s), more than min_delay_per_host: each crawl's requests there are spaced so")
+    assert (note in out) is shown, out
+    assert "1 items" in out

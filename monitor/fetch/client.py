@@ -192,6 +192,11 @@ class Fetcher:
                         last_modified=reply.headers.get("last-modified") if whole else None,
                         cut=reply.cut)
 
+    def robots_spacing(self, url: str) -> float:
+        """The seconds the robots.txt of `url`'s host asks between our requests, as the
+        fetcher last read it (its Crawl-delay, capped; 0 when it asks none)."""
+        return self._hosts.spacing(netguard.host_key(url))
+
     async def robots_sitemaps(self, url: str, settings: FetchSettings, *,
                               trusted: bool = True) -> list[str]:
         """The `Sitemap:` lines of the robots.txt that governs `url`: the copy its rules

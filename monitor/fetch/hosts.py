@@ -69,6 +69,11 @@ class HostThrottle:
         its spacing)."""
         self._host(key).spacing = seconds
 
+    def spacing(self, key: str) -> float:
+        """The spacing `space` last set for `key` (0 when none, or once it is forgotten)."""
+        host = self._hosts.get(key)
+        return host.spacing if host is not None else 0.0
+
     @asynccontextmanager
     async def slot(self, key: str, min_delay: float
                    ) -> AsyncIterator[Callable[[], None] | None]:
