@@ -237,8 +237,10 @@ def clean_title(title: str) -> str:
             break           # the "tag" was most of the headline
         text = stripped
     match = _OUTLET_SUFFIX.search(text)
-    # ... unless what precedes is too short to be the headline on its own.
-    if match and len(match.group("tail").split()) <= 5 and match.start() >= 12:
+    # ... unless what precedes is too short to be the headline on its own, or the
+    # tail has no letter: "แผน ... พ.ศ. 2566 - 2570" ends in its own years.
+    if (match and len(match.group("tail").split()) <= 5 and match.start() >= 12
+            and any(char.isalpha() for char in match.group("tail"))):
         text = text[:match.start()]
     return text.strip()
 

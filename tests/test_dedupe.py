@@ -99,9 +99,19 @@ def test_config_synonyms_fold_too() -> None:
     ("นายกฯยันไม่ได้รับสัญญาณ – มติ ครม.สั่งหน่วยงานรัฐให้บริการประชาชนผ่านแพลตฟอร์มดิจิทัล",
      "นายกฯยันไม่ได้รับสัญญาณ – มติ ครม.สั่งหน่วยงานรัฐให้บริการประชาชนผ่านแพลตฟอร์มดิจิทัล"),
     ("ด่วน!", "ด่วน!"),     # a "prefix" that is the whole headline stays
+    # A tail without a letter is no outlet's name: the headline's own years.
+    ("แผนพัฒนารัฐบาลดิจิทัลของประเทศไทย พ.ศ. 2566 - 2570",
+     "แผนพัฒนารัฐบาลดิจิทัลของประเทศไทย พ.ศ. 2566 - 2570"),
 ])
 def test_outlet_noise_leaves_the_headline(raw: str, clean: str) -> None:
     assert clean_title(raw) == clean
+
+
+def test_plans_of_different_years_from_one_start_are_two_stories() -> None:
+    # The end year after " - " was cut as if it were an outlet's name, and two plans
+    # from 2566 became one headline.
+    assert not same_story(sig("ประกาศ เรื่อง แผนปฏิบัติการด้านดิจิทัล พ.ศ. 2566 - 2570"),
+                          sig("ประกาศ เรื่อง แผนปฏิบัติการด้านดิจิทัล พ.ศ. 2566 - 2567"))
 
 
 def test_a_dateline_leaves_the_lede() -> None:
