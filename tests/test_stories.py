@@ -1,14 +1,17 @@
 """Story dedupe on real coverage: which pairs of real headlines and ledes are one story.
 
 `tests/data/stories_real.tsv` holds groups of real items, each group one event
-reported by several outlets; `tests/data/story_negatives_real.tsv` holds pairs
-of real items that look alike but are different events (often days or years
-apart), and `tests/data/story_sameday_real.tsv` pairs of different events that
-two outlets published on the same or the next day (what the time rule must
-not merge). Every pair within a group is a positive; the negative pairs and
-every pair across groups are negatives. Pairs of a Thai and an English item
-are counted apart: comparing characters cannot see that a Thai headline and
-an English one tell one story.
+reported by several outlets (mostly general news), and
+`tests/data/stories_domain_real.tsv` groups on the monitor's own subject
+(digital government and its services); `tests/data/story_negatives_real.tsv`
+holds pairs of real items that look alike but are different events (often days
+or years apart), and `tests/data/story_sameday_real.tsv` and
+`tests/data/story_sameday_domain_real.tsv` pairs of different events that two
+outlets published on the same or the next day (what the time rule must not
+merge). Every pair within a group is a positive; the negative pairs and every
+pair across groups are negatives. Recall is reported for each file of groups.
+Pairs of a Thai and an English item are counted apart: comparing characters
+cannot see that a Thai headline and an English one tell one story.
 
 Two evaluations:
 
@@ -54,8 +57,9 @@ from monitor.store import STORY_WINDOW, Store
 DATA = Path(__file__).resolve().parent / "data"
 MIN_PRECISION = 0.97
 # The issue asks for recall 0.90. Within one language the character measure
-# reaches 0.150 on isolated pairs (dates unknown: the strict bars) and 0.615 in
-# the store, where items a day apart meet the lower bars and the rewrite bars
+# reaches 0.141 on isolated pairs (dates unknown: the strict bars; 0.150 on the
+# general news groups alone) and, on the general news groups, 0.615 in the
+# store, where items a day apart meet the lower bars and the rewrite bars
 # (headlines' rare words held by the other item: dedupe.REWRITE_CONTAINMENT;
 # 0.319 without them), and an item like two stories makes them one
 # (Store._merge_stories; 0.542 without, 0.513 while the index also asked for 4
@@ -64,12 +68,18 @@ MIN_PRECISION = 0.97
 # of the hard negatives (README, "One story, one entry"), in characters and in
 # meaning: sentence embeddings added to the store's merges reach recall 0.89
 # only at precision 0.835 (benchmarks/story_meaning.py).
-MIN_RECALL = 0.15
+MIN_RECALL = 0.14
 MIN_STORE_RECALL = 0.61
+# On the monitor's own subject the store merges fewer of the pairs (0.457, 7
+# December 2026): outlets rewrite a scheme's news as freely ("สคส.สั่งปรับครั้งแรก
+# จ่าย 7,000,000 บาท" / "ลงดาบ PDPA ครั้งแรก! สคส.สั่งปรับ 7 ล้าน"), and a
+# government scheme makes different news on each day of its weeks.
+MIN_DOMAIN_STORE_RECALL = 0.45
 MIN_GROUPS = 60
 MIN_NEGATIVE_PAIRS = 60
+GROUPS = {"news": DATA / "stories_real.tsv", "domain": DATA / "stories_domain_real.tsv"}
 NEGATIVES = DATA / "story_negatives_real.tsv"
-SAME_DAY = DATA / "story_sameday_real.tsv"
+SAME_DAY = (DATA / "story_sameday_real.tsv", DATA / "story_sameday_domain_real.tsv")
 # Each negative pair meets only its partner: pairs are this far apart in time.
 PAIR_SPACING = timedelta(days=30)
 UNDATED_GROUPS_FROM = date(1990, 1, 1)
@@ -83,6 +93,7 @@ class Story:
     url: str
     outlet: str = ""
     date: str = ""
+    part: str = ""      # which file of GROUPS the item is from
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -101,9 +112,9 @@ def _negative_pairs(path: Path) -> list[tuple[Story, Story]]:
 def load() -> tuple[list[Story], list[tuple[Story, Story]]]:
     """The same-story items, and the negative pairs: look-alikes days or years apart,
     and different events published on the same or the next day."""
-    stories = [Story(r["group"], r["title"], r["lede"], r["url"], r["outlet"], r["date"])
-               for r in _rows(DATA / "stories_real.tsv")]
-    return stories, _negative_pairs(NEGATIVES) + _negative_pairs(SAME_DAY)
+    stories = [Story(r["group"], r["title"], r["lede"], r["url"], r["outlet"], r["date"], part)
+               for part, path in GROUPS.items() for r in _rows(path)]
+    return stories, [pair for path in (NEGATIVES, *SAME_DAY) for pair in _negative_pairs(path)]
 
 
 def _thai(story: Story) -> bool:
@@ -250,15 +261,19 @@ def store_outcome(directory: Path) -> StoreOutcome:
     return StoreOutcome(stories, [when for when, _ in dated], story_ids, met)
 
 
-def tally_store(outcome: StoreOutcome) -> Figures:
-    """Pairwise figures over the entries of `outcome`."""
+def tally_store(outcome: StoreOutcome, part: str | None = None) -> Figures:
+    """Pairwise figures over the entries of `outcome`; with `part`, the pairs of that
+    file of groups only (its recall; precision over its pairs across groups)."""
     tally = _Tally()
     stories, story_ids = outcome.stories, outcome.story_ids
     for i, j in itertools.combinations(range(len(stories)), 2):
         a, b = stories[i], stories[j]
-        tally.add(a.group == b.group, _thai(a) == _thai(b), story_ids[i] == story_ids[j], a, b)
-    for a, b, _, merged in outcome.negatives:
-        tally.add(False, _thai(a) == _thai(b), merged, a, b, "hard negative")
+        if part is None or a.part == b.part == part:
+            tally.add(a.group == b.group, _thai(a) == _thai(b), story_ids[i] == story_ids[j],
+                      a, b)
+    if part is None:
+        for a, b, _, merged in outcome.negatives:
+            tally.add(False, _thai(a) == _thai(b), merged, a, b, "hard negative")
     return tally.figures()
 
 
@@ -281,11 +296,17 @@ def test_labelled_data_is_large_enough_and_well_formed() -> None:
             assert not day or date.fromisoformat(day), (a.url, day)
     # The same-day pairs are what the time rule (dedupe.CLOSE) must not merge:
     # dated on both sides, a day apart at most, two outlets.
-    same_day = _negative_pairs(SAME_DAY)
+    same_day = [pair for path in SAME_DAY for pair in _negative_pairs(path)]
     assert len(same_day) >= MIN_NEGATIVE_PAIRS
     for a, b in same_day:
         assert abs(date.fromisoformat(a.date) - date.fromisoformat(b.date)) <= timedelta(days=1)
         assert a.outlet != b.outlet, a.url
+    assert len({s.group for s in stories if s.part == "domain"}) >= 30
+    # A group of one file only, and no page labelled in both (it would be two items).
+    assert not {s.group for s in stories if s.part == "news"} & {
+        s.group for s in stories if s.part == "domain"}
+    assert not {s.url for s in stories if s.part == "news"} & {
+        s.url for s in stories if s.part == "domain"}
 
 
 GAZETTE = DATA / "ratchakitcha_titles_2026-10.tsv"
@@ -336,10 +357,14 @@ def test_merger_precision_and_recall_on_real_coverage() -> None:
 
 
 def test_store_level_precision_and_recall_on_real_coverage(tmp_path: Path) -> None:
-    figures = store_evaluate(tmp_path)
-    report = f"store: {figures} (min recall {MIN_STORE_RECALL})\n" + "\n".join(figures.misses)
+    outcome = store_outcome(tmp_path)
+    figures, news, domain = (tally_store(outcome, part) for part in (None, "news", "domain"))
+    report = (f"store: {figures}; general news: recall {news.recall:.3f} (min "
+              f"{MIN_STORE_RECALL}); digital government: recall {domain.recall:.3f} (min "
+              f"{MIN_DOMAIN_STORE_RECALL})\n" + "\n".join(figures.misses))
     print(report)
-    assert figures.precision >= MIN_PRECISION and figures.recall >= MIN_STORE_RECALL, report
+    assert figures.precision >= MIN_PRECISION, report
+    assert news.recall >= MIN_STORE_RECALL and domain.recall >= MIN_DOMAIN_STORE_RECALL, report
 
 
 def test_the_shared_key_floor_loses_no_labelled_merge(tmp_path: Path,
@@ -421,7 +446,10 @@ if __name__ == "__main__":
     print(f"isolated pairs: {isolated}")
     print("\n".join(isolated.misses))
     with tempfile.TemporaryDirectory() as tmp:
-        figures = store_evaluate(Path(tmp))
+        outcome = store_outcome(Path(tmp))
+    figures = tally_store(outcome)
     print(f"store: {figures}")
+    for part in GROUPS:
+        print(f"  {part} groups: {tally_store(outcome, part)}")
     print("\n".join(figures.misses))
     sys.exit(0)
