@@ -8,7 +8,7 @@ request (to a site that set none) after N sites set one each, through:
 
 - httpx's AsyncClient, whose single jar (the standard library's) looks at
   every domain it holds for every request;
-- the monitor's session (monitor.fetch.session), which keeps a jar per host.
+- the monitor's session (monitor.fetch.session), which keeps a jar per site (registrable domain).
 
 Then the CPU of one hostile answer that sets 3,000 cookies at once (as many
 as fit in the 100 KB of headers httpcore accepts).
@@ -93,7 +93,7 @@ def main() -> None:
         client = asyncio.run(with_httpx(sites, args.requests))
         ours = asyncio.run(with_session(sites, args.requests))
         print(f"  N = {sites:>6,}: httpx AsyncClient (one jar) {client:8.0f} us   "
-              f"monitor session (a jar per host) {ours:6.0f} us", flush=True)
+              f"monitor session (a jar per site) {ours:6.0f} us", flush=True)
     print(f"one answer setting 3,000 cookies: {asyncio.run(hostile_answer()):.1f} ms "
           "(building it included)")
 

@@ -9,14 +9,17 @@ monitor's transport that was about a third of the CPU of a request answered
 304 (`benchmarks/fetch_clients.py`). The transport, the Request and Response
 objects, the cookie jar and the error mapping are httpx's own, as before.
 
-Cookies are kept per host, not in one jar. The standard library's jar, under
-httpx's, looks at every domain it holds to answer one request: with the
-session cookies of 5,000 sites (most agency sites set one) a request cost
-19 ms of CPU, so a crawl of thousands of sources grew with the square of
-their number (`benchmarks/cookies.py`). A cookie one host sets for its
-parent domain is therefore not sent to the parent's other hosts: the
-fetcher needs cookies only to come back to the page that set them (session
-and anti-bot cookies).
+Cookies are kept per site (registrable domain: `www.dga.or.th` and
+`e-service.dga.or.th` are one site), not in one jar. The standard library's
+jar, under httpx's, looks at every domain it holds to answer one request:
+with the session cookies of 5,000 sites (most agency sites set one) a request
+cost 19 ms of CPU, so a crawl of thousands of sources grew with the square of
+their number (`benchmarks/cookies.py`). Within a site the jar's own rules
+hold, as a browser's do: a cookie a host sets for itself goes back to that
+host only, and one it sets for the site's domain (`Domain=agency.go.th`, as a
+portal's language or session cookie is set before it sends the visitor to
+another of its hosts) to every host of the site. No cookie reaches another
+site, whatever domain it names.
 """
 
 from __future__ import annotations
@@ -27,22 +30,24 @@ from contextlib import asynccontextmanager
 
 import httpx
 
+from monitor.text.urls import registrable_domain
+
 # The fetcher bounds every exchange as a whole (monitor.fetch.exchange); httpcore's
 # timeouts per network operation stay off, as each would set and cancel a timer.
 _NO_TIMEOUTS = {"connect": None, "read": None, "write": None, "pool": None}
 
-# Hosts whose cookies are kept, the least recently used forgotten beyond this
-# (a jar with a session cookie is about 1.7 KB: 7 MB at most; a forgotten host
+# Sites whose cookies are kept, the least recently used forgotten beyond this
+# (a jar with a session cookie is about 1.7 KB: 7 MB at most; a forgotten site
 # sets its cookies again on the next visit).
 MAX_SITES = 4096
-# A host that sets more cookies than this loses them all: no page the monitor
-# reads needs so many, and each one is looked at on every request to the host.
+# A site that sets more cookies than this loses them all: no page the monitor
+# reads needs so many, and each one is looked at on every request to the site.
 MAX_COOKIES_PER_SITE = 50
 
 
 class _Site:
-    """One host's cookies: the jar, and the cookie headers of answers not yet read into
-    it. The jar reads them when the host is next asked: it builds a urllib request and
+    """One site's cookies: the jar, and the cookie headers of answers not yet read into
+    it. The jar reads them when the site is next asked: it builds a urllib request and
     response to read any, and in a crawl most hosts are asked once (an eighth of an
     unchanged re-crawl of 2,000 hosts that each set a session cookie)."""
 
@@ -60,7 +65,7 @@ class _Site:
 
 
 class Session:
-    """One transport, the headers every request carries, and the cookies each host
+    """One transport, the headers every request carries, and the cookies each site
     set (kept for the life of the session, as a browser keeps them)."""
 
     def __init__(self, transport: httpx.AsyncBaseTransport, headers: Mapping[str, str]) -> None:
@@ -80,10 +85,10 @@ class Session:
         merged.update(headers)
         request = httpx.Request(method, url, headers=merged, data=data, content=content,
                                 extensions={**(extensions or {}), "timeout": _NO_TIMEOUTS})
-        host = request.url.host
-        site = self._sites.get(host)
+        domain = registrable_domain(request.url.host)
+        site = self._sites.get(domain)
         if site is not None:
-            self._sites.move_to_end(host)
+            self._sites.move_to_end(domain)
             cookies = site.cookies()
             if cookies:
                 cookies.set_cookie_header(request)
@@ -91,21 +96,21 @@ class Session:
         try:
             response.request = request
             if "set-cookie" in response.headers or "set-cookie2" in response.headers:
-                self._remember(host, request, response.headers)
+                self._remember(domain, request, response.headers)
             yield response
         finally:
             await response.aclose()
 
-    def _remember(self, host: str, request: httpx.Request, headers: httpx.Headers) -> None:
+    def _remember(self, domain: str, request: httpx.Request, headers: httpx.Headers) -> None:
         setting = [(name, value) for name, value in headers.multi_items()
                    if name in ("set-cookie", "set-cookie2")]
         if len(setting) > MAX_COOKIES_PER_SITE:
             # Never read: 3,000 cookies in one answer took the jar 47 ms.
-            self._sites.pop(host, None)
+            self._sites.pop(domain, None)
             return
-        site = self._sites.get(host)
+        site = self._sites.get(domain)
         if site is None:
-            site = self._sites[host] = _Site()
+            site = self._sites[domain] = _Site()
             while len(self._sites) > MAX_SITES:
                 self._sites.popitem(last=False)
         site.unread.append((request, setting))
