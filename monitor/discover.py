@@ -83,6 +83,9 @@ class Discovery:
     candidates: list[Candidate]
     requests: int
     tried: list[tuple[str, str]] = field(default_factory=list)   # (url, why nothing)
+    # What the page's robots.txt asks between requests (its Crawl-delay, capped; 0 for
+    # none): a crawl of the proposed source, and discover itself, wait so long.
+    spacing: float = 0.0
 
     @property
     def best(self) -> Candidate | None:
@@ -164,7 +167,8 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
     body_kind = _sniff(page)
     if body_kind != "html":
         await _read_direct(body_kind, page, url, judge, probe)
-        return Discovery(url, _host_title(url), candidates, probe.requests)
+        return Discovery(url, _host_title(url), candidates, probe.requests,
+                         spacing=fetcher.robots_spacing(url))
     tree = parse_html(page.text or "")
     title = _site_title(tree) or _host_title(url)
     root = _origin(page.url)
@@ -220,7 +224,8 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
                                                          render=True),
                                         "headless Chromium", error=str(rendered),
                                         order=next(order)))
-    return Discovery(url, title, candidates, probe.requests, _tried(probe, candidates))
+    return Discovery(url, title, candidates, probe.requests, _tried(probe, candidates),
+                     spacing=fetcher.robots_spacing(url))
 
 
 def _tried(probe: _Prober, candidates: list[Candidate]) -> list[tuple[str, str]]:
@@ -447,6 +452,7 @@ def as_json(discovery: Discovery) -> dict[str, object]:
         "url": discovery.url,
         "title": discovery.title,
         "requests": discovery.requests,
+        "crawl_delay": discovery.spacing,
         "tried": [{"url": url, "why": why} for url, why in discovery.tried],
         "best": discovery.candidates.index(best) if best is not None else None,
         "candidates": [{

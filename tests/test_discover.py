@@ -424,3 +424,19 @@ def test_a_guessed_link_is_a_warning_under_the_entry(site: object, tmp_path: Pat
     out = capsys.readouterr().out
     assert 'link: "http://127.0.0.1:' in out and '/drafts/{p_id}"' in out
     assert "warning: the data has no link field, so links are guessed" in out
+
+
+def test_discover_says_when_robots_txt_spaces_the_requests(
+        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A site that asks for a Crawl-delay makes discover (and every crawl) slower than
+    the user's own spacing: the user is told why."""
+    server = site()  # type: ignore[operator]
+    server.page("/news", _listing("utf-8"))
+    server.add("/robots.txt", Response(200, b"User-agent: *\nCrawl-delay: 0.05\n",
+                                       {"Content-Type": "text/plain"}))
+    config = write_config(tmp_path, "")
+    code, result = _discover(config, server.url("/news"), capsys=capsys)
+    assert code == 0 and result["crawl_delay"] == 0.05
+    assert main(["discover", server.url("/news"), "--config", str(config)]) == 0
+    assert ("robots.txt asks 0.05 s between requests to 127.0.0.1 (Crawl-delay, kept up to "
+            "10 s): discover waited so, and each crawl will.") in capsys.readouterr().out
