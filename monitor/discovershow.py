@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from monitor.config.settings import Config, Source
 from monitor.discover import Candidate, Discovery, Unreadable, as_json, discover, dumps
 from monitor.discoverentry import name_from_host, standalone, write_entry
-from monitor.fetch.robots import MAX_CRAWL_DELAY
+from monitor.fetch.robots import spacing_asked
 from monitor.text.clean import terminal_safe
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -105,9 +105,9 @@ def discover_command(config: Config, url: str, *, name: str | None, write: bool,
         print(table(discovery, config, colour))
         print(f"\n{discovery.requests} requests.")
         if discovery.spacing > config.fetch.min_delay_per_host:
-            print(f"robots.txt asks {discovery.spacing:g} s between requests to "
-                  f"{terminal_safe(urlsplit(url).hostname or url)} (Crawl-delay, kept up to "
-                  f"{MAX_CRAWL_DELAY:g} s): discover waited so, and each crawl will.")
+            host = terminal_safe(urlsplit(url).hostname or url)
+            print(spacing_asked(discovery.spacing, host)
+                  + ": discover waited so, and each crawl will.")
         if entry is None:
             print("nothing readable found: no feed, sitemap, data or list of links "
                   f"on {terminal_safe(url)}", file=sys.stderr)

@@ -15,7 +15,7 @@ from monitor.config.describe import TLS_INSECURE_WARNING
 from monitor.config.settings import Config
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
-from monitor.fetch.robots import MAX_CRAWL_DELAY
+from monitor.fetch.robots import spacing_asked
 from monitor.models import Document, NotModified
 from monitor.pipeline import PREVIEW_ARTICLES, SourceRead, matcher_for, read_source
 from monitor.progress import Progress
@@ -56,11 +56,10 @@ async def preview(config: Config, name: str, *, now: datetime | None = None) -> 
             asked = fetcher.robots_spacing(source.url)
             if asked > source.fetch.min_delay_per_host:
                 # A crawl of this source may take much longer than the preview did.
-                host = urlsplit(source.url).hostname
                 read.notes.append(
-                    f"robots.txt asks {asked:g} s between requests to {host} "
-                    f"(Crawl-delay, kept up to {MAX_CRAWL_DELAY:g} s), more than "
-                    f"min_delay_per_host: each crawl's requests there are spaced so")
+                    spacing_asked(asked, urlsplit(source.url).hostname or source.url)
+                    + ", more than min_delay_per_host: each crawl's requests there are "
+                    "spaced so")
             return read
     finally:
         progress.close()

@@ -75,6 +75,12 @@ class _Entry:
     expires: datetime
 
 
+def spacing_asked(seconds: float, host: str) -> str:
+    """What `preview` and `discover` tell a user whose site's Crawl-delay slows its crawls."""
+    return (f"robots.txt asks {seconds:g} s between requests to {host} (Crawl-delay, kept "
+            f"up to {MAX_CRAWL_DELAY:g} s)")
+
+
 def agent_token(user_agent: str) -> str:
     """The product token robots.txt groups are matched against (RFC 9309 2.2.1).
 
