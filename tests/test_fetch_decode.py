@@ -60,7 +60,8 @@ def test_tis620_declared_in_meta_http_equiv(server: FixtureServer) -> None:
 
 
 @pytest.mark.parametrize("label", ["windows-874", "x-windows-874", "ISO-8859-11",
-                                   "iso8859_11", "TIS620", "TIS-620", "cp874"])
+                                   "iso8859_11", "TIS620", "TIS-620", "cp874", "iso885911",
+                                   "MS874", "x-IBM874", "thai"])
 def test_thai_labels_in_header_decode_as_cp874(server: FixtureServer, label: str) -> None:
     doc = fetch(server, html("", THAI_WINDOWS, "cp874"), f"text/html; charset={label}")
     assert THAI_WINDOWS in doc.text and doc.encoding == "cp874"
@@ -127,7 +128,8 @@ def test_plain_ascii_reads_as_utf8() -> None:
 @pytest.mark.parametrize(("label", "codec"), [
     ("TIS-620", "cp874"), ("tis620", "cp874"), ("ISO-8859-11", "cp874"),
     ("iso8859_11", "cp874"), ("windows-874", "cp874"), ("x-windows-874", "cp874"),
-    ("cp874", "cp874"), ('"utf-8"', "utf-8"), ("UTF8", "utf-8"), ("latin-1", "iso8859-1"),
+    ("cp874", "cp874"), ("iso885911", "cp874"), ("thai", "cp874"), ("MS874", "cp874"),
+    ("x-IBM874", "cp874"), ('"utf-8"', "utf-8"), ("UTF8", "utf-8"), ("latin-1", "iso8859-1"),
     ("base64", None), ("rot13", None), ("no-such-charset", None), ("", None), (None, None),
 ])
 def test_codec_for(label: str | None, codec: str | None) -> None:

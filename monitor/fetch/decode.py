@@ -16,8 +16,11 @@ from __future__ import annotations
 import codecs
 import re
 
+# WHATWG's labels for windows-874, Python's aliases of its codecs, and the names
+# Java servers send (`MS874`, `x-IBM874`: Java's own names for the code page).
 _THAI = {"tis-620", "tis620", "tis_620", "iso-8859-11", "iso8859-11", "iso8859_11",
-         "iso_8859-11", "windows-874", "x-windows-874", "cp874", "dos-874", "ibm874"}
+         "iso885911", "iso_8859-11", "thai", "windows-874", "x-windows-874", "windows874",
+         "cp874", "dos-874", "ibm874", "x-ibm874", "ms874"}
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
