@@ -160,3 +160,28 @@ def test_declaration_deep_in_the_body_is_content_not_a_declaration() -> None:
 ])
 def test_media_type(header: str | None, media: str) -> None:
     assert media_type(header) == media
+
+
+# Kilobytes of inline script before the head's <meta>: old sites' menu scripts.
+SCRIPT = "<script>" + "function MM_swapImage() { return 1; }\n" * 300 + "</script>"
+
+
+def test_a_meta_after_the_prescan_is_read_as_browsers_read_it() -> None:
+    """Browsers meet a late <meta charset> in the head while parsing, change the
+    encoding and parse again; a few Thai words alone are too few to guess from."""
+    page = (f"<html><head>{SCRIPT}<meta http-equiv='Content-Type' content='text/html; "
+            f"charset=windows-874'></head><body><p>{THAI_WINDOWS}</p></body></html>")
+    assert len(SCRIPT) > 8192
+    assert decode(page.encode("cp874"), "text/html") == (page, "cp874")
+
+
+@pytest.mark.parametrize("where", ["in a script", "in a comment", "in the body"])
+def test_a_late_charset_outside_the_heads_markup_is_no_declaration(where: str) -> None:
+    late = "<meta charset='koi8-r'>"
+    head, body = {"in a script": (f"<script>document.write(\"{late}\")</script>", ""),
+                  "in a comment": (f"<!-- {late} -->", ""),
+                  "in the body": ("", late)}[where]
+    # The body's case leaves out </head>, as HTML allows: the head ends at <body>.
+    end = "" if body else "</head>"
+    page = f"<html><head>{SCRIPT}{head}{end}<body>{body}<p>ข่าว</p></body></html>"
+    assert decode(page.encode("utf-8"), "text/html")[1] != codec_for("koi8-r") == "koi8-r"

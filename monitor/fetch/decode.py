@@ -1,7 +1,8 @@
 """Turning body bytes into text, by the charset rules the README states.
 
 Order: the source's `encoding:` override, a byte-order mark, the Content-Type
-header, the document's own declaration (`<meta>`, `<?xml?>`), detection, UTF-8.
+header, the document's own declaration (`<meta>` anywhere in the head,
+`<?xml?>`), detection, UTF-8.
 The BOM comes before the header as browsers take it (WHATWG Encoding, "decode"):
 a page saved in UTF-8 with a BOM by an editor, on a server that labels every
 page TIS-620, is UTF-8.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 
 # WHATWG's labels for windows-874, Python's aliases of its codecs, and the names
 # Java servers send (`MS874`, `x-IBM874`: Java's own names for the code page).
@@ -29,7 +31,16 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
 # Declarations are looked for in the head of the document only: a charset
 # mentioned deep inside an article is content, not a declaration.
 _PRESCAN = 8192
-_META = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+# A tag's attributes are looked through for at most this many bytes: a `<meta`
+# that never closes must not make each later one scan to the end of the text.
+_META = re.compile(rb"""<meta\b[^>]{0,1024}?charset\s*=\s*["']?\s*([\w.:-]+)""",
+                   re.IGNORECASE)
+# A `<meta>` after kilobytes of inline script or style in the head (old sites' menu
+# scripts, analytics) is past the prescan; browsers still honour it (their parser
+# meets it in the head, changes the encoding and parses again). Looked for up to
+# `</head>`, within this many bytes, outside scripts, styles and comments.
+_HEAD_SCAN = 64 * 1024
+_HIDES = re.compile(rb"<(script|style)\b|<!--", re.IGNORECASE)
 _XML = re.compile(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([\w.:-]+)["']""", re.IGNORECASE)
 _DETECT_SAMPLE = 256 * 1024
 
@@ -68,8 +79,13 @@ def declared_codec(content: bytes) -> str | None:
     if bom is not None:
         return bom
     head = content[:_PRESCAN]
-    for pattern in (_XML, _META):
-        match = pattern.search(head)
+
+    def found() -> Iterator[re.Match[bytes] | None]:
+        yield _XML.search(head)
+        yield _META.search(head)
+        yield _META.search(_late_head(content))   # only when the prescan found none
+
+    for match in found():
         if match:
             named = codec_for(match.group(1).decode("ascii", "replace"))
             if named and named.startswith(("utf-16", "utf-32")):
@@ -79,6 +95,29 @@ def declared_codec(content: bytes) -> str | None:
             if named:
                 return named
     return None
+
+
+def _late_head(content: bytes) -> bytes:
+    """The head past the prescan, without its scripts, styles and comments (a
+    `<meta>` written inside a script is no declaration); b"" when the prescan
+    saw the whole head. One pass: each hidden block is skipped to its end."""
+    lower = content[:_HEAD_SCAN].lower()
+    end = min((at for at in (lower.find(b"</head"), lower.find(b"<body")) if at >= 0),
+              default=len(lower))
+    if end <= _PRESCAN:
+        return b""
+    lower = lower[:end]
+    kept: list[bytes] = []
+    at = 0
+    while (hidden := _HIDES.search(lower, at)) is not None:
+        kept.append(lower[at:hidden.start()])
+        closer = b"-->" if hidden.group(1) is None else b"</" + hidden.group(1)
+        close = lower.find(closer, hidden.end())
+        if close < 0:
+            return b"".join(kept)
+        at = close + len(closer)
+    kept.append(lower[at:])
+    return b"".join(kept)
 
 
 def detected_codec(content: bytes) -> str | None:
