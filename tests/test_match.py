@@ -45,6 +45,7 @@ NORMALISATION = [
     pytest.param("ท\u0e4d\u0e32งาน", "ทำงาน", id="sara-am"),
     pytest.param("น\u0e49\u0e4d\u0e32", "น้ำ", id="sara-am-after-tone-mark"),
     pytest.param("น\u0e4d\u0e49\u0e32", "น้ำ", id="sara-am-tone-mark-inside"),
+    pytest.param("เเผนพัฒนาดิจิทัล", "แผนพัฒนาดิจิทัล", id="two-sara-e"),
     pytest.param("ทาง\u200bรัฐ", "ทางรัฐ", id="zero-width-space"),
     pytest.param("ทาง\u200cรัฐ\u200d", "ทางรัฐ", id="zero-width-non-joiner-and-joiner"),
     pytest.param("\ufeffทาง\u2060รัฐ", "ทางรัฐ", id="bom-and-word-joiner"),
@@ -66,6 +67,8 @@ def test_normalise_text(raw: str, expected: str) -> None:
 NORMALISED_MATCHING = [
     pytest.param("น้ำประปา", "ค่าน\u0e4d\u0e49\u0e32ประปาออนไลน์", id="sara-am-in-text"),
     pytest.param("ท\u0e4d\u0e32เนียบรัฐบาล", "ที่ทำเนียบรัฐบาลวันนี้", id="sara-am-in-keyword"),
+    pytest.param("แอปทางรัฐ", "เปิดตัว เเอปทางรัฐ เวอร์ชันใหม่", id="two-sara-e-in-text"),
+    pytest.param("เเพลตฟอร์มดิจิทัล", "แพลตฟอร์มดิจิทัลภาครัฐ", id="two-sara-e-in-keyword"),
     pytest.param("ทางรัฐ", "แอป ทาง\u200bรัฐ", id="zero-width-in-text"),
     pytest.param("อิเล็กทรอนิกส์", "อิเล็ก\u00adทรอนิกส์", id="soft-hyphen-in-text"),
     pytest.param("พ.ศ. 2565", "พ.ศ. ๒๕๖๕", id="thai-digits-in-text"),

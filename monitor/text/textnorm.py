@@ -2,8 +2,9 @@
 
 Thai text reaches us in several byte-for-byte different spellings that a reader
 sees as identical: sara am typed as nikhahit + sara aa (common in PDF
-extraction and older keyboards), zero-width spaces that CMSs insert as
-line-break hints, soft hyphens, Thai digits, decomposed Unicode. Comparing raw
+extraction and older keyboards), sara ae typed as two sara e (เเ for แ, which
+fonts draw alike), zero-width spaces that CMSs insert as line-break hints, soft
+hyphens, Thai digits, decomposed Unicode. Comparing raw
 strings would make a keyword silently miss; so both the text and the keywords
 go through `normalise_text` before any comparison.
 
@@ -32,6 +33,9 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # tone mark typed between them ("นํ้า"): the tone mark belongs before the vowel.
 _SPLIT_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 
+# Two sara e (U+0E40) never follow each other in Thai: typed so, they are sara ae.
+_TWO_SARA_E = "\u0e40\u0e40"
+
 _WHITESPACE = re.compile(r"\s+")
 _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _HAS_THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
@@ -52,8 +56,8 @@ def normalise_text(text: str) -> str:
 def normalise_script(text: str) -> str:
     """Unify how Thai is encoded, leaving case and whitespace alone.
 
-    NFC; sara am composed; zero-width characters and soft hyphens removed;
-    Thai digits to ASCII. This is the part that is safe on a regular
+    NFC; sara am composed; two sara e made sara ae; zero-width characters and
+    soft hyphens removed; Thai digits to ASCII. This is the part that is safe on a regular
     expression too, where folding case would turn `\\D` into `\\d`.
     """
     # Each step only when its characters occur: str.translate with a table costs a
@@ -64,6 +68,8 @@ def normalise_script(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     if "\u0e4d" in text:
         text = _SPLIT_SARA_AM.sub("\\1\u0e33", text)
+    if _TWO_SARA_E in text:
+        text = text.replace(_TWO_SARA_E, "\u0e41")
     if _HAS_THAI_DIGIT.search(text):
         text = text.translate(_THAI_DIGITS)
     return text
