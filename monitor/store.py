@@ -35,7 +35,7 @@ from monitor.errors import StoreError
 from monitor.health import Health, HealthEvent, as_state, is_transition
 from monitor.models import Document, Entry, Item, Prepared, Report, Validators
 from monitor.schema import MIGRATIONS, chunks
-from monitor.text.urls import canonical_url
+from monitor.text.urls import as_uri, canonical_url
 from monitor.text.words import index_words
 from monitor.text.words import primed as words_primed
 
@@ -697,13 +697,14 @@ class Store:
         topics = tuple(r[0] for r in self.db.execute(
             "SELECT DISTINCT t.topic FROM item_topics t JOIN items m ON m.id = t.item_id "
             "WHERE m.story = ? ORDER BY t.topic", (row["id"],)))
+        # An entry is what is published: its links as URIs (see `as_uri`).
         reports = tuple(
-            Report(r["source"], r["link"], r["outlet"]) for r in self.db.execute(
+            Report(r["source"], as_uri(r["link"]), r["outlet"]) for r in self.db.execute(
                 "SELECT s.source, s.link, s.outlet FROM item_sources s JOIN items m "
                 "ON m.id = s.item_id WHERE m.story = ? AND m.relevant = 1 "
                 "ORDER BY m.id, s.seen, s.source", (row["id"],)))
         return Entry(
-            id=row["id"], guid=row["guid"], title=row["title"], link=row["link"],
+            id=row["id"], guid=row["guid"], title=row["title"], link=as_uri(row["link"]),
             summary=row["summary"], published=_dt(row["published"]) or datetime.now(UTC),
             date_is_first_seen=bool(row["date_is_first_seen"]),
             first_seen=_dt(row["first_seen"]) or datetime.now(UTC),

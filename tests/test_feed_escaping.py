@@ -98,3 +98,33 @@ def test_cdata_in_a_source_feed_arrives_as_plain_text_and_leaves_escaped(config:
     parsed = feedparser.parse((config.output_dir / "feed.xml").read_bytes(),
                               sanitize_html=False)
     assert _elements(parsed.entries[0].summary) == []
+
+
+THAI_LINK = "https://ข่าว.example.org/ข่าว/พ.ร.บ. ใหม่?หัวข้อ=รัฐบาลดิจิทัล#ย่อหน้า"
+THAI_URI = ("https://xn--22c8e6a1f.example.org/%E0%B8%82%E0%B9%88%E0%B8%B2%E0%B8%A7/"
+            "%E0%B8%9E.%E0%B8%A3.%E0%B8%9A.%20%E0%B9%83%E0%B8%AB%E0%B8%A1%E0%B9%88"
+            "?%E0%B8%AB%E0%B8%B1%E0%B8%A7%E0%B8%82%E0%B9%89%E0%B8%AD="
+            "%E0%B8%A3%E0%B8%B1%E0%B8%90%E0%B8%9A%E0%B8%B2%E0%B8%A5%E0%B8%94%E0%B8%B4%E0%B8%88"
+            "%E0%B8%B4%E0%B8%97%E0%B8%B1%E0%B8%A5#%E0%B8%A2%E0%B9%88%E0%B8%AD%E0%B8%AB%E0%B8%99"
+            "%E0%B9%89%E0%B8%B2")
+
+
+def test_a_link_with_thai_in_it_is_published_as_a_uri(config: Config) -> None:
+    """RSS and JSON Feed take URLs, which are ASCII: a Thai host, path, query or
+    fragment is written as browsers send it (IDNA, UTF-8 percent-encoding)."""
+    item = Item(source="dga", url=THAI_LINK, link=THAI_LINK, title=SCRIPT_TITLE, summary="",
+                published=NOW, date_is_first_seen=False, identity=THAI_LINK,
+                topics=("egov-act",), matched_keywords=("k",))
+    with Store(config.database) as store:
+        store.save_items([item], NOW)
+        publish_all(config, store, now=NOW)
+    out = config.output_dir
+    for name in ("feed.xml", "atom.xml"):
+        [entry] = feedparser.parse((out / name).read_bytes()).entries
+        assert entry.link == THAI_URI, name
+    [item_json] = json.loads((out / "feed.json").read_text("utf-8"))["items"]
+    assert item_json["url"] == THAI_URI
+    assert [o["url"] for o in json.loads((out / "items.json").read_text("utf-8"))["items"][0][
+        "outlets"]] == [THAI_URI]
+    assert f'href="{THAI_URI}"' in (out / "index.html").read_text("utf-8")
+    assert THAI_URI.isascii()

@@ -94,6 +94,29 @@ def registrable_domain(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
+# What a published link may hold as it is: printable ASCII but the characters the
+# URL standard escapes in a path (a space, quotes, angle brackets, a backtick).
+_URI_AS_IS = re.compile(r"[!#-;=?-_a-~]*")
+
+
+def as_uri(url: str) -> str:
+    """A link as a URI, as browsers send it: a Thai host in IDNA (`xn--...`), Thai
+    and other characters of the path, query and fragment percent-encoded in UTF-8
+    (escapes already there, such as a TIS-620 query's, kept). RSS and JSON Feed
+    take URLs, which are ASCII; an address with Thai in it was published as it was
+    read, which feed validators flag and some chat apps cut short when they make it
+    a link. Anything but an http(s) URL is returned unchanged."""
+    if _URI_AS_IS.fullmatch(url) or not url[:8].lower().startswith(("http://", "https://")):
+        return url          # most links: no parse, no import
+    # httpx's URL model follows the WHATWG URL standard, as browsers do.
+    import httpx
+
+    try:
+        return str(httpx.URL(url))
+    except (httpx.InvalidURL, ValueError, UnicodeError):
+        return url
+
+
 def host_of(url: str | None) -> str:
     """The lower-case host of a URL read from a page or a message, "" when it has none.
 
