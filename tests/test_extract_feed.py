@@ -362,6 +362,25 @@ def test_a_permalink_guid_serves_as_the_link() -> None:
     assert item.link == "https://www.prd.go.th/th/content/category/detail/id/9/iid/123"
 
 
+def test_an_entry_with_only_an_attachment_links_to_it() -> None:
+    """An agency's feed of announcements may carry each as an attached PDF and no
+    page: feed readers offer the attachment, and so does the monitor. An entry's
+    own page still comes first, and an attachment that is no http(s) URL is none."""
+    text = ('<rss version="2.0"><channel><title>t</title>'
+            '<item><title>ประกาศ หนึ่ง</title><enclosure url="https://www.abc.go.th/doc/1.pdf"'
+            ' type="application/pdf" length="1"/></item>'
+            '<item><title>ประกาศ สอง</title><link>https://www.abc.go.th/news/2</link>'
+            '<enclosure url="https://www.abc.go.th/doc/2.pdf" type="application/pdf"'
+            ' length="1"/></item>'
+            '<item><title>ประกาศ สาม</title><enclosure url="javascript:alert(1)"'
+            ' type="application/pdf" length="1"/></item></channel></rss>')
+    result = run(text_doc(text))
+    assert [(i.title, i.link) for i in result.items] == [
+        ("ประกาศ หนึ่ง", "https://www.abc.go.th/doc/1.pdf"),
+        ("ประกาศ สอง", "https://www.abc.go.th/news/2")]
+    assert result.warnings == ["dropped 1 entry with a link that is not http(s)"]
+
+
 def test_extractors_are_imported_only_when_a_type_is_used() -> None:
     """`monitor check` validates types from the registry without importing any extractor."""
     code = ("import sys; import monitor.config, monitor.config.sourcetypes; "

@@ -139,14 +139,20 @@ def _entry_title(entry: Any) -> str:
 
 
 def _entry_link(entry: Any) -> str | None:
-    """The entry's own page: feedparser's `link`, an alternate link, or a permalink guid."""
+    """The entry's own page: feedparser's `link`, an alternate link, or a permalink
+    guid; else its enclosure, as feed readers offer it (an agency's feed of
+    announcements may carry each as an attached PDF and nothing else)."""
     if entry.get("link"):
         return str(entry["link"])
-    for link in entry.get("links") or []:
+    links = entry.get("links") or []
+    for link in links:
         if link.get("href") and link.get("rel", "alternate") == "alternate":
             return str(link["href"])
     guid = str(entry.get("id") or "")
-    return guid if guid.startswith(("http://", "https://")) else None
+    if guid.startswith(("http://", "https://")):
+        return guid
+    return next((str(link["href"]) for link in links
+                 if link.get("href") and link.get("rel") == "enclosure"), None)
 
 
 def _entry_summary(entry: Any) -> str:
