@@ -8,6 +8,7 @@ WordPress REST body is a real one (DIP), served on loopback and read by `preview
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,20 @@ def test_nuxt_state_when_it_is_plain_json() -> None:
     fn = html.replace("window.__NUXT__=", "window.__NUXT__=(function(a){return ").replace(
         ";</script>", "}(1));</script>")
     assert auto(fn).items == []
+
+
+def test_a_next_data_date_in_milliseconds_is_read() -> None:
+    """Next.js pages built on a headless CMS give dates as JavaScript's milliseconds."""
+    data = {"props": {"pageProps": {"news": [
+        {"title": "กรมฯ เปิดระบบยื่นคำขออิเล็กทรอนิกส์", "slug": "/news/10",
+         "createdAt": 1796601600000},
+        {"title": "กรมฯ ประกาศรายชื่อผู้ผ่านการคัดเลือก", "slug": "/news/9",
+         "createdAt": 1796515200000}]}}}
+    html = (f"<html><body><script id='__NEXT_DATA__' type='application/json'>"
+            f"{json.dumps(data, ensure_ascii=False)}</script></body></html>")
+    result = auto(html)
+    assert [i.published for i in result.items] == [datetime(2026, 12, 7, tzinfo=UTC),
+                                                   datetime(2026, 12, 6, tzinfo=UTC)]
 
 
 def test_a_json_feed_given_to_auto_says_use_feed() -> None:

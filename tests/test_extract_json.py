@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,21 @@ def test_records_without_title_or_safe_link_are_skipped_and_counted() -> None:
                                "skipped 2 records without an http(s) link"]
     template = read(doc, item="rows", title="t", link="/news/{slug}")
     assert template.items == [], "a template slot without a value gives no link"
+
+
+def test_dates_given_as_counts_since_1970_are_read() -> None:
+    """JavaScript's milliseconds (Next.js, Strapi), Unix seconds and ASP.NET's
+    `/Date(...)/` are all UTC instants; a short number is an id, not a date."""
+    body = ('{"rows": ['
+            '{"t": "ข่าวหนึ่ง", "u": "/n/1", "d": 1796601600000},'
+            '{"t": "ข่าวสอง", "u": "/n/2", "d": 1796601600},'
+            '{"t": "ข่าวสาม", "u": "/n/3", "d": "/Date(1796601600000+0700)/"},'
+            '{"t": "ข่าวสี่", "u": "/n/4", "d": 2569}]}')
+    doc = Document(url="https://www.example.go.th/api", content=body.encode(), text=body,
+                   encoding="utf-8", content_type="application/json")
+    items = read(doc, item="rows", title="t", link="u", date="d").items
+    instant = datetime(2026, 12, 7, tzinfo=UTC)
+    assert [i.published for i in items] == [instant, instant, instant, None]
 
 
 def test_next_data_page_is_read_with_a_link_template() -> None:

@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.config.settings import Source
 from monitor.errors import ExtractError
 from monitor.extract import embedded
-from monitor.extract.cleaning import parse_iso_aware
+from monitor.extract.cleaning import epoch_date, parse_iso_aware
 from monitor.models import Document, Extraction, RawItem
 
 _JSONFEED = ("https://jsonfeed.org/version/1", "http://jsonfeed.org/version/1")
@@ -94,7 +94,8 @@ def _read(data: Any, url: str, origin: str) -> Extraction | None:
 
 def _raw(record: embedded.Record) -> RawItem:
     return RawItem(title=record.title, link=record.link, summary=record.summary,
-                   date_text=record.date, published=parse_iso_aware(record.date))
+                   date_text=record.date,
+                   published=parse_iso_aware(record.date) or epoch_date(record.date))
 
 
 def _is_wordpress(data: Any) -> bool:

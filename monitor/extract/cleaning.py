@@ -9,7 +9,7 @@ boundary so that no later stage has to wonder where a string came from.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlparse, urlunparse
 
@@ -175,6 +175,24 @@ def aware_or_none(value: datetime) -> datetime | None:
     if not plausible_year(value.year):   # e.g. 2567 in an ISO field: the Thai reader decides
         return None
     return value
+
+
+# A JSON API's date as a count since 1970: seconds or milliseconds (JavaScript's
+# Date.now(), Next.js and Strapi), bare or as ASP.NET's `/Date(1796601600000)/`.
+# Ten or thirteen digits only: a shorter number is an id or a year, not a date.
+_EPOCH = re.compile(r"(?:/Date\()?(\d{10}|\d{13})(?:\.\d+)?(?:[+-]\d{4})?(?:\)/)?")
+
+
+def epoch_date(text: str | None) -> datetime | None:
+    """A date a JSON API gives as seconds or milliseconds since 1970 (always UTC;
+    an ASP.NET offset only says how to show it), else None. For JSON fields
+    alone: in a page's text such a number is more likely an id."""
+    match = _EPOCH.fullmatch(text.strip()) if text else None
+    if match is None:
+        return None
+    count = int(match.group(1))
+    return aware_or_none(datetime.fromtimestamp(
+        count / 1000 if len(match.group(1)) == 13 else count, UTC))
 
 
 def parse_iso_aware(text: str | None) -> datetime | None:

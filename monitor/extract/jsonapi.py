@@ -33,7 +33,7 @@ from monitor.config.settings import Selectors, Source
 from monitor.config.sourcetypes import is_link_template
 from monitor.errors import ExtractError
 from monitor.extract import embedded
-from monitor.extract.cleaning import html_to_text, parse_iso_aware, safe_link
+from monitor.extract.cleaning import epoch_date, html_to_text, parse_iso_aware, safe_link
 from monitor.extract.html import read_listing
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, strip_document_controls
@@ -114,7 +114,7 @@ def _record(record: Any, select: Selectors, base: str) -> RawItem | str:
     summary = (html_to_text(_text(_search("summary", select.summary, record)))
                if select.summary else "")
     return RawItem(title=title, link=link, summary=summary, date_text=date_text or None,
-                   published=parse_iso_aware(date_text))
+                   published=parse_iso_aware(date_text) or epoch_date(date_text))
 
 
 def _fill(template: str, record: Any) -> str:
