@@ -4,9 +4,9 @@ Thai text reaches us in several byte-for-byte different spellings that a reader
 sees as identical: sara am typed as nikhahit + sara aa (common in PDF
 extraction and older keyboards), sara ae typed as two sara e (เเ for แ, which
 fonts draw alike), zero-width spaces that CMSs insert as line-break hints, soft
-hyphens, Thai digits, decomposed Unicode. Comparing raw
-strings would make a keyword silently miss; so both the text and the keywords
-go through `normalise_text` before any comparison.
+hyphens, Thai digits, decomposed Unicode. Comparing raw strings would make a
+keyword silently miss; so both the text and the keywords go through
+`normalise_text` before any comparison.
 
 `squeezed` goes one step further for matching only: in Thai, spaces separate
 phrases rather than words and PDF extraction scatters them inside words, so
@@ -57,8 +57,8 @@ def normalise_script(text: str) -> str:
     """Unify how Thai is encoded, leaving case and whitespace alone.
 
     NFC; sara am composed; two sara e made sara ae; zero-width characters and
-    soft hyphens removed; Thai digits to ASCII. This is the part that is safe on a regular
-    expression too, where folding case would turn `\\D` into `\\d`.
+    soft hyphens removed; Thai digits to ASCII. This is the part that is safe on a
+    regular expression too, where folding case would turn `\\D` into `\\d`.
     """
     # Each step only when its characters occur: str.translate with a table costs a
     # dictionary lookup per character, and most text needs none of these steps.
