@@ -61,9 +61,9 @@ CASES: list[tuple[str, str, str, dict[str, str], list[tuple[Any, ...]], list[str
       ("มาตรฐานความมั่นคงปลอดภัยบริการดิจิทัลภาครัฐ", SECURITY, "2022-11-03", "")],
      ["skipped 1 item without an http(s) link"]),
     ("default-title-of-an-image-link-comes-from-the-headline-link", "etda_cards.html", ETDA,
-     {"item": "article.card", "date": "time"},
-     [("ETDA ชวนหน่วยงานรัฐใช้ลายมือชื่ออิเล็กทรอนิกส์", E_SIGN, "10 พ.ย. 2565", ""),
-      ("มาตรฐานความมั่นคงปลอดภัยบริการดิจิทัลภาครัฐ", SECURITY, "3 พ.ย. 2565", ""),
+     {"item": "article.card", "date": "time"},   # its datetime, not "10 พ.ย. 2565"
+     [("ETDA ชวนหน่วยงานรัฐใช้ลายมือชื่ออิเล็กทรอนิกส์", E_SIGN, "2022-11-10T08:45:00+07:00", ""),
+      ("มาตรฐานความมั่นคงปลอดภัยบริการดิจิทัลภาครัฐ", SECURITY, "2022-11-03", ""),
       ("อ่านต่อ", "https://www.etda.or.th/th/newsevents/pr-news/untitled.aspx", None, "")],
      []),
     ("link-selector-without-attr-means-its-href", "etda_cards.html", ETDA,
@@ -228,3 +228,20 @@ def test_a_tooltip_that_is_not_the_headline_or_an_attribute_asked_for_is_kept() 
     row = '<li><a href="/n/1" title="ประกาศฉบับเต็ม">ประกาศ...</a> <b data-t="ประกาศ..."></b></li>'
     assert [i.title for i in run(html_doc(f"<ul>{row}</ul>"), item="li",
                                  title="b::attr(data-t)").items] == ["ประกาศ..."]
+
+
+def test_a_time_elements_datetime_is_the_items_date() -> None:
+    """WordPress writes the exact moment in <time datetime> and a day without a year,
+    or "2 hours ago", as its text: the attribute is read, as `auto` reads it. An
+    attribute asked for, or one that is no ISO date, leaves the choice to the user."""
+    markup = ("<ul><li><a href='/n/1'>ข่าวหนึ่ง</a><span class='d'><time "
+              "datetime='2026-12-07T10:30:00+07:00'>2 ชั่วโมงที่แล้ว</time></span></li>"
+              "<li><a href='/n/2'>ข่าวสอง</a><span class='d'><time datetime='{{date}}'>"
+              "6 ธ.ค. 2569</time></span></li></ul>")
+    found = run(html_doc(markup), item="li", title="a", link="a::attr(href)", date=".d")
+    assert [i.date_text for i in found.items] == ["2026-12-07T10:30:00+07:00", "6 ธ.ค. 2569"]
+    by_time = run(html_doc(markup), item="li", title="a", link="a::attr(href)", date="time")
+    assert [i.date_text for i in by_time.items] == ["2026-12-07T10:30:00+07:00", "6 ธ.ค. 2569"]
+    asked = run(html_doc(markup), item="li", title="a", link="a::attr(href)",
+                date="time::attr(datetime)")
+    assert [i.date_text for i in asked.items] == ["2026-12-07T10:30:00+07:00", "{{date}}"]

@@ -135,7 +135,7 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
             duplicates += 1
             continue
         seen.add(link)
-        date_text = date_sel.first(element)[1] if date_sel else ""
+        date_text = _date(date_sel, element) if date_sel else ""
         summary = summary_sel.first(element)[1] if summary_sel else ""
         items.append(RawItem(title=title, link=in_page_encoding(link, doc.encoding),
                              summary=truncate(summary), date_text=date_text or None))
@@ -148,6 +148,23 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
     if base != doc.url:
         notes.append(f"links resolved against <base href> {base}")
     return Extraction(items=items, warnings=warnings, notes=notes)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date(sel: Selector, element: LexborNode) -> str:
+    """The item's date as the page gives it: a `<time>` element's `datetime`
+    attribute where the selector found one (WordPress writes the exact moment
+    there and "7 ธันวาคม" or "2 ชั่วโมงที่แล้ว" as its text), else the text. An
+    attribute that is no ISO date (a template left unfilled) gives way to the text."""
+    node, text = sel.first(element)
+    if node is not None and not sel.attr:
+        time_node = node if node.tag == "time" else node.css_first("time[datetime]")
+        moment = collapse(time_node.attributes.get("datetime") or "") if time_node else ""
+        if _ISO_DATE.match(moment):
+            return moment
+    return text
 
 
 def _link(element: LexborNode, sel: Selector | None, base: str
