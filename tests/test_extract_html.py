@@ -245,3 +245,28 @@ def test_a_time_elements_datetime_is_the_items_date() -> None:
     asked = run(html_doc(markup), item="li", title="a", link="a::attr(href)",
                 date="time::attr(datetime)")
     assert [i.date_text for i in asked.items] == ["2026-12-07T10:30:00+07:00", "{{date}}"]
+
+
+def test_a_picture_link_is_titled_by_what_its_picture_says() -> None:
+    # An agency's news grid of pictures: the alt text (or the link's aria-label) is the
+    # headline a screen reader reads out; an alt that is a file name or says "picture"
+    # names no headline, and such an item is skipped as untitled.
+    markup = (
+        '<ul class="grid">'
+        '<li><a href="/n/1"><img src="/p/1.jpg" alt="ประชุมคณะกรรมการพัฒนารัฐบาลดิจิทัล"></a>'
+        '<p><img src="/p/x.jpg" alt="ภาพบรรยากาศ"></p></li>'
+        '<li><a href="/n/2" aria-label="อบรมการใช้แอปทางรัฐ"><img src="/p/2.jpg" alt="รูป"></a></li>'
+        '<li><a href="/n/3"><img src="/p/3.jpg" alt="IMG_2041.JPG"></a></li>'
+        '<li><a href="/n/4"><img src="/p/4.jpg" alt="banner-4"></a></li>'
+        '<li><a href="/n/5"><img src="/p/5.jpg" alt="รูปภาพ"></a></li>'
+        '<li><a href="/n/6"><img src="/p/6.jpg"></a></li>'
+        '</ul>')
+    expected = [("ประชุมคณะกรรมการพัฒนารัฐบาลดิจิทัล", "https://www.example.go.th/n/1"),
+                ("อบรมการใช้แอปทางรัฐ", "https://www.example.go.th/n/2")]
+    for select in ({"item": "li"}, {"item": "li", "title": "a"}):
+        result = run(html_doc(markup), **select)
+        assert [(i.title, i.link) for i in result.items] == expected, select
+        assert result.warnings == ["skipped 4 items without a title"], select
+    # Only a title is read from a picture: a summary cell of pictures is no summary.
+    result = run(html_doc(markup), item="li", summary="p")
+    assert [i.summary for i in result.items] == ["", ""]

@@ -69,6 +69,30 @@ def node_text(node: LexborNode) -> str:
     return collapse(node.text(separator="") or "")
 
 
+# An image's alt text that names the file or the kind of picture, not its subject:
+# banners and thumbnails often carry "IMG_2041.jpg", "banner-3" or "รูปภาพ".
+_FILE_NAME = re.compile(r"(?:\S*\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)|[\w-]*\d[\w-]*)",
+                        re.IGNORECASE)
+_NO_SUBJECT = frozenset({"image", "img", "picture", "photo", "banner", "thumbnail", "thumb",
+                         "icon", "logo", "ภาพ", "รูป", "รูปภาพ", "ภาพประกอบ", "ภาพข่าว"})
+
+
+def image_name(node: LexborNode) -> str:
+    """What a link or heading made of an image says, as a screen reader reads it out:
+    its `aria-label`, else its images' alt text. An agency's news grid of pictures
+    often has nothing else (`<a href="..."><img alt="ประชุม ..."></a>`). Alt text
+    that is a file name or a word for "picture" names no headline and counts as none."""
+    label = collapse(node.attributes.get("aria-label") or "")
+    if label:
+        return label
+    for image in node.css("img[alt]"):
+        alt = collapse(image.attributes.get("alt") or "")
+        if (alt and any(ch.isalpha() for ch in alt) and not _FILE_NAME.fullmatch(alt)
+                and alt.lower() not in _NO_SUBJECT):
+            return alt
+    return ""
+
+
 def html_to_text(fragment: str, limit: int | None = SUMMARY_LIMIT) -> str:
     """Reduce an HTML fragment to one line of plain text (tags gone, entities decoded).
 

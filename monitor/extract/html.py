@@ -20,6 +20,7 @@ from monitor.errors import ExtractError
 from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import (
     drop_hidden,
+    image_name,
     mark_line_ends,
     node_text,
     page_base,
@@ -66,16 +67,17 @@ class Selector:
     def first(self, node: LexborNode) -> tuple[LexborNode | None, str]:
         """The first matching element with a non-empty value, and that value."""
         for found in self.nodes(node):
-            value = collapse(_value(found, self.attr))
+            value = collapse(_value(found, self.attr, self.key == "title"))
             if value:
                 return found, value
         return None, ""
 
 
-def _value(node: LexborNode, attr: str | None) -> str:
+def _value(node: LexborNode, attr: str | None, title: bool = False) -> str:
     if attr:
         return node.attributes.get(attr) or ""
-    return node_text(node)
+    # A title element that is only a picture is titled by what the picture says.
+    return node_text(node) or (image_name(node) if title else "")
 
 
 def extract(doc: Document, source: Source) -> Extraction:
@@ -232,7 +234,8 @@ def _first_anchor(element: LexborNode) -> LexborNode | None:
 def _link_title(element: LexborNode, link_node: LexborNode | None, link: str,
                 base: str) -> str:
     """Default title: the link's text; for an image link, the text of another
-    link to the same page in the item (card layouts), then its title attribute."""
+    link to the same page in the item (card layouts), then its title attribute,
+    then what its image says (`image_name`)."""
     if link_node is None:
         return ""
     text = node_text(link_node)
@@ -243,4 +246,4 @@ def _link_title(element: LexborNode, link_node: LexborNode | None, link: str,
             text = node_text(anchor)
             if text:
                 return text
-    return collapse(link_node.attributes.get("title") or "")
+    return collapse(link_node.attributes.get("title") or "") or image_name(link_node)
