@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from monitor.fetch import Fetcher
 from monitor.fetch.render import chromium_path
 from monitor.models import Document, NotModified
 from tests.crawl_helpers import crawl, published, rss, write_config
-from tests.httpserver import FixtureServer
+from tests.httpserver import FixtureServer, Request, Response
 from tests.tlsfixtures import Resolver
 
 UA = "thai-egov-monitor/test (+https://example.org/)"
@@ -142,3 +143,40 @@ def test_every_request_of_the_page_goes_through_the_fetcher(server: FixtureServe
     assert server.requests_for("/secret") == []
     assert "intranet.test" in resolver.lookups, "the page's request was checked, and refused"
     assert {r.host for r in server.log} == {f"site.test:{server.port}"}
+
+
+@NEEDS_BROWSER
+def test_at_most_two_browsers_run_at_once(server: FixtureServer) -> None:
+    """A crawl of many render sources must not open a browser for each at once (each
+    takes a core and a few hundred MB). Each page's script asks for /api/news.json,
+    which the server holds until a third page asks too, or 1.5 s: with the bound, no
+    third page is loading while two wait, and every page is still read."""
+    lock = threading.Condition()
+    waiting: list[int] = [0]
+    most: list[int] = [0]
+
+    def news(request: Request) -> Response:
+        with lock:
+            waiting[0] += 1
+            most[0] = max(most[0], waiting[0])
+            lock.notify_all()
+            lock.wait_for(lambda: waiting[0] >= 3, timeout=1.5)
+            waiting[0] -= 1
+        return Response(200, ITEMS.encode(), {"Content-Type": "application/json"})
+
+    for n in range(4):
+        server.page(f"/{n}/", SHELL.replace('fetch("/api/news.json")',
+                                             'fetch("/api/news.json?" + location.pathname)'))
+    server.add("/api/news.json", news)
+    settings = FetchSettings(min_delay_per_host=0.0, timeout=30.0, retries=0,
+                             respect_robots=False)
+
+    async def go() -> list[Document | NotModified]:
+        async with Fetcher(user_agent=UA) as fetcher:
+            return list(await asyncio.gather(*(
+                fetcher.fetch(server.url(f"/{n}/"), settings, render=True) for n in range(4))))
+
+    pages = asyncio.run(go())
+    assert most[0] == 2, most[0]
+    assert all(isinstance(p, Document) and "ทางรัฐ เปิดบริการใหม่ผ่านแอป" in p.text
+               for p in pages)

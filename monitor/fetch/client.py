@@ -51,6 +51,9 @@ if TYPE_CHECKING:   # cryptography is imported only when a certificate needs rep
 MAX_REDIRECTS = 10
 AIA_FAILURE_TTL = 600.0  # seconds before a failed AIA URL is tried again
 ROBOTS_REDIRECTS = 5     # RFC 9309 asks crawlers to follow at least five
+# Headless browsers open at once (`render: true`): each takes a core's worth of CPU
+# and 150 to 300 MB while it loads a page, and a crawl runs `concurrency` fetches.
+RENDERS_AT_ONCE = 2
 # Connection pools kept per origin, and idle connections kept per pool. Sources are
 # taken one host after another, so a host comes round again only after the others
 # had their turn: one shared pool capped near `concurrency` reused no connection in
@@ -118,6 +121,7 @@ class Fetcher:
         # AIA URL -> DER, or the failure and when it happened: `monitor run` keeps one
         # Fetcher for days, and a CA's server that failed once may answer later.
         self._aia: dict[str, bytes | tuple[float, FetchError]] = {}
+        self._browsers = asyncio.Semaphore(RENDERS_AT_ONCE)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -209,9 +213,8 @@ class Fetcher:
     async def _rendered(self, url: str, settings: FetchSettings, *, trusted: bool) -> Document:
         """The page after its scripts ran, from a headless Chromium, with the same manners:
         robots.txt first, then the host's turn; every request the page makes is sent
-        from here (see `send`), never by the browser itself."""
-        from monitor.fetch import render  # the browser is an optional extra
-
+        from here (see `send`), never by the browser itself. At most RENDERS_AT_ONCE
+        browsers run at once, however many render sources a crawl has."""
         netguard.check_scheme(url)
         own = netguard.origin(url) if trusted else None
         if not trusted and not settings.allow_private_networks:
@@ -219,6 +222,13 @@ class Fetcher:
         if settings.respect_robots:
             self._hosts.space(netguard.host_key(url), await self._robots.check(
                 url, _origin_url(url), self._robots_fetch(settings, trusted)))
+        async with self._browsers:   # the wait for a browser is not the page's time
+            return await self._render_now(url, settings, own)
+
+    async def _render_now(self, url: str, settings: FetchSettings,
+                          own: tuple[str, str, int] | None) -> Document:
+        from monitor.fetch import render  # the browser is an optional extra
+
         loop = asyncio.get_running_loop()
         deadline = loop.time() + settings.timeout
 
