@@ -69,9 +69,14 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query", metavar="QUERY", nargs="+")
     search.add_argument("--topic", metavar="ID", help="only this topic's stories")
     search.add_argument("--since", metavar="YYYY-MM-DD", help="only stories published since")
-    discover = command("discover", "find how to read a site and propose its sources.yaml entry")
-    discover.add_argument("url", metavar="URL")
-    discover.add_argument("--name", metavar="NAME", help="the entry's name [from the host]")
+    discover = command("discover", "find how to read a site (or many) and propose its "
+                                   "sources.yaml entry")
+    discover.add_argument("url", metavar="URL", nargs="*",
+                          help="the site's page; several are discovered side by side")
+    discover.add_argument("--from", dest="url_list", metavar="FILE",
+                          help="also the sites listed in FILE, one URL a line (- for stdin)")
+    discover.add_argument("--name", metavar="NAME",
+                          help="the entry's name [from the host]; one site only")
     discover.add_argument("--write", action="store_true",
                           help="append the entry to the sources file (after check passes)")
     discover.add_argument("--json", action="store_true", help="print JSON for programs")
@@ -174,9 +179,22 @@ def _search(config: Config, args: argparse.Namespace) -> int:
 
 
 def _discover(config: Config, args: argparse.Namespace) -> int:
-    from monitor.discovershow import discover_command
-    return discover_command(config, args.url, name=args.name, write=args.write,
-                            as_json_output=args.json)
+    urls: list[str] = list(args.url)
+    if args.url_list:
+        from monitor.discovermany import read_url_list
+        urls += read_url_list(args.url_list)
+    if not urls:
+        raise ConfigError("give a site's URL, or --from FILE with one URL a line",
+                          key="discover")
+    if len(urls) == 1 and not args.url_list:
+        from monitor.discovershow import discover_command
+        return discover_command(config, urls[0], name=args.name, write=args.write,
+                                as_json_output=args.json)
+    if args.name:
+        raise ConfigError("--name names one site's entry; with several, each is named "
+                          "from its host", key="--name")
+    from monitor.discovermany import discover_many_command
+    return discover_many_command(config, urls, write=args.write, as_json_output=args.json)
 
 
 def _run(config: Config, args: argparse.Namespace) -> int:

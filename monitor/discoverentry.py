@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -78,8 +79,8 @@ def _sources_block(lines: list[str]) -> tuple[int, int] | None:
     return start, end
 
 
-def appended(text: str, source: Source) -> str:
-    """`text` with the entry added at the end of its `sources:` list, nothing else moved."""
+def appended(text: str, *sources: Source) -> str:
+    """`text` with the entries added at the end of its `sources:` list, nothing else moved."""
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
@@ -88,13 +89,14 @@ def appended(text: str, source: Source) -> str:
         if any(re.match(r"^sources\s*:", line) for line in lines):
             raise ConfigError("`sources:` is written on one line ([...]); add the entry "
                               "by hand", key="sources")
-        return "".join(lines) + "sources:\n" + entry_yaml(source)
+        return "".join(lines) + "sources:\n" + "".join(map(entry_yaml, sources))
     start, end = block
     items = [line for line in lines[start + 1:end] if re.match(r"^\s*- ", line)]
     indent = re.match(r"^(\s*)", items[0]).group(1) if items else "  "  # type: ignore[union-attr]
     # Entries set apart by blank lines get one too, so the file keeps its rhythm.
     gap = "\n" if any(not line.strip() for line in lines[start + 1:end]) else ""
-    return "".join([*lines[:end], gap + entry_yaml(source, indent), *lines[end:]])
+    entries = gap.join(entry_yaml(source, indent) for source in sources)
+    return "".join([*lines[:end], gap + entries, *lines[end:]])
 
 
 def check_text(text: str, beside: Path) -> Config:
@@ -133,8 +135,13 @@ def write_entry(config: Config, source: Source) -> Path:
     if existing is not None:
         raise ConfigError(f"a source named {source.name!r} already exists; choose another "
                           "name with --name", path=str(path), key="--name")
-    original = path.read_text("utf-8")
-    text = appended(original, source)
+    return write_entries(path, [source])
+
+
+def write_entries(path: Path, sources: Sequence[Source]) -> Path:
+    """Append the entries to the sources file in one write, after `check` passes on the
+    result: a file of thousands of sources is read and checked once, not once each."""
+    text = appended(path.read_text("utf-8"), *sources)
     try:
         check_text(text, path)
     except ConfigError as error:
