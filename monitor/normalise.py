@@ -35,6 +35,11 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Titles longer than this are cut: a page can put a megabyte in a heading, and a
 # title travels into every feed, page and digest email.
 TITLE_LIMIT = 300
+# A date cell is read, kept and shown up to this many characters. Real ones are
+# under 150 ("วันพฤหัสบดีที่ 12 มกราคม พ.ศ. 2568 เวลา 10:30 น. | อ่าน 1,234 ครั้ง");
+# a selector that lands on a megabyte of text made the date reader walk all of it
+# (2.5 s for a 5 MB cell) and the database keep it.
+DATE_TEXT_LIMIT = 300
 
 
 def clean(text: str | None) -> str:
@@ -67,8 +72,17 @@ def read_date(raw: RawItem, *, tz: ZoneInfo, now: datetime) -> datetime | None:
         if is_plausible(published, now, tz):
             return published
     if raw.date_text:
-        return parse_date(raw.date_text, tz=tz, now=now)
+        return parse_date(date_part(raw.date_text), tz=tz, now=now)
     return None
+
+
+def date_part(text: str) -> str:
+    """The start of a date text that is read: DATE_TEXT_LIMIT characters, cut at a
+    space so that no date is read half ("12 ม.ค. 25" of "12 ม.ค. 2568")."""
+    if len(text) <= DATE_TEXT_LIMIT:
+        return text
+    cut = text[:DATE_TEXT_LIMIT + 1]
+    return cut[:cut.rfind(" ")] if " " in cut else cut[:DATE_TEXT_LIMIT]
 
 
 def normalise(raw: RawItem, *, source: str, tz: ZoneInfo, now: datetime,
@@ -81,7 +95,7 @@ def normalise(raw: RawItem, *, source: str, tz: ZoneInfo, now: datetime,
     if not title and require_title:
         return Dropped(title, link, "no title")
     published = read_date(raw, tz=tz, now=now)
-    date_text = clean(raw.date_text) or None
+    date_text = clean(date_part(raw.date_text or "")) or None
     if published is None and not date_text:
         in_link = link_date(link, tz=tz, now=now)
         if in_link is not None:

@@ -70,3 +70,19 @@ def test_a_date_the_page_gives_wins_over_the_links() -> None:
                              date_text="19 พ.ย. 2569"), source="s", tz=TZ, now=NOW)
     assert isinstance(item, Item)
     assert item.published == datetime(2026, 11, 19, tzinfo=TZ) and item.date_text == "19 พ.ย. 2569"
+
+
+def test_a_huge_date_cell_is_read_and_kept_only_at_its_start() -> None:
+    # A date selector that lands on a megabyte of text: the date reader walks only
+    # its start (it walked all of it), and only that start is stored and shown.
+    cell = "ประกาศ 12 ม.ค. 2568 " * 50_000
+    item = normalise(RawItem(title="ข่าว", link="https://www.example.go.th/n/1", date_text=cell),
+                     source="s", tz=TZ, now=NOW)
+    assert isinstance(item, Item)
+    assert item.published == datetime(2025, 1, 12, tzinfo=TZ)
+    assert item.date_text is not None and len(item.date_text) <= 300
+    assert item.date_text.endswith("2568")      # cut at a space, no date read half
+    # A date beyond the start is not looked for: real cells are a line long.
+    late = normalise(RawItem(title="ข่าว", link="https://www.example.go.th/n/2",
+                             date_text="ก" * 400 + " 12 ม.ค. 2568"), source="s", tz=TZ, now=NOW)
+    assert isinstance(late, Item) and late.date_is_first_seen
