@@ -270,3 +270,29 @@ def test_a_picture_link_is_titled_by_what_its_picture_says() -> None:
     # Only a title is read from a picture: a summary cell of pictures is no summary.
     result = run(html_doc(markup), item="li", summary="p")
     assert [i.summary for i in result.items] == ["", ""]
+
+
+SHELL_PAGE = ('<!doctype html><html lang="th"><head><title>กรมตัวอย่าง</title>'
+              '<script src="/static/js/main.4f2a.js"></script></head><body>'
+              '<noscript>You need to enable JavaScript to run this app.</noscript>'
+              '<div id="root"><div class="spinner">กำลังโหลด</div></div></body></html>')
+
+
+def test_a_page_its_scripts_build_says_so_when_nothing_is_found() -> None:
+    # An agency portal built in the browser: its HTML holds no listing for any
+    # selector, and the user's next step is the data it loads, or render: true.
+    hint = ("the page shows only 9 characters of text and runs scripts: its listing is "
+            "probably built by them. Read the data they load (the browser's Network tab; "
+            "type: json or the fragment's URL), or set render: true")
+    assert run(html_doc(SHELL_PAGE), item="li.news").warnings == [
+        f"no element matched select.item 'li.news'; {hint}"]
+    source = Source(name="portal", url="https://www.example.go.th/", type="auto")
+    [warning] = get_extractor("auto")(html_doc(SHELL_PAGE, source.url), source).warnings
+    assert warning.endswith(f"; {hint}") and "no repeated block of article links" in warning
+    # A page with text of its own (a wrong selector), or without scripts, gets no hint.
+    wordy = SHELL_PAGE.replace("กำลังโหลด", "ข่าวประชาสัมพันธ์ของกรม " * 20)
+    assert run(html_doc(wordy), item="li.news").warnings == [
+        "no element matched select.item 'li.news'"]
+    static = SHELL_PAGE.replace('<script src="/static/js/main.4f2a.js"></script>', "")
+    assert run(html_doc(static), item="li.news").warnings == [
+        "no element matched select.item 'li.news'"]

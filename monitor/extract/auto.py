@@ -49,7 +49,7 @@ No selectors are given, so otherwise the page's own repetition is the signal:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
@@ -58,7 +58,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from monitor.config.settings import Source
 from monitor.extract.autodata import read_embedded, read_json_body
 from monitor.extract.bounds import parse_html
-from monitor.extract.cleaning import page_base, scripted_address
+from monitor.extract.cleaning import page_base, script_built_hint, scripted_address
 from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.extract.htmltext import (
     BLOCK_TAGS,
@@ -141,14 +141,23 @@ def extract(doc: Document, source: Source) -> Extraction:
         if frames:
             return Extraction(follow=frames, notes=[*links.notes, through_frames_note(frames)])
     if data is None:
-        return links
+        return _with_hint(links, text)
     guessed = any("guessed" in warning for warning in data.warnings)
     if data.items and (not links.items or (len(data.items) >= len(links.items)
                                            and not guessed)):
         return Extraction(items=data.items, warnings=data.warnings, notes=[
             *data.notes, f"(the block of links found {len(links.items)} items)"])
-    return Extraction(items=links.items, warnings=links.warnings, notes=[
-        *links.notes, f"embedded data not used ({data.notes[0]})"])
+    return _with_hint(Extraction(items=links.items, warnings=links.warnings, notes=[
+        *links.notes, f"embedded data not used ({data.notes[0]})"]), text)
+
+
+def _with_hint(found: Extraction, text: str) -> Extraction:
+    """A page that gave nothing says so with the reason when it is a script's shell."""
+    hint = "" if found.items else script_built_hint(text)
+    if not hint:
+        return found
+    return replace(found, warnings=[f"{warning}; {hint}" for warning in found.warnings]
+                   or [hint])
 
 
 def read_links(doc: Document, source: Source,

@@ -93,6 +93,32 @@ def image_name(node: LexborNode) -> str:
     return ""
 
 
+# A page that shows fewer characters than this of its own, yet runs scripts, is the
+# shell of an application that builds its listing in the browser (React, Vue, an
+# agency portal's `<div id="app">`): no selector or link block is in its HTML.
+SHELL_TEXT = 200
+_SCRIPT_TAG = re.compile(r"<script\b", re.IGNORECASE)
+
+
+def script_built_hint(text: str) -> str:
+    """Why a page yielded no items when it is such a shell, else "": the user's next
+    step is the data its scripts load, or a browser, not another selector. Only
+    asked when nothing was found, so its second parse costs nothing otherwise."""
+    if not _SCRIPT_TAG.search(text):
+        return ""
+    try:
+        tree = parse_html(text)
+    except ExtractError:
+        return ""
+    drop_hidden(tree)
+    shown = collapse((tree.body or tree.root).text(separator=" ") if tree.root else "")
+    if len(shown) >= SHELL_TEXT:
+        return ""
+    return (f"the page shows only {len(shown)} characters of text and runs scripts: its "
+            "listing is probably built by them. Read the data they load (the browser's "
+            "Network tab; type: json or the fragment's URL), or set render: true")
+
+
 def html_to_text(fragment: str, limit: int | None = SUMMARY_LIMIT) -> str:
     """Reduce an HTML fragment to one line of plain text (tags gone, entities decoded).
 

@@ -25,6 +25,7 @@ from monitor.extract.cleaning import (
     node_text,
     page_base,
     safe_link,
+    script_built_hint,
     scripted_address,
 )
 from monitor.extract.frames import frame_urls, through_frames_note
@@ -104,7 +105,8 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
         frames = frame_urls(parse_html(doc.text), doc.url, doc.encoding)
         if frames:
             return Extraction(follow=frames, notes=[f"{unmatched}; {through_frames_note(frames)}"])
-        return Extraction(warnings=[unmatched])
+        hint = script_built_hint(doc.text)
+        return Extraction(warnings=[f"{unmatched}; {hint}" if hint else unmatched])
     for element in elements:   # only the items' text is read (see cleaning.mark_blocks)
         mark_line_ends(element)
 
