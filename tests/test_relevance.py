@@ -56,6 +56,7 @@ SPENT2_LABELS = ROOT / "tests" / "data" / "relevance_spent2.tsv"
 SPENT_LABELS = ROOT / "tests" / "data" / "relevance_spent.tsv"
 UNSEEN_LABELS = ROOT / "tests" / "data" / "relevance_unseen.tsv"
 SERVICES_LABELS = ROOT / "tests" / "data" / "relevance_services.tsv"
+TUNE3_LABELS = ROOT / "tests" / "data" / "relevance_tune3.tsv"
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,22 @@ SPENT_BAR = Bar(precision=0.97, recall=0.84, topic_accuracy=0.90, rows=150)
 # precision 0.905 and recall 0.781 to 0.914 and 0.877. Before the spent and
 # services sets shaped the topics they were 0.896 and 0.589. A floor now.
 SPENT2_BAR = Bar(precision=0.91, recall=0.87, topic_accuracy=0.95, rows=150)
-# A floor: the shipped topics' figures when the set was first measured (precision
-# 0.886, recall 0.477, topic accuracy 1.000), rounded down; the topics before the
-# spent and services sets shaped them scored 0.821 and 0.354. The tuning on the
-# second spent set left them unchanged. Lower than on the sets whose misses were
-# read: this is the figure to trust.
-UNSEEN_BAR = Bar(precision=0.88, recall=0.47, topic_accuracy=0.95, rows=150)
+# The third tuning set (7 December 2026, evening), collected because the unseen set
+# below showed the topics missing half of what real pages carry: its misses (named
+# systems such as M-Flow and Thailand Pass, courts', prisons', elections' and local
+# governments' online services, state e-tickets, online appointments at a state
+# office) shaped the topics, and its scores went from precision 0.727 and recall
+# 0.324 to 0.903 and 0.757. A floor now.
+TUNE3_BAR = Bar(precision=0.90, recall=0.75, topic_accuracy=0.95, rows=150)
+# A floor: the shipped topics' figures, rounded down. When the set was first
+# measured they were precision 0.886, recall 0.477 (topic accuracy 1.000); the
+# topics before the spent and services sets shaped them scored 0.821 and 0.354,
+# the tuning on the second spent set left them unchanged, and the tuning on the
+# third tuning set raised recall to 0.600 (precision 0.886). Lower than on the sets
+# whose misses were read: this is the figure to trust. (Its first nine rows, file
+# lines 32 to 40, were seen once while the file's layout was looked at; on the
+# other 152 rows the same tuning moved recall from 0.459 to 0.574.)
+UNSEEN_BAR = Bar(precision=0.88, recall=0.59, topic_accuracy=0.95, rows=150)
 MIN_GAZETTE_ROWS = 40
 
 
@@ -207,7 +218,8 @@ def report(outcomes: Sequence[Outcome], scores: Scores, bar: Bar, name: str) -> 
 
 SETS = {"real": (REAL_LABELS, REAL_BAR), "written": (LABELS, WRITTEN_BAR),
         "services": (SERVICES_LABELS, SERVICES_BAR), "spent": (SPENT_LABELS, SPENT_BAR),
-        "spent2": (SPENT2_LABELS, SPENT2_BAR), "unseen": (UNSEEN_LABELS, UNSEEN_BAR)}
+        "spent2": (SPENT2_LABELS, SPENT2_BAR), "tune3": (TUNE3_LABELS, TUNE3_BAR),
+        "unseen": (UNSEEN_LABELS, UNSEEN_BAR)}
 # Sets whose misses are counted, never listed.
 UNREAD = frozenset({"unseen"})
 
