@@ -260,16 +260,18 @@ def test_a_picture_link_is_titled_by_what_its_picture_says() -> None:
         '<li><a href="/n/4"><img src="/p/4.jpg" alt="banner-4"></a></li>'
         '<li><a href="/n/5"><img src="/p/5.jpg" alt="รูปภาพ"></a></li>'
         '<li><a href="/n/6"><img src="/p/6.jpg"></a></li>'
+        '<li><a href="/n/7"><img src="/p/7.jpg" alt="กรมการปกครองแจงผลงาน2568"></a></li>'
         '</ul>')
     expected = [("ประชุมคณะกรรมการพัฒนารัฐบาลดิจิทัล", "https://www.example.go.th/n/1"),
-                ("อบรมการใช้แอปทางรัฐ", "https://www.example.go.th/n/2")]
+                ("อบรมการใช้แอปทางรัฐ", "https://www.example.go.th/n/2"),
+                ("กรมการปกครองแจงผลงาน2568", "https://www.example.go.th/n/7")]
     for select in ({"item": "li"}, {"item": "li", "title": "a"}):
         result = run(html_doc(markup), **select)
         assert [(i.title, i.link) for i in result.items] == expected, select
         assert result.warnings == ["skipped 4 items without a title"], select
     # Only a title is read from a picture: a summary cell of pictures is no summary.
     result = run(html_doc(markup), item="li", summary="p")
-    assert [i.summary for i in result.items] == ["", ""]
+    assert [i.summary for i in result.items] == ["", "", ""]
 
 
 SHELL_PAGE = ('<!doctype html><html lang="th"><head><title>กรมตัวอย่าง</title>'

@@ -70,8 +70,10 @@ def node_text(node: LexborNode) -> str:
 
 
 # An image's alt text that names the file or the kind of picture, not its subject:
-# banners and thumbnails often carry "IMG_2041.jpg", "banner-3" or "รูปภาพ".
-_FILE_NAME = re.compile(r"(?:\S*\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)|[\w-]*\d[\w-]*)",
+# banners and thumbnails often carry "IMG_2041.jpg", "banner-3" or "รูปภาพ". Only
+# Latin tokens with digits count as names: Thai writes a whole headline without a
+# space ("กรมการปกครองแจงผลงาน2568").
+_FILE_NAME = re.compile(r"\S*\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)|[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*",
                         re.IGNORECASE)
 _NO_SUBJECT = frozenset({"image", "img", "picture", "photo", "banner", "thumbnail", "thumb",
                          "icon", "logo", "ภาพ", "รูป", "รูปภาพ", "ภาพประกอบ", "ภาพข่าว"})
