@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,20 @@ def server() -> Iterator[FixtureServer]:
         yield srv
     finally:
         srv.stop()
+
+
+@pytest.fixture
+def sites() -> Iterator[Callable[[], FixtureServer]]:
+    """Servers made on demand, each its own site (its own port), all stopped after."""
+    servers: list[FixtureServer] = []
+
+    def make() -> FixtureServer:
+        servers.append(FixtureServer().start())
+        return servers[-1]
+
+    yield make
+    for made in servers:
+        made.stop()
 
 
 @pytest.fixture

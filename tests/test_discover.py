@@ -26,19 +26,6 @@ DATES = ["2026-11-10T09:00:00+07:00", "2026-11-09T09:00:00+07:00", "2026-11-08T0
 THAI_DATES = ["10 พ.ย. 2569", "9 พ.ย. 2569", "8 พ.ย. 2569"]
 
 
-@pytest.fixture
-def site() -> object:
-    servers: list[FixtureServer] = []
-
-    def make() -> FixtureServer:
-        servers.append(FixtureServer().start())
-        return servers[-1]
-
-    yield make
-    for server in servers:
-        server.stop()
-
-
 def _discover(config: Path, url: str, *extra: str,
               capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
     capsys.readouterr()
@@ -80,10 +67,10 @@ def _rss() -> bytes:
             f"<link>/</link><description>d</description>{items}</channel></rss>").encode()
 
 
-def test_a_wordpress_site_with_unlinked_feed_and_rest_api(site: object, tmp_path: Path,
+def test_a_wordpress_site_with_unlinked_feed_and_rest_api(sites: object, tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]
                                                           ) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/", '<html><head><title>สำนักงานทดสอบ – WordPress</title>'
                 '<link rel="stylesheet" href="/wp-content/themes/x/style.css"></head>'
                 "<body><p>ยินดีต้อนรับ</p></body></html>")
@@ -101,9 +88,9 @@ def test_a_wordpress_site_with_unlinked_feed_and_rest_api(site: object, tmp_path
     assert len(server.log) <= 12, [r.path for r in server.log]
 
 
-def test_a_sitemap_named_only_in_robots_txt(site: object, tmp_path: Path,
+def test_a_sitemap_named_only_in_robots_txt(sites: object, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/", "<html><head><title>Agency</title></head><body><p>hello</p></body></html>")
     server.page("/robots.txt", "User-agent: *\nAllow: /\nSitemap: /maps/posts.xml\n",
                 "text/plain")
@@ -122,9 +109,9 @@ def test_a_sitemap_named_only_in_robots_txt(site: object, tmp_path: Path,
     assert "fetch_article: true" in str(result["entry"])
 
 
-def test_a_nextjs_page_gets_a_json_entry(site: object, tmp_path: Path,
+def test_a_nextjs_page_gets_a_json_entry(sites: object, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     rows = [{"id": n, "headline": t, "url": f"/drafts/{n}", "updated": DATES[n]}
             for n, t in enumerate(TITLES)]
     data = {"props": {"pageProps": {"result": {"rows": rows}}}, "page": "/drafts"}
@@ -150,18 +137,18 @@ def _listing(charset: str) -> str:
     return LISTING.format(charset=charset, rows=rows)
 
 
-def test_a_plain_listing_gets_auto(site: object, tmp_path: Path,
+def test_a_plain_listing_gets_auto(sites: object, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/news", _listing("utf-8"))
     result = _proposed_then_crawled(server, server.url("/news"), tmp_path, capsys)
     best = _best(result)
     assert (best["type"], best["items"], best["parsed"]) == ("auto", 3, 1.0)
 
 
-def test_a_tis620_listing_gets_auto(site: object, tmp_path: Path,
+def test_a_tis620_listing_gets_auto(sites: object, tmp_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/news", _listing("tis-620").encode("cp874"), "text/html; charset=tis-620")
     result = _proposed_then_crawled(server, server.url("/news"), tmp_path, capsys)
     best = _best(result)
@@ -169,9 +156,9 @@ def test_a_tis620_listing_gets_auto(site: object, tmp_path: Path,
     assert best["samples"] == TITLES
 
 
-def test_a_site_answering_403_to_everything_says_why(site: object, tmp_path: Path,
+def test_a_site_answering_403_to_everything_says_why(sites: object, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
 
     def refuse(request: Request) -> Response:
         return Response(403, b"Forbidden", {"Content-Type": "text/plain"})
@@ -187,9 +174,9 @@ def test_a_site_answering_403_to_everything_says_why(site: object, tmp_path: Pat
     assert len(server.log) <= 3, "nothing more is tried on a site that refuses the page"
 
 
-def test_a_site_whose_robots_txt_disallows_says_so(site: object, tmp_path: Path,
+def test_a_site_whose_robots_txt_disallows_says_so(sites: object, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/robots.txt", "User-agent: *\nDisallow: /\n", "text/plain")
     server.page("/news", _listing("utf-8"))
     code, result = _discover(write_config(tmp_path, ""), server.url("/news"), capsys=capsys)
@@ -209,9 +196,9 @@ def test_a_site_that_cannot_be_reached_says_so_not_that_robots_forbids(
     assert reason.startswith("the page cannot be read: connection refused: 127.0.0.1 ("), reason
     assert "forbids" not in reason
 
-def test_the_terminal_table_and_the_entry(site: object, tmp_path: Path,
+def test_the_terminal_table_and_the_entry(sites: object, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/news", _listing("utf-8").replace("ข่าวประชาสัมพันธ์",
                                                    "ข่าว ${SMTP_PASSWORD} \x1b[31m"))
     config = write_config(tmp_path, "")
@@ -225,9 +212,9 @@ def test_the_terminal_table_and_the_entry(site: object, tmp_path: Path,
     assert config.read_text("utf-8").endswith("sources:\n"), "nothing written without --write"
 
 
-def test_write_refuses_a_duplicate_name(site: object, tmp_path: Path,
+def test_write_refuses_a_duplicate_name(sites: object, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/news", _listing("utf-8"))
     config = write_config(tmp_path, f'  - name: news\n    url: "{server.url("/x")}"\n'
                                     "    type: auto\n")
@@ -238,10 +225,10 @@ def test_write_refuses_a_duplicate_name(site: object, tmp_path: Path,
     assert config.read_text("utf-8") == before
 
 
-def test_write_keeps_every_comment_of_the_shipped_file(site: object, tmp_path: Path,
+def test_write_keeps_every_comment_of_the_shipped_file(sites: object, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]
                                                        ) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/news", _listing("utf-8"))
     config = tmp_path / "sources.yaml"
     # The shipped politeness (2 s per host) would make a test of ten requests slow;
@@ -269,8 +256,8 @@ def test_write_keeps_every_comment_of_the_shipped_file(site: object, tmp_path: P
 
 @NEEDS_BROWSER
 def test_a_page_built_by_script_gets_render_when_nothing_else_works(
-        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+        sites: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = sites()  # type: ignore[operator]
     server.page("/", SHELL.replace("PORT", str(server.port)))
     server.page("/api/news.json", ITEMS, "application/json")
     config = write_config(tmp_path, "", fetch="""
@@ -290,8 +277,8 @@ def test_a_page_built_by_script_gets_render_when_nothing_else_works(
 
 
 def test_a_linked_feed_comes_first_and_the_usual_paths_are_not_probed(
-        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+        sites: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = sites()  # type: ignore[operator]
     server.page("/", '<html><head><title>x</title><meta property="og:site_name" '
                 'content="กรมตัวอย่าง"><link rel="alternate" type="application/rss+xml" '
                 'href="/services/news.rss"></head><body>' + _listing("utf-8") + "</body></html>")
@@ -306,10 +293,10 @@ def test_a_linked_feed_comes_first_and_the_usual_paths_are_not_probed(
 
 
 def test_malformed_feed_and_sitemap_links_are_passed_over(
-        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        sites: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # urljoin raises on an unclosed IPv6 literal: a page's or robots.txt's bad link
     # is no candidate, and the rest of the site is still read.
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/news", _listing("utf-8").replace(
         "</title>", '</title><link rel="alternate" type="application/rss+xml" '
         'href="http://[2001:db8::1/rss">'))
@@ -320,8 +307,8 @@ def test_malformed_feed_and_sitemap_links_are_passed_over(
     assert _best(result)["type"] == "auto"
 
 
-def test_colours_only_when_asked_for_a_terminal(site: object, tmp_path: Path) -> None:
-    server = site()  # type: ignore[operator]
+def test_colours_only_when_asked_for_a_terminal(sites: object, tmp_path: Path) -> None:
+    server = sites()  # type: ignore[operator]
     server.page("/news", _listing("utf-8"))
     config = load_config(write_config(tmp_path, ""))
     found = asyncio.run(discover(config, server.url("/news"), allow_render=False))
@@ -329,9 +316,9 @@ def test_colours_only_when_asked_for_a_terminal(site: object, tmp_path: Path) ->
     assert "\x1b" not in table(found, config, colour=False)
 
 
-def test_a_challenge_page_is_named(site: object, tmp_path: Path,
+def test_a_challenge_page_is_named(sites: object, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
 
     def wall(request: Request) -> Response:
         return Response(403, b"<html><title>Just a moment...</title></html>",
@@ -343,9 +330,9 @@ def test_a_challenge_page_is_named(site: object, tmp_path: Path,
 
 
 def test_discover_needs_no_sources_file_and_checks_the_name(
-        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        sites: object, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/news.rss", _rss(), "application/rss+xml")   # the URL is itself a feed:
     monkeypatch.chdir(tmp_path)     # one request (the default 2 s per host keeps it slow)
     assert main(["discover", server.url("/news.rss")]) == 0
@@ -359,9 +346,9 @@ def test_discover_needs_no_sources_file_and_checks_the_name(
     assert "--name" in err and "not a slug" in err and len(err.strip().splitlines()) == 1
 
 
-def test_a_wordpress_rest_url_given_directly(site: object, tmp_path: Path,
+def test_a_wordpress_rest_url_given_directly(sites: object, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     posts = [{"title": {"rendered": t}, "link": server.url(f"/{n}/"), "date": DATES[n][:19]}
              for n, t in enumerate(TITLES)]
     server.page("/wp-json/wp/v2/posts", json.dumps(posts, ensure_ascii=False),
@@ -374,8 +361,8 @@ def test_a_wordpress_rest_url_given_directly(site: object, tmp_path: Path,
 
 
 def test_a_google_news_sitemap_behind_an_index_at_the_usual_path(
-        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+        sites: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = sites()  # type: ignore[operator]
     server.page("/", "<html><head><title>Agency</title></head><body><p>hi</p></body></html>")
     server.page("/sitemap.xml", '<?xml version="1.0"?><sitemapindex xmlns="http://www.'
                 'sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>'
@@ -412,9 +399,9 @@ def test_the_entry_goes_at_the_end_of_the_list_whatever_follows_it() -> None:
                                                       "    type: auto\n")
 
 
-def test_a_guessed_link_is_a_warning_under_the_entry(site: object, tmp_path: Path,
+def test_a_guessed_link_is_a_warning_under_the_entry(sites: object, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     rows = [{"p_id": n, "p_name": t, "p_date": DATES[n]} for n, t in enumerate(TITLES)]
     data = {"props": {"pageProps": {"result": {"rows": rows}}}}
     server.page("/drafts", '<html><body><script id="__NEXT_DATA__" type="application/json">'
@@ -427,10 +414,10 @@ def test_a_guessed_link_is_a_warning_under_the_entry(site: object, tmp_path: Pat
 
 
 def test_discover_says_when_robots_txt_spaces_the_requests(
-        site: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        sites: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A site that asks for a Crawl-delay makes discover (and every crawl) slower than
     the user's own spacing: the user is told why."""
-    server = site()  # type: ignore[operator]
+    server = sites()  # type: ignore[operator]
     server.page("/news", _listing("utf-8"))
     server.add("/robots.txt", Response(200, b"User-agent: *\nCrawl-delay: 0.05\n",
                                        {"Content-Type": "text/plain"}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,20 +18,7 @@ from tests.crawl_helpers import crawl, published, write_config
 from tests.httpserver import FixtureServer, Request, Response
 from tests.test_discover import TITLES, _listing, _rss
 
-Sites = Callable[[], FixtureServer]
-
-
-@pytest.fixture
-def sites() -> Iterator[Sites]:
-    servers: list[FixtureServer] = []
-
-    def make() -> FixtureServer:
-        servers.append(FixtureServer().start())
-        return servers[-1]
-
-    yield make
-    for server in servers:
-        server.stop()
+Sites = Callable[[], FixtureServer]    # the `sites` fixture (tests/conftest.py)
 
 
 def _three(sites: Sites) -> tuple[str, str, str]:
