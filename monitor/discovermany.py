@@ -134,7 +134,7 @@ class _Batch:
         if not isinstance(outcome, Discovery):
             self.unreadable += 1
             reason = terminal_safe(self.config.redact(str(outcome)))
-            self._say(f"cannot read {shown}: {reason}",
+            self.say(f"cannot read {shown}: {reason}",
                       {"url": url, "readable": False, "reason": reason})
             return
         data = {**as_json(outcome), "readable": True, "name": None, "entry": None,
@@ -142,20 +142,20 @@ class _Batch:
         best = outcome.best
         if best is None:
             self.unreadable += 1
-            self._say(f"nothing readable found on {shown}", data)
+            self.say(f"nothing readable found on {shown}", data)
             return
         present = self.already(best.source.url)
         if present is not None:
             self.skipped += 1
             data.update(skipped=present)
-            self._say(f"already in {self.config.path.name} as {present}: {shown}", data)
+            self.say(f"already in {self.config.path.name} as {present}: {shown}", data)
             return
         source = replace(best.source, name=self.name_for(outcome.url), title=outcome.title)
         try:
             entry = standalone(source, self.config.path)
         except ConfigError as error:
             self.unreadable += 1
-            self._say(f"cannot propose an entry for {shown}: {error.detail}",
+            self.say(f"cannot propose an entry for {shown}: {error.detail}",
                       {**data, "readable": False, "reason": error.detail})
             return
         self.entries += 1
@@ -172,7 +172,7 @@ class _Batch:
             if len(self.waiting) >= WRITE_EVERY:
                 self.flush()
             return
-        self._say(line, data)
+        self.say(line, data)
         if not self.as_json_output:
             print(entry, end="", flush=True)
 
@@ -190,7 +190,8 @@ class _Batch:
         if not self.as_json_output:
             print(f"added {len(batch)} to {path}", file=sys.stderr, flush=True)
 
-    def _say(self, line: str, data: dict[str, object]) -> None:
+    def say(self, line: str, data: dict[str, object]) -> None:
+        """One site's outcome: a JSON line on stdout, or a line of the report on stderr."""
         if self.as_json_output:
             print(json.dumps(data, ensure_ascii=False), flush=True)
         else:
@@ -218,7 +219,7 @@ def discover_many_command(config: Config, urls: list[str], *, write: bool,
         present = batch.already(url)
         if present is not None:
             batch.skipped += 1
-            batch._say(f"already in {config.path.name} as {present}: {terminal_safe(url)}",
+            batch.say(f"already in {config.path.name} as {present}: {terminal_safe(url)}",
                        {"url": url, "readable": True, "skipped": present})
         else:
             todo.append(url)
