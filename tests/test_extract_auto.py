@@ -259,3 +259,16 @@ def test_a_line_without_a_date_takes_none_from_the_next_line() -> None:
             f"[{DAYS[2]}] <a href='/n/2'>{headline(2)}</a><br>")
     result = run(f"<html><body><div>{rows}</div></body></html>")
     assert [item.date_text for item in result.items] == [None, DAYS[1], DAYS[2]]
+
+
+def test_a_page_of_more_links_than_any_listing_is_read_to_a_bound() -> None:
+    """Each link costs about 0.1 ms to weigh: a page of 90,000 (an archive, or a
+    hostile page) cost 10 s. The block is chosen from the page's first links."""
+    from monitor.extract.auto import LINKS_READ
+
+    rows = [f"<a href='/n/{i}'>{headline(i)}</a>" for i in range(LINKS_READ + 3_000)]
+    found = run(listing(*rows))
+    assert [item.link for item in found.items] == [
+        f"https://www.example.go.th/n/{i}" for i in range(LINKS_READ - 1)]  # after the menu's
+    assert f"read the first {LINKS_READ:,} of the page's {LINKS_READ + 3_001:,} links" \
+        in found.notes

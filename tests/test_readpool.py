@@ -253,15 +253,17 @@ def test_a_worker_stuck_past_its_budget_is_replaced_and_the_pages_behind_it_come
     monkeypatch.setattr(readpool, "GRACE", 0.2)
     monkeypatch.setattr(readpool, "STUCK", 0.2)
     assert readpool.start(timeout=60)
-    # Many links under deep nesting: auto reads them in one step of several seconds.
+    # 150,000 items in one page (9 MB): the extractor reads them in one step of
+    # several seconds, before max_items takes the first.
     slow = Document(url="http://127.0.0.1/", content=b"", encoding="utf-8",
                     content_type="text/html",
-                    text="<html><body>" + "<div>" * 500 + "".join(
-                        f"<a href='/n/{i}'>ข่าวรัฐบาลดิจิทัล ฉบับที่ {i}</a>"
-                        for i in range(60_000)))
+                    text="<html><body>" + "".join(
+                        f"<p><a href='/n/{i}'>ข่าวรัฐบาลดิจิทัล ฉบับที่ {i}</a></p>"
+                        for i in range(150_000)))
     quick = Document(url="http://127.0.0.1/", content=b"", encoding="utf-8",
                      content_type="text/html", text=listing(0, 20).decode())
-    auto = Source(name="slow", url="http://127.0.0.1/", type="auto")
+    many = Source(name="slow", url="http://127.0.0.1/", type="html",
+                  select=Selectors(item="p", title="a", link="a::attr(href)"))
     html = Source(name="quick", url="http://127.0.0.1/", type="html",
                   select=Selectors(item="div.row", title="h3 a", link="h3 a::attr(href)"))
     topics = (Topic("t", "t", ("ทางรัฐ",)),)
@@ -270,7 +272,7 @@ def test_a_worker_stuck_past_its_budget_is_replaced_and_the_pages_behind_it_come
 
     async def both() -> object:
         stuck = asyncio.create_task(readpool.read_in_worker(
-            slow, auto, tz, datetime.now(UTC), Budget(0.5), topics, (), 200))
+            slow, many, tz, datetime.now(UTC), Budget(0.5), topics, (), 200))
         await asyncio.sleep(0.05)
         behind = asyncio.create_task(readpool.read_in_worker(
             quick, html, tz, datetime.now(UTC), Budget(30), topics, (), 200))
@@ -384,3 +386,4 @@ def test_the_database_file_alone_holds_the_crawl_while_a_worker_keeps_it_open(
     shutil.copyfile(database, copy)       # the file alone, without its -wal
     with sqlite3.connect(copy) as db:
         assert db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 3 * 12
+

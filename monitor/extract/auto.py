@@ -79,6 +79,10 @@ MIN_TITLE, MIN_ITEMS, TITLE_CREDIT = 15, 2, 120
 LINK_CSS = ('a[href], [data-href], [data-url], [title^="http://"], [title^="https://"], '
             '[onclick]')
 # Link texts that say "open it" rather than what it is: the headline is elsewhere in the item.
+# Links read per page, in page order. A listing page has hundreds (a portal with a
+# large menu, a few thousand); each costs about 0.1 ms to weigh, so a hostile or
+# archive page of 90,000 links cost 10 s of the page worker (benchmarks/hostile_pages.py).
+LINKS_READ = 5000
 READ_MORE = re.compile(
     r"^(?:อ่านต่อ|อ่านเพิ่มเติม|อ่านรายละเอียด|รายละเอียด(?:เพิ่มเติม)?|ดูรายละเอียด|ดูเพิ่มเติม|"
     r"คลิก(?:ที่นี่|อ่าน)?|ดาวน์โหลด|read\s*more|more|details?|download|copy\s*link|"
@@ -172,7 +176,8 @@ def read_links(doc: Document, source: Source,
     regions: dict[tuple[str, str], int] = {}
     cache: dict[int, tuple[str, str] | None] = {}
     links: list[_Link] = []
-    for order, node in enumerate(tree.css(LINK_CSS)):
+    nodes = tree.css(LINK_CSS)
+    for order, node in enumerate(nodes[:LINKS_READ]):
         href = _href(node)
         if href is None:
             continue
@@ -200,6 +205,8 @@ def read_links(doc: Document, source: Source,
               for (why, label), n in sorted(regions.items(), key=lambda kv: -kv[1])[:4]]
     if skipped:
         notes.append("ignored " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items())))
+    if len(nodes) > LINKS_READ:
+        notes.append(f"read the first {LINKS_READ:,} of the page's {len(nodes):,} links")
     if not chosen:
         biggest = max((len(g) for g in _groups(links).values()), default=0)
         return Extraction(notes=notes, warnings=[
