@@ -12,7 +12,6 @@ Retries are off: discover is interactive, and the user can run it again.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.config.settings import Config, FetchSettings, Selectors, Source
 from monitor.errors import BlockedError, FetchError, HTTPStatusError, MonitorError, NotAllowedError
-from monitor.extract import embedded, get_extractor
+from monitor.extract import body_kind, embedded, get_extractor
 from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import safe_link
 from monitor.extract.frames import frame_urls
@@ -164,9 +163,9 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
         return candidate
 
     encoding = _encoding_to_pin(page)
-    body_kind = _sniff(page)
-    if body_kind != "html":
-        await _read_direct(body_kind, page, url, judge, probe)
+    kind = body_kind(page)
+    if kind != "html":
+        await _read_direct(kind, page, url, judge, probe)
         return Discovery(url, _host_title(url), candidates, probe.requests,
                          spacing=fetcher.robots_spacing(url))
     tree = parse_html(page.text or "")
@@ -184,7 +183,7 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
     # of them, and a frameset page has nothing else to offer.
     for frame_url in frame_urls(tree, page.url, page.encoding)[:MAX_FRAMES_TRIED]:
         framed = await probe.get(frame_url)
-        if isinstance(framed, Document) and _sniff(framed) == "html":
+        if isinstance(framed, Document) and body_kind(framed) == "html":
             judge("auto", Source(name="x", url=frame_url, type="auto",
                                  encoding=_encoding_to_pin(framed)), [framed],
                   "auto on a page the site shows in a frame")
@@ -251,14 +250,14 @@ Judge = Callable[[str, Source, list[Document], str], Candidate]
 
 async def _try_feed(url: str, how: str, judge: Judge, probe: _Prober) -> bool:
     doc = await probe.get(url)
-    if isinstance(doc, FetchError) or _sniff(doc) not in ("feed", "json"):
+    if isinstance(doc, FetchError) or body_kind(doc) not in ("feed", "json"):
         return False
     return bool(judge("feed", Source(name="x", url=url, type="feed"), [doc], how).items)
 
 
 async def _try_sitemap(url: str, how: str, judge: Judge, probe: _Prober) -> None:
     doc = await probe.get(url)
-    if isinstance(doc, FetchError) or _sniff(doc) != "sitemap":
+    if isinstance(doc, FetchError) or body_kind(doc) != "sitemap":
         return
     source = Source(name="x", url=url, type="sitemap")
     docs = [doc]
@@ -335,20 +334,6 @@ def _judge(kind: str, source: Source, docs: list[Document], how: str, config: Co
     if not candidate.items and not candidate.error:
         candidate.error = "no items"
     return candidate
-
-
-def _sniff(doc: Document) -> str:
-    """What a body is, from its first bytes: feed, sitemap, json or html."""
-    head = (doc.text or "")[:4096].lstrip("\ufeff \t\r\n").lower()
-    if head.startswith(("{", "[")):
-        return "json"
-    if "<urlset" in head or "<sitemapindex" in head:
-        return "sitemap"
-    if re.search(r"<(?:rss|feed|rdf:rdf)\b", head) and "<html" not in head[:200]:
-        return "feed"
-    if doc.content.startswith(b"\x1f\x8b"):
-        return "sitemap"
-    return "html"
 
 
 def _is_index(doc: Document) -> bool:

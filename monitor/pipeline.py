@@ -22,6 +22,7 @@ from monitor import readpool
 from monitor.config.settings import Config, Source, Topic
 from monitor.digests import digest_seed, items_digest
 from monitor.errors import ExtractError, MonitorError
+from monitor.extract import body_kind
 from monitor.fetch import Fetcher
 from monitor.health import Health, SourceState, after_failure, after_success
 from monitor.models import Document, Item, NotModified, Prepared, RawItem, Validators
@@ -260,7 +261,7 @@ def _validated(read: SourceRead) -> Document:
     stays the same while the pages in its frames change (a 304 would hide them); a
     sitemap index's `lastmod` says when its children change."""
     own = read.documents[0]
-    if len(read.documents) > 1 and read.source.type != "sitemap":
+    if len(read.documents) > 1 and body_kind(own) != "sitemap":
         return replace(own, etag=None, last_modified=None)
     return own
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from monitor.config.settings import Source, Topic
 from monitor.dedupe import story_keyer
 from monitor.digests import items_digest
-from monitor.extract import get_extractor
+from monitor.extract import body_kind, get_extractor
 from monitor.extract.bounds import cap_feed, check_nesting
 from monitor.match import REGEX_TIMEOUT, Matcher
 from monitor.models import Document, Extraction, Item, Prepared, RawItem
@@ -39,14 +39,24 @@ def extract(doc: Document, source: Source) -> tuple[Extraction, int]:
     (HTML's where it is parsed, in bounds.parse_html).
     """
     cut = 0
-    if source.type == "feed":
+    kind: str = source.type
+    if kind == "auto":
+        # A feed's or sitemap's URL under `type: auto` (the user's guess, or a page
+        # that became one) is read as what it is, not searched for blocks of links.
+        sniffed = body_kind(doc)
+        kind = sniffed if sniffed in ("feed", "sitemap") else kind
+    if kind == "feed":
         text, dropped = cap_feed(doc.text, source.fetch.max_items)
         if dropped:
             doc, cut = replace(doc, text=text), dropped
         # feedparser spends about 30 us on each element inside an entry: 200,000
         # nested <b> in one title took 6 s. No real feed nests 512 deep.
         check_nesting(doc.text, "the feed")
-    return get_extractor(source.type)(doc, source), cut
+    extraction = get_extractor(kind)(doc, source)
+    if kind != source.type:
+        extraction = replace(extraction, notes=[
+            f"the page is a {kind}, read as type: {kind}", *extraction.notes])
+    return extraction, cut
 
 
 def normalise_all(raws: Sequence[RawItem], source: Source, tz: ZoneInfo, now: datetime,

@@ -7,6 +7,7 @@ so that a handful of sources on a fixture server is enough.
 
 from __future__ import annotations
 
+import gzip
 import sqlite3
 import subprocess
 import sys
@@ -387,3 +388,28 @@ def test_the_database_file_alone_holds_the_crawl_while_a_worker_keeps_it_open(
     with sqlite3.connect(copy) as db:
         assert db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 3 * 12
 
+
+def test_a_gzip_sitemap_under_auto_keeps_its_bytes_for_the_worker(
+        server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages go to the worker without their raw bytes, but a gzip file that HTTP did
+    not inflate is only bytes: `type: auto` must still know it for a sitemap."""
+    news = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+    urls = "".join(
+        f"<url><loc>{server.url(f'/n/{n}')}</loc><news:news><news:publication_date>"
+        f"2026-11-19T09:00:00+07:00</news:publication_date><news:title>{title}"
+        f"</news:title></news:news></url>" for n, title in enumerate(TITLES))
+    server.page("/news.xml.gz", gzip.compress(
+        f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
+        f'schemas/sitemap/0.9" {news}>{urls}</urlset>'.encode()), "application/octet-stream")
+    config = write_config(tmp_path, f"""  - name: gz
+    url: "{server.url('/news.xml.gz')}"
+    type: auto
+""")
+    monkeypatch.setattr(readpool, "MIN_SOURCES", 1)
+    monkeypatch.setattr(readpool, "WORKERS", max(1, readpool.WORKERS))
+    monkeypatch.setattr(readpool, "QUEUED_PER_WORKER", 1000)   # never read in-process
+    assert readpool.start(timeout=60), "a worker started"
+    before = readpool.pages_read
+    assert crawl(config) == 0
+    assert readpool.pages_read - before == 1, "the worker read it"
+    assert len(stored(config)) == len(TITLES)

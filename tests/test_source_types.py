@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from monitor.cli import main
-from tests.crawl_helpers import crawl, published, write_config
+from tests.crawl_helpers import crawl, published, rss, write_config
 from tests.httpserver import FixtureServer
 
 ARTICLE = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">
@@ -29,14 +29,16 @@ def article(title: str, body: str) -> str:
     return ARTICLE.format(title=title, body=body)
 
 
-def test_sitemap_index_news_sitemap_gzip_and_articles(server: FixtureServer,
-                                                      tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["sitemap", "auto"])
+def test_sitemap_index_news_sitemap_gzip_and_articles(server: FixtureServer, tmp_path: Path,
+                                                      kind: str) -> None:
+    """`type: auto` given a sitemap's URL reads it as one: its index, its gzip file."""
     news_ns = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
     server.page("/sitemap_index.xml", f"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
   <sitemap><loc>{server.url('/news-sitemap.xml')}</loc><lastmod>2026-11-19</lastmod></sitemap>
   <sitemap><loc>{server.url('/pages.xml.gz')}</loc><lastmod>2026-11-18</lastmod></sitemap>
-</sitemapindex>""", "application/xml")
+</sitemapindex>""", "application/xml", ETag='"index-1"')
     server.page("/news-sitemap.xml", f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" {news_ns}>
   <url><loc>{server.url('/news/1')}</loc><news:news>
@@ -60,7 +62,7 @@ def test_sitemap_index_news_sitemap_gzip_and_articles(server: FixtureServer,
         server.page(path, article(title, body))
     config = write_config(tmp_path, f"""  - name: dga-sitemap
     url: "{server.url('/sitemap_index.xml')}"
-    type: sitemap
+    type: {kind}
     fetch_article: true
 """)
     assert crawl(config) == 0
@@ -70,6 +72,29 @@ def test_sitemap_index_news_sitemap_gzip_and_articles(server: FixtureServer,
     assert crawl(config) == 0
     for path in ("/news/1", "/news/2", "/page/9"):
         assert len(server.requests_for(path)) == 1, f"{path}: articles are never fetched twice"
+    # The index keeps its validators: its lastmod says when the files it names change.
+    again = server.requests_for("/sitemap_index.xml")[-1]
+    assert again.headers.get("if-none-match") == '"index-1"'
+
+
+def test_auto_given_a_feed_reads_it_as_a_feed(server: FixtureServer, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A user who writes `type: auto` for a feed's URL (served as text/html, as some
+    agency servers label everything) gets its entries, not "no repeated block"."""
+    server.page("/rss.php", rss(("ทางรัฐ เปิดบริการออกใบอนุญาตออนไลน์", server.url("/n/1")),
+                                ("หน่วยงานจัดกิจกรรมวันเด็กแห่งชาติ", server.url("/n/2")),
+                                ("สำนักงานพัฒนารัฐบาลดิจิทัล ลงนามความร่วมมือ", server.url("/n/3"))))
+    config = write_config(tmp_path, f"""  - name: agency-rss
+    url: "{server.url('/rss.php')}"
+    type: auto
+""")
+    assert crawl(config) == 0
+    assert published(config) == {
+        "ทางรัฐ เปิดบริการออกใบอนุญาตออนไลน์": server.url("/n/1"),
+        "สำนักงานพัฒนารัฐบาลดิจิทัล ลงนามความร่วมมือ": server.url("/n/3")}
+    assert "no repeated block" not in capsys.readouterr().err
+    assert main(["preview", "agency-rss", "--config", str(config)]) == 0
+    assert "the page is a feed, read as type: feed" in capsys.readouterr().out
 
 
 AUTO_PAGE = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>ข่าว</title></head>

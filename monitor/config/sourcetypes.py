@@ -81,7 +81,8 @@ SOURCE_TYPES: dict[str, SourceType] = {
                    "monitor.extract.html:extract",
                    select_keys=("item", "title", "link", "date", "summary"),
                    select_required=("item",)),
-        SourceType("auto", "a listing page whose block of article links the monitor finds itself",
+        SourceType("auto", "a listing page whose block of article links the monitor finds itself "
+                           "(a feed's or sitemap's URL is read as one)",
                    "monitor.extract.auto:extract"),
         SourceType("json", "a JSON API (or a page's embedded JSON) read with JMESPath "
                    "expressions under `select:`",

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 from collections.abc import Callable
+from typing import Literal
 
 from monitor.config.settings import Source
 from monitor.config.sourcetypes import SOURCE_TYPES
@@ -32,4 +34,25 @@ def get_extractor(source_type: str) -> Extractor:
     return extractor
 
 
-__all__ = ["ExtractError", "Extractor", "get_extractor"]
+BodyKind = Literal["json", "sitemap", "feed", "html"]
+GZIP_MAGIC = b"\x1f\x8b"    # a gzip file's first bytes
+_FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:rdf)\b")
+
+
+def body_kind(doc: Document) -> BodyKind:
+    """What a body is, from its first 4 KB, whatever its Content-Type says: agency
+    servers label feeds text/html and pages text/xml, and users write the URL of a
+    feed where a page was expected."""
+    head = (doc.text or "")[:4096].lstrip("\ufeff \t\r\n").lower()
+    if head.startswith(("{", "[")):
+        return "json"
+    if "<urlset" in head or "<sitemapindex" in head:
+        return "sitemap"
+    if _FEED_ROOT.search(head) and "<html" not in head[:200]:
+        return "feed"
+    if doc.content.startswith(GZIP_MAGIC):   # a gzip sitemap, not inflated by HTTP
+        return "sitemap"
+    return "html"
+
+
+__all__ = ["GZIP_MAGIC", "BodyKind", "ExtractError", "Extractor", "body_kind", "get_extractor"]

@@ -31,12 +31,12 @@ from xml.etree.ElementTree import Element
 from monitor.config.settings import Source
 from monitor.config.units import format_size
 from monitor.errors import ExtractError
+from monitor.extract import GZIP_MAGIC
 from monitor.extract.cleaning import parse_iso_aware, safe_link
 from monitor.extract.xmlsafe import local_name, parse_xml, without_declaration
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, strip_document_controls
 
-GZIP_MAGIC = b"\x1f\x8b"
 MAX_DECOMPRESSED = 50 * 1024 * 1024   # the protocol's own limit for one uncompressed sitemap
 MAX_FOLLOW = 20
 _DIGITS = re.compile(r"[0-9]+")
