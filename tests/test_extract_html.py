@@ -280,6 +280,21 @@ SHELL_PAGE = ('<!doctype html><html lang="th"><head><title>กรมตัวอ
               '<div id="root"><div class="spinner">กำลังโหลด</div></div></body></html>')
 
 
+@pytest.mark.parametrize(("body", "what", "kind"), [
+    ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><item>'
+     "<title>ข่าว</title><link>https://www.example.go.th/n/1</link></item></channel></rss>",
+     "a feed", "feed"),
+    ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+     "<url><loc>https://www.example.go.th/n/1</loc></url></urlset>", "a sitemap", "sitemap"),
+    ('  {"data": [{"title": "ข่าว", "url": "/n/1"}]}', "JSON", "json"),
+])
+def test_selectors_on_a_feed_sitemap_or_api_name_the_type_to_use(
+        body: str, what: str, kind: str) -> None:
+    # A user who pasted the site's RSS or API address under type: html.
+    assert run(html_doc(body), item="div.row").warnings == [
+        f"no element matched select.item 'div.row': the page is {what}; use type: {kind}"]
+
+
 def test_a_page_its_scripts_build_says_so_when_nothing_is_found() -> None:
     # An agency portal built in the browser: its HTML holds no listing for any
     # selector, and the user's next step is the data it loads, or render: true.
