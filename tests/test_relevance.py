@@ -57,6 +57,7 @@ SPENT_LABELS = ROOT / "tests" / "data" / "relevance_spent.tsv"
 UNSEEN_LABELS = ROOT / "tests" / "data" / "relevance_unseen.tsv"
 SERVICES_LABELS = ROOT / "tests" / "data" / "relevance_services.tsv"
 TUNE3_LABELS = ROOT / "tests" / "data" / "relevance_tune3.tsv"
+TUNE4_LABELS = ROOT / "tests" / "data" / "relevance_tune4.tsv"
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,18 @@ SPENT2_BAR = Bar(precision=0.91, recall=0.87, topic_accuracy=0.95, rows=150)
 # office) shaped the topics, and its scores went from precision 0.727 and recall
 # 0.324 to 0.903 and 0.757. A floor now.
 TUNE3_BAR = Bar(precision=0.90, recall=0.75, topic_accuracy=0.95, rows=150)
+# The fourth tuning set (7 December 2026, night): most relevant pages the collectors
+# found were already in the other sets, so it has fewer relevant rows and many
+# pages whose headline names no service. Its misses (courts' electronic filing,
+# e-GP, a department's own app, booking systems, taxes paid online) shaped the
+# topics: precision 1.000 and recall 0.391 before, 1.000 and 0.674 after. A floor.
+TUNE4_BAR = Bar(precision=0.97, recall=0.67, topic_accuracy=0.95, rows=130)
 # A floor: the shipped topics' figures, rounded down. When the set was first
 # measured they were precision 0.886, recall 0.477 (topic accuracy 1.000); the
 # topics before the spent and services sets shaped them scored 0.821 and 0.354,
 # the tuning on the second spent set left them unchanged, and the tuning on the
-# third tuning set raised recall to 0.600 (precision 0.886). Lower than on the sets
+# third tuning set raised recall to 0.600 (precision 0.886), and the fourth's left
+# them unchanged. Lower than on the sets
 # whose misses were read: this is the figure to trust. (Its first nine rows, file
 # lines 32 to 40, were seen once while the file's layout was looked at; on the
 # other 152 rows the same tuning moved recall from 0.459 to 0.574.)
@@ -219,7 +227,7 @@ def report(outcomes: Sequence[Outcome], scores: Scores, bar: Bar, name: str) -> 
 SETS = {"real": (REAL_LABELS, REAL_BAR), "written": (LABELS, WRITTEN_BAR),
         "services": (SERVICES_LABELS, SERVICES_BAR), "spent": (SPENT_LABELS, SPENT_BAR),
         "spent2": (SPENT2_LABELS, SPENT2_BAR), "tune3": (TUNE3_LABELS, TUNE3_BAR),
-        "unseen": (UNSEEN_LABELS, UNSEEN_BAR)}
+        "tune4": (TUNE4_LABELS, TUNE4_BAR), "unseen": (UNSEEN_LABELS, UNSEEN_BAR)}
 # Sets whose misses are counted, never listed.
 UNREAD = frozenset({"unseen"})
 
@@ -300,8 +308,11 @@ def test_real_sets_are_labelled_by_one_rule_and_say_how_they_were_used(
     (SPENT_LABELS, [REAL_LABELS]),
     (SPENT2_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS]),
     (SERVICES_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS]),
-    (UNSEEN_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS, SPENT2_LABELS]),
-], ids=["spent", "spent2", "services", "unseen"])
+    (UNSEEN_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS, SPENT2_LABELS,
+                     TUNE3_LABELS, TUNE4_LABELS]),
+    (TUNE4_LABELS, [REAL_LABELS, SPENT_LABELS, LABELS, SERVICES_LABELS, SPENT2_LABELS,
+                    TUNE3_LABELS]),
+], ids=["spent", "spent2", "services", "unseen", "tune4"])
 def test_heldout_sets_share_no_page_or_headline_with_the_sets_tuned_on(
         path: Path, tuned_on: list[Path]) -> None:
     """A row seen while tuning would make the held-out figures flatter the topics again."""
