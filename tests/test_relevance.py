@@ -106,8 +106,8 @@ TUNE3_BAR = Bar(precision=0.90, recall=0.75, topic_accuracy=0.95, rows=150)
 # found were already in the other sets, so it has fewer relevant rows and many
 # pages whose headline names no service. Its misses (courts' electronic filing,
 # e-GP, a department's own app, booking systems, taxes paid online) shaped the
-# topics: precision 1.000 and recall 0.391 before, 1.000 and 0.674 after. A floor.
-TUNE4_BAR = Bar(precision=0.97, recall=0.67, topic_accuracy=0.95, rows=130)
+# topics: precision 1.000 and recall 0.391 before, 1.000 and 0.696 after. A floor.
+TUNE4_BAR = Bar(precision=0.97, recall=0.69, topic_accuracy=0.95, rows=130)
 # A floor: the shipped topics' figures, rounded down. When the set was first
 # measured they were precision 0.886, recall 0.477 (topic accuracy 1.000); the
 # topics before the spent and services sets shaped them scored 0.821 and 0.354,
