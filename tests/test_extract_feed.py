@@ -305,7 +305,8 @@ def test_unsafe_links_and_untitled_entries_are_dropped_and_counted() -> None:
 @pytest.mark.parametrize(("fixture", "content_type"), [
     ("not_a_feed.html", "text/html"), ("not_a_feed.html", "application/rss+xml")])
 def test_a_document_that_is_not_a_feed_is_an_error(fixture: str, content_type: str) -> None:
-    with pytest.raises(ExtractError, match=r"^not a feed: .* is an HTML page; use `type: html`"):
+    with pytest.raises(ExtractError, match=r"^not a feed: \S+ is an HTML page; use type: auto, "
+                       r"or type: html with selectors$"):
         run(make_doc(fixture, content_type=content_type))
 
 

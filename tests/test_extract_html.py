@@ -291,8 +291,9 @@ SHELL_PAGE = ('<!doctype html><html lang="th"><head><title>กรมตัวอ
 def test_selectors_on_a_feed_sitemap_or_api_name_the_type_to_use(
         body: str, what: str, kind: str) -> None:
     # A user who pasted the site's RSS or API address under type: html.
-    assert run(html_doc(body), item="div.row").warnings == [
-        f"no element matched select.item 'div.row': the page is {what}; use type: {kind}"]
+    doc = html_doc(body)
+    assert run(doc, item="div.row").warnings == [
+        f"no element matched select.item 'div.row': {doc.url} is {what}; use type: {kind}"]
 
 
 def test_a_page_its_scripts_build_says_so_when_nothing_is_found() -> None:

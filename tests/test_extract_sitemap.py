@@ -183,8 +183,10 @@ def test_a_gzipped_entity_bomb_is_refused_too() -> None:
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    (b"<!DOCTYPE html><html><body><a href='/x'>x</a></body></html>", "sitemap"),
-    (b"<rss version='2.0'><channel></channel></rss>", "root element is <rss>"),
+    (b"<!DOCTYPE html><html><body><a href='/x'>x</a></body></html>",
+     "is an HTML page; use type: auto"),
+    (b"<rss version='2.0'><channel></channel></rss>", "is a feed; use type: feed"),
+    (b"<?xml version='1.0'?><feeds><x/></feeds>", "root element is <feeds>"),
     (b"", "empty"),
     (b"<urlset><url><loc>https://a.go.th/1</loc>", "not a well-formed sitemap"),
 ])

@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from monitor.cli import main
+from monitor.config.settings import Selectors, Source
+from monitor.errors import ExtractError
+from monitor.extract import get_extractor
+from monitor.models import Document
 from tests.crawl_helpers import crawl, published, rss, write_config
 from tests.httpserver import FixtureServer
 
@@ -201,3 +205,36 @@ def test_preview_warns_about_selectors_dates_and_filtered_items(
     assert main(["preview", "unsafe", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "warning:" in out and "0 items" in out
+
+
+BODIES = {
+    "html": "<!DOCTYPE html><html><head><title>ข่าว</title></head><body><ul>"
+            "<li><a href='/n/1'>ข่าวประชาสัมพันธ์ของกรม</a></li></ul></body></html>",
+    "feed": '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>t'
+            "</title><item><title>ข่าว</title><link>https://www.example.go.th/n/1</link>"
+            "</item></channel></rss>",
+    "sitemap": '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+               'sitemap/0.9"><url><loc>https://www.example.go.th/n/1</loc></url></urlset>',
+    "json": '{"data": [{"title": "ข่าว", "url": "/n/1"}]}',
+}
+WHAT = {"html": "an HTML page; use type: auto, or type: html with selectors",
+        "feed": "a feed; use type: feed", "sitemap": "a sitemap; use type: sitemap",
+        "json": "JSON; use type: json"}
+NOT = {"feed": "not a feed", "sitemap": "not a sitemap", "json": "not JSON"}
+
+
+@pytest.mark.parametrize(("kind", "body"), [
+    ("feed", "html"), ("feed", "sitemap"), ("feed", "json"),
+    ("sitemap", "html"), ("sitemap", "feed"), ("sitemap", "json"),
+    ("json", "feed"), ("json", "sitemap")])
+def test_a_source_of_the_wrong_type_is_told_the_right_one(kind: str, body: str) -> None:
+    """A site's feed, sitemap, API or page address pasted under another type: the
+    error names what the body is and the type that reads it (a sitemap given an
+    HTML page used to say its DOCTYPE was a refused DTD)."""
+    url = "https://www.example.go.th/x"
+    doc = Document(url=url, content=BODIES[body].encode(), text=BODIES[body],
+                   encoding="utf-8", content_type="text/html")
+    select = Selectors(item="data", title="title", link="url") if kind == "json" else None
+    with pytest.raises(ExtractError) as caught:
+        get_extractor(kind)(doc, Source(name="s", url=url, type=kind, select=select))
+    assert str(caught.value) == f"{NOT[kind]}: {url} is {WHAT[body]}"

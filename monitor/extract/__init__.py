@@ -55,4 +55,25 @@ def body_kind(doc: Document) -> BodyKind:
     return "html"
 
 
-__all__ = ["GZIP_MAGIC", "BodyKind", "ExtractError", "Extractor", "body_kind", "get_extractor"]
+_HTML_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]")
+_WHAT = {"html": "an HTML page", "feed": "a feed", "sitemap": "a sitemap", "json": "JSON"}
+_USE = {"html": "type: auto, or type: html with selectors", "feed": "type: feed",
+        "sitemap": "type: sitemap", "json": "type: json"}
+
+
+def another_type(doc: Document, *readable: BodyKind) -> str | None:
+    """"URL is a feed; use type: feed" when the body is plainly none of `readable`.
+
+    Asked only once a source's reader has found nothing: users paste a site's
+    feed, sitemap or API address under the wrong type, and the reader's own
+    complaint (a DTD refused, no root element, no element matched) sends them
+    looking in the wrong place. None when the body's kind is not plain."""
+    kind = body_kind(doc)
+    if kind in readable or (kind == "html" and not _HTML_PAGE.search(
+            (doc.text or "")[:4096].lower())):
+        return None
+    return f"{doc.url} is {_WHAT[kind]}; use {_USE[kind]}"
+
+
+__all__ = ["GZIP_MAGIC", "BodyKind", "ExtractError", "Extractor", "another_type", "body_kind",
+           "get_extractor"]

@@ -24,6 +24,7 @@ import feedparser
 
 from monitor.config.settings import Source
 from monitor.errors import ExtractError
+from monitor.extract import another_type
 from monitor.extract.cleaning import aware_or_none, html_to_text, parse_iso_aware, safe_link
 from monitor.extract.plainrss import read_plain_rss
 from monitor.extract.xmlsafe import drop_bad_charrefs, strip_prolog
@@ -38,7 +39,6 @@ _JSONFEED_PREFIXES = ("https://jsonfeed.org/version/1", "http://jsonfeed.org/ver
 # the RFC 822 zone names (not any letters: "10:00 AM" names no zone).
 _HAS_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|(?<=\d)Z|\s(?:GMT|UTC?|[ECMP][SD]T))\s*$")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-_HTML_PAGE = re.compile(r"<(?:!doctype\s+html|html|body)[\s>]", re.IGNORECASE)
 _VERSION_NAMES = {
     "rss090": "RSS 0.90", "rss091n": "RSS 0.91", "rss091u": "RSS 0.91", "rss092": "RSS 0.92",
     "rss093": "RSS 0.93", "rss094": "RSS 0.94", "rss20": "RSS 2.0", "rss10": "RSS 1.0",
@@ -69,9 +69,9 @@ def _extract_xml(doc: Document, source: Source, text: str) -> Extraction:
     entries = result.get("entries", [])
     problem = result.get("bozo_exception") if result.get("bozo") else None
     if not version and not entries:
-        if _HTML_PAGE.search(text[:4096]):
-            raise ExtractError(f"not a feed: {doc.url} is an HTML page; "
-                               "use `type: html` with `select:` or `type: auto`")
+        wrong = another_type(doc, "feed")
+        if wrong:
+            raise ExtractError(f"not a feed: {wrong}")
         detail = f" ({problem})" if problem else ""
         raise ExtractError(f"not a feed: no RSS, Atom or RDF root element in {doc.url}{detail}")
     notes = [f"read as {_VERSION_NAMES.get(version, version or 'an unknown feed format')}"]

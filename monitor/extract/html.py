@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborNode, SelectolaxError
 
 from monitor.config.settings import Selectors, Source
 from monitor.errors import ExtractError
-from monitor.extract import body_kind
+from monitor.extract import another_type
 from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import (
     drop_hidden,
@@ -82,9 +82,6 @@ def _value(node: LexborNode, attr: str | None, title: bool = False) -> str:
     return node_text(node) or (image_name(node) if title else "")
 
 
-_A_KIND = {"feed": "a feed", "sitemap": "a sitemap", "json": "JSON"}
-
-
 def extract(doc: Document, source: Source) -> Extraction:
     """Read the items of one listing page with `source.select`."""
     if source.select is None:
@@ -103,10 +100,9 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
     elements = item_sel.nodes(tree.root) if tree.root is not None else []
     if not elements:
         unmatched = f"no element matched select.item {select.item!r}"
-        kind = body_kind(doc)
-        if kind != "html":   # the URL of a feed, a sitemap or an API, with selectors
-            return Extraction(warnings=[f"{unmatched}: the page is {_A_KIND[kind]}; "
-                                        f"use type: {kind}"])
+        wrong = another_type(doc, "html")   # a feed's, a sitemap's or an API's URL
+        if wrong:
+            return Extraction(warnings=[f"{unmatched}: {wrong}"])
         # The listing may be in a frame (see monitor.extract.frames). Looked for in
         # the page as parsed, since drop_hidden took iframes out with the scripts:
         # parsed again, only for a page that matched nothing.

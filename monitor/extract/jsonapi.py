@@ -32,7 +32,7 @@ from jmespath.exceptions import JMESPathError
 from monitor.config.settings import Selectors, Source
 from monitor.config.sourcetypes import is_link_template
 from monitor.errors import ExtractError
-from monitor.extract import embedded
+from monitor.extract import another_type, embedded
 from monitor.extract.cleaning import epoch_date, html_to_text, parse_iso_aware, safe_link
 from monitor.extract.html import read_listing
 from monitor.models import Document, Extraction, RawItem
@@ -87,6 +87,9 @@ def load_root(doc: Document, script: str | None) -> tuple[Any, str]:
         return data, f"the JSON in {script!r}"
     found = embedded.blocks(text)
     if not found:
+        wrong = another_type(doc, "json", "html")
+        if wrong:
+            raise ExtractError(f"not JSON: {wrong}")
         raise ExtractError(f"{doc.url} is neither JSON nor a page with embedded JSON "
                            "(__NEXT_DATA__, __NUXT__, Next.js flight data, JSON-LD); "
                            "use type: html or type: auto")

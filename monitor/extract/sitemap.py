@@ -31,7 +31,7 @@ from xml.etree.ElementTree import Element
 from monitor.config.settings import Source
 from monitor.config.units import format_size
 from monitor.errors import ExtractError
-from monitor.extract import GZIP_MAGIC
+from monitor.extract import GZIP_MAGIC, another_type
 from monitor.extract.cleaning import parse_iso_aware, safe_link
 from monitor.extract.xmlsafe import local_name, parse_xml, without_declaration
 from monitor.models import Document, Extraction, RawItem
@@ -56,13 +56,19 @@ def extract(doc: Document, source: Source) -> Extraction:
         data = without_declaration(strip_document_controls(doc.text))
     if not data.strip():
         raise ExtractError(f"not a sitemap: the document is empty ({doc.url})")
-    root = parse_xml(data, "sitemap")
+    try:
+        root = parse_xml(data, "sitemap")
+    except ExtractError as exc:
+        wrong = another_type(doc, "sitemap")   # an HTML page's DOCTYPE is refused as a DTD
+        raise ExtractError(f"not a sitemap: {wrong}" if wrong else str(exc)) from exc
     kind = local_name(root.tag)
     if kind == "sitemapindex":
         return _read_index(root, doc.url, notes)
     if kind == "urlset":
         return _read_urlset(root, doc.url, notes)
-    raise ExtractError(f"not a sitemap: the root element is <{kind}>, "
+    wrong = another_type(doc, "sitemap")
+    raise ExtractError(f"not a sitemap: {wrong}" if wrong else
+                       f"not a sitemap: the root element is <{kind}>, "
                        f"not <urlset> or <sitemapindex> ({doc.url})")
 
 
