@@ -33,7 +33,8 @@ def matcher_for(topics: tuple[Topic, ...], synonyms: tuple[tuple[str, ...], ...]
 
 
 def extract(doc: Document, source: Source) -> tuple[Extraction, int]:
-    """The extraction of one document, and how many feed entries were cut off unread.
+    """The extraction of one document, and how many of its items were left unread
+    (feed entries cut off before parsing, rows past max_items).
 
     Bounds are checked on the text first: parsers are not linear on hostile input
     (HTML's where it is parsed, in bounds.parse_html).
@@ -53,6 +54,7 @@ def extract(doc: Document, source: Source) -> tuple[Extraction, int]:
         # nested <b> in one title took 6 s. No real feed nests 512 deep.
         check_nesting(doc.text, "the feed")
     extraction = get_extractor(kind)(doc, source)
+    cut += extraction.unread
     if kind != source.type:
         extraction = replace(extraction, notes=[
             f"the page is a {kind}, read as type: {kind}", *extraction.notes])
@@ -114,7 +116,7 @@ class PageRead:
     names further documents (a sitemap index): those are read first."""
 
     extraction: Extraction                      # its raw items dropped once read through
-    cut: int                                    # feed entries cut off unread
+    cut: int                                    # items left unread (see extract)
     found: int = 0                              # raw items the extractor found
     items: list[Item] | None = None             # None: only extracted
     dropped: list[Dropped] = field(default_factory=list)

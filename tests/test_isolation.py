@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,61 @@ def test_a_100000_item_feed_is_capped_and_a_second_crawl_waits(
     assert codes == [0, 0]
     out = capsys.readouterr().out
     assert "capped at 1000 of 100000 items: max_items" in out
+
+
+def _rows(count: int, *, linked: int) -> str:
+    """A listing page: `linked` rows with a link, then rows without one."""
+    return "<html><body><ul>" + "".join(
+        f"<li><a href='/n/{i}'>ข่าวประชาสัมพันธ์ ฉบับที่ {i}</a></li>" if i < linked
+        else f"<li>ประกาศ ฉบับที่ {i}</li>" for i in range(count)) + "</ul></body></html>"
+
+
+def test_rows_past_max_items_are_counted_not_read() -> None:
+    """A page of 150,000 rows cost its reader 6 s for the 1,000 a crawl keeps: the
+    rows past max_items are not read (rows that would be skipped for want of a
+    link are not even looked at), only counted, as a feed's entries are."""
+    import json
+
+    from monitor.config.settings import FetchSettings, Selectors, Source
+    from monitor.models import Document
+    from monitor.reading import extract
+
+    url = "https://www.example.go.th/news/"
+    fetch = FetchSettings(max_items=50)
+    html = _rows(60, linked=50)
+    listing = Source(name="s", url=url, type="html", fetch=fetch,
+                     select=Selectors(item="li", title="a", link="a::attr(href)"))
+    records = json.dumps([{"title": f"ข่าว {i}", "url": f"/n/{i}" if i < 50 else None}
+                          for i in range(60)])
+    api = Source(name="s", url=url, type="json", fetch=fetch,
+                 select=Selectors(item="[]", title="title", link="url"))
+    for source, body in ((listing, html), (api, records)):
+        doc = Document(url=url, content=body.encode(), text=body, encoding="utf-8",
+                       content_type="text/html")
+        extraction, unread = extract(doc, source)
+        assert (len(extraction.items), unread) == (50, 10), source.type
+        assert extraction.warnings == [], source.type
+        # Under the bound, the same rows are read and skipped as before.
+        whole, unread = extract(doc, replace(source, fetch=FetchSettings(max_items=100)))
+        assert (len(whole.items), unread) == (50, 0)
+        rows = "items" if source.type == "html" else "records"
+        assert whole.warnings == [f"skipped 10 {rows} without an http(s) link"]
+
+
+def test_a_page_of_20000_rows_is_capped(server: FixtureServer, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    server.add("/all", lambda _: Response(200, _rows(20_000, linked=20_000).encode(),
+                                          {"Content-Type": "text/html; charset=utf-8"}))
+    config = write_config(tmp_path, f"""
+  - name: all-notices
+    url: "{server.url('/all')}"
+    type: html
+    max_items: 50
+    respect_robots: false
+    select: {{item: "li", title: "a", link: "a::attr(href)"}}
+""")
+    assert crawl(config) == 0
+    assert "capped at 50 of 20000 items: max_items" in capsys.readouterr().out
 
 
 _RSS = '<rss version="2.0"><channel><title>t</title>{}</channel></rss>'

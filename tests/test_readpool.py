@@ -254,17 +254,15 @@ def test_a_worker_stuck_past_its_budget_is_replaced_and_the_pages_behind_it_come
     monkeypatch.setattr(readpool, "GRACE", 0.2)
     monkeypatch.setattr(readpool, "STUCK", 0.2)
     assert readpool.start(timeout=60)
-    # 150,000 items in one page (9 MB): the extractor reads them in one step of
-    # several seconds, before max_items takes the first.
+    # A sitemap of 200,000 addresses (15 MB): read in one step of several seconds.
     slow = Document(url="http://127.0.0.1/", content=b"", encoding="utf-8",
-                    content_type="text/html",
-                    text="<html><body>" + "".join(
-                        f"<p><a href='/n/{i}'>ข่าวรัฐบาลดิจิทัล ฉบับที่ {i}</a></p>"
-                        for i in range(150_000)))
+                    content_type="application/xml",
+                    text="<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>" + "".join(
+                        f"<url><loc>http://127.0.0.1/n/{i}</loc><lastmod>2026-11-01</lastmod>"
+                        "</url>" for i in range(200_000)) + "</urlset>")
     quick = Document(url="http://127.0.0.1/", content=b"", encoding="utf-8",
                      content_type="text/html", text=listing(0, 20).decode())
-    many = Source(name="slow", url="http://127.0.0.1/", type="html",
-                  select=Selectors(item="p", title="a", link="a::attr(href)"))
+    many = Source(name="slow", url="http://127.0.0.1/", type="sitemap")
     html = Source(name="quick", url="http://127.0.0.1/", type="html",
                   select=Selectors(item="div.row", title="h3 a", link="h3 a::attr(href)"))
     topics = (Topic("t", "t", ("ทางรัฐ",)),)

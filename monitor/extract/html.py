@@ -86,11 +86,12 @@ def extract(doc: Document, source: Source) -> Extraction:
     """Read the items of one listing page with `source.select`."""
     if source.select is None:
         raise ExtractError(f"source {source.name!r} has type html but no `select:` selectors")
-    return read_listing(doc, source.select)
+    return read_listing(doc, source.select, limit=source.fetch.max_items)
 
 
-def read_listing(doc: Document, select: Selectors) -> Extraction:
-    """The work of `extract`, usable without a Source (e.g. to try selectors in preview)."""
+def read_listing(doc: Document, select: Selectors, limit: int | None = None) -> Extraction:
+    """The work of `extract`, usable without a Source (e.g. to try selectors in preview);
+    with `limit`, items past it are counted (`unread`), not read."""
     item_sel = Selector.parse("item", select.item)
     if item_sel.attr or not item_sel.css:
         raise ExtractError(f"select.item {select.item!r} must select elements, not an attribute")
@@ -111,9 +112,6 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
             return Extraction(follow=frames, notes=[f"{unmatched}; {through_frames_note(frames)}"])
         hint = script_built_hint(doc.text)
         return Extraction(warnings=[f"{unmatched}; {hint}" if hint else unmatched])
-    for element in elements:   # only the items' text is read (see cleaning.mark_blocks)
-        mark_line_ends(element)
-
     title_sel = Selector.parse("title", select.title) if select.title else None
     link_sel = Selector.parse("link", select.link) if select.link else None
     date_sel = Selector.parse("date", select.date) if select.date else None
@@ -123,8 +121,12 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
     items: list[RawItem] = []
     seen: set[str] = set()
     skipped: Counter[str] = Counter()
-    duplicates = 0
-    for element in elements:
+    duplicates = unread = 0
+    for at, element in enumerate(elements):
+        if limit is not None and len(items) == limit:
+            unread = len(elements) - at
+            break
+        mark_line_ends(element)   # only the items' text is read (see cleaning.mark_blocks)
         link_node, link = _link(element, link_sel, base)
         if link is None:
             skipped[_NO_LINK] += 1
@@ -155,7 +157,7 @@ def read_listing(doc: Document, select: Selectors) -> Extraction:
         notes.append(f"kept the first of repeated links ({duplicates} duplicates skipped)")
     if base != doc.url:
         notes.append(f"links resolved against <base href> {base}")
-    return Extraction(items=items, warnings=warnings, notes=notes)
+    return Extraction(items=items, warnings=warnings, notes=notes, unread=unread)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

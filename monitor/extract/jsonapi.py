@@ -60,7 +60,11 @@ def extract(doc: Document, source: Source) -> Extraction:
         records = [records]
     items: list[RawItem] = []
     dropped: Counter[str] = Counter()
-    for record in records:
+    unread = 0
+    for at, record in enumerate(records):
+        if len(items) == source.fetch.max_items:
+            unread = len(records) - at
+            break
         item = _record(record, select, doc.url)
         if isinstance(item, str):
             dropped[item] += 1
@@ -69,7 +73,7 @@ def extract(doc: Document, source: Source) -> Extraction:
     notes.append(f"{len(records)} records matched select.item {select.item!r}")
     warnings = [f"skipped {n} {'record' if n == 1 else 'records'} {why}"
                 for why, n in sorted(dropped.items())]
-    return Extraction(items=items, warnings=warnings, notes=notes)
+    return Extraction(items=items, warnings=warnings, notes=notes, unread=unread)
 
 
 def load_root(doc: Document, script: str | None) -> tuple[Any, str]:
