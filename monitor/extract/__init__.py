@@ -62,7 +62,8 @@ _USE = {"html": "type: auto, or type: html with selectors", "feed": "type: feed"
 
 
 def another_type(doc: Document, *readable: BodyKind) -> str | None:
-    """"URL is a feed; use type: feed" when the body is plainly none of `readable`.
+    """What the body plainly is and the type that reads it ("URL is a feed; use
+    type: feed"), when it is none of `readable`.
 
     Asked only once a source's reader has found nothing: users paste a site's
     feed, sitemap or API address under the wrong type, and the reader's own

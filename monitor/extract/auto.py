@@ -78,11 +78,11 @@ from monitor.text.urls import in_page_encoding, registrable_domain
 MIN_TITLE, MIN_ITEMS, TITLE_CREDIT = 15, 2, 120
 LINK_CSS = ('a[href], [data-href], [data-url], [title^="http://"], [title^="https://"], '
             '[onclick]')
-# Link texts that say "open it" rather than what it is: the headline is elsewhere in the item.
 # Links read per page, in page order. A listing page has hundreds (a portal with a
 # large menu, a few thousand); each costs about 0.1 ms to weigh, so a hostile or
 # archive page of 90,000 links cost 10 s of the page worker (benchmarks/hostile_pages.py).
 LINKS_READ = 5000
+# Link texts that say "open it" rather than what it is: the headline is elsewhere in the item.
 READ_MORE = re.compile(
     r"^(?:อ่านต่อ|อ่านเพิ่มเติม|อ่านรายละเอียด|รายละเอียด(?:เพิ่มเติม)?|ดูรายละเอียด|ดูเพิ่มเติม|"
     r"คลิก(?:ที่นี่|อ่าน)?|ดาวน์โหลด|read\s*more|more|details?|download|copy\s*link|"
