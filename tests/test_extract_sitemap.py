@@ -54,7 +54,13 @@ def test_urlset_entries_newest_first_with_empty_titles(name: str) -> None:
     # no invented titles: the pipeline fetches the page or treats it as untitled
     assert all(i.title == "" and i.outlet is None for i in result.items)
     assert result.warnings == ["skipped 1 entry repeating an earlier <loc>",
-                               "skipped 1 entry without an http(s) <loc>"]
+                               "skipped 1 entry without an http(s) <loc>",
+                               "the sitemap names no titles: set fetch_article: true to "
+                               "read each new page's title"]
+    # Without fetch_article every item would be dropped untitled; with it, no advice.
+    doc = fixture(name)
+    reading = Source(name="test", url=doc.url, type="sitemap", fetch_article=True)
+    assert get_extractor("sitemap")(doc, reading).warnings == result.warnings[:2]
 
 
 def test_gzip_is_detected_by_its_magic_bytes_not_the_url() -> None:

@@ -65,7 +65,12 @@ def extract(doc: Document, source: Source) -> Extraction:
     if kind == "sitemapindex":
         return _read_index(root, doc.url, notes)
     if kind == "urlset":
-        return _read_urlset(root, doc.url, notes)
+        found = _read_urlset(root, doc.url, notes)
+        if found.items and not source.fetch_article and not any(i.title for i in found.items):
+            # Every item would be dropped untitled, and the source would say only that.
+            found.warnings.append("the sitemap names no titles: set fetch_article: true "
+                                  "to read each new page's title")
+        return found
     wrong = another_type(doc, "sitemap")
     raise ExtractError(f"not a sitemap: {wrong}" if wrong else
                        f"not a sitemap: the root element is <{kind}>, "
