@@ -238,3 +238,28 @@ def test_a_source_of_the_wrong_type_is_told_the_right_one(kind: str, body: str) 
     with pytest.raises(ExtractError) as caught:
         get_extractor(kind)(doc, Source(name="s", url=url, type=kind, select=select))
     assert str(caught.value) == f"{NOT[kind]}: {url} is {WHAT[body]}"
+
+
+XHTML_PROLOG = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD '
+                'XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-'
+                'transitional.dtd">\n<!-- ' + "แม่แบบหน้าข่าว " * 20 + "-->\n")
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # A page's own tags come first, whatever its scripts or text say about feeds.
+    (XHTML_PROLOG + '<html xmlns="http://www.w3.org/1999/xhtml"><head><script>'
+     'var x = "<feed>";</script></head><body></body></html>', "html"),
+    ("<html><body><pre><urlset> in a sitemap</pre></body></html>", "html"),
+    # A PHP warning printed before the feed's XML, as agency servers do.
+    ("<br />\n<b>Warning</b>: Undefined variable in /var/www/rss.php on line 3<br />\n"
+     "<?xml version='1.0'?><rss version='2.0'><channel></channel></rss>", "feed"),
+    ("<?xml version='1.0'?><rdf:RDF xmlns:rdf='x'></rdf:RDF>", "feed"),
+    ("\ufeff<?xml version='1.0'?><sitemapindex></sitemapindex>", "sitemap"),
+    (' [{"title": "ข่าว"}]', "json"),
+])
+def test_what_a_body_is(text: str, kind: str) -> None:
+    from monitor.extract import body_kind
+
+    doc = Document(url="https://www.example.go.th/x", content=text.encode(), text=text,
+                   encoding="utf-8", content_type="text/html")
+    assert body_kind(doc) == kind

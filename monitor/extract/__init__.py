@@ -36,7 +36,12 @@ def get_extractor(source_type: str) -> Extractor:
 
 BodyKind = Literal["json", "sitemap", "feed", "html"]
 GZIP_MAGIC = b"\x1f\x8b"    # a gzip file's first bytes
+# The root elements, as found anywhere in the first 4 KB: a PHP warning printed
+# before a feed's XML declaration is common on agency servers. An HTML page's own
+# tags come before anything its scripts or text say about feeds.
+_SITEMAP_ROOT = re.compile(r"<(?:urlset|sitemapindex)\b")
 _FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:rdf)\b")
+_HTML_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]")
 
 
 def body_kind(doc: Document) -> BodyKind:
@@ -46,16 +51,17 @@ def body_kind(doc: Document) -> BodyKind:
     head = (doc.text or "")[:4096].lstrip("\ufeff \t\r\n").lower()
     if head.startswith(("{", "[")):
         return "json"
-    if "<urlset" in head or "<sitemapindex" in head:
+    page = _HTML_PAGE.search(head)
+    before = page.start() if page else len(head)
+    if _SITEMAP_ROOT.search(head, 0, before):
         return "sitemap"
-    if _FEED_ROOT.search(head) and "<html" not in head[:200]:
+    if _FEED_ROOT.search(head, 0, before):
         return "feed"
     if doc.content.startswith(GZIP_MAGIC):   # a gzip sitemap, not inflated by HTTP
         return "sitemap"
     return "html"
 
 
-_HTML_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]")
 _WHAT = {"html": "an HTML page", "feed": "a feed", "sitemap": "a sitemap", "json": "JSON"}
 _USE = {"html": "type: auto, or type: html with selectors", "feed": "type: feed",
         "sitemap": "type: sitemap", "json": "type: json"}
