@@ -86,6 +86,28 @@ def test_records_without_title_or_safe_link_are_skipped_and_counted() -> None:
     assert template.items == [], "a template slot without a value gives no link"
 
 
+@pytest.mark.parametrize(("body", "shape"), [
+    ('{"status": "ok", "data": {"news": []}, "total": 0}',
+     'its top level is an object with keys "status", "data", "total"'),
+    ('{' + ", ".join(f'"k{i}": {i}' for i in range(10)) + '}',
+     'its top level is an object with keys "k0", "k1", "k2", "k3", "k4", "k5", "k6", '
+     '"k7", ...'),
+    ('[{"หัวข้อ": "ข่าว", "ลิงก์": "/n/1"}, {}]',
+     'its top level is a list of 2 of objects with keys "หัวข้อ", "ลิงก์"'),
+    ("[1, 2, 3]", "its top level is a list of 3"),
+    ('<html><body><script id="state" type="application/json">"maintenance"</script>',
+     "its top level is a single value, not an object or a list"),
+])
+def test_an_item_expression_that_finds_nothing_shows_where_to_start(
+        body: str, shape: str) -> None:
+    """Users guess the path to the records: the warning names the keys at the top."""
+    doc = Document(url="https://www.example.go.th/api", content=body.encode(), text=body,
+                   encoding="utf-8", content_type="application/json")
+    script = {"script": "#state"} if body.startswith("<") else {}
+    assert read(doc, item="items", title="t", **script).warnings == [
+        f"select.item 'items' matched nothing in {doc.url} ({shape})"]
+
+
 def test_dates_given_as_counts_since_1970_are_read() -> None:
     """JavaScript's milliseconds (Next.js, Strapi), Unix seconds and ASP.NET's
     `/Date(...)/` are all UTC instants; a short number is an id, not a date."""

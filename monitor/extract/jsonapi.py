@@ -55,7 +55,7 @@ def extract(doc: Document, source: Source) -> Extraction:
     records = _search("item", select.item, data)
     if records is None:
         return Extraction(notes=notes, warnings=[
-            f"select.item {select.item!r} matched nothing in {doc.url}"])
+            f"select.item {select.item!r} matched nothing in {doc.url} ({_shape(data)})"])
     if not isinstance(records, list):
         records = [records]
     items: list[RawItem] = []
@@ -74,6 +74,26 @@ def extract(doc: Document, source: Source) -> Extraction:
     warnings = [f"skipped {n} {'record' if n == 1 else 'records'} {why}"
                 for why, n in sorted(dropped.items())]
     return Extraction(items=items, warnings=warnings, notes=notes, unread=unread)
+
+
+SHAPE_KEYS = 8
+
+
+def _shape(data: Any) -> str:
+    """The top of a JSON value in a few words, for a `select.item` that found nothing:
+    the keys a user's expression must start from."""
+    def keys(value: dict[str, Any]) -> str:
+        names = [json.dumps(k, ensure_ascii=False) for k in list(value)[:SHAPE_KEYS]]
+        more = ", ..." if len(value) > SHAPE_KEYS else ""
+        return f"keys {', '.join(names)}{more}" if names else "no keys"
+
+    if isinstance(data, dict):
+        return f"its top level is an object with {keys(data)}"
+    if isinstance(data, list):
+        first = data[0] if data else None
+        of = f" of objects with {keys(first)}" if isinstance(first, dict) else ""
+        return f"its top level is a list of {len(data)}{of}"
+    return "its top level is a single value, not an object or a list"
 
 
 def load_root(doc: Document, script: str | None) -> tuple[Any, str]:
