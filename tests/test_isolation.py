@@ -3,6 +3,7 @@ and a second crawl on a busy database."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import replace
@@ -11,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from monitor.cli import main
-from monitor.config.settings import Topic
+from monitor.config.settings import FetchSettings, Selectors, Source, Topic
 from monitor.extract.bounds import MAX_DEPTH, cap_feed, nesting_depth
 from monitor.match import Matcher, keyword_error
+from monitor.models import Document
+from monitor.reading import extract
 from tests.crawl_helpers import crawl, published, write_config
 from tests.httpserver import FixtureServer, Response
 
@@ -65,12 +68,6 @@ def test_rows_past_max_items_are_counted_not_read() -> None:
     """A page of 150,000 rows cost its reader 6 s for the 1,000 a crawl keeps: the
     rows past max_items are not read (rows that would be skipped for want of a
     link are not even looked at), only counted, as a feed's entries are."""
-    import json
-
-    from monitor.config.settings import FetchSettings, Selectors, Source
-    from monitor.models import Document
-    from monitor.reading import extract
-
     url = "https://www.example.go.th/news/"
     fetch = FetchSettings(max_items=50)
     html = _rows(60, linked=50)
