@@ -280,6 +280,37 @@ SHELL_PAGE = ('<!doctype html><html lang="th"><head><title>กรมตัวอ
               '<div id="root"><div class="spinner">กำลังโหลด</div></div></body></html>')
 
 
+CARDS = "<html><body>" + "".join(
+    f"<a href='/n/{i}'><div class='card'><h3>ข่าวประชาสัมพันธ์ที่ {i}</h3></div></a>"
+    for i in range(3)) + "</body></html>"
+ROWS = "<html><body>" + "".join(
+    f"<div class='row' data-url='/n/{i}'><h3>ข่าวประชาสัมพันธ์ที่ {i}</h3></div>"
+    for i in range(3)) + "</body></html>"
+
+
+@pytest.mark.parametrize(("page", "select", "hint"), [
+    (CARDS, {"item": "div.card", "title": "h3"},
+     'each item sits inside its link: make the <a> around it the item '
+     '(e.g. select.item: "a:has(div.card)")'),
+    (ROWS, {"item": "div.row", "title": "h3"},
+     'the items hold no <a href>: name their link with select.link (e.g. "::attr(data-url)")'),
+    (ROWS, {"item": "div.row", "title": "h3", "link": "a::attr(href)"},
+     "select.link 'a::attr(href)' found no http(s) address in any item"),
+])
+def test_items_none_of_which_has_a_link_say_what_to_try(
+        page: str, select: dict[str, str], hint: str) -> None:
+    # Cards wrapped in their link, and rows whose link is an attribute, are the two
+    # real layouts behind "every item was filtered out".
+    assert run(html_doc(page), **select).warnings == [
+        "skipped 3 items without an http(s) link", hint]
+
+
+def test_the_hinted_selectors_read_the_items() -> None:
+    assert len(run(html_doc(CARDS), item="a:has(div.card)", title="h3").items) == 3
+    assert len(run(html_doc(ROWS), item="div.row", title="h3",
+                   link="::attr(data-url)").items) == 3
+
+
 @pytest.mark.parametrize(("body", "what", "kind"), [
     ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><item>'
      "<title>ข่าว</title><link>https://www.example.go.th/n/1</link></item></channel></rss>",

@@ -152,6 +152,8 @@ def read_listing(doc: Document, select: Selectors, limit: int | None = None) -> 
 
     warnings = [f"skipped {count} {'item' if count == 1 else 'items'} {reason}"
                 for reason, count in sorted(skipped.items())]
+    if not items and skipped[_NO_LINK] == len(elements):
+        warnings.append(_no_link_hint(elements[0], select))
     notes = [f"{len(elements)} elements matched select.item {select.item!r}"]
     if duplicates:
         notes.append(f"kept the first of repeated links ({duplicates} duplicates skipped)")
@@ -160,6 +162,23 @@ def read_listing(doc: Document, select: Selectors, limit: int | None = None) -> 
     return Extraction(items=items, warnings=warnings, notes=notes, unread=unread)
 
 
+def _no_link_hint(element: LexborNode, select: Selectors) -> str:
+    """Why no item had a link, when none had: the next thing a user should try."""
+    if select.link:
+        return f"select.link {select.link!r} found no http(s) address in any item"
+    node = element.parent
+    for _ in range(LINK_AROUND):   # a card wrapped in its link: <a href><div>...</div></a>
+        if node is None:
+            break
+        if node.tag == "a" and node.attributes.get("href"):
+            return ("each item sits inside its link: make the <a> around it the item "
+                    f"(e.g. select.item: \"a:has({select.item})\")")
+        node = node.parent
+    return ("the items hold no <a href>: name their link with select.link "
+            "(e.g. \"::attr(data-url)\")")
+
+
+LINK_AROUND = 4     # levels above an item searched for the link it sits in
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
