@@ -287,6 +287,10 @@ ROWS = "<html><body>" + "".join(
     f"<div class='row' data-url='/n/{i}'><h3>ข่าวประชาสัมพันธ์ที่ {i}</h3></div>"
     for i in range(3)) + "</body></html>"
 
+PICTURES = "<html><body>" + "".join(
+    f"<div class='row'><a href='/n/{i}'><img src='/i/{i}.jpg'></a><p>ข่าวที่ {i}</p></div>"
+    for i in range(3)) + "</body></html>"
+
 
 @pytest.mark.parametrize(("page", "select", "hint"), [
     (CARDS, {"item": "div.card", "title": "h3"},
@@ -296,19 +300,26 @@ ROWS = "<html><body>" + "".join(
      'the items hold no <a href>: name their link with select.link (e.g. "::attr(data-url)")'),
     (ROWS, {"item": "div.row", "title": "h3", "link": "a::attr(href)"},
      "select.link 'a::attr(href)' found no http(s) address in any item"),
+    (PICTURES, {"item": "div.row"},
+     "the items' links have no text (a picture without alt text?): name their title "
+     "with select.title"),
+    (PICTURES, {"item": "div.row", "title": "h3"},
+     "select.title 'h3' found no text in any item"),
 ])
-def test_items_none_of_which_has_a_link_say_what_to_try(
+def test_items_none_of_which_is_read_say_what_to_try(
         page: str, select: dict[str, str], hint: str) -> None:
-    # Cards wrapped in their link, and rows whose link is an attribute, are the two
-    # real layouts behind "every item was filtered out".
-    assert run(html_doc(page), **select).warnings == [
-        "skipped 3 items without an http(s) link", hint]
+    # Cards wrapped in their link, rows whose link is an attribute, and picture
+    # links are the real layouts behind "every item was filtered out".
+    skipped = "a title" if page is PICTURES else "an http(s) link"
+    assert run(html_doc(page), **select).warnings == [f"skipped 3 items without {skipped}",
+                                                      hint]
 
 
 def test_the_hinted_selectors_read_the_items() -> None:
     assert len(run(html_doc(CARDS), item="a:has(div.card)", title="h3").items) == 3
     assert len(run(html_doc(ROWS), item="div.row", title="h3",
                    link="::attr(data-url)").items) == 3
+    assert len(run(html_doc(PICTURES), item="div.row", title="p").items) == 3
 
 
 @pytest.mark.parametrize(("body", "what", "kind"), [

@@ -154,6 +154,10 @@ def read_listing(doc: Document, select: Selectors, limit: int | None = None) -> 
                 for reason, count in sorted(skipped.items())]
     if not items and skipped[_NO_LINK] == len(elements):
         warnings.append(_no_link_hint(elements[0], select))
+    elif not items and skipped[_NO_TITLE] == len(elements) - skipped[_NO_LINK]:
+        warnings.append(f"select.title {select.title!r} found no text in any item"
+                        if select.title else "the items' links have no text (a picture "
+                        "without alt text?): name their title with select.title")
     notes = [f"{len(elements)} elements matched select.item {select.item!r}"]
     if duplicates:
         notes.append(f"kept the first of repeated links ({duplicates} duplicates skipped)")
