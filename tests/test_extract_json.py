@@ -108,6 +108,23 @@ def test_an_item_expression_that_finds_nothing_shows_where_to_start(
         f"select.item 'items' matched nothing in {doc.url} ({shape})"]
 
 
+def test_records_none_of_which_is_read_show_the_first_ones_keys() -> None:
+    """A title or link expression that names no field: every record is skipped, and
+    the user needs the fields there are, which the API's documentation seldom gives."""
+    body = '{"data": [{"หัวข้อ": "ข่าวหนึ่ง", "ลิงก์": "/n/1"}, {"หัวข้อ": "ข่าวสอง"}]}'
+    doc = Document(url="https://www.example.go.th/api", content=body.encode(), text=body,
+                   encoding="utf-8", content_type="application/json")
+    assert read(doc, item="data", title="title", link="url").warnings == [
+        "skipped 2 records without a title",
+        'the first record has keys "หัวข้อ", "ลิงก์"']
+    assert read(doc, item='data[]."หัวข้อ"', title="title").warnings[-1] == (
+        "the first record is not an object")
+    # When any record is read, the expressions are right: no advice. (JMESPath
+    # wants keys in other scripts quoted, as the warning writes them.)
+    assert read(doc, item="data", title='"หัวข้อ"', link='"ลิงก์"').warnings == [
+        "skipped 1 record without an http(s) link"]
+
+
 def test_dates_given_as_counts_since_1970_are_read() -> None:
     """JavaScript's milliseconds (Next.js, Strapi), Unix seconds and ASP.NET's
     `/Date(...)/` are all UTC instants; a short number is an id, not a date."""

@@ -73,25 +73,31 @@ def extract(doc: Document, source: Source) -> Extraction:
     notes.append(f"{len(records)} records matched select.item {select.item!r}")
     warnings = [f"skipped {n} {'record' if n == 1 else 'records'} {why}"
                 for why, n in sorted(dropped.items())]
+    if not items and records:
+        # Every record skipped: the title or link expression names no field of them.
+        first = records[0]
+        warnings.append("the first record " + (f"has {_keys(first)}" if isinstance(first, dict)
+                                               else "is not an object"))
     return Extraction(items=items, warnings=warnings, notes=notes, unread=unread)
 
 
 SHAPE_KEYS = 8
 
 
+def _keys(value: dict[str, Any]) -> str:
+    names = [json.dumps(k, ensure_ascii=False) for k in list(value)[:SHAPE_KEYS]]
+    more = ", ..." if len(value) > SHAPE_KEYS else ""
+    return f"keys {', '.join(names)}{more}" if names else "no keys"
+
+
 def _shape(data: Any) -> str:
     """The top of a JSON value in a few words, for a `select.item` that found nothing:
     the keys a user's expression must start from."""
-    def keys(value: dict[str, Any]) -> str:
-        names = [json.dumps(k, ensure_ascii=False) for k in list(value)[:SHAPE_KEYS]]
-        more = ", ..." if len(value) > SHAPE_KEYS else ""
-        return f"keys {', '.join(names)}{more}" if names else "no keys"
-
     if isinstance(data, dict):
-        return f"its top level is an object with {keys(data)}"
+        return f"its top level is an object with {_keys(data)}"
     if isinstance(data, list):
         first = data[0] if data else None
-        of = f" of objects with {keys(first)}" if isinstance(first, dict) else ""
+        of = f" of objects with {_keys(first)}" if isinstance(first, dict) else ""
         return f"its top level is a list of {len(data)}{of}"
     return "its top level is a single value, not an object or a list"
 
