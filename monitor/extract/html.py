@@ -166,6 +166,9 @@ def read_listing(doc: Document, select: Selectors, limit: int | None = None) -> 
     return Extraction(items=items, warnings=warnings, notes=notes, unread=unread)
 
 
+LINK_AROUND = 4     # levels above an item searched for the link it sits in
+
+
 def _no_link_hint(element: LexborNode, select: Selectors) -> str:
     """Why no item had a link, when none had: the next thing a user should try."""
     if select.link:
@@ -182,7 +185,6 @@ def _no_link_hint(element: LexborNode, select: Selectors) -> str:
             "(e.g. \"::attr(data-url)\")")
 
 
-LINK_AROUND = 4     # levels above an item searched for the link it sits in
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
