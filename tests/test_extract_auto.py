@@ -261,6 +261,45 @@ def test_a_line_without_a_date_takes_none_from_the_next_line() -> None:
     assert [item.date_text for item in result.items] == [None, DAYS[1], DAYS[2]]
 
 
+def boxed(n: int, date: str = "") -> str:
+    """A card as ETDA's articles list them: the headline's box repeats, in wrappers
+    that differ from card to card, and the date sits in a row beside the box (in
+    the box's own wrapper, or one level further out)."""
+    head = (f"<div class='box'><div class='head'><a href='/n/{n}'>{headline(n)}</a>"
+            f"<p>สรุปข่าวสั้น ๆ</p></div>")
+    stats = f"<ul class='stats'><li>{date}</li><li>{225 + n}</li></ul>" if date else ""
+    wrapper = ("col", "thumb", "wide", "feature")[n % 4]
+    if n % 2:
+        return f"<div class='{wrapper}'>{head}</div><div class='views'>{stats}</div></div>"
+    return f"<div class='{wrapper}'>{head}{stats}</div></div>"
+
+
+def test_a_date_beside_the_headlines_box_is_the_items() -> None:
+    """The elements around an item's that hold no other item are searched for its
+    date too."""
+    cards = "".join(boxed(n, day) for n, day in enumerate(DAYS))
+    result = run(f"<html><body><div class='row'>{cards}</div></body></html>")
+    assert [(item.title, item.date_text) for item in result.items] == [
+        (headline(n), day) for n, day in enumerate(DAYS)]
+
+
+def test_a_date_around_the_whole_list_is_no_items() -> None:
+    """The climb stops at the first element that holds another item: a date in the
+    list's heading, or the page's, belongs to no one item."""
+    cards = "".join(boxed(n) for n in range(3))
+    result = run(f"<html><body><div class='row'><h2>ข่าว ณ วันที่ {DAYS[0]}</h2>{cards}"
+                 f"</div><p>ปรับปรุง {DAYS[1]}</p></body></html>")
+    assert [item.date_text for item in result.items] == [None, None, None]
+
+
+def test_one_items_stray_date_around_its_box_is_not_taken() -> None:
+    """A list's items are all dated or none is: one date beside one card of four is
+    no pattern (a note, a deadline in a badge), so none is taken from around."""
+    cards = "".join(boxed(n, DAYS[0] if n == 1 else "") for n in range(4))
+    result = run(f"<html><body><div class='row'>{cards}</div></body></html>")
+    assert [item.date_text for item in result.items] == [None] * 4
+
+
 def test_a_page_of_more_links_than_any_listing_is_read_to_a_bound() -> None:
     """Each link costs about 0.1 ms to weigh: a page of 90,000 (an archive, or a
     hostile page) cost 10 s. The block is chosen from the page's first links."""

@@ -8,12 +8,16 @@ HTML, embedded data or JSON is read exactly by an entry written here.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from monitor.config.settings import Selectors, Source
 from monitor.extract import get_extractor
 from monitor.extract.auto import extract as auto
 from monitor.models import Extraction
+from monitor.text.thaidate import parse_date
 from tests.realpages import Page, found_pairs, pages
 from tests.test_extract_json import ENTRIES as JSON_ENTRIES
 
@@ -106,6 +110,29 @@ def test_auto_finds_most_items_with_exact_titles(capsys: pytest.CaptureFixture[s
               f"({exact_total / expected_total:.0%})")
     assert all(not extra for *_, extra in rows), "auto took a link that is not an item"
     assert exact_total / expected_total >= AUTO_BAR
+
+
+def _day(text: str | None) -> object:
+    """The calendar day a date text names, as the crawl reads it (None if none)."""
+    when = parse_date(text or "", tz=ZoneInfo("Asia/Bangkok"),
+                      now=datetime(2026, 12, 7, tzinfo=UTC))
+    return when.date() if when else None
+
+
+DATED_PAGES = sorted(name for name in HTML_PAGES
+                     if any(_day(item.get("date")) for item in pages()[name].items))
+
+
+@pytest.mark.parametrize("name", DATED_PAGES)
+def test_auto_reads_the_date_each_item_shows(name: str) -> None:
+    """Wherever the page shows an item's full date, `auto` finds it: beside the
+    headline's box too (ETDA's cards keep the date in a row next to it)."""
+    page = pages()[name]
+    result = auto(page.document(), Source(name="real", url=page.url, type="auto"))
+    found = {" ".join(item.title.split()): _day(item.date_text) for item in result.items}
+    shown = {" ".join(item["title"].split()): _day(item.get("date")) for item in page.items
+             if _day(item.get("date"))}
+    assert {title: found.get(title) for title in shown} == shown
 
 
 def test_relative_links_of_a_fragment_resolve_against_the_fragment_url() -> None:

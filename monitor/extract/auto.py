@@ -41,9 +41,10 @@ No selectors are given, so otherwise the page's own repetition is the signal:
    but one card (a heading, a date, one link) yields that item, with a warning.
 5. Per item: the date as written nearby (`<time datetime>`, `<time>` text,
    datePublished, an element classed date/time/meta, else a date-like run in
-   the item's text, else, in a list of bare links one a line, in the text
-   beside the link on its line; the Thai date reader interprets it later) and
-   a summary from the first other `<p>` or excerpt-classed element.
+   the item's text, else in the elements around the item's that hold no other
+   item, else, in a list of bare links one a line, in the text beside the link
+   on its line; the Thai date reader interprets it later) and a summary from
+   the first other `<p>` or excerpt-classed element.
 """
 
 from __future__ import annotations
@@ -113,6 +114,10 @@ DATE_WORDS = ("date", "time", "publish", "posted", "created", "meta")
 LINE_ENDS = frozenset({"br", "hr"})
 LINE_INLINE = frozenset({"b", "strong", "font", "span", "i", "em", "u", "small", "big"})
 LINE_SIBLINGS = 6
+# Levels above an item's element searched for its date when the element holds none:
+# a card may put its headline in one box and its date in a row beside that box.
+DATE_CLIMB = 3
+OWNED_BY_MANY = -1
 
 
 @dataclass
@@ -310,6 +315,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
                and _joins(link, signature, runs, parents, chains)]
     chosen.sort(key=lambda link: link.order)
     unique = list({link.url: link for link in reversed(chosen)}.values())[::-1]
+    _dates_around(unique)
     _dates_on_lines(unique)
     dated = sum(1 for link in unique if link.date is not None)
     mean = sum(len(link.title) for link in unique) // len(unique)
@@ -442,6 +448,52 @@ def _date_near(box: LexborNode, anchor: LexborNode) -> str | None:
     skip = frozenset({anchor.mem_id} | {p.mem_id for p in box.css("p")
                                           if len(collapse(p.text())) >= 40})
     return next(filter(None, (find_date_text(b.text) for b in text_blocks(box, skip))), None)
+
+
+def _dates_around(chosen: list[_Link]) -> None:
+    """Dates for the chosen links whose element holds none, from the elements around
+    it, up to DATE_CLIMB levels, that hold no other chosen link.
+
+    The element chosen for an item is the one its siblings repeat, and some cards
+    repeat the headline's box inside a wrapper that also holds the date (ETDA's
+    articles: `<div class=box><div class=title><a>...</a><p>...</p></div>
+    <ul><li>10 ก.ย. 69</li><li>225</li></ul></div>`). A list's items are all dated
+    or none is, so the dates are taken only when they date at least half of the
+    undated ones: one item's stray date-like text is no pattern.
+    """
+    if len(chosen) < MIN_ITEMS or all(link.date is not None or link.container is None
+                                      for link in chosen):
+        return
+    # Each link's ancestors, walked up until one another link's walk already took:
+    # from there up, every ancestor holds two links or more (OWNED_BY_MANY). Each
+    # ancestor is visited about once, however deep the page nests its lists.
+    owner: dict[int, int] = {}
+    for number, link in enumerate(chosen):
+        node = link.node.parent
+        while node is not None:
+            taken = owner.setdefault(node.mem_id, number)
+            if taken != number:
+                owner[node.mem_id] = OWNED_BY_MANY
+                break
+            node = node.parent
+    undated: list[_Link] = []
+    found: list[str | None] = []
+    for number, link in enumerate(chosen):
+        if link.date is not None or link.container is None:
+            continue
+        undated.append(link)
+        date = None
+        if owner.get(link.container.mem_id) == number:
+            for anc in _ancestors(link.container, False, DATE_CLIMB):
+                if owner.get(anc.mem_id) != number:
+                    break
+                date = _date_near(anc, link.node)
+                if date:
+                    break
+        found.append(date)
+    if sum(map(bool, found)) * 2 >= len(undated):
+        for link, date in zip(undated, found, strict=True):
+            link.date = date
 
 
 def _dates_on_lines(chosen: list[_Link]) -> None:
