@@ -130,6 +130,12 @@ _MONTH_DAY_YEAR = re.compile(
     rf"{_WD}(?P<month>{_EN_MONTH})[ ,\-]{{0,2}}(?P<day>[0-3]?[0-9])(?![0-9])(?:st|nd|rd|th)?"
     rf"(?:, ?| ){_YEAR}",
 )
+# Thai month names in the English order, as WordPress writes its `M j, Y` format in
+# Thai ("ก.ค. 6, 2026"). Only with the comma: Thai writes the day first otherwise.
+_THAI_MONTH_DAY_YEAR = re.compile(
+    rf"{_WD}(?P<month>{_alternation(_thai_month_patterns)}) ?(?P<day>[0-3]?[0-9])(?![0-9]),"
+    rf" ?{_YEAR}",
+)
 _DAY_MONTH = re.compile(rf"{_WD}{_DAY}{_SEP_DM}(?P<month>{_ANY_MONTH}){_NO_YEAR}")
 _MONTH_DAY = re.compile(
     rf"{_WD}(?P<month>{_EN_MONTH})[ ,\-]{{0,2}}(?P<day>[0-3]?[0-9])(?![0-9])"
@@ -322,7 +328,7 @@ class _Reader:
             except ValueError:
                 continue
             found.append(_Found(day))
-        for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _THAI_MONTH_DAY_YEAR):
             for m in self._matches(pattern):
                 year = _year(m["year"] or m["year_plain"], m["era"])
                 found.append(_Found(_calendar_day(m, year)))  # 31 ก.พ. raises: a claim
