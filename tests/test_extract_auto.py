@@ -261,6 +261,63 @@ def test_a_line_without_a_date_takes_none_from_the_next_line() -> None:
     assert [item.date_text for item in result.items] == [None, DAYS[1], DAYS[2]]
 
 
+def test_a_date_glued_to_a_headline_is_the_items_not_the_headlines() -> None:
+    rows = [f"<a href='/n/{n}'>{headline(n)} <span class='date'>{day}</span></a>"
+            for n, day in enumerate(DAYS)]
+    assert [(item.title, item.date_text) for item in run(listing(*rows)).items] == [
+        (headline(n), day) for n, day in enumerate(DAYS)]
+
+
+@pytest.mark.parametrize("ending", [
+    "ณ จุดบริการอำเภอ ณ วันที่ 1 กันยายน 2569",      # bora.dopa.go.th
+    "ลงวันที่ 30 พฤศจิกายน 2561",                      # thaibma.or.th: cut at "ลง|วันที่"
+    "รับสมัคร 30 อัตรา ตั้งแต่บัดนี้ถึง 7 ต.ค. 69",      # doe.go.th
+])
+def test_a_date_the_headline_says_stays_in_it(ending: str) -> None:
+    """A date after "ณ", "ลง", "ถึง" is part of the sentence: cut off, the headline
+    ended in a preposition."""
+    rows = [f"<a href='/n/{n}'>{headline(n)} {ending} <span class='badge'>New</span></a>"
+            for n in range(3)]
+    assert [item.title for item in run(listing(*rows)).items] == [
+        f"{headline(n)} {ending}" for n in range(3)]
+
+
+def test_wordpress_dates_in_thai_with_the_month_first_are_read() -> None:
+    """A WordPress block writes its `M j, Y` date format in Thai: "ก.ค. 6, 2026"."""
+    days = ["ก.ค. 6, 2026", "พ.ค. 26, 2026"]
+    cards = "".join(
+        f"<div class='ultp-block-item post-id-{n}'><div class='ultp-block-content'>"
+        f"<h3 class='ultp-block-title'><a href='/n/{n}'>{headline(n)}</a></h3>"
+        f"<div class='ultp-block-meta'><span class='ultp-block-date'>\n{day}</span></div>"
+        f"</div></div>" for n, day in enumerate(days))
+    result = run(f"<html><body><div class='ultp-block-items-wrap'>{cards}</div></body></html>")
+    assert [item.date_text for item in result.items] == days
+
+
+def linked_card(n: int, first: str, views: int = 173) -> str:
+    """A whole card inside its link, with no heading (sed.amlo.go.th)."""
+    return (f"<div class='col-md-4'><a href='/n/{n}'><div class='well'>"
+            f"<div class='small'>{first}</div><div class='text-center'><div></div></div>"
+            f"<div> {headline(n)} </div><div><span class='pull-right'>เข้าชม {views}</span>"
+            f"</div></div></a></div>")
+
+
+def test_a_cards_line_of_date_and_author_is_not_its_headline() -> None:
+    cards = "".join(linked_card(n, f"{day} Post by กองกำกับและตรวจสอบ")
+                    for n, day in enumerate(["04/09/2569", "26/08/2569", "20/08/2569"]))
+    result = run(f"<html><body><div class='row'>{cards}</div></body></html>")
+    assert [(item.title, item.date_text) for item in result.items] == [
+        (headline(0), "04/09/2569"), (headline(1), "26/08/2569"), (headline(2), "20/08/2569")]
+
+
+def test_a_cards_headline_that_opens_with_its_date_is_kept() -> None:
+    opening = "วันที่ 4 ก.ย. 2569 ประชุมคณะกรรมการพัฒนารัฐบาลดิจิทัล ครั้งที่ 9 ณ ทำเนียบรัฐบาล"
+    cards = "".join(linked_card(n, opening) for n in range(3))
+    result = run(f"<html><body><div class='row'>{cards}</div></body></html>")
+    said = opening.removeprefix("วันที่ 4 ก.ย. 2569 ")    # a leading date is glue, as before
+    assert [item.title for item in result.items] == [f"{said} {headline(n)}" for n in range(3)]
+
+
 def boxed(n: int, date: str = "") -> str:
     """A card as ETDA's articles list them: the headline's box repeats, in wrappers
     that differ from card to card, and the date sits in a row beside the box (in

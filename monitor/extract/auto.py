@@ -92,6 +92,12 @@ READ_MORE = re.compile(
 _COUNTER = re.compile(r"\s*(?:[|•·]\s*)?(?:(?:ดู|อ่าน|เข้าชม|จำนวนเข้าชม|views?|hits?)\s*:?\s*"
                       r"[0-9๐-๙][0-9๐-๙,]*\s*(?:ครั้ง|views?|reads?)?|[0-9๐-๙][0-9๐-๙,]*\s*"
                       r"(?:ครั้ง|views?|reads?))\s*$", re.IGNORECASE)
+# Words after which a date ending a headline is its own ("... ณ วันที่ 1 กันยายน 2569",
+# "บันทึก ... ลงวันที่ 30 พฤศจิกายน 2561", "รับสมัคร ... ถึง 7 ต.ค. 69"), not one a
+# card glued to it: cut off, such headlines ended in "ณ" or "ถึง".
+_DATE_IN_SENTENCE = re.compile(
+    r"(?:ณ|ถึง|ลง|ตั้งแต่|เมื่อ|ภายใน|ประจำ|สิ้นสุด|จน|ก่อน|หลัง|ใน|"
+    r"\b(?:on|until|till|by|from|to|dated|of|since|before|after))\s*$", re.IGNORECASE)
 _BADGE = re.compile(r"\s*(?:\bnew\b|\bhot\b|ใหม่|ด่วน)!?\s*$", re.IGNORECASE)
 SHARED_SUFFIXES = ("go.th",)   # government sites link each other's items (law.go.th)
 LISTING_SEGMENTS = frozenset({"tag", "tags", "category", "categories", "author", "authors",
@@ -117,6 +123,9 @@ LINE_SIBLINGS = 6
 # Levels above an item's element searched for its date when the element holds none:
 # a card may put its headline in one box and its date in a row beside that box.
 DATE_CLIMB = 3
+# A line of a card that opens with a date and has fewer characters than this after
+# it is the card's date and author or category line, not its headline.
+META_LINE = 40
 OWNED_BY_MANY = -1
 
 
@@ -447,7 +456,15 @@ def _date_near(box: LexborNode, anchor: LexborNode) -> str | None:
                 return found
     skip = frozenset({anchor.mem_id} | {p.mem_id for p in box.css("p")
                                           if len(collapse(p.text())) >= 40})
-    return next(filter(None, (find_date_text(b.text) for b in text_blocks(box, skip))), None)
+    found = next(filter(None, (find_date_text(b.text) for b in text_blocks(box, skip))), None)
+    if found is None:
+        # A whole card inside its link: a line of it that opens with a date (see
+        # _card_headline), not a date inside the headline.
+        lines = text_blocks(anchor)
+        if len(lines) >= 2:
+            found = next((collapse(m.group(0)) for m in map(DATE_RE.match,
+                                                            (b.text for b in lines)) if m), None)
+    return found
 
 
 def _dates_around(chosen: list[_Link]) -> None:
@@ -556,7 +573,8 @@ def _headline(node: LexborNode) -> tuple[str, str, bool]:
     heading = node.css_first("h1, h2, h3, h4, h5, h6")
     in_heading = heading is not None or any(
         anc.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for anc in _ancestors(node, False, 3))
-    text = _strip_glue(collapse((heading or node).text()))
+    text = (_strip_glue(collapse(heading.text())) if heading is not None
+            else _card_headline(node) or _strip_glue(collapse(node.text())))
     for inner in node.css("[title]"):
         full = collapse(inner.attributes.get("title") or "")
         if len(full) >= MIN_TITLE and extends(full, collapse(inner.text())):
@@ -579,6 +597,24 @@ READ_MORE_PREFIX = re.compile(r"^(?:อ่านเพิ่มเติม|อ�
                               re.IGNORECASE)
 
 
+def _card_headline(node: LexborNode) -> str:
+    """The text of a whole card inside one link without its lines that open with a
+    date and say little more (under META_LINE characters): a line of date and
+    author (sed.amlo.go.th: "04/09/2569 Post by กองกำกับ...", then the headline,
+    then "เข้าชม 173"), read as one text with the rest, ran into the headline. A
+    headline that opens with its date is longer. Empty when the link holds no
+    such line."""
+    blocks = text_blocks(node)
+    if len(blocks) < 2:
+        return ""
+    rest = [block.text for block in blocks
+            if not ((found := DATE_RE.match(block.text))
+                    and len(block.text) - found.end() < META_LINE)]
+    if len(rest) == len(blocks) or not rest:
+        return ""
+    return _strip_glue(collapse(" ".join(rest)))
+
+
 def _strip_glue(text: str) -> str:
     """A headline without the counter, badge or date a card glued to its start or end."""
     for _ in range(3):
@@ -588,7 +624,8 @@ def _strip_glue(text: str) -> str:
         if match and len(text) - match.end() >= MIN_TITLE:
             text = text[match.end():].lstrip(" -|:")
         match = _last_date(text)
-        if match and match.end() == len(text) and match.start() >= MIN_TITLE:
+        if (match and match.end() == len(text) and match.start() >= MIN_TITLE
+                and not _DATE_IN_SENTENCE.search(text, 0, match.start())):
             text = text[:match.start()].rstrip(" -|:(")
         if text == before:
             break
