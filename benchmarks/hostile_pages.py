@@ -46,10 +46,15 @@ PAGES: dict[str, Callable[[int], str]] = {
     # The date reader blanked each date it found by rebuilding the text (33 s for 2 MB).
     "dates in one date cell": lambda n: "<li><a href='/n/x'>ข่าว</a><span>"
         + "ประกาศ 12 ม.ค. 2568 " * n + "</span></li>",
+    # A relative date's parts, repeated: unbounded, the search for "N unit ... ที่แล้ว"
+    # tried every run of parts from every position (20 s for 140 KB).
+    "relative-date parts, no end": lambda n: "<li><a href='/n/x'>ข่าว</a><span>"
+        + "1 นาที " * n + "</span></li>",
 }
 BYTES_PER = {"attributes on one element": 8, "... each with a > in its value": 10,
              "options in one select": 9, "nested divs": 5,
-             "links under 500 nested elements": 55, "dates in one date cell": 50}
+             "links under 500 nested elements": 55, "dates in one date cell": 50,
+             "relative-date parts, no end": 20}
 SQUARE = ("attributes on one element", "... each with a > in its value",
           "options in one select")
 

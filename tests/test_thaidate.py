@@ -296,6 +296,15 @@ def test_relative_forms_count_back_from_now(
     assert parse_date(text, tz=BKK, now=now) == now - timedelta(minutes=amount * minutes), text
 
 
+@pytest.mark.parametrize("part", ["1 นาที ", "1 ชม ", "1 minute, ", "2 hours and "])
+def test_a_date_cell_of_relative_parts_without_an_end_is_refused_at_once(part: str) -> None:
+    """A cell of "1 นาที " over and over, with no "ที่แล้ว": each space between parts
+    could be matched two ways, and the reader tried them all (twenty parts took a
+    second, thirty minutes). It is read as far as a date cell is, and refused."""
+    text = (part * 300)[:300]
+    assert parse_date(text, tz=BKK, now=datetime(2026, 12, 7, tzinfo=BKK)) is None
+
+
 # Pieces of real dates, so random text often comes close to a date and exercises every path.
 FRAGMENTS = st.sampled_from(
     [*FULL, *ABBR, *STEM, *WEEKDAY, "พ.ศ.", "ค.ศ.", "วันที่", "เวลา", "น.", "ที่แล้ว", "ago",

@@ -156,9 +156,12 @@ _UNIT = _alternation(
 # A number not glued to other digits nor ending a range (`2-3 วันก่อน` is vague), or
 # `a`/`an`/`one` as a word (so `and` is not `an d`).
 _AMOUNT_SRC = rf"(?:(?<![0-9\-])[0-9]{{1,4}}|{_START}(?:an?|one)(?= ))"
+# Each space between parts is matched one way only, and at most four parts are read
+# (days, hours, minutes, seconds): with two optional spaces a part and a run of
+# parts, "1 นาที " twenty times over took a second to refuse, thirty minutes.
 _AGO = re.compile(
-    rf"(?P<parts>(?:{_AMOUNT_SRC} ?(?:{_UNIT})(?: ?,? ?(?:and )?))+)"
-    rf" ?(?:ที่แล้ว|ที่ผ่านมา|มาแล้ว|ก่อน|ago{_END})",
+    rf"(?P<parts>(?:{_AMOUNT_SRC} ?(?:{_UNIT}),? ?(?:and )?){{1,4}})"
+    rf"(?:ที่แล้ว|ที่ผ่านมา|มาแล้ว|ก่อน|ago{_END})",
 )
 _AMOUNT = re.compile(rf"(?P<n>{_AMOUNT_SRC}) ?(?P<unit>{_UNIT})")
 _DAY_WORDS = {"วานซืน": 2, "เมื่อวานซืน": 2, "เมื่อวาน": 1, "เมื่อวานนี้": 1, "วานนี้": 1,
