@@ -294,6 +294,17 @@ def test_wordpress_dates_in_thai_with_the_month_first_are_read() -> None:
     assert [item.date_text for item in result.items] == days
 
 
+def test_a_relative_date_is_read_whole() -> None:
+    """ryt9.com: "11 ชั่วโมง 5 นาทีที่แล้ว" was found as "5 นาทีที่แล้ว", and an item
+    eleven hours old read as five minutes old."""
+    ages = ["1 ชั่วโมง 4 นาทีที่แล้ว", "11 ชั่วโมง 5 นาทีที่แล้ว", "2 days, 3 hours ago"]
+    rows = "".join(f"<div class='headline'><h3><a href='/s/{n}'>{headline(n)}</a></h3>"
+                   f"<span class='src'>สำนักข่าวอินโฟเควสท์ (IQ) -- {age}</span></div>"
+                   for n, age in enumerate(ages))
+    result = run(f"<html><body><div id='home-top-left'>{rows}</div></body></html>")
+    assert [item.date_text for item in result.items] == ages
+
+
 def linked_card(n: int, first: str, views: int = 173) -> str:
     """A whole card inside its link, with no heading (sed.amlo.go.th)."""
     return (f"<div class='col-md-4'><a href='/n/{n}'><div class='well'>"

@@ -356,3 +356,19 @@ def test_a_page_its_scripts_build_says_so_when_nothing_is_found() -> None:
     static = SHELL_PAGE.replace('<script src="/static/js/main.4f2a.js"></script>', "")
     assert run(html_doc(static), item="li.news").warnings == [
         "no element matched select.item 'li.news'"]
+
+
+@pytest.mark.parametrize("script", [
+    'location.href = "https://www.example.ac.th/web2012/"\nvar moved = 1;',   # no semicolon
+    "function Redirect() {\n window.location='https://www.example.ac.th/web2012/';\n}\n"
+    "setTimeout('Redirect()', 1500);",
+    'window.location.replace("https://www.example.ac.th/web2012/");',
+])
+def test_a_page_whose_script_only_moves_on_names_where_to(script: str) -> None:
+    """Splash and moved-site pages (a university's, a newspaper's old address) send
+    the browser on by script: the address is the advice, not render: true."""
+    page = f"<html><head><script>{script}</script></head><body><img src='logo.gif'></body></html>"
+    assert run(html_doc(page), item="li.news").warnings == [
+        "no element matched select.item 'li.news'; the page shows only 0 characters of text "
+        "and its script sends the browser on to https://www.example.ac.th/web2012/: use that "
+        "address as the source's url"]

@@ -99,6 +99,7 @@ def image_name(node: LexborNode) -> str:
 # shell of an application that builds its listing in the browser (React, Vue, an
 # agency portal's `<div id="app">`): no selector or link block is in its HTML.
 SHELL_TEXT = 200
+SCRIPT_READ = 20_000   # characters of each of a shell's scripts searched for a redirect
 _SCRIPT_TAG = re.compile(r"<script\b", re.IGNORECASE)
 
 
@@ -112,13 +113,28 @@ def script_built_hint(text: str) -> str:
         tree = parse_html(text)
     except ExtractError:
         return ""
+    onward = _script_redirect(tree)
     drop_hidden(tree)
     shown = collapse((tree.body or tree.root).text(separator=" ") if tree.root else "")
     if len(shown) >= SHELL_TEXT:
         return ""
+    if onward:
+        return (f"the page shows only {len(shown)} characters of text and its script sends "
+                f"the browser on to {onward}: use that address as the source's url")
     return (f"the page shows only {len(shown)} characters of text and runs scripts: its "
             "listing is probably built by them. Read the data they load (the browser's "
             "Network tab; type: json or the fragment's URL), or set render: true")
+
+
+def _script_redirect(tree: LexborHTMLParser) -> str | None:
+    """The address a shell's script sends the browser to (`location.href = "..."`,
+    `location.replace("...")`), as written: splash and moved-site pages of agencies
+    and universities do only that, and render: true would be the wrong advice."""
+    for script in tree.css("script"):
+        found = _REDIRECT.search(script.text()[:SCRIPT_READ])
+        if found is not None:
+            return found.group(2) or found.group(4)
+    return None
 
 
 def html_to_text(fragment: str, limit: int | None = SUMMARY_LIMIT) -> str:
@@ -158,6 +174,14 @@ _OPENS = re.compile(
     r"""|\b(?:(?:window|document|self|top)\.)?location(?:\.href)?\s*=\s*(['"])"""
     r"""([^'"<>\s\\]+)\3\s*(?:[;}]|return\b|$)"""
     r"""|\blocation\.(?:replace|assign)\s*\(\s*(['"])([^'"<>\s\\]+)\5\s*\)""")
+
+
+# A script statement that sends the browser elsewhere, as _OPENS's but ending at a
+# line's end too (a script's statements need no semicolon).
+_REDIRECT = re.compile(
+    r"""\b(?:(?:window|document|self|top)\.)?location(?:\.href)?\s*=\s*(['"])"""
+    r"""([^'"<>\s\\]+)\1\s*(?:[;}\n]|$)"""
+    r"""|\blocation\.(?:replace|assign)\s*\(\s*(['"])([^'"<>\s\\]+)\3\s*\)""")
 
 
 def scripted_address(href: str | None, onclick: str | None) -> str | None:

@@ -68,7 +68,12 @@ DATE_RE = re.compile(
     rf"|{_DIGIT}{{1,2}}/{_DIGIT}{{1,2}}/{_DIGIT}{{2,4}}(?![0-9๐-๙]){_TIME}"
     rf"|[0-9]{{1,2}}\s+{_EN_MONTH},?\s+[0-9]{{4}}|{_EN_MONTH}\s+[0-9]{{1,2}},\s+[0-9]{{4}}"
     rf"|(?:{_MONTHS})\s*{_DIGIT}{{1,2}},\s*{_DIGIT}{{4}}(?![0-9๐-๙])"   # WordPress's "ก.ค. 6, 2026"
-    rf"|{_DIGIT}+\s*(?:นาที|ชั่วโมง|ชม\.|วัน|สัปดาห์|เดือน)\s*(?:ที่แล้ว|ที่ผ่านมา|ก่อน)"
+    # Relative, every part of it: "11 ชั่วโมง 5 นาทีที่แล้ว" is not "5 นาทีที่แล้ว". At most
+    # three parts (days, hours, minutes): unbounded, a cell of 20,000 "1 นาที" took 20 s.
+    rf"|(?:{_DIGIT}+\s*(?:นาที|ชั่วโมง|ชม\.|วัน|สัปดาห์|เดือน)\s*){{1,3}}"
+    rf"(?:ที่แล้ว|ที่ผ่านมา|ก่อน)"
+    r"|(?i:(?:\b[0-9]+\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\b,?\s*(?:and\s+)?){1,3}"
+    r"ago\b)"
     rf"|เมื่อวาน(?:นี้)?)"
 )
 
