@@ -50,11 +50,18 @@ PAGES: dict[str, Callable[[int], str]] = {
     # tried every run of parts from every position (20 s for 140 KB).
     "relative-date parts, no end": lambda n: "<li><a href='/n/x'>ข่าว</a><span>"
         + "1 นาที " * n + "</span></li>",
+    # Whether a headline is cut short ("...") was a pattern searched from every
+    # position, and whether an alt text is a file name tried every place for a
+    # digit: each a second at 12,000 characters, growing with the square.
+    "a link text of dots": lambda n: "<li><a href='/n/x'>" + "." * n + "x</a></li>",
+    "an alt text of digits": lambda n: "<li><a href='/n/x'><img alt='a" + "1" * n
+        + "!'></a></li>",
 }
 BYTES_PER = {"attributes on one element": 8, "... each with a > in its value": 10,
              "options in one select": 9, "nested divs": 5,
              "links under 500 nested elements": 55, "dates in one date cell": 50,
-             "relative-date parts, no end": 20}
+             "relative-date parts, no end": 20, "a link text of dots": 1,
+             "an alt text of digits": 1}
 SQUARE = ("attributes on one element", "... each with a > in its value",
           "options in one select")
 

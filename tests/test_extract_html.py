@@ -274,6 +274,20 @@ def test_a_picture_link_is_titled_by_what_its_picture_says() -> None:
     assert [i.summary for i in result.items] == ["", "", ""]
 
 
+def test_long_alt_texts_and_dotted_titles_are_judged_in_linear_time() -> None:
+    """Hostile pages: whether an alt text is a file name tried every place for its
+    digit, and whether a headline is cut short ("...") searched from every position;
+    each took a second at 12,000 characters and grew with the square (these sizes
+    ran into the test time limit)."""
+    digits = "a" + "1" * 200_000 + "!"   # not a file name: the "!" is no part of one
+    dots = "." * 200_000 + "x"           # ends in no ellipsis
+    markup = (f'<ul><li><a href="/n/1"><img src="/p/1.jpg" alt="{digits}"></a></li>'
+              f'<li><a href="/n/2">{dots}</a></li><li><a href="/n/3" '
+              f'title="ข่าวประชาสัมพันธ์">ข่าว{"." * 200_000}</a></li></ul>')
+    result = run(html_doc(markup), item="li")
+    assert [item.title for item in result.items] == [digits, dots, "ข่าวประชาสัมพันธ์"]
+
+
 SHELL_PAGE = ('<!doctype html><html lang="th"><head><title>กรมตัวอย่าง</title>'
               '<script src="/static/js/main.4f2a.js"></script></head><body>'
               '<noscript>You need to enable JavaScript to run this app.</noscript>'

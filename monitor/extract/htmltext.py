@@ -34,18 +34,28 @@ COMPONENT = frozenset({"entry", "post", "card", "article", "item", "news", "node
 # A class token starting with one of these describes state, not a region: `has-sidebar`.
 MODIFIERS = frozenset({"has", "no", "with", "without", "is", "layout"})
 
-# A headline a listing cut short: "..." or "…" at its end.
-_ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…)\s*$")
+def _before_ellipsis(title: str) -> str | None:
+    """A headline a listing cut short ("..." or "…" at its end) without the ellipsis;
+    None when it has none. By string methods: the pattern this was, searched from
+    every position, cost a second on a "title" of 12,000 dots."""
+    text = title.rstrip()
+    if text.endswith("…"):
+        return text[:-1].rstrip()
+    if text.endswith("..."):
+        return text.rstrip(".").rstrip()
+    return None
 
 
 def is_cut(title: str) -> bool:
     """Whether a listing cut this headline short (it ends with an ellipsis)."""
-    return bool(_ELLIPSIS.search(title))
+    return _before_ellipsis(title) is not None
 
 
 def extends(full: str, shown: str) -> bool:
     """`shown` is `full` cut short with an ellipsis (or `full` itself)."""
-    cut = _ELLIPSIS.sub("", shown)
+    cut = _before_ellipsis(shown)
+    if cut is None:
+        cut = shown
     return bool(cut) and full.startswith(cut) and (full == shown or cut != shown)
 
 
