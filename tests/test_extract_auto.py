@@ -305,6 +305,15 @@ def test_a_relative_date_is_read_whole() -> None:
     assert [item.date_text for item in result.items] == ages
 
 
+@pytest.mark.parametrize("days", [["15-10-2025", "14-10-2025"], ["15.10.2568", "14.10.2568"]])
+def test_dates_with_dashes_or_dots_and_a_whole_year_are_found(days: list[str]) -> None:
+    """Sanook's cards date items "15-10-2025": undated, its news ranked below a video
+    carousel dated "3 นาทีที่แล้ว"."""
+    rows = [f"<a href='/n/{n}'>{headline(n)}</a><span><i class='icon-time'></i> {day}</span>"
+            for n, day in enumerate(days)]
+    assert [item.date_text for item in run(listing(*rows)).items] == days
+
+
 def linked_card(n: int, first: str, views: int = 173) -> str:
     """A whole card inside its link, with no heading (sed.amlo.go.th)."""
     return (f"<div class='col-md-4'><a href='/n/{n}'><div class='well'>"

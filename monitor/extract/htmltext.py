@@ -76,6 +76,9 @@ DATE_RE = re.compile(
     rf"|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}"
     rf"(?:[T ][0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}})?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?"
     rf"|{_DIGIT}{{1,2}}/{_DIGIT}{{1,2}}/{_DIGIT}{{2,4}}(?![0-9๐-๙]){_TIME}"
+    # "15-10-2025", "15.10.2568": with dashes or dots only with a whole year, since
+    # "1-3" is a range and "12.10.15" a clock.
+    rf"|{_DIGIT}{{1,2}}([-.]){_DIGIT}{{1,2}}\1{_DIGIT}{{4}}(?![0-9๐-๙]){_TIME}"
     rf"|[0-9]{{1,2}}\s+{_EN_MONTH},?\s+[0-9]{{4}}|{_EN_MONTH}\s+[0-9]{{1,2}},\s+[0-9]{{4}}"
     rf"|(?:{_MONTHS})\s*{_DIGIT}{{1,2}},\s*{_DIGIT}{{4}}(?![0-9๐-๙])"   # WordPress's "ก.ค. 6, 2026"
     # Relative, every part of it: "11 ชั่วโมง 5 นาทีที่แล้ว" is not "5 นาทีที่แล้ว". At most
