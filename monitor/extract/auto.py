@@ -127,6 +127,8 @@ DATE_CLIMB = 3
 # it is the card's date and author or category line, not its headline.
 META_LINE = 40
 OWNED_BY_MANY = -1
+# What breaks a link's text into lines (text_blocks): a card inside its link has some.
+_LINES = ", ".join(sorted(BLOCK_TAGS | {"br"}))
 
 
 @dataclass
@@ -441,8 +443,9 @@ def _joins(link: _Link, signature: tuple[str, ...], runs: set[tuple[object, ...]
     return False
 
 
-def _date_near(box: LexborNode, anchor: LexborNode) -> str | None:
-    """The item's date as written: markup first, then a class that says so, then any text."""
+def _date_near(box: LexborNode, anchor: LexborNode, *, card: bool = True) -> str | None:
+    """The item's date as written: markup first, then a class that says so, then any
+    text, then (with `card`) a line of a card inside its link that opens with one."""
     for node in box.css("time, [itemprop=datePublished]"):
         attrs = node.attributes
         value = collapse(attrs.get("datetime") or attrs.get("content") or "")
@@ -457,10 +460,10 @@ def _date_near(box: LexborNode, anchor: LexborNode) -> str | None:
     skip = frozenset({anchor.mem_id} | {p.mem_id for p in box.css("p")
                                           if len(collapse(p.text())) >= 40})
     found = next(filter(None, (find_date_text(b.text) for b in text_blocks(box, skip))), None)
-    if found is None:
+    if found is None and card:
         # A whole card inside its link: a line of it that opens with a date (see
         # _card_headline), not a date inside the headline.
-        lines = text_blocks(anchor)
+        lines = text_blocks(anchor) if anchor.css_first(_LINES) is not None else []
         if len(lines) >= 2:
             found = next((collapse(m.group(0)) for m in map(DATE_RE.match,
                                                             (b.text for b in lines)) if m), None)
@@ -504,7 +507,7 @@ def _dates_around(chosen: list[_Link]) -> None:
             for anc in _ancestors(link.container, False, DATE_CLIMB):
                 if owner.get(anc.mem_id) != number:
                     break
-                date = _date_near(anc, link.node)
+                date = _date_near(anc, link.node, card=False)   # the link was asked
                 if date:
                     break
         found.append(date)
@@ -573,8 +576,11 @@ def _headline(node: LexborNode) -> tuple[str, str, bool]:
     heading = node.css_first("h1, h2, h3, h4, h5, h6")
     in_heading = heading is not None or any(
         anc.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for anc in _ancestors(node, False, 3))
-    text = (_strip_glue(collapse(heading.text())) if heading is not None
-            else _card_headline(node) or _strip_glue(collapse(node.text())))
+    if heading is not None:
+        text = _strip_glue(collapse(heading.text()))
+    else:
+        whole = collapse(node.text())
+        text = (DATE_RE.search(whole) and _card_headline(node)) or _strip_glue(whole)
     for inner in node.css("[title]"):
         full = collapse(inner.attributes.get("title") or "")
         if len(full) >= MIN_TITLE and extends(full, collapse(inner.text())):
@@ -604,6 +610,8 @@ def _card_headline(node: LexborNode) -> str:
     then "เข้าชม 173"), read as one text with the rest, ran into the headline. A
     headline that opens with its date is longer. Empty when the link holds no
     such line."""
+    if node.css_first(_LINES) is None:   # most links: one line, and this is all they cost
+        return ""
     blocks = text_blocks(node)
     if len(blocks) < 2:
         return ""

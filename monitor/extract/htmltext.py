@@ -69,16 +69,21 @@ _MONTHS = (
 )
 _EN_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _TIME = rf"(?:\s*,?\s*(?:เวลา\s*)?{_DIGIT}{{1,2}}[:.]{_DIGIT}{{2}}(?:\s*น\.)?)?"
+# Every date below starts with a digit or one of these letters (a Thai month's, วัน,
+# เมื่อวาน, an English month's): the engine skips other positions at once, where it
+# tried every alternative (a third of the search's time).
 DATE_RE = re.compile(
-    rf"(?<![0-9๐-๙])(?:"
+    rf"(?<![0-9๐-๙])(?=[0-9๐-๙วเมกพสตธJFMASOND])(?:"
     rf"(?:วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?ที่\s*)?"
     rf"{_DIGIT}{{1,2}}\s*(?:{_MONTHS})\s*(?:พ\.ศ\.\s*)?{_DIGIT}{{2,4}}(?![0-9๐-๙]){_TIME}"
     rf"|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}"
     rf"(?:[T ][0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}})?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?"
     rf"|{_DIGIT}{{1,2}}/{_DIGIT}{{1,2}}/{_DIGIT}{{2,4}}(?![0-9๐-๙]){_TIME}"
-    # "15-10-2025", "15.10.2568": with dashes or dots only with a whole year, since
-    # "1-3" is a range and "12.10.15" a clock.
-    rf"|{_DIGIT}{{1,2}}([-.]){_DIGIT}{{1,2}}\1{_DIGIT}{{4}}(?![0-9๐-๙]){_TIME}"
+    # "15-10-2025", "15.10.2568": with dashes or dots only with a whole year, a real
+    # day and month and nothing joined before, since "1-3" is a range, "12.10.15" a
+    # clock and "1248-1-30-2561" a document's number.
+    rf"|(?<![-.])(?:0?[1-9]|[12][0-9]|3[01])([-.])(?:0?[1-9]|1[0-2])\1[0-9]{{4}}"
+    rf"(?![0-9๐-๙]){_TIME}"
     rf"|[0-9]{{1,2}}\s+{_EN_MONTH},?\s+[0-9]{{4}}|{_EN_MONTH}\s+[0-9]{{1,2}},\s+[0-9]{{4}}"
     rf"|(?:{_MONTHS})\s*{_DIGIT}{{1,2}},\s*{_DIGIT}{{4}}(?![0-9๐-๙])"   # WordPress's "ก.ค. 6, 2026"
     # Relative, every part of it: "11 ชั่วโมง 5 นาทีที่แล้ว" is not "5 นาทีที่แล้ว". At most
