@@ -268,6 +268,17 @@ def test_a_date_glued_to_a_headline_is_the_items_not_the_headlines() -> None:
         (headline(n), day) for n, day in enumerate(DAYS)]
 
 
+@pytest.mark.parametrize("form", ["{title} ({day})", "{title} [{day}]", "{title} - {day}",
+                                  "{day} {title}"])
+def test_a_date_in_the_links_own_text_is_the_items(form: str) -> None:
+    """Older lists write each link as "headline (7 ธ.ค. 2569)": the title kept the
+    date, in its brackets, and the item had none."""
+    rows = [f"<a href='/n/{n}'>{form.format(title=headline(n), day=day)}</a>"
+            for n, day in enumerate(DAYS)]
+    assert [(item.title, item.date_text) for item in run(listing(*rows)).items] == [
+        (headline(n), day) for n, day in enumerate(DAYS)]
+
+
 @pytest.mark.parametrize("ending", [
     "ณ จุดบริการอำเภอ ณ วันที่ 1 กันยายน 2569",      # bora.dopa.go.th
     "ลงวันที่ 30 พฤศจิกายน 2561",                      # thaibma.or.th: cut at "ลง|วันที่"

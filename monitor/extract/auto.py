@@ -467,6 +467,8 @@ def _date_near(box: LexborNode, anchor: LexborNode, *, card: bool = True) -> str
         if len(lines) >= 2:
             found = next((collapse(m.group(0)) for m in map(DATE_RE.match,
                                                             (b.text for b in lines)) if m), None)
+        else:   # a date glued to the link's own text, which its title leaves out
+            found = _unglued(collapse(anchor.text()))[1]
     return found
 
 
@@ -625,19 +627,40 @@ def _card_headline(node: LexborNode) -> str:
 
 def _strip_glue(text: str) -> str:
     """A headline without the counter, badge or date a card glued to its start or end."""
+    return _unglued(text)[0]
+
+
+def _unglued(text: str) -> tuple[str, str | None]:
+    """(the headline without its glue, the date glued to it if any): a date at its
+    start, or at its end, bare or in brackets ("... (7 ธ.ค. 2569)", as older
+    lists write each link), unless the headline says it (_DATE_IN_SENTENCE)."""
+    glued = None
     for _ in range(3):
         before = text
         text = _BADGE.sub("", _COUNTER.sub("", text))
         match = DATE_RE.match(text)
         if match and len(text) - match.end() >= MIN_TITLE:
+            glued = glued or match.group(0)
             text = text[match.end():].lstrip(" -|:")
         match = _last_date(text)
-        if (match and match.end() == len(text) and match.start() >= MIN_TITLE
-                and not _DATE_IN_SENTENCE.search(text, 0, match.start())):
-            text = text[:match.start()].rstrip(" -|:(")
+        if match and match.start() >= MIN_TITLE and _ends_glued(text, match):
+            glued = glued or match.group(0)
+            text = text[:match.start()].rstrip(" -|:([")
         if text == before:
             break
-    return text
+    return text, collapse(glued) if glued else None
+
+
+def _ends_glued(text: str, match: re.Match[str]) -> bool:
+    """The date ends the text, or closes the bracket it opens, and the words before
+    it do not make it part of the headline."""
+    tail = text[match.end():].strip()
+    opened = text[:match.start()].rstrip()
+    if tail and not (tail in (")", "]") and opened.endswith({")": "(", "]": "["}[tail])):
+        return False
+    if tail:
+        opened = opened[:-1]
+    return not _DATE_IN_SENTENCE.search(opened)
 
 
 def _last_date(text: str) -> re.Match[str] | None:
