@@ -135,7 +135,7 @@ class _Batch:
             self.unreadable += 1
             reason = terminal_safe(self.config.redact(str(outcome)))
             self.say(f"cannot read {shown}: {reason}",
-                      {"url": url, "readable": False, "reason": reason})
+                     {"url": url, "readable": False, "reason": reason})
             return
         data = {**as_json(outcome), "readable": True, "name": None, "entry": None,
                 "written": None}
@@ -156,7 +156,7 @@ class _Batch:
         except ConfigError as error:
             self.unreadable += 1
             self.say(f"cannot propose an entry for {shown}: {error.detail}",
-                      {**data, "readable": False, "reason": error.detail})
+                     {**data, "readable": False, "reason": error.detail})
             return
         self.entries += 1
         self.names.add(source.name)
@@ -220,7 +220,7 @@ def discover_many_command(config: Config, urls: list[str], *, write: bool,
         if present is not None:
             batch.skipped += 1
             batch.say(f"already in {config.path.name} as {present}: {terminal_safe(url)}",
-                       {"url": url, "readable": True, "skipped": present})
+                      {"url": url, "readable": True, "skipped": present})
         else:
             todo.append(url)
     try:

@@ -133,9 +133,10 @@ def _script_redirect(tree: LexborHTMLParser) -> str | None:
     `location.replace("...")`), as written: splash and moved-site pages of agencies
     and universities do only that, and render: true would be the wrong advice."""
     for script in tree.css("script"):
-        found = _REDIRECT.search(script.text()[:SCRIPT_READ])
-        if found is not None:
-            return found.group(2) or found.group(4)
+        for found in _OPENS.finditer(script.text()[:SCRIPT_READ]):
+            address = found.group(4) or found.group(6)   # a window.open opens another
+            if address:
+                return address
     return None
 
 
@@ -170,20 +171,15 @@ def _text_of(fragment: str) -> str:
 # `href="javascript:window.open('news_detail.php?id=1','_blank')"`, or `href="#"`
 # with `onclick="location.href='detail.asp?id=1'"`. A click opens the address
 # written in quotes; only such a literal, whole argument counts (one built by the
-# script, `'news.php?id=' + id`, or a site's own function is left alone).
+# script, `'news.php?id=' + id`, or a site's own function is left alone). A
+# statement ends at a semicolon, a brace or a line's end (scripts need no
+# semicolon). Groups 2, 4 and 6: window.open's, location's assignment's and
+# location.replace's or assign's address (the last two send the page itself on).
 _OPENS = re.compile(
     r"""\bwindow\.open\s*\(\s*(['"])([^'"<>\s\\]+)\1\s*[,)]"""
     r"""|\b(?:(?:window|document|self|top)\.)?location(?:\.href)?\s*=\s*(['"])"""
-    r"""([^'"<>\s\\]+)\3\s*(?:[;}]|return\b|$)"""
+    r"""([^'"<>\s\\]+)\3\s*(?:[;}\n]|return\b|$)"""
     r"""|\blocation\.(?:replace|assign)\s*\(\s*(['"])([^'"<>\s\\]+)\5\s*\)""")
-
-
-# A script statement that sends the browser elsewhere, as _OPENS's but ending at a
-# line's end too (a script's statements need no semicolon).
-_REDIRECT = re.compile(
-    r"""\b(?:(?:window|document|self|top)\.)?location(?:\.href)?\s*=\s*(['"])"""
-    r"""([^'"<>\s\\]+)\1\s*(?:[;}\n]|$)"""
-    r"""|\blocation\.(?:replace|assign)\s*\(\s*(['"])([^'"<>\s\\]+)\3\s*\)""")
 
 
 def scripted_address(href: str | None, onclick: str | None) -> str | None:
