@@ -117,6 +117,38 @@ def test_a_page_without_a_repeated_block_yields_nothing_and_warns() -> None:
     assert "select:" in result.warnings[0]
 
 
+def test_the_warning_counts_addresses_as_the_notes_do() -> None:
+    # One story linked from its heading and its teaser, twice over: four links, one
+    # address. Counting links said "4 links could be headlines, the largest group
+    # has 0", which no reader could square with the page.
+    card = (f"<div class='card'><h3><a href='/n/1'>{headline(1)}</a></h3>"
+            f"<p><a href='/n/1'>{headline(1)} โดยละเอียด</a></p></div>")
+    result = run(f"<html><body><div id='main'>{card}{card}</div></body></html>")
+    assert result.items == []
+    assert "(it links to only 1 address on this site that could be a headline)" \
+        in result.warnings[0]
+
+
+def test_a_block_of_other_sites_links_is_named_as_such() -> None:
+    # The user's URL is on one agency's site; the rows link to another's (a shared
+    # system, or the wrong URL pasted): the block is found, and refused for that.
+    rows = [f"<a href='https://www.other.go.th/n/{i}'>{headline(i)}</a>" for i in (1, 2, 3)]
+    result = run(listing(*rows))
+    assert result.items == []
+    assert "(no link to this site could be a headline; 3 on other sites could)" \
+        in result.warnings[0]
+    assert result.notes[0].startswith("no group of at least 2 links, most of them on this "
+                                      "site (best: 'div#content > ul > li', 3 of its 3 "
+                                      "addresses on other sites)")
+    mixed = run(listing(*rows, *[f"<a href='/n/{i}'>{headline(i)}</a>" for i in (4, 5)]))
+    assert ("(2 addresses on this site could be headlines; the block holding 2 of them also "
+            "holds 3 on other sites)") in mixed.warnings[0]
+    apart = run(listing(*rows, f"<a href='/n/4'>{headline(4)}</a>",
+                        extra=f"<div class='x'><a href='/n/5'>{headline(5)}</a></div>"))
+    assert ("(2 addresses on this site could be headlines, no more than 1 of them in one "
+            "repeated block; 3 on other sites could)") in apart.warnings[0]
+
+
 def test_two_alike_items_are_a_listing() -> None:
     # Real listings are often cut to a few rows (a home page's two newest items).
     result = run(listing(f"<a href='/n/1'>{headline(1)}</a>", f"<a href='/n/2'>{headline(2)}</a>"))

@@ -224,11 +224,9 @@ def read_links(doc: Document, source: Source,
     if len(nodes) > LINKS_READ:
         notes.append(f"read the first {LINKS_READ:,} of the page's {len(nodes):,} links")
     if not chosen:
-        biggest = max((len(g) for g in _groups(links).values()), default=0)
         return Extraction(notes=notes, warnings=[
             f"{source.name}: no repeated block of article links found on {doc.url} "
-            f"({_count(len(links))} could be headlines, the largest group has {biggest}); "
-            "use type: html with select: to choose the items"])
+            f"({_candidates(links)}); use type: html with select: to choose the items"])
     items = [RawItem(title=link.title, link=link.url, summary=_summary(link),
                      date_text=link.date) for link in chosen]
     return Extraction(items=items, notes=notes, warnings=warnings)
@@ -307,8 +305,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
     if not eligible:
         single = _single_card(links, spread)
         if single is None:
-            return [], [f"no group of at least {MIN_ITEMS} links (best: '{_label(groups[key])}', "
-                        f"{len({ln.url for ln in groups[key]})})" for key in ranked[:1]], []
+            return [], [_best_refused(groups[key]) for key in ranked[:1]], []
         key = single.run
         groups[key] = [single]
         warnings.append("only one item found: a listing usually shows more; "
@@ -344,6 +341,16 @@ def _eligible(group: list[_Link]) -> bool:
     """At least MIN_ITEMS distinct links, at least half of them on this site."""
     urls = {link.url: link.offsite for link in group}
     return len(urls) >= MIN_ITEMS and sum(urls.values()) * 2 <= len(urls)
+
+
+def _best_refused(group: list[_Link]) -> str:
+    """The note on the best group when none is eligible, with the reason it is not."""
+    urls = {link.url: link.offsite for link in group}
+    offsite = sum(urls.values())
+    why = (f"{offsite} of its {len(urls)} addresses on other sites" if offsite else
+           f"{_count(len(urls))}")
+    return (f"no group of at least {MIN_ITEMS} links, most of them on this site (best: "
+            f"'{_label(group)}', {why})")
 
 
 def _mean_title(group: list[_Link]) -> float:
@@ -420,6 +427,29 @@ def _is_side(signature: tuple[str, ...]) -> bool:
 
 def _count(n: int) -> str:
     return f"{n} link" if n == 1 else f"{n} links"
+
+
+def _candidates(links: list[_Link]) -> str:
+    """Why no block was found, counted as the notes count: in addresses on this site,
+    since a card often links to its story two or three times (picture, headline,
+    "read more") and a block mostly of other sites' links is not the site's list."""
+    urls = {link.url: link.offsite for link in links}
+    elsewhere = sum(urls.values())
+    here = len(urls) - elsewhere
+    also = f"; {elsewhere} on other sites could" if elsewhere else ""
+    if here < MIN_ITEMS:
+        return (f"no link to this site could be a headline{also}" if not here else
+                f"it links to only 1 address on this site that could be a headline{also}")
+    most, beside = max(((len(group) - sum(group.values()), sum(group.values()))
+                        for group in ({link.url: link.offsite for link in members}
+                                      for members in _groups(links).values())),
+                       default=(0, 0))
+    if most < MIN_ITEMS:
+        return (f"{here} addresses on this site could be headlines, no more than {most} "
+                f"of them in one repeated block{also}")
+    # Enough of them repeat, but their block is mostly other sites' links (`_eligible`).
+    return (f"{here} addresses on this site could be headlines; the block holding {most} of "
+            f"them also holds {beside} on other sites")
 
 
 def _joins(link: _Link, signature: tuple[str, ...], runs: set[tuple[object, ...]],
