@@ -25,6 +25,7 @@ from monitor.extract import body_kind, embedded, get_extractor
 from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import safe_link
 from monitor.extract.frames import frame_urls
+from monitor.extract.splash import way_in
 from monitor.fetch import Fetcher
 from monitor.fetch.decode import declared_codec
 from monitor.models import Document, Item, RawItem
@@ -170,6 +171,17 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
                          spacing=fetcher.robots_spacing(url))
     tree = parse_html(page.text or "")
     title = _site_title(tree) or _host_title(url)
+    asked, splash = url, []
+    # 0. A splash page in front of the site (monitor.extract.splash): the site is read
+    # from the page its way in leads to, and that page's address is proposed.
+    onward = way_in(tree, page.url, page.encoding)
+    inner = await probe.get(onward) if onward else None
+    if isinstance(inner, Document) and body_kind(inner) == "html":
+        splash = [(url, f"a splash page: read from the page it leads to, {onward}")]
+        page, url = inner, onward or url
+        tree = parse_html(page.text or "")
+        title = _site_title(tree) or title
+        encoding = _encoding_to_pin(page)
     root = _origin(page.url)
 
     # 1. Feeds the page links; 2. the usual feed paths (the first that works is enough:
@@ -223,8 +235,8 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
                                                          render=True),
                                         "headless Chromium", error=str(rendered),
                                         order=next(order)))
-    return Discovery(url, title, candidates, probe.requests, _tried(probe, candidates),
-                     spacing=fetcher.robots_spacing(url))
+    return Discovery(asked, title, candidates, probe.requests,
+                     splash + _tried(probe, candidates), spacing=fetcher.robots_spacing(url))
 
 
 def _tried(probe: _Prober, candidates: list[Candidate]) -> list[tuple[str, str]]:

@@ -60,7 +60,6 @@ from monitor.config.settings import Source
 from monitor.extract.autodata import read_embedded, read_json_body
 from monitor.extract.bounds import parse_html
 from monitor.extract.cleaning import page_base, script_built_hint, scripted_address
-from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.extract.htmltext import (
     BLOCK_TAGS,
     COMPONENT,
@@ -72,6 +71,7 @@ from monitor.extract.htmltext import (
     summarize,
     text_blocks,
 )
+from monitor.extract.splash import read_behind
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import clean_href, collapse
 from monitor.text.urls import in_page_encoding, registrable_domain
@@ -156,10 +156,10 @@ def extract(doc: Document, source: Source) -> Extraction:
     data = read_embedded(doc, tree)   # first: reading the links marks up the tree
     links = read_links(doc, source, tree)
     if not links.items and not (data and data.items):
-        # The listing may be in a frame (see monitor.extract.frames).
-        frames = frame_urls(tree, doc.url, doc.encoding)
-        if frames:
-            return Extraction(follow=frames, notes=[*links.notes, through_frames_note(frames)])
+        # The listing may be in a frame or behind a splash page (monitor.extract.splash).
+        behind = read_behind(tree, doc, "")
+        if behind is not None:
+            return replace(behind, notes=[*links.notes, *behind.notes])
     if data is None:
         return _with_hint(links, text)
     guessed = any("guessed" in warning for warning in data.warnings)

@@ -29,8 +29,8 @@ from monitor.extract.cleaning import (
     script_built_hint,
     scripted_address,
 )
-from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.extract.htmltext import extends, is_cut
+from monitor.extract.splash import read_behind
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, truncate
 from monitor.text.urls import in_page_encoding
@@ -104,12 +104,13 @@ def read_listing(doc: Document, select: Selectors, limit: int | None = None) -> 
         wrong = another_type(doc, "html")   # a feed's, a sitemap's or an API's URL
         if wrong:
             return Extraction(warnings=[f"{unmatched}: {wrong}"])
-        # The listing may be in a frame (see monitor.extract.frames). Looked for in
-        # the page as parsed, since drop_hidden took iframes out with the scripts:
-        # parsed again, only for a page that matched nothing.
-        frames = frame_urls(parse_html(doc.text), doc.url, doc.encoding)
-        if frames:
-            return Extraction(follow=frames, notes=[f"{unmatched}; {through_frames_note(frames)}"])
+        # The listing may be in a frame or behind a splash page (see
+        # monitor.extract.splash). Looked for in the page as parsed, since drop_hidden
+        # took iframes out with the scripts: parsed again, only for a page that
+        # matched nothing.
+        behind = read_behind(parse_html(doc.text), doc, unmatched)
+        if behind is not None:
+            return behind
         hint = script_built_hint(doc.text)
         return Extraction(warnings=[f"{unmatched}; {hint}" if hint else unmatched])
     title_sel = Selector.parse("title", select.title) if select.title else None
