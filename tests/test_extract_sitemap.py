@@ -201,6 +201,27 @@ def test_documents_that_are_not_sitemaps(body: bytes, message: str) -> None:
         run(doc_of(body))
 
 
+def test_bare_ampersands_in_addresses_are_read_as_escaped_with_a_warning() -> None:
+    # A hand-written generator puts each page's query into <loc> as it is.
+    body = (b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+            b'schemas/sitemap/0.9"><url><loc>https://a.go.th/index.php?page=news&id=5</loc>'
+            b"<lastmod>2026-11-30</lastmod></url><url><loc>https://a.go.th/index.php?"
+            b"page=news&amp;id=4&#38;x=1&lang=th</loc></url></urlset>")
+    found = run(doc_of(body))
+    assert [item.link for item in found.items] == [
+        "https://a.go.th/index.php?page=news&id=5",
+        "https://a.go.th/index.php?page=news&id=4&x=1&lang=th"]
+    assert found.warnings[0] == ("not well-formed XML: 2 bare '&' in it (each should be "
+                                 "written &amp;); read as if escaped")
+    # Escaping them mends nothing else: with another fault, the first is reported.
+    with pytest.raises(ExtractError, match=r"not well-formed \(invalid token\): line 2"):
+        run(doc_of(body.replace(b"</loc><lastmod>", b"</lo><lastmod>")))
+    index = (b"<sitemapindex><sitemap><loc>https://a.go.th/sitemap.php?part=1&y=2026</loc>"
+             b"</sitemap></sitemapindex>")
+    found = run(doc_of(index))
+    assert (found.follow, len(found.warnings)) == (["https://a.go.th/sitemap.php?part=1&y=2026"], 1)
+
+
 def test_declared_encoding_does_not_fight_the_decoded_text() -> None:
     body = ('<?xml version="1.0" encoding="windows-874"?>\n<urlset xmlns:news='
             '"http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://a.go.th/1</loc>'

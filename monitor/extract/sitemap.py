@@ -56,16 +56,23 @@ def extract(doc: Document, source: Source) -> Extraction:
         data = without_declaration(strip_document_controls(doc.text))
     if not data.strip():
         raise ExtractError(f"not a sitemap: the document is empty ({doc.url})")
+    warnings: list[str] = []
     try:
         root = parse_xml(data, "sitemap")
     except ExtractError as exc:
         wrong = another_type(doc, "sitemap")   # an HTML page's DOCTYPE is refused as a DTD
-        raise ExtractError(f"not a sitemap: {wrong}" if wrong else str(exc)) from exc
+        if wrong:
+            raise ExtractError(f"not a sitemap: {wrong}") from exc
+        root, warning = _with_ampersands_escaped(data, exc)
+        warnings.append(warning)
     kind = local_name(root.tag)
     if kind == "sitemapindex":
-        return _read_index(root, doc.url, notes)
+        found = _read_index(root, doc.url, notes)
+        found.warnings[:0] = warnings
+        return found
     if kind == "urlset":
         found = _read_urlset(root, doc.url, notes)
+        found.warnings[:0] = warnings
         if found.items and not source.fetch_article and not any(i.title for i in found.items):
             # Every item would be dropped untitled, and the source would say only that.
             found.warnings.append("the sitemap names no titles: set fetch_article: true "
@@ -75,6 +82,27 @@ def extract(doc: Document, source: Source) -> Extraction:
     raise ExtractError(f"not a sitemap: {wrong}" if wrong else
                        f"not a sitemap: the root element is <{kind}>, "
                        f"not <urlset> or <sitemapindex> ({doc.url})")
+
+
+# An ampersand that begins no reference: hand-written generators put a page's query
+# into <loc> as it is (`news.php?page=news&id=5`), and one such address made the whole
+# sitemap unreadable, though its meaning is plain.
+_BARE_AMPERSAND = re.compile(
+    rb"&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,8});)")
+
+
+def _with_ampersands_escaped(data: bytes, error: ExtractError) -> tuple[Element, str]:
+    """The sitemap read with its bare ampersands escaped, and a warning that says so;
+    `error` again when that does not make it well-formed."""
+    repaired, count = _BARE_AMPERSAND.subn(b"&amp;", data)
+    if not count:
+        raise error
+    try:
+        root = parse_xml(repaired, "sitemap")
+    except ExtractError:
+        raise error from None
+    return root, (f"not well-formed XML: {count} bare '&' in it (each should be written "
+                  "&amp;); read as if escaped")
 
 
 def gunzip(data: bytes, limit: int = MAX_DECOMPRESSED) -> bytes:
