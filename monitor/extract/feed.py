@@ -29,7 +29,7 @@ from monitor.extract.cleaning import aware_or_none, html_to_text, parse_iso_awar
 from monitor.extract.plainrss import read_plain_rss
 from monitor.extract.xmlsafe import drop_bad_charrefs, strip_prolog
 from monitor.models import Document, Extraction, RawItem
-from monitor.text.clean import collapse, strip_document_controls
+from monitor.text.clean import collapse, slashed, strip_document_controls
 from monitor.text.urls import host_of
 
 JSON_TYPES = ("application/feed+json", "application/json")
@@ -62,8 +62,26 @@ def extract(doc: Document, source: Source) -> Extraction:
 
 # --- XML feeds -----------------------------------------------------------------------
 
+# A link written with backslashes, as on a Windows server (`https:\\www.x.go.th\\news\\81`,
+# `\\news\\82`): feedparser resolves links against the feed's address before the
+# program sees them, and resolved so they named a path under the feed's own
+# (`/rss///www.x.go.th/news/81`). They are mended as a browser would read them first.
+# Each part stops at the next `<`, and no part gives back what it took: linear on a
+# hostile feed of unclosed link tags or backslashes.
+_LINK_TEXT = re.compile(r"(<(?:\w+:)?link\b[^<>]*+(?<!/)>)(?=[^<]*?\\)([^<]*+)(?=</)")
+_LINK_HREF = re.compile(
+    r"""(<(?:\w+:)?link\b[^<>]*?\bhref\s*+=\s*+["'])(?=[^"'<>]*?\\)([^"'<>]*+)""")
+
+
+def _slashed_links(text: str) -> str:
+    if "\\" not in text:
+        return text
+    text = _LINK_TEXT.sub(lambda found: found[1] + slashed(found[2].strip()), text)
+    return _LINK_HREF.sub(lambda found: found[1] + slashed(found[2].strip()), text)
+
+
 def _extract_xml(doc: Document, source: Source, text: str) -> Extraction:
-    text, warnings = strip_prolog(drop_bad_charrefs(text))
+    text, warnings = strip_prolog(drop_bad_charrefs(_slashed_links(text)))
     result = read_plain_rss(text) or _feedparser(doc, text)
     version = result.get("version", "")
     entries = result.get("entries", [])

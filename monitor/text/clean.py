@@ -41,12 +41,18 @@ def clean_href(href: str) -> str:
     Before the query, a backslash is a slash, as sites built on Windows servers
     write them (`http://tcps.tisi.go.th/pub\\tcps1_52.pdf`).
     """
-    text = strip_controls(_HREF_BREAKS.sub("", href)).strip()
-    if "\\" in text:
-        cut = _HREF_QUERY.search(text)
-        end = cut.start() if cut else len(text)
-        text = text[:end].replace("\\", "/") + text[end:]
+    text = slashed(strip_controls(_HREF_BREAKS.sub("", href)).strip())
     return _HREF_SPACE.sub(lambda space: quote(space.group(), safe=""), text)
+
+
+def slashed(href: str) -> str:
+    """`href` with each backslash before its query a slash, as a browser reads an
+    http(s) address (`https:\\www.x.go.th\\news\\81`, `\\news\\82`)."""
+    if "\\" not in href:
+        return href
+    cut = _HREF_QUERY.search(href)
+    end = cut.start() if cut else len(href)
+    return href[:end].replace("\\", "/") + href[end:]
 
 
 def strip_document_controls(text: str) -> str:
