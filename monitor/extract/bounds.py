@@ -76,12 +76,19 @@ def check_nesting(text: str, what: str = "the page") -> None:
 # No real tag has a hundred.
 MAX_ATTRIBUTES = 1000
 # The text walked as HTML's tokenizer walks it, tag by tag, with quoted values whole
-# (a `>` inside one does not end its tag), up to the first tag of more than twice
+# (a `>` inside one does not end its tag), up to the first tag of more than
 # MAX_ATTRIBUTES units: only such a tag can hold that many attributes, each being
-# at least a name and what separates it from the next. One C-level match per page;
-# the usual tags (end tags, then tags without quotes) are tried first.
-_UNIT = r"""[^>"'\s/]{1,64}+|[\s/]++|"[^"]*+"|'[^']*+'|["']"""
-_UNITS = "{0," + str(2 * MAX_ATTRIBUTES) + "}+"
+# at least one unit (a name with its value). One C-level match per page;
+# the usual tags (end tags, then tags without quotes) are tried first. A quote opens
+# a value only after `=`: in a name it is one more character of the name, and
+# counting it as an opening made a Joomla page's `<strong style="><b>...<div
+# align="center" ...>` look like one tag of 250 KB and 1,532 attributes, where
+# lexbor reads a tag of three. A value runs to its closing quote, or to the text's
+# end, as the tokenizer's does; a name or unquoted value counts a unit every 64
+# characters, so a long run cannot pass for one attribute.
+_UNIT = (r"""[\s/]++|[^\s/>][^\s/>=]{0,63}+"""
+         r"""(?:\s*+=\s*+(?:"[^"]*+"?|'[^']*+'?|[^\s>]{0,64}+))?""")
+_UNITS = "{0," + str(MAX_ATTRIBUTES) + "}+"
 _UP_TO_LONG_TAG = re.compile(
     r"(?:[^<]++"
     r"|</[A-Za-z][^>\"']" + _UNITS + ">"
@@ -90,9 +97,10 @@ _UP_TO_LONG_TAG = re.compile(
     r"|<(?!/?[A-Za-z]))*+")
 _TAG_NAME = re.compile(r"[^\s/>]*+")
 _TAG_BODY = re.compile("(?:" + _UNIT + ")*+")
-# An attribute as the tokenizer reads one: a name up to a blank, `/`, `>` or `=`,
-# then perhaps `=` and a value.
-_ATTRIBUTE = re.compile(r"""([^\s/>=]++)(?:\s*+=\s*+(?:"[^"]*+"?|'[^']*+'?|[^\s>]*+))?""")
+# An attribute as the tokenizer reads one: a name (which may begin with `=`) up to a
+# blank, `/`, `>` or `=`, then perhaps `=` and a value.
+_ATTRIBUTE = re.compile(
+    r"""([^\s/>][^\s/>=]*+)(?:\s*+=\s*+(?:"[^"]*+"?|'[^']*+'?|[^\s>]*+))?""")
 # And each new option of a <select> visits the ones before it: 40,000 in one took
 # 10 s. A dropdown of every local government (7,850) is conceivable on a real page;
 # past 10,000 options' worth of that work (a sum of squares, about 0.4 s), the
@@ -127,16 +135,24 @@ def _check_attributes(text: str, what: str) -> None:
     at = 0
     while (at := _end(_UP_TO_LONG_TAG, text, at)) < len(text):
         # A tag of more units than any real one, or one the text ends inside.
-        name_end = _end(_TAG_NAME, text, at + (2 if text[at + 1] == "/" else 1))
-        body_end = _end(_TAG_BODY, text, name_end)
-        names: set[str] = set()
-        for attribute in _ATTRIBUTE.finditer(text, name_end, body_end):
-            names.add(attribute.group(1).lower())
-            if len(names) > MAX_ATTRIBUTES:
-                raise ExtractError(f"{what} has a tag with more than "
-                                   f"{MAX_ATTRIBUTES:,} attributes; refused rather than "
-                                   "parsed (no real page has one)")
-        at = body_end + 1
+        end, names = scan_tag(text, at, MAX_ATTRIBUTES + 1)
+        if len(names) > MAX_ATTRIBUTES:
+            raise ExtractError(f"{what} has a tag with more than {MAX_ATTRIBUTES:,} "
+                               "attributes; refused rather than parsed (no real page has one)")
+        at = end + 1
+
+
+def scan_tag(text: str, at: int, most: int | None = None) -> tuple[int, set[str]]:
+    """Where the tag that opens at `at` (its `<`) ends, at its `>` or the text's end, and
+    its distinct attribute names (up to `most`), as HTML's tokenizer reads them."""
+    name_end = _end(_TAG_NAME, text, at + (2 if text[at + 1:at + 2] == "/" else 1))
+    body_end = _end(_TAG_BODY, text, name_end)
+    names: set[str] = set()
+    for attribute in _ATTRIBUTE.finditer(text, name_end, body_end):
+        names.add(attribute.group(1).lower())
+        if len(names) == most:
+            break
+    return body_end, names
 
 
 def _end(pattern: re.Pattern[str], text: str, at: int) -> int:
