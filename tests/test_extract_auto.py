@@ -431,3 +431,34 @@ def test_a_page_of_more_links_than_any_listing_is_read_to_a_bound() -> None:
         f"https://www.example.go.th/n/{i}" for i in range(LINKS_READ - 1)]  # after the menu's
     assert f"read the first {LINKS_READ:,} of the page's {LINKS_READ + 3_001:,} links" \
         in found.notes
+
+
+def test_a_blog_page_of_whole_posts_under_a_layout_class() -> None:
+    """A WordPress theme (Themify) names its layout in classes: `sidebar1` ("one
+    sidebar") on the body and on the wrapper of the posts, which was taken for a
+    sidebar and the posts refused. Each post is shown whole, links and all: its
+    item is its headline, not every link of its body, nor its author's page."""
+    def post(n: int, sticky: str = "") -> str:
+        body = "".join(f"<p><a href='/wp-content/uploads/form{n}-{k}.pdf'>ดาวน์โหลดใบสมัครและ"
+                       f"รายละเอียดโครงการ ชุดที่ {k}</a></p>" for k in range(3))
+        return (f"<div id='post-{n}' class='post-{n} post type-post hentry {sticky} post'>"
+                f"<div class='post-content'><h2 class='post-title'><a href='/?p={n}'>"
+                f"{headline(n)}</a></h2><p class='post-meta'>โดย <a href='/?author=1'>admin"
+                f"</a></p><div class='entry-content'>{body}</div></div></div>")
+    page = ("<html><body class='home blog sidebar1'><div id='headerwrap'><nav>"
+            "<a href='/?page_id=2'>เกี่ยวกับภาควิชา</a></nav></div>"
+            "<div id='layout' class='pagewidth'><div id='content' class='list-post'>"
+            "<div id='loops-wrapper' class='loops-wrapper sidebar1 list-post'>"
+            f"{post(1, 'sticky')}{post(2)}{post(3)}{post(4)}"
+            # A post of pictures, its headline link empty: not its author's page.
+            "<div id='post-5' class='post-5 post type-post hentry post'><div class="
+            "'post-content'><h2 class='post-title'><a href='/?p=5'></a></h2><p class="
+            "'post-meta'>โดย <a href='/?author=1'>admin</a></p><div class='entry-content'>"
+            "<p><a href='/wp-content/uploads/a.jpg'><img src='/wp-content/uploads/a.jpg'>"
+            "</a></p></div></div></div></div></div>"
+            "<aside id='sidebar'><a href='/?page_id=9'>ติดต่อภาควิชาเศรษฐศาสตร์</a></aside>"
+            "</div></body></html>")
+    result = run(page)
+    assert [item.link for item in result.items] == [
+        f"https://www.example.go.th/?p={n}" for n in (1, 2, 3, 4)], result.notes
+    assert [item.title for item in result.items] == [headline(n) for n in (1, 2, 3, 4)]

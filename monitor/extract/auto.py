@@ -103,7 +103,7 @@ SHARED_SUFFIXES = ("go.th",)   # government sites link each other's items (law.g
 LISTING_SEGMENTS = frozenset({"tag", "tags", "category", "categories", "author", "authors",
                               "search", "label", "labels", "topic", "topics", "taxonomy"})
 PAGING_KEYS = frozenset({"page", "paged", "pg", "start", "offset", "tag", "cat", "category",
-                         "s", "q", "search"})
+                         "author", "s", "q", "search"})
 NEUTRAL_KEYS = frozenset({"lang", "sort", "order", "per_page", "limit"})
 HOME_PATHS = frozenset({"", "index.php", "index.html", "index.htm", "home", "th", "en",
                         "default.aspx", "main.php"})
@@ -112,6 +112,10 @@ ROLES = {"navigation": "navigation", "menu": "navigation", "menubar": "navigatio
          "complementary": "sidebar"}
 STATE = ("odd", "even", "first", "last", "active", "current", "selected", "clearfix")
 VOLATILE = ("category-", "tag-", "format-", "status-", "type-", "has-", "post-format")
+# A class that names a page's layout, not a region: Themify's `sidebar1` ("one
+# sidebar", on the body and on the main list's wrapper alike), `sidebar-none`,
+# `nosidebar`. (`has-sidebar` and the like are left out by class_words.)
+_LAYOUT = re.compile(r"sidebar\d|no(?:n|ne)?sidebar|withoutsidebar")
 SIDE_LISTS = ("popular", "related", "widget", "trending", "recommend", "most")
 SUMMARY_WORDS = ("excerpt", "summary", "desc", "teaser", "intro", "abstract", "lead")
 DATE_WORDS = ("date", "time", "publish", "posted", "created", "meta")
@@ -318,9 +322,17 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
     signature = cast("tuple[str, ...]", best[0])
     parents = {(ln.container.parent.mem_id, ln.container.tag) for ln in chosen
                if ln.container is not None and ln.container.parent is not None}
-    chosen += [link for link in links
-               if link.node.mem_id not in seen
-               and _joins(link, signature, runs, parents, chains)]
+    # One item per element that joins, as per container (`_best_per_container`): a
+    # blog page that shows each post whole has many links in each, and its item is
+    # the post's headline.
+    taken = {link.container.mem_id for link in chosen if link.container is not None}
+    joining: dict[int, list[_Link]] = {}
+    for link in links:
+        through = None if link.node.mem_id in seen else _joins(
+            link, signature, runs, parents, chains)
+        if through is not None and through.mem_id not in taken:
+            joining.setdefault(through.mem_id, []).append(link)
+    chosen += [max(group, key=_headline_rank) for group in joining.values()]
     chosen.sort(key=lambda link: link.order)
     unique = list({link.url: link for link in reversed(chosen)}.values())[::-1]
     _dates_around(unique)
@@ -395,10 +407,15 @@ def _best_per_container(links: list[_Link]) -> list[_Link]:
         if len({ln.url for ln in group}) == 1:
             best = next((ln for ln in named if ln.in_heading), named[0])
         else:
-            best = max(named, key=lambda ln: (ln.kind == "headline", ln.in_heading,
-                                              len(ln.title)))
+            best = max(named, key=_headline_rank)
         kept.add(id(best))
     return [link for link in links if id(link) in kept] + loose
+
+
+def _headline_rank(link: _Link) -> tuple[bool, bool, int]:
+    """Which of an item's links names it: a headline over a name, one in a heading,
+    then the longest."""
+    return link.kind == "headline", link.in_heading, len(link.title)
 
 
 def _groups(links: list[_Link]) -> dict[tuple[object, ...], list[_Link]]:
@@ -453,24 +470,25 @@ def _candidates(links: list[_Link]) -> str:
 
 
 def _joins(link: _Link, signature: tuple[str, ...], runs: set[tuple[object, ...]],
-           parents: set[tuple[int, str | None]], chains: _Chains) -> bool:
-    """A link outside the chosen group that still belongs to it: its container has the
-    winning path (a last row of one), or it sits beside the chosen items, in the same
-    parent and the same kind of element (a featured card before the list)."""
+           parents: set[tuple[int, str | None]], chains: _Chains) -> LexborNode | None:
+    """The element through which a link outside the chosen group still belongs to it:
+    one with the winning path (a last row of one), or one beside the chosen items, in
+    the same parent and of the same kind (a featured card before the list). None for
+    a link that does not belong."""
     if link.kind != "headline" or len(link.title) < MIN_TITLE:
-        return False
+        return None
     for anc in _ancestors(link.node, False):
         if chains.signature(anc) == signature:
             if link.date is None:
                 link.date = _date_near(anc, link.node)
-            return (signature, *_run_place(anc)) in runs
+            return anc if (signature, *_run_place(anc)) in runs else None
     for anc in _ancestors(link.node, True):
         if anc.parent is not None and (anc.parent.mem_id, anc.tag) in parents:
             link.container = anc
             if link.date is None:
                 link.date = _date_near(anc, link.node)
-            return True
-    return False
+            return anc
+    return None
 
 
 def _date_near(box: LexborNode, anchor: LexborNode, *, card: bool = True) -> str | None:
@@ -837,7 +855,8 @@ def _region(node: LexborNode) -> str | None:
                    or "menu" in word else
                    "breadcrumb" if "breadcrumb" in word else
                    "pagination" if word in ("pager", "pagination", "paging") else
-                   "sidebar" if "sidebar" in word else
+                   "sidebar" if "sidebar" in word and not _LAYOUT.match(word)
+                   and "none" not in words else
                    next((p for p in ("header", "footer") if p in word
                          and words[0] not in COMPONENT), None))
             if why and node.css_first("article, main, [role=main]") is None:
