@@ -462,3 +462,59 @@ def test_a_blog_page_of_whole_posts_under_a_layout_class() -> None:
     assert [item.link for item in result.items] == [
         f"https://www.example.go.th/?p={n}" for n in (1, 2, 3, 4)], result.notes
     assert [item.title for item in result.items] == [headline(n) for n in (1, 2, 3, 4)]
+
+
+def _joomla_blog(headings: list[str], more: str = "อ่านข้อมูลเพิ่มเติม...") -> str:
+    """Joomla 1.0's blog layout, as many agency sites still run it: each item a table
+    of its heading, then a table of author, date, text and a "read more" link, the
+    only link of the item."""
+    items = "".join(
+        f"<div><table class='contentpaneopen'><tr><td class='contentheading' width='100%'>"
+        f"{heading}</td></tr></table><table class='contentpaneopen'><tr><td colspan='2'>"
+        f"<span class='small'>เขียนโดย admin</span></td></tr><tr><td colspan='2' "
+        f"class='createdate'>Friday, {18 - n} August 2017</td></tr><tr><td colspan='2'>"
+        f"<img src='/images/stories/{n}.jpg'></td></tr><tr><td colspan='2'><a href='index.php?"
+        f"option=com_content&amp;task=view&amp;id={88 - n}&amp;Itemid=42' class='readon'>"
+        f"{more}</a></td></tr></table></div>" for n, heading in enumerate(headings))
+    return ("<html><body><table><tr><td><div class='mainlevel-nav'><a href='index.php?option="
+            "com_content&amp;task=category&amp;id=20'>Activity</a><a href='index.php?option="
+            "com_extcalendar'>Event</a><a href='index.php?option=com_contact'>Contact us</a>"
+            "</div></td><td><table class='blog'><tr><td valign='top'>"
+            f"{items}</td></tr></table></td></tr></table></body></html>")
+
+
+@pytest.mark.parametrize("more", ["อ่านข้อมูลเพิ่มเติม...", "[รายละเอียด]", "อ่านข่าวต่อ »",
+                                  "เพิ่มเติม", "ใบสมัคร", "notice_25_8_60.pdf"])
+def test_an_items_only_link_saying_read_more_takes_the_heading_beside_it(more: str) -> None:
+    # The heading sits in a table of its own, beside the one holding the link; the
+    # link's text ended in "..." as a cut headline does, and was taken for one.
+    result = run(_joomla_blog([headline(1), headline(2), headline(3)], more))
+    assert [item.title for item in result.items] == [headline(1), headline(2), headline(3)]
+    assert result.items[0].link.endswith("task=view&id=88&Itemid=42")
+
+
+def test_a_line_of_weekday_and_date_is_no_headline_but_a_heading_of_a_date_is() -> None:
+    # Some sites head each notice with its date alone; the item's line of weekday and
+    # date ("Friday, 18 August 2017") is its date, not its headline.
+    headings = ["2 สิงหาคม 2560", "26 กรกฎาคม 2560", "19 กรกฎาคม 2560"]
+    result = run(_joomla_blog(headings))
+    assert [item.title for item in result.items] == headings
+
+
+def test_a_read_more_link_ending_in_dots_takes_the_headline_not_the_first_line() -> None:
+    # "อ่านต่อ..." ends as a cut headline does; no line "extends" it, and the card's
+    # first line is its category.
+    cards = "".join(f"<div class='card'><span class='cat'>กิจกรรม</span>"
+                    f"<p>{headline(n)}</p><a href='/n/{n}'>อ่านต่อ...</a></div>"
+                    for n in (1, 2, 3))
+    result = run(f"<html><body><div id='main'>{cards}</div></body></html>")
+    assert [item.title for item in result.items] == [headline(n) for n in (1, 2, 3)]
+
+
+def test_links_that_say_only_read_more_are_named_when_nothing_is_found() -> None:
+    cards = "".join(f"<div class='card'><img src='/i/{n}.jpg'><a href='/n/{n}'>อ่านต่อ</a></div>"
+                    for n in range(3))
+    result = run(f"<html><body><div id='main'>{cards}</div></body></html>")
+    assert result.items == []
+    assert ('(no link to this site could be a headline; 3 say only "read more" with no '
+            "headline found beside them)") in result.warnings[0]

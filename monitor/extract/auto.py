@@ -75,6 +75,7 @@ from monitor.extract.splash import read_behind
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import clean_href, collapse
 from monitor.text.urls import in_page_encoding, registrable_domain
+from monitor.text.weekdays import WEEKDAY_NAMES
 
 MIN_TITLE, MIN_ITEMS, TITLE_CREDIT = 15, 2, 120
 LINK_CSS = ('a[href], [data-href], [data-url], [title^="http://"], [title^="https://"], '
@@ -84,10 +85,20 @@ LINK_CSS = ('a[href], [data-href], [data-url], [title^="http://"], [title^="http
 # archive page of 90,000 links cost 10 s of the page worker (benchmarks/hostile_pages.py).
 LINKS_READ = 5000
 # Link texts that say "open it" rather than what it is: the headline is elsewhere in the item.
+SHORT_HEADLINE = 6   # characters of the shortest line that may name a "read more" item
+# What a line that is only a date may hold besides it: its weekday ("Friday, 18 August
+# 2017", "วันศุกร์ที่ 18 สิงหาคม 2560"), which the date search leaves out.
+_WEEKDAY = re.compile("|".join(sorted((re.escape(name) for names in WEEKDAY_NAMES
+                                       for name in names), key=len, reverse=True))
+                      + "|วัน|ที่", re.IGNORECASE)
+# Also in brackets ("[รายละเอียด]"), a form to download ("ใบสมัคร") under a notice, and
+# a file's own name ("job_ocs_25_8_60.pdf") as the link's text.
 READ_MORE = re.compile(
-    r"^(?:อ่านต่อ|อ่านเพิ่มเติม|อ่านรายละเอียด|รายละเอียด(?:เพิ่มเติม)?|ดูรายละเอียด|ดูเพิ่มเติม|"
-    r"คลิก(?:ที่นี่|อ่าน)?|ดาวน์โหลด|read\s*more|more|details?|download|copy\s*link|"
-    r"view(?:\s*more)?|continue\s*reading|see\s*more)\W*$", re.IGNORECASE)
+    r"^\W*(?:อ่าน(?:ข่าว)?(?:ต่อ|เพิ่มเติม|ข้อมูลเพิ่มเติม|รายละเอียด)|(?:ดู)?รายละเอียด(?:เพิ่มเติม)?|"
+    r"(?:ดู)?(?:ข้อมูล)?เพิ่มเติม|คลิก(?:ที่นี่|อ่าน|เพื่ออ่าน)?|ดาวน์โหลด|ใบสมัคร|"
+    r"[^\s/\\]{1,80}\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|jpe?g|png|gif)|"
+    r"read\s*more|more|details?|download|copy\s*link|view(?:\s*more)?|continue\s*reading|"
+    r"see\s*more)\W*$", re.IGNORECASE)
 # A view counter, "New" badge or bare date glued to the start or end of a headline.
 _COUNTER = re.compile(r"\s*(?:[|•·]\s*)?(?:(?:ดู|อ่าน|เข้าชม|จำนวนเข้าชม|views?|hits?)\s*:?\s*"
                       r"[0-9๐-๙][0-9๐-๙,]*\s*(?:ครั้ง|views?|reads?)?|[0-9๐-๙][0-9๐-๙,]*\s*"
@@ -450,10 +461,15 @@ def _candidates(links: list[_Link]) -> str:
     """Why no block was found, counted as the notes count: in addresses on this site,
     since a card often links to its story two or three times (picture, headline,
     "read more") and a block mostly of other sites' links is not the site's list."""
+    # A link that still says only "read more" had no headline found beside it.
+    said = [link for link in links if link.kind != "more"]
+    more = len({link.url for link in links if link.kind == "more"} - {ln.url for ln in said})
+    links = said
     urls = {link.url: link.offsite for link in links}
     elsewhere = sum(urls.values())
     here = len(urls) - elsewhere
-    also = f"; {elsewhere} on other sites could" if elsewhere else ""
+    also = (f"; {elsewhere} on other sites could" if elsewhere else "") + (
+        f"; {more} say only \"read more\" with no headline found beside them" if more else "")
     if here < MIN_ITEMS:
         return (f"no link to this site could be a headline{also}" if not here else
                 f"it links to only 1 address on this site that could be a headline{also}")
@@ -748,23 +764,41 @@ def _headline_near(link: _Link, spread: dict[int, set[str]]) -> str:
     box = _item_box(link, spread)
     if box is None:
         return ""
+    # "อ่านข้อมูลเพิ่มเติม..." ends as a cut headline does, but nothing extends it.
+    cut = link.kind != "more" and is_cut(link.title)
     for heading in box.css("h1, h2, h3, h4, h5, h6"):
         text = _strip_glue(collapse(heading.text()))
-        if len(text) >= MIN_TITLE and (not is_cut(link.title) or extends(text, link.title)):
+        if len(text) >= MIN_TITLE and (not cut or extends(text, link.title)):
             return text
     line = _text_line(box, link.node)
-    if line and (not is_cut(link.title) or extends(line, link.title)):
+    if line and (not cut or extends(line, link.title)):
         return line
-    return ""
+    # A "read more" item whose only line is short or a date: some sites head each item
+    # with its date alone (a Joomla blog of weekly notices, "2 สิงหาคม 2560"), and
+    # that is what a reader knows it by.
+    return _text_line(box, link.node, shortest=SHORT_HEADLINE) if link.kind == "more" else ""
 
 
-def _text_line(box: LexborNode, anchor: LexborNode) -> str:
+def _text_line(box: LexborNode, anchor: LexborNode, shortest: int = 0) -> str:
+    """The item's first line outside its links of headline length that is not only a
+    date; with `shortest`, its first line of that length, whatever it is."""
     skip = frozenset({anchor.mem_id})
     for block in text_blocks(box, skip):
-        text = _strip_glue(block.text)
-        if block.link_chars == 0 and len(text) >= MIN_TITLE and find_date_text(text) != text:
+        text = block.text if shortest else _strip_glue(block.text)
+        if block.link_chars:
+            continue
+        if (len(text) >= shortest if shortest
+                else len(text) >= MIN_TITLE and not _only_date(text)):
             return text
     return ""
+
+
+def _only_date(text: str) -> bool:
+    found = DATE_RE.search(text)
+    if found is None:
+        return False
+    rest = _WEEKDAY.sub("", text[:found.start()] + text[found.end():])
+    return not rest.strip(" ,.-:()[]|")
 
 
 def _shape_counts(links: list[_Link]) -> dict[tuple[str | None, frozenset[str]], int]:
