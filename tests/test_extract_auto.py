@@ -518,3 +518,31 @@ def test_links_that_say_only_read_more_are_named_when_nothing_is_found() -> None
     assert result.items == []
     assert ('(no link to this site could be a headline; 3 say only "read more" with no '
             "headline found beside them)") in result.warnings[0]
+
+
+@pytest.mark.parametrize("dated", [True, False])
+def test_a_card_that_is_one_link_is_titled_by_its_title_line_not_its_script(dated: bool) -> None:
+    """A Gatsby site: each card one link holding an image loader's inline script, a
+    category, an author and date, the title (`div.Title`) and an excerpt. Titles
+    were the script's text; without it, the whole card run together."""
+    def card(n: int) -> str:
+        meta = (f"<div class='Metadata'><span class='Author'>ธรรมฤทธิ์ ลิขิตธีรเมธ</span> · "
+                f"<span class='Date'>{n} ม.ค. 2569</span></div>" if dated else "")
+        return (f"<a class='ArticleCard' href='/articles/a-{n}'><div class='FeaturedImage'>"
+                "<script>const t=\"undefined\"!=typeof HTMLImageElement&&\"loading\"in "
+                "HTMLImageElement.prototype;if(t){}</script><noscript><img src='/i.jpg'>"
+                f"</noscript></div><div class='Text'><div class='SourceInstanceName'>บทความ"
+                f"</div>{meta}<div class='Title'>{headline(n)}</div><div class='Excerpt'>"
+                "วันที่ 27 มิถุนายน ยานได้จุดจรวดควบคุมทิศทางเพื่อปรับทิศทางเข้าสู่วงโคจร</div></div></a>")
+    result = run(f"<html><body><div class='Articles'>{card(1)}{card(2)}{card(3)}</div>"
+                 "</body></html>")
+    assert [item.title for item in result.items] == [headline(n) for n in (1, 2, 3)]
+    if dated:
+        assert [item.date_text for item in result.items] == [f"{n} ม.ค. 2569" for n in (1, 2, 3)]
+
+
+def test_a_script_inside_a_link_is_no_part_of_its_title() -> None:
+    rows = [f"<a href='/n/{n}'><span class='pic'><script>window.lazy&&lazy.load({n});</script>"
+            f"</span><span>{headline(n)}</span></a>" for n in (1, 2, 3)]
+    assert [item.title for item in run(listing(*rows)).items] == [
+        headline(n) for n in (1, 2, 3)]

@@ -207,6 +207,10 @@ def read_links(doc: Document, source: Source,
     regions: dict[tuple[str, str], int] = {}
     cache: dict[int, tuple[str, str] | None] = {}
     links: list[_Link] = []
+    # A script inside a link (Gatsby's image loader, in every card that is one link)
+    # is no part of its text, which titles are read from.
+    for code in tree.css("a script, a style, a template"):
+        code.decompose()
     nodes = tree.css(LINK_CSS)
     for order, node in enumerate(nodes[:LINKS_READ]):
         href = _href(node)
@@ -646,7 +650,8 @@ def _headline(node: LexborNode) -> tuple[str, str, bool]:
         text = _strip_glue(collapse(heading.text()))
     else:
         whole = collapse(node.text())
-        text = (DATE_RE.search(whole) and _card_headline(node)) or _strip_glue(whole)
+        text = _card_headline(node, dated=DATE_RE.search(whole) is not None) or \
+            _strip_glue(whole)
     for inner in node.css("[title]"):
         full = collapse(inner.attributes.get("title") or "")
         if len(full) >= MIN_TITLE and extends(full, collapse(inner.text())):
@@ -669,17 +674,28 @@ READ_MORE_PREFIX = re.compile(r"^(?:อ่านเพิ่มเติม|อ�
                               re.IGNORECASE)
 
 
-def _card_headline(node: LexborNode) -> str:
-    """The text of a whole card inside one link without its lines that open with a
-    date and say little more (under META_LINE characters): a line of date and
-    author (sed.amlo.go.th: "04/09/2569 Post by กองกำกับ...", then the headline,
-    then "เข้าชม 173"), read as one text with the rest, ran into the headline. A
-    headline that opens with its date is longer. Empty when the link holds no
-    such line."""
-    if node.css_first(_LINES) is None:   # most links: one line, and this is all they cost
+def _card_headline(node: LexborNode, dated: bool) -> str:
+    """The headline of a whole card inside one link, read as one text with the rest
+    of the card: the line its class calls the title (thaiastro.or.th's Gatsby cards:
+    a category, an author and date, `div.Title`, an excerpt, all one link); else,
+    in a card that shows a date (`dated`), the text without its lines that open with
+    a date and say little more (under META_LINE characters), such as a line of date
+    and author (sed.amlo.go.th: "04/09/2569 Post by กองกำกับ...", then the headline,
+    then "เข้าชม 173"). A headline that opens with its date is longer. Empty when the
+    link holds neither."""
+    child = node.child
+    if child is None or (child.tag == "-text" and child.next is None):
+        return ""   # most links: their text alone, and this is all they cost
+    if node.css_first(_LINES) is None:
         return ""
     blocks = text_blocks(node)
     if len(blocks) < 2:
+        return ""
+    titled = next((block.text for block in blocks if block.owner is not None
+                   and _names_title(block.owner, node)), None)
+    if titled:
+        return _strip_glue(titled)
+    if not dated:
         return ""
     rest = [block.text for block in blocks
             if not ((found := DATE_RE.match(block.text))
@@ -687,6 +703,20 @@ def _card_headline(node: LexborNode) -> str:
     if len(rest) == len(blocks) or not rest:
         return ""
     return _strip_glue(collapse(" ".join(rest)))
+
+
+_TITLE_WORDS = frozenset({"title", "headline", "heading", "topic"})
+
+
+def _names_title(owner: LexborNode, card: LexborNode) -> bool:
+    """Whether a line's element, or one between it and the card, has a class that
+    calls it the title (`Title`, `news-title`, `entry-headline`; not `subtitle`)."""
+    node: LexborNode | None = owner
+    while node is not None and node is not card and node.mem_id != card.mem_id:
+        if any(_TITLE_WORDS.intersection(words) for words in class_words(node)):
+            return True
+        node = node.parent
+    return False
 
 
 def _strip_glue(text: str) -> str:
