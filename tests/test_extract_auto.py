@@ -546,3 +546,17 @@ def test_a_script_inside_a_link_is_no_part_of_its_title() -> None:
             f"</span><span>{headline(n)}</span></a>" for n in (1, 2, 3)]
     assert [item.title for item in run(listing(*rows)).items] == [
         headline(n) for n in (1, 2, 3)]
+
+
+def test_an_items_page_wins_over_its_picture_titled_alike() -> None:
+    # Drupal Views: a lightbox link to the cover picture, titled like the item, then
+    # the date, then the link to the item's page.
+    rows = [f"<div class='views-field-field-cover-fid'><a class='imagefield-fancybox' "
+            f"href='/files/cover/{n}.jpg' title='{headline(n)}'><img src='/files/cover/{n}"
+            f"_thumb.jpg'></a></div><div class='views-field-phpcode'>2{n}/06/2554</div>"
+            f"<div class='views-field-nid'><a href='/node/53{n}'>{headline(n)}</a></div>"
+            for n in (1, 2, 3)]
+    result = run(listing(*rows))
+    assert [item.link for item in result.items] == [
+        f"https://www.example.go.th/node/53{n}" for n in (1, 2, 3)]
+    assert [item.date_text for item in result.items] == [f"2{n}/06/2554" for n in (1, 2, 3)]

@@ -427,10 +427,15 @@ def _best_per_container(links: list[_Link]) -> list[_Link]:
     return [link for link in links if id(link) in kept] + loose
 
 
-def _headline_rank(link: _Link) -> tuple[bool, bool, int]:
-    """Which of an item's links names it: a headline over a name, one in a heading,
-    then the longest."""
-    return link.kind == "headline", link.in_heading, len(link.title)
+_PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp)$", re.IGNORECASE)
+
+
+def _headline_rank(link: _Link) -> tuple[bool, bool, bool, int]:
+    """Which of an item's links names it: a headline over a name, a page over its
+    picture (a lightbox link titled like the item, before the link to the item's
+    page), one in a heading, then the longest."""
+    return (link.kind == "headline", not _PICTURE_FILE.search(urlsplit(link.url).path),
+            link.in_heading, len(link.title))
 
 
 def _groups(links: list[_Link]) -> dict[tuple[object, ...], list[_Link]]:
