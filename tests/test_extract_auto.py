@@ -301,7 +301,8 @@ def test_a_date_glued_to_a_headline_is_the_items_not_the_headlines() -> None:
 
 
 @pytest.mark.parametrize("form", ["{title} ({day})", "{title} [{day}]", "{title} - {day}",
-                                  "{day} {title}"])
+                                  "{day} {title}", "[{day}]--{title}", "new!!! [{day}]--{title}",
+                                  "({day}) {title} NEW!!"])
 def test_a_date_in_the_links_own_text_is_the_items(form: str) -> None:
     """Older lists write each link as "headline (7 ธ.ค. 2569)": the title kept the
     date, in its brackets, and the item had none."""

@@ -109,7 +109,10 @@ _COUNTER = re.compile(r"\s*(?:[|•·]\s*)?(?:(?:ดู|อ่าน|เข้�
 _DATE_IN_SENTENCE = re.compile(
     r"(?:ณ|ถึง|ลง|ตั้งแต่|เมื่อ|ภายใน|ประจำ|สิ้นสุด|จน|ก่อน|หลัง|ใน|"
     r"\b(?:on|until|till|by|from|to|dated|of|since|before|after))\s*$", re.IGNORECASE)
-_BADGE = re.compile(r"\s*(?:\bnew\b|\bhot\b|ใหม่|ด่วน)!?\s*$", re.IGNORECASE)
+_BADGE = re.compile(r"\s*(?:\bnew\b|\bhot\b|ใหม่|ด่วน)!*\s*$", re.IGNORECASE)
+# ... or before it, in English and shouted ("new!!! [22 ส.ค. 60]--ราคากลาง ...").
+_LEADING_BADGE = re.compile(r"^\s*(?:new|hot)!+\s*", re.IGNORECASE)
+_CLOSING = {"[": "]", "(": ")"}
 SHARED_SUFFIXES = ("go.th",)   # government sites link each other's items (law.go.th)
 LISTING_SEGMENTS = frozenset({"tag", "tags", "category", "categories", "author", "authors",
                               "search", "label", "labels", "topic", "topics", "taxonomy"})
@@ -736,11 +739,11 @@ def _unglued(text: str) -> tuple[str, str | None]:
     glued = None
     for _ in range(3):
         before = text
-        text = _BADGE.sub("", _COUNTER.sub("", text))
-        match = DATE_RE.match(text)
-        if match and len(text) - match.end() >= MIN_TITLE:
+        text = _BADGE.sub("", _LEADING_BADGE.sub("", _COUNTER.sub("", text)))
+        match, end = _leading_date(text)
+        if match and len(text) - end >= MIN_TITLE:
             glued = glued or match.group(0)
-            text = text[match.end():].lstrip(" -|:")
+            text = text[end:].lstrip(" -–—|:")
         match = _last_date(text)
         if match and match.start() >= MIN_TITLE and _ends_glued(text, match):
             glued = glued or match.group(0)
@@ -748,6 +751,20 @@ def _unglued(text: str) -> tuple[str, str | None]:
         if text == before:
             break
     return text, collapse(glued) if glued else None
+
+
+def _leading_date(text: str) -> tuple[re.Match[str] | None, int]:
+    """The date a text opens with, bare or in brackets ("[22 ส.ค. 60]"), and where
+    it ends, its closing bracket included."""
+    opening = text[:1]
+    closing = _CLOSING.get(opening)
+    match = DATE_RE.match(text, 1 if closing else 0)
+    if match is None:
+        return None, 0
+    if closing is None:
+        return match, match.end()
+    end = len(text) - len(text[match.end():].lstrip())
+    return (match, end + 1) if text[end:end + 1] == closing else (None, 0)
 
 
 def _ends_glued(text: str, match: re.Match[str]) -> bool:
