@@ -327,8 +327,9 @@ def test_a_date_the_headline_says_stays_in_it(ending: str) -> None:
 
 
 def test_wordpress_dates_in_thai_with_the_month_first_are_read() -> None:
-    """A WordPress block writes its `M j, Y` date format in Thai: "ก.ค. 6, 2026"."""
-    days = ["ก.ค. 6, 2026", "พ.ค. 26, 2026"]
+    """A WordPress block writes its `M j, Y` date format in Thai: "ก.ค. 6, 2026"; its
+    `F jS, Y` with English ordinals: "พฤศจิกายน 30th, 2016"."""
+    days = ["ก.ค. 6, 2026", "พ.ค. 26, 2026", "พฤศจิกายน 30th, 2016", "มีนาคม 2nd, 2016"]
     cards = "".join(
         f"<div class='ultp-block-item post-id-{n}'><div class='ultp-block-content'>"
         f"<h3 class='ultp-block-title'><a href='/n/{n}'>{headline(n)}</a></h3>"
@@ -561,3 +562,13 @@ def test_an_items_page_wins_over_its_picture_titled_alike() -> None:
     assert [item.link for item in result.items] == [
         f"https://www.example.go.th/node/53{n}" for n in (1, 2, 3)]
     assert [item.date_text for item in result.items] == [f"2{n}/06/2554" for n in (1, 2, 3)]
+
+
+
+def test_a_webboards_two_digit_dates_are_read() -> None:
+    """A university webboard dates each topic "11-06-17": 2082 topics, 3 dated."""
+    rows = "".join(f"<tr><td>{900 - n}</td><td><a href='/webboard/topic.php?id={900 - n}'>"
+                   f"{headline(n)}</a></td><td>admin</td><td>1{n}-06-17</td><td>12/3</td></tr>"
+                   for n in range(3))
+    result = run(f"<html><body><table class='board'>{rows}</table></body></html>")
+    assert [item.date_text for item in result.items] == ["10-06-17", "11-06-17", "12-06-17"]

@@ -84,8 +84,11 @@ DATE_RE = re.compile(
     # clock and "1248-1-30-2561" a document's number.
     rf"|(?<![-.])(?:0?[1-9]|[12][0-9]|3[01])([-.])(?:0?[1-9]|1[0-2])\1[0-9]{{4}}"
     rf"(?![0-9๐-๙]){_TIME}"
+    # ... or with two digits each, as a webboard writes them ("11-06-17").
+    rf"|(?<![-.])(?:0[1-9]|[12][0-9]|3[01])-(?:0[1-9]|1[0-2])-[0-9]{{2}}(?![0-9๐-๙.-]){_TIME}"
     rf"|[0-9]{{1,2}}\s+{_EN_MONTH},?\s+[0-9]{{4}}|{_EN_MONTH}\s+[0-9]{{1,2}},\s+[0-9]{{4}}"
-    rf"|(?:{_MONTHS})\s*{_DIGIT}{{1,2}},\s*{_DIGIT}{{4}}(?![0-9๐-๙])"   # WordPress's "ก.ค. 6, 2026"
+    # WordPress's "ก.ค. 6, 2026", "พฤศจิกายน 30th, 2016" (its `M j, Y`, `F jS, Y` in Thai)
+    rf"|(?:{_MONTHS})\s*{_DIGIT}{{1,2}}(?:st|nd|rd|th)?,\s*{_DIGIT}{{4}}(?![0-9๐-๙])"
     # Relative, every part of it: "11 ชั่วโมง 5 นาทีที่แล้ว" is not "5 นาทีที่แล้ว". At most
     # three parts (days, hours, minutes): unbounded, a cell of 20,000 "1 นาที" took 20 s.
     rf"|(?:{_DIGIT}+\s*(?:นาที|ชั่วโมง|ชม\.|วัน|สัปดาห์|เดือน)\s*){{1,3}}"

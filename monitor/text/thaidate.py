@@ -130,11 +130,12 @@ _MONTH_DAY_YEAR = re.compile(
     rf"{_WD}(?P<month>{_EN_MONTH})[ ,\-]{{0,2}}(?P<day>[0-3]?[0-9])(?![0-9])(?:st|nd|rd|th)?"
     rf"(?:, ?| ){_YEAR}",
 )
-# Thai month names in the English order, as WordPress writes its `M j, Y` format in
-# Thai ("ก.ค. 6, 2026"). Only with the comma: Thai writes the day first otherwise.
+# Thai month names in the English order, as WordPress writes its `M j, Y` and `F jS, Y`
+# formats in Thai ("ก.ค. 6, 2026", "พฤศจิกายน 30th, 2016"). Only with the comma: Thai
+# writes the day first otherwise.
 _THAI_MONTH_DAY_YEAR = re.compile(
-    rf"{_WD}(?P<month>{_alternation(_thai_month_patterns)}) ?(?P<day>[0-3]?[0-9])(?![0-9]),"
-    rf" ?{_YEAR}",
+    rf"{_WD}(?P<month>{_alternation(_thai_month_patterns)}) ?(?P<day>[0-3]?[0-9])(?![0-9])"
+    rf"(?:st|nd|rd|th)?, ?{_YEAR}",
 )
 _DAY_MONTH = re.compile(rf"{_WD}{_DAY}{_SEP_DM}(?P<month>{_ANY_MONTH}){_NO_YEAR}")
 _MONTH_DAY = re.compile(
@@ -229,9 +230,11 @@ def _normalise(text: str) -> str:
 
 
 def _year(digits: str, era: str | None) -> int:
-    """CE year from the written one: two digits are BE 25xx; four digits above 2400 are BE
-    whatever the language around them (DGA writes `19 June 2566`); an era marker that
-    contradicts the number is an error, not a hint."""
+    """CE year from the written one: two digits are BE 25xx, unless that would be
+    before EARLIEST, where they can only be CE 20xx (a webboard's "11-06-17", an
+    English-style "11/06/17"); four digits above 2400 are BE whatever the language
+    around them (DGA writes `19 June 2566`); an era marker that contradicts the
+    number is an error, not a hint."""
     digits = digits.replace(" ", "")
     number = int(digits)
     marker = _key(era or "")
@@ -239,7 +242,8 @@ def _year(digits: str, era: str | None) -> int:
     if len(digits) == 2:
         if christian:
             raise _Unreadable
-        return 2500 + number - BE_OFFSET
+        year = 2500 + number - BE_OFFSET
+        return 2000 + number if year < EARLIEST.year and not buddhist else year
     if number > 2400:
         if christian:
             raise _Unreadable
