@@ -572,3 +572,10 @@ def test_a_webboards_two_digit_dates_are_read() -> None:
                    for n in range(3))
     result = run(f"<html><body><table class='board'>{rows}</table></body></html>")
     assert [item.date_text for item in result.items] == ["10-06-17", "11-06-17", "12-06-17"]
+
+
+
+def test_a_read_more_link_leaves_no_empty_brackets_in_the_headline_beside_it() -> None:
+    rows = [f"<p>{headline(n)} ... [<a href='/n/{n}'>อ่านต่อ</a>]</p>" for n in (1, 2, 3)]
+    result = run(f"<html><body><div id='news'>{''.join(rows)}</div></body></html>")
+    assert [item.title for item in result.items] == [f"{headline(n)} ..." for n in (1, 2, 3)]

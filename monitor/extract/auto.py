@@ -113,6 +113,7 @@ _BADGE = re.compile(r"\s*(?:\bnew\b|\bhot\b|ใหม่|ด่วน)!*\s*$", r
 # ... or before it, in English and shouted ("new!!! [22 ส.ค. 60]--ราคากลาง ...").
 _LEADING_BADGE = re.compile(r"^\s*(?:new|hot)!+\s*", re.IGNORECASE)
 _CLOSING = {"[": "]", "(": ")"}
+_EMPTY_BRACKETS = re.compile(r"\s*(?:\[\s*\]|\(\s*\)|【\s*】)")
 SHARED_SUFFIXES = ("go.th",)   # government sites link each other's items (law.go.th)
 LISTING_SEGMENTS = frozenset({"tag", "tags", "category", "categories", "author", "authors",
                               "search", "label", "labels", "topic", "topics", "taxonomy"})
@@ -836,7 +837,9 @@ def _text_line(box: LexborNode, anchor: LexborNode, shortest: int = 0) -> str:
     date; with `shortest`, its first line of that length, whatever it is."""
     skip = frozenset({anchor.mem_id})
     for block in text_blocks(box, skip):
-        text = block.text if shortest else _strip_glue(block.text)
+        # The link left out leaves its brackets behind: "... [<a>อ่านต่อ</a>]".
+        text = _EMPTY_BRACKETS.sub("", block.text).strip()
+        text = text if shortest else _strip_glue(text)
         if block.link_chars:
             continue
         if (len(text) >= shortest if shortest
