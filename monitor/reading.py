@@ -74,17 +74,20 @@ def normalise_all(raws: Sequence[RawItem], source: Source, tz: ZoneInfo, now: da
         else:
             read.append((result, raw.guid))
     # Some feeds give every entry one link (the site's home, its news page) and tell
-    # them apart by guid alone: all of such a link's items are then known by it and
-    # their guid, whichever of them comes first today.
+    # them apart by guid alone, or not at all: all of such a link's items are then
+    # known by it and their guid, or else their title, whichever of them comes first
+    # today. (Known by the link alone, every new entry of a hand-made feed that links
+    # each to the home page was the first one renamed, and never new.)
     links = Counter(item.identity for item, _ in read)
     items: list[Item] = []
     seen: set[str] = set()
     for item, guid in read:
-        if links[item.identity] > 1 and guid:
-            item = replace(item, identity=f"{item.identity}#guid={guid}")
+        if links[item.identity] > 1 and (guid or item.title):
+            told = f"guid={guid}" if guid else f"title={item.title}"
+            item = replace(item, identity=f"{item.identity}#{told}")
         if item.identity in seen:   # one URL, one item, within a page too
             why = ("the same link and guid as an item before it" if guid else
-                   "the same link as an item before it, and no guid of its own")
+                   "the same link and title as an item before it, and no guid of its own")
             dropped.append(Dropped(item.title, item.link, why))
         else:
             seen.add(item.identity)

@@ -61,16 +61,34 @@ def test_entries_sharing_a_link_are_told_apart_by_guid_whatever_their_order(
     assert len(again) == 4 and set(first) <= set(again)
 
 
-def test_entries_sharing_a_link_without_guids_are_one_item_and_preview_says_so(
+def test_entries_sharing_a_link_without_guids_are_told_apart_by_title(
         server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A hand-made feed that links every entry to the home page and gives no guids:
+    known by the link alone, each new entry was the first one renamed, never new."""
     home = server.url("/")
-    server.page("/rss", feed(home, [None, None]), "application/rss+xml")
+    body = {"feed": feed(home, [None, None])}
+    server.add("/rss", lambda _: Response(200, body["feed"],
+                                          {"Content-Type": "application/rss+xml"}))
     config = write_config(tmp_path, f"""
   - name: agency
     url: "{server.url('/rss')}"
     type: feed
 """)
+    assert crawl(config) == 0
+    first = stored(tmp_path)
+    assert [title for _, title in first] == [f"{TITLES['news-101']} (0)",
+                                             f"{TITLES['news-101']} (1)"]
+    # A third entry: one item more, the others as they were.
+    body["feed"] = feed(home, [None, None, None])
+    assert crawl(config) == 0
+    again = stored(tmp_path)
+    assert len(again) == 3 and set(first) <= set(again)
+    assert f"{TITLES['news-101']} (2)" in published(config)
+    # One entry twice, link and title alike, is one item, and preview says why.
+    server.add("/rss", lambda _: Response(200, feed(home, [None, None]).replace(b"(1)", b"(0)"),
+                                          {"Content-Type": "application/rss+xml"}))
+    capsys.readouterr()
     assert main(["preview", "agency", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "1 items" in out
-    assert "the same link as an item before it, and no guid of its own" in out
+    assert "the same link and title as an item before it, and no guid of its own" in out
