@@ -67,6 +67,31 @@ def test_thai_labels_in_header_decode_as_cp874(server: FixtureServer, label: str
     assert THAI_WINDOWS in doc.text and doc.encoding == "cp874"
 
 
+@pytest.mark.parametrize(("head", "header"), [
+    ('<meta charset="windows-874">', "text/html"),
+    ("", "text/html; charset=TIS-620"),
+])
+def test_thai_in_utf8_under_a_thai_label_is_read_as_utf8(
+        server: FixtureServer, head: str, header: str) -> None:
+    # A template that still says windows-874 after its site moved to UTF-8: read as
+    # labelled, every word was the mojibake "เธ...".
+    doc = fetch(server, html(head, THAI, "utf-8"), header)
+    assert THAI in doc.text and doc.encoding == "utf-8"
+    # Only Thai at length tells: a few letters may be either, and the label stands.
+    short = fetch(server, html(head, "ข่าว", "utf-8"), header)
+    assert short.encoding == "cp874"
+    # The source's own encoding: is the user's word, and stands.
+    said = fetch(server, html(head, THAI, "utf-8"), header, encoding="tis-620")
+    assert said.encoding == "cp874"
+
+
+def test_an_xml_declaration_of_windows_874_over_utf8_thai_is_read_as_utf8() -> None:
+    body = ('<?xml version="1.0" encoding="Windows-874" ?><rss version="2.0"><channel>'
+            f"<item><title>{THAI}</title></item></channel></rss>").encode()
+    text, codec = decode(body, "text/xml")
+    assert THAI in text and codec == "utf-8"
+
+
 def test_xml_declaration(server: FixtureServer) -> None:
     body = (f'<?xml version="1.0" encoding="windows-874"?><rss><channel><title>{THAI}'
             "</title></channel></rss>").encode("cp874")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 # WHATWG's labels for windows-874, Python's aliases of its codecs, and the names
 # Java servers send (`MS874`, `x-IBM874`: Java's own names for the code page).
@@ -142,6 +143,18 @@ def _valid(content: bytes, codec: str) -> bool:
     return True
 
 
+# A Thai letter in UTF-8 (U+0E00 to U+0E7F); this many make a body's Thai UTF-8.
+_THAI_UTF8 = re.compile(rb"\xe0[\xb8\xb9][\x80-\xbf]")
+THAI_LETTERS = 20
+
+
+def _utf8_thai(content: bytes) -> bool:
+    """Whether `content` is Thai text in UTF-8, whatever it says it is."""
+    letters = _THAI_UTF8.finditer(content, 0, _DETECT_SAMPLE)
+    return (next(islice(letters, THAI_LETTERS - 1, None), None) is not None
+            and _valid(content, "utf-8"))
+
+
 def _bom_codec(content: bytes) -> str | None:
     return next((codec for bom, codec in _BOMS if content.startswith(bom)), None)
 
@@ -157,6 +170,11 @@ def choose_codec(content: bytes, content_type: str | None, override: str | None)
             chosen = None
     if chosen is None:
         chosen = declared_codec(content)
+    if chosen == "cp874" and override is None and _utf8_thai(content):
+        # A PHP template that still says windows-874 after its site moved to UTF-8:
+        # Thai in UTF-8 under that label is the mojibake "เธ…" throughout, and Thai
+        # text in TIS-620 is never valid UTF-8 at length.
+        chosen = "utf-8"
     if chosen is None:
         chosen = detected_codec(content) if content else None
     chosen = chosen or "utf-8"
