@@ -37,7 +37,6 @@ MAX_SITEMAP_CHILDREN = 2
 MAX_FRAMES_TRIED = 2     # same-site frames read as candidates (monitor.extract.frames)
 FEED_PATHS = ("/feed/", "/rss.xml", "/atom.xml", "/rss", "/feed.xml", "/?feed=rss2")
 WP_POSTS = "/wp-json/wp/v2/posts"
-WP_SELECT = {"item": "[]", "title": "title.rendered", "link": "link", "date": "date"}
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
               "application/rdf+xml")
 GOOD_SHARE = 0.5         # a feed or sitemap "has dates" when this share of items parse
@@ -211,7 +210,8 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
     doc = await probe.get(wp_url)
     if isinstance(doc, Document) and doc.text.lstrip().startswith("["):
         judge("wordpress", Source(name="x", url=wp_url, type="json",
-                                  select=Selectors(**WP_SELECT)), [doc], "WordPress REST API")
+                                  select=Selectors(**embedded.WORDPRESS_SELECT)), [doc],
+              "WordPress REST API")
     # 4. Sitemaps: robots.txt's Sitemap: lines, else /sitemap.xml.
     sitemaps = await _robots_sitemaps(root, probe)
     for sitemap_url in (sitemaps or [urljoin(root, "/sitemap.xml")])[:2]:
@@ -295,7 +295,7 @@ async def _read_direct(kind: str, doc: Document, url: str, judge: Judge,
             judge("feed", Source(name="x", url=url, type="feed"), [doc], "the URL itself")
         elif head.startswith("["):
             judge("wordpress", Source(name="x", url=url, type="json",
-                                      select=Selectors(**WP_SELECT)), [doc],
+                                      select=Selectors(**embedded.WORDPRESS_SELECT)), [doc],
                   "the URL itself, as WordPress REST")
         judge("auto", Source(name="x", url=url, type="auto"), [doc], "auto on the JSON")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,11 @@ def test_a_wordpress_site_with_unlinked_feed_and_rest_api(sites: object, tmp_pat
                 '<link rel="stylesheet" href="/wp-content/themes/x/style.css"></head>'
                 "<body><p>ยินดีต้อนรับ</p></body></html>")
     server.page("/feed/", _rss(), "application/rss+xml; charset=utf-8")
-    posts = [{"title": {"rendered": t}, "link": server.url(f"/{n}/"), "date": DATES[n][:19]}
-             for n, t in enumerate(TITLES)]
+    # A site on WordPress's default zone, UTC: `date` and `date_gmt` alike.
+    utc = [datetime.fromisoformat(day).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+           for day in DATES]
+    posts = [{"title": {"rendered": t}, "link": server.url(f"/{n}/"), "date": utc[n],
+              "date_gmt": utc[n]} for n, t in enumerate(TITLES)]
     server.page("/wp-json/wp/v2/posts", json.dumps(posts, ensure_ascii=False),
                 "application/json")
     result = _proposed_then_crawled(server, server.url("/"), tmp_path, capsys)
@@ -349,15 +353,20 @@ def test_discover_needs_no_sources_file_and_checks_the_name(
 def test_a_wordpress_rest_url_given_directly(sites: object, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     server = sites()  # type: ignore[operator]
-    posts = [{"title": {"rendered": t}, "link": server.url(f"/{n}/"), "date": DATES[n][:19]}
-             for n, t in enumerate(TITLES)]
+    # A site on WordPress's default zone, UTC: `date` and `date_gmt` alike.
+    utc = [datetime.fromisoformat(day).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+           for day in DATES]
+    posts = [{"title": {"rendered": t}, "link": server.url(f"/{n}/"), "date": utc[n],
+              "date_gmt": utc[n]} for n, t in enumerate(TITLES)]
     server.page("/wp-json/wp/v2/posts", json.dumps(posts, ensure_ascii=False),
                 "application/json")
     result = _proposed_then_crawled(server, server.url("/wp-json/wp/v2/posts"), tmp_path,
                                     capsys)
     best = _best(result)
     assert best["type"] == "json" and best["select"] == {
-        "item": "[]", "title": "title.rendered", "link": "link", "date": "date"}
+        "item": "[]", "title": "title.rendered", "link": "link",
+        "date": "date_gmt && join('', [date_gmt, 'Z']) || date"}
+    assert datetime.fromisoformat(str(best["newest"])) == datetime.fromisoformat(DATES[0])
 
 
 def test_a_google_news_sitemap_behind_an_index_at_the_usual_path(

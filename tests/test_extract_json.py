@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ import pytest
 from monitor.config.loader import load_config
 from monitor.config.settings import Selectors, Source
 from monitor.errors import ConfigError, ExtractError
+from monitor.extract import get_extractor
+from monitor.extract.embedded import WORDPRESS_SELECT
 from monitor.extract.jsonapi import extract
 from monitor.models import Document
 from tests.crawl_helpers import crawl, published, write_config
@@ -292,3 +295,23 @@ def test_a_json_source_crawls_and_publishes(server: FixtureServer, tmp_path: Pat
 """)
     assert crawl(config) == 0
     assert published(config) == {title: link for title, link in page.expected()}
+
+
+@pytest.mark.parametrize("kind", ["auto", "json"])
+def test_wordpress_dates_are_read_from_date_gmt_as_utc(kind: str) -> None:
+    # A site left on WordPress's default zone, UTC: `date` is UTC too, and read as
+    # Bangkok time it was seven hours early. `date_gmt` is UTC on every site.
+    body = json.dumps([
+        {"title": {"rendered": "ประกาศรับสมัครบุคคลเพื่อเลือกสรรเป็นพนักงานจ้าง"},
+         "link": "https://www.example.go.th/?p=28871", "date": "2023-12-19T02:53:48",
+         "date_gmt": "2023-12-19T02:53:48"},
+        {"title": {"rendered": "ประกาศผลการสอบคัดเลือกพนักงานจ้างตามภารกิจ"},
+         "link": "https://www.example.go.th/?p=28872", "date": "2023-12-20T10:00:00",
+         "date_gmt": None}])   # a draft's: no date_gmt, and `date` it is
+    doc = Document(url="https://www.example.go.th/wp-json/wp/v2/posts", content=body.encode(),
+                   text=body, encoding="utf-8", content_type="application/json")
+    source = Source(name="t", url=doc.url, type=kind,
+                    select=Selectors(**WORDPRESS_SELECT) if kind == "json" else None)
+    items = get_extractor(kind)(doc, source).items
+    assert [item.date_text for item in items] == ["2023-12-19T02:53:48Z", "2023-12-20T10:00:00"]
+    assert items[0].published == datetime(2023, 12, 19, 2, 53, 48, tzinfo=UTC)

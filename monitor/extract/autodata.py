@@ -34,7 +34,7 @@ def read_json_body(doc: Document, source: Source) -> Extraction:
         hint = "this is a JSON Feed: use type: feed"
     elif _is_wordpress(data):
         hint = ("this is WordPress's REST API: type: json with select: "
-                "{item: \"[]\", title: title.rendered, link: link, date: date}")
+                + json.dumps(embedded.WORDPRESS_SELECT, ensure_ascii=False))
     else:
         hint = ""
     result = _read(data, doc.url, "a JSON body")
@@ -82,8 +82,8 @@ def _read(data: Any, url: str, origin: str) -> Extraction | None:
         guessed = (f"the data has no link field, so links are guessed as {guess} (a listing's "
                    "usual route): open one in a browser, and if it is wrong use type: json "
                    "with the site's own link template")
-    if found.date:
-        select["date"] = found.date
+    if found.date_select:
+        select["date"] = found.date_select
     notes.append("the same as type: json with select: "
                  + json.dumps(select, ensure_ascii=False))
     warnings = [f"skipped {dropped} records without a title or link"] if dropped else []

@@ -144,6 +144,13 @@ class Found:
     summary: str | None
     records: list[dict[str, Any]] = field(default_factory=list)
     score: float = 0.0
+    # The date field is WordPress's `date_gmt`: UTC, though written without a zone.
+    utc: bool = False
+
+    @property
+    def date_select(self) -> str | None:
+        """The date as `type: json` selects it (see WORDPRESS_DATE)."""
+        return WORDPRESS_DATE if self.utc else self.date
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,13 @@ class Record:
     link: str
     date: str | None
     summary: str
+
+
+# WordPress's date as `type: json` reads it: `date_gmt` as UTC, else `date`.
+WORDPRESS_DATE = "date_gmt && join('', [date_gmt, 'Z']) || date"
+WORDPRESS_SELECT = {"item": "[]", "title": "title.rendered", "link": "link",
+                    "date": WORDPRESS_DATE}   # `/wp-json/wp/v2/posts`, as discover proposes
+_ZONED = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 
 
 def find_list(data: Any, page_url: str) -> Found | None:
@@ -182,8 +196,12 @@ def read_records(found: Found, page_url: str) -> tuple[list[Record], int]:
         if not title or link is None:
             dropped += 1
             continue
-        items.append(Record(title=title, link=link,
-                            date=_scalar(flat.get(found.date)) or None if found.date else None,
+        date = _scalar(flat.get(found.date)) if found.date else ""
+        if found.utc and date and not _ZONED.search(date):
+            date += "Z"
+        elif found.utc and found.date and not date:   # no date_gmt (a draft's): the site's own
+            date = _scalar(flat.get(found.date.removesuffix("_gmt")))
+        items.append(Record(title=title, link=link, date=date or None,
                             summary=_text(flat.get(found.summary)) if found.summary else ""))
     return items, dropped
 
@@ -273,13 +291,18 @@ def _describe(path: str, records: list[dict[str, Any]], page_url: str) -> Found 
     if link is None and id_key is None:
         return None
     date = _pick(fields, DATE_WORDS, lambda v: bool(re.search(r"\d", _scalar(v))))
+    # WordPress gives `date` in the site's own zone, which many leave at UTC, and
+    # `date_gmt` beside it, always UTC: read as Bangkok time, `date` was seven hours
+    # early on such a site.
+    utc = date is not None and f"{date}_gmt" in fields
+    date = f"{date}_gmt" if utc else date
     summary = _pick({k: v for k, v in fields.items() if k != title}, SUMMARY_WORDS,
                     lambda v: len(_text(v)) >= 20)
     titles = [_text(f.get(title)) for f in flats]
     mean = sum(min(len(t), 120) for t in titles) / max(1, len(titles))
     score = len(records) * mean * (1.5 if link else 1.0) * (1.2 if date else 1.0)
     return Found(path=path, title=title, link=link, id_key=id_key, date=date,
-                 summary=summary, records=records, score=score)
+                 summary=summary, records=records, score=score, utc=utc)
 
 
 def _is_link(value: Any, page_url: str) -> bool:
