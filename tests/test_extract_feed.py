@@ -442,3 +442,13 @@ def test_mending_backslashed_links_stays_linear_on_hostile_feeds(fragment: str) 
     with contextlib.suppress(ExtractError):
         run(text_doc(text))
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("written", ["1732779312", "1732779312000"])
+def test_a_pubdate_of_seconds_since_1970_is_read(written: str) -> None:
+    # A PHP CMS printing its database's time as it is.
+    text = ('<rss version="2.0"><channel><title>t</title><item><title>ข่าวประชาสัมพันธ์</title>'
+            f"<link>https://www.example.go.th/n/1</link><pubDate>{written}</pubDate></item>"
+            "</channel></rss>")
+    [item] = run(text_doc(text)).items
+    assert item.published == datetime(2024, 11, 28, 7, 35, 12, tzinfo=UTC)

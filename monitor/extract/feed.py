@@ -25,7 +25,13 @@ import feedparser
 from monitor.config.settings import Source
 from monitor.errors import ExtractError
 from monitor.extract import another_type
-from monitor.extract.cleaning import aware_or_none, html_to_text, parse_iso_aware, safe_link
+from monitor.extract.cleaning import (
+    aware_or_none,
+    epoch_date,
+    html_to_text,
+    parse_iso_aware,
+    safe_link,
+)
 from monitor.extract.plainrss import read_plain_rss
 from monitor.extract.xmlsafe import drop_bad_charrefs, strip_prolog
 from monitor.models import Document, Extraction, RawItem
@@ -196,7 +202,9 @@ def _entry_date(entry: Any) -> tuple[str | None, datetime | None]:
         published = None
         if parsed and _HAS_ZONE.search(raw):
             published = aware_or_none(datetime(*parsed[:6]).replace(tzinfo=UTC))
-        return raw, published
+        # A PHP CMS that prints its database's time as it is: seconds (or
+        # milliseconds) since 1970, which in a date field can be nothing else.
+        return raw, published or epoch_date(raw)
     return None, None
 
 

@@ -221,12 +221,22 @@ class _Found:
     relative: bool = False
 
 
+_CLOCK_BEFORE_YEAR = re.compile(
+    r"(?P<wd>\b[a-z]{3},?) (?P<month>[a-z]{3}) (?P<day>[0-3]?[0-9]) "
+    r"(?P<clock>[0-9]{2}:[0-9]{2}:[0-9]{2} [a-z]{2,5}(?:[+-][0-9]{1,2}(?::?[0-9]{2})?)?) "
+    r"(?P<year>[0-9]{4})\b")
+
+
 def _normalise(text: str) -> str:
     """One spelling for what renders alike, so the patterns stay few. Lower case here rather
     than re.IGNORECASE, whose Unicode folding lets `ſ` match `s` and `ı` match `i`, so that
     `Auguſt` would match a month no table spells."""
     text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP).lower()
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    # Java's Date.toString and Unix `date` write the year last, after the clock and
+    # zone ("thu nov 28 14:35:12 ict 2024"), as feeds of Java CMSs carry it: the
+    # day, month and year go together first, as RFC 822 has them.
+    return _CLOCK_BEFORE_YEAR.sub(r"\g<wd> \g<day> \g<month> \g<year> \g<clock>", text)
 
 
 def _year(digits: str, era: str | None) -> int:
