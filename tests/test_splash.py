@@ -54,6 +54,18 @@ def test_the_way_in_is_the_link_that_says_it_leads_in(link: str) -> None:
     assert way_in(parse_html(page), PAGE, "utf-8") == HOME
 
 
+def test_a_greeting_that_moves_on_by_itself_leads_in() -> None:
+    timed = ("<script>setTimeout(function () { window.location.href = 'index.php?mode=home'; "
+             "}, 8000);</script>")
+    page = _splash("", BLESSING, SOCIAL).replace("</body>", f"{timed}</body>")
+    assert way_in(parse_html(page), PAGE, "utf-8") == HOME
+    # A link that says it leads in comes first; a move to another site is no way in.
+    linked = page.replace("</div><script>", "<a href='th/'>เข้าสู่เว็บไซต์</a></div><script>")
+    assert linked != page and way_in(parse_html(linked), PAGE, "utf-8") == PAGE + "th/"
+    elsewhere = page.replace("index.php?mode=home", "https://www.other.go.th/")
+    assert way_in(parse_html(elsewhere), PAGE, "utf-8") is None
+
+
 def test_a_picture_that_is_the_only_link_of_the_site_is_the_way_in() -> None:
     page = _splash("<a href='index.php?mode=home'><img src='images/intro2569.jpg'></a>", SOCIAL)
     assert way_in(parse_html(page), PAGE, "utf-8") == HOME

@@ -115,7 +115,7 @@ def script_built_hint(text: str) -> str:
         tree = parse_html(text)
     except ExtractError:
         return ""
-    onward = _script_redirect(tree)
+    onward = script_redirect(tree)
     drop_hidden(tree)
     shown = collapse((tree.body or tree.root).text(separator=" ") if tree.root else "")
     if len(shown) >= SHELL_TEXT:
@@ -128,7 +128,7 @@ def script_built_hint(text: str) -> str:
             "Network tab; type: json or the fragment's URL), or set render: true")
 
 
-def _script_redirect(tree: LexborHTMLParser) -> str | None:
+def script_redirect(tree: LexborHTMLParser) -> str | None:
     """The address a shell's script sends the browser to (`location.href = "..."`,
     `location.replace("...")`), as written: splash and moved-site pages of agencies
     and universities do only that, and render: true would be the wrong advice."""

@@ -12,9 +12,10 @@ through its way in, as a page is read through its frames (`Extraction.follow`):
 the page the button leads to is read as the source's own, with a note
 saying so, and `discover` reads the site from there. A splash page links to
 few addresses of its own site, and one of them says that it leads in (its
-text, its picture's alt or file name), or is the only one. Anything else
-that yields nothing (a list built by scripts, a page of links elsewhere)
-keeps its warning.
+text, its picture's alt or file name), or its script moves on to one after a
+while, or a picture is the only one. Anything else that yields nothing (a
+list built by scripts, a page of links elsewhere, one that moves to another
+site) keeps its warning.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.extract.cleaning import page_base, safe_link, scripted_address
+from monitor.extract.cleaning import page_base, safe_link, script_redirect, scripted_address
 from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.models import Document, Extraction
 from monitor.text.clean import collapse
@@ -89,6 +90,14 @@ def way_in(tree: LexborHTMLParser, page_url: str, codec: str) -> str | None:
     entering = [url for url, kind in addresses.items() if kind == ENTERS]
     if entering:   # of several (a Thai site and an English one), the first
         return entering[0]
+    # A greeting that moves on by itself after a while (`setTimeout(...)` setting
+    # `location`): the fetcher follows only a page that does nothing else at once.
+    moved = script_redirect(tree)
+    onward = safe_link(moved, base) if moved else None
+    if onward is not None:
+        onward = in_page_encoding(urldefrag(onward)[0], codec)
+        if onward != page and registrable_domain(urlsplit(onward).hostname or "") == site:
+            return onward
     # The whole picture as the way in, and no other link of the site. A page that
     # links home in words alone ("กลับหน้าแรก": a listing gone, answered 200) is not
     # one: its listing's absence must show.
