@@ -12,7 +12,7 @@ import pytest
 
 from monitor.cli import main
 from monitor.extract.bounds import parse_html
-from monitor.extract.splash import MOST_LINKS, way_in
+from monitor.extract.splash import MOST_CLICKABLE, MOST_LINKS, way_in
 from tests.crawl_helpers import crawl, published, write_config
 from tests.httpserver import FixtureServer
 from tests.test_discover import TITLES, _discover, _listing
@@ -88,6 +88,8 @@ def test_of_a_thai_and_an_english_way_in_the_first_is_taken() -> None:
     # The button leads to another site, or is a picture of the centre's logo.
     _splash("<a href='https://www.other.go.th/'>เข้าสู่เว็บไซต์</a>", BLESSING),
     _splash("<a href='index.php?mode=home'><img src='images/center.png'></a>", BLESSING),
+    # More to click than any greeting has (a hostile page of one link, repeated).
+    _splash("<a href='index.php?mode=home'>เข้าสู่เว็บไซต์</a>" * (MOST_CLICKABLE + 1)),
     # A button to a file, or to the page itself.
     _splash("<a href='/docs/greeting.pdf'>เข้าสู่เว็บไซต์</a>", BLESSING),
     _splash("<a href='/#top'>เข้าสู่เว็บไซต์</a>", BLESSING),

@@ -34,6 +34,9 @@ from monitor.text.urls import in_page_encoding, registrable_domain
 # Addresses of its own site a splash page links to at most: the way in, a book of
 # blessings, the agency's pages elsewhere. A home page links to dozens.
 MOST_LINKS = 8
+# ... and elements one may click, whatever they lead to: a hostile page of 90,000
+# links to one address would otherwise cost a second to look through.
+MOST_CLICKABLE = 200
 # Words that say a link leads into the site. Thai: "เข้าสู่เว็บไซต์", "เข้าสู่หน้าหลัก",
 # "เข้าสู่หน้าเว็บไซต์", "คลิกเพื่อเข้าสู่เว็บไซต์", "เข้าเว็บไซต์", "ข้ามหน้านี้";
 # English only as the whole text ("Enter", "Enter Site", "Skip intro »").
@@ -76,7 +79,10 @@ def way_in(tree: LexborHTMLParser, page_url: str, codec: str) -> str | None:
     page = urldefrag(page_url)[0]
     base = page_base(tree, page_url)
     addresses: dict[str, int] = {}     # each on-site address: ENTERS, PICTURE or 0
-    for node in tree.css(_CLICKABLE):
+    clickable = tree.css(_CLICKABLE)
+    if len(clickable) > MOST_CLICKABLE:
+        return None
+    for node in clickable:
         url = _address(node, base)
         if url is None:
             continue
