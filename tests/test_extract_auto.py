@@ -579,3 +579,23 @@ def test_a_read_more_link_leaves_no_empty_brackets_in_the_headline_beside_it() -
     rows = [f"<p>{headline(n)} ... [<a href='/n/{n}'>อ่านต่อ</a>]</p>" for n in (1, 2, 3)]
     result = run(f"<html><body><div id='news'>{''.join(rows)}</div></body></html>")
     assert [item.title for item in result.items] == [f"{headline(n)} ..." for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize(("written", "title"), [
+    # "ใหม่" and "ด่วน" end Thai words as well as badges; Thai has no spaces.
+    ("ประชุมคณะกรรมการจังหวัดเชียงใหม่", "ประชุมคณะกรรมการจังหวัดเชียงใหม่"),
+    ("ซ่อมแซมถนนสายบ้านใหม่ หมู่ที่ 4", "ซ่อมแซมถนนสายบ้านใหม่ หมู่ที่ 4"),
+    ("ขอเชิญร่วมงานประเพณีปีใหม่", "ขอเชิญร่วมงานประเพณีปีใหม่"),
+    ("ขออนุมัติจัดซื้อกรณีเร่งด่วน", "ขออนุมัติจัดซื้อกรณีเร่งด่วน"),
+    ("ประกาศรับสมัครพนักงานจ้าง <span class='badge'>ใหม่</span>",
+     "ประกาศรับสมัครพนักงานจ้าง"),
+    # A counter of readers changes at every crawl, and so did the title.
+    ("ประกาศรับสมัครพนักงานจ้าง (อ่าน 25 คน)", "ประกาศรับสมัครพนักงานจ้าง"),
+    ("ประกาศรับสมัครพนักงานจ้าง :อ่าน 11 คน", "ประกาศรับสมัครพนักงานจ้าง"),
+    ("ประกาศรับสมัครพนักงานจ้าง [เปิดอ่าน 7 ครั้ง]", "ประกาศรับสมัครพนักงานจ้าง"),
+    ("ประกาศรับสมัครพนักงานจ้าง (ผู้ชม 18)", "ประกาศรับสมัครพนักงานจ้าง"),
+    ("ประกาศรับสมัครพนักงานจ้าง จำนวน 30 คน", "ประกาศรับสมัครพนักงานจ้าง จำนวน 30 คน"),
+])
+def test_badges_and_counters_leave_a_headline_and_its_words_stay(written: str, title: str) -> None:
+    rows = [f"<a href='/n/{n}'>{written}</a> <span>{n} ธ.ค. 2569</span>" for n in (1, 2, 3)]
+    assert [item.title for item in run(listing(*rows)).items] == [title] * 3

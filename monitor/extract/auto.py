@@ -100,16 +100,22 @@ READ_MORE = re.compile(
     r"read\s*more|more|details?|download|copy\s*link|view(?:\s*more)?|continue\s*reading|"
     r"see\s*more)\W*$", re.IGNORECASE)
 # A view counter, "New" badge or bare date glued to the start or end of a headline.
-_COUNTER = re.compile(r"\s*(?:[|•·]\s*)?(?:(?:ดู|อ่าน|เข้าชม|จำนวนเข้าชม|views?|hits?)\s*:?\s*"
-                      r"[0-9๐-๙][0-9๐-๙,]*\s*(?:ครั้ง|views?|reads?)?|[0-9๐-๙][0-9๐-๙,]*\s*"
-                      r"(?:ครั้ง|views?|reads?))\s*$", re.IGNORECASE)
+# Also in brackets or after a colon, and counting readers ("(อ่าน 25 คน)", ":อ่าน 11
+# คน", "[เปิดอ่าน 7 ครั้ง]", "(ผู้ชม 18)"): left in, the title changed at every crawl.
+# A bare "30 คน" is the headline's own ("รับสมัคร 30 คน").
+_COUNTER = re.compile(
+    r"\s*(?:[|•·:]\s*)?[(\[]?\s*(?:(?:ดู|อ่าน|เปิดอ่าน|ผู้อ่าน|ผู้ชม|เข้าชม|จำนวนเข้าชม|"
+    r"จำนวนผู้เข้าชม|views?|hits?|reads?)\s*:?\s*[0-9๐-๙][0-9๐-๙,]*\s*(?:ครั้ง|คน|views?|reads?)?"
+    r"|[0-9๐-๙][0-9๐-๙,]*\s*(?:ครั้ง|views?|reads?))\s*[)\]]?\s*$", re.IGNORECASE)
 # Words after which a date ending a headline is its own ("... ณ วันที่ 1 กันยายน 2569",
 # "บันทึก ... ลงวันที่ 30 พฤศจิกายน 2561", "รับสมัคร ... ถึง 7 ต.ค. 69"), not one a
 # card glued to it: cut off, such headlines ended in "ณ" or "ถึง".
 _DATE_IN_SENTENCE = re.compile(
     r"(?:ณ|ถึง|ลง|ตั้งแต่|เมื่อ|ภายใน|ประจำ|สิ้นสุด|จน|ก่อน|หลัง|ใน|"
     r"\b(?:on|until|till|by|from|to|dated|of|since|before|after))\s*$", re.IGNORECASE)
-_BADGE = re.compile(r"\s*(?:\bnew\b|\bhot\b|ใหม่|ด่วน)!*\s*$", re.IGNORECASE)
+# Thai has no spaces between words: "ใหม่" ending "เชียงใหม่" or "ปีใหม่" is no badge.
+_BADGE = re.compile(r"\s*(?:\bnew\b|\bhot\b|(?<![\u0e00-\u0e7f])(?:ใหม่|ด่วน))!*\s*$",
+                    re.IGNORECASE)
 # ... or before it, in English and shouted ("new!!! [22 ส.ค. 60]--ราคากลาง ...").
 _LEADING_BADGE = re.compile(r"^\s*(?:new|hot)!+\s*", re.IGNORECASE)
 _CLOSING = {"[": "]", "(": ")"}
