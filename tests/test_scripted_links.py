@@ -118,6 +118,15 @@ def test_a_card_whose_own_link_goes_nowhere_links_to_what_its_onclick_opens(
     ("#", "window.open('g.php?id=' + id)", None),        # computed
     ("#", "if (ok) location.href = url;", None),
     ("#", "alert('location.href=\\'h.php\\'')", None),
+    # Pop-up helpers given the page's address: Dreamweaver's, a site's own.
+    ("javascript:MM_openBrWindow('news_detail.php?news_id=912','','scrollbars=yes')", None,
+     "news_detail.php?news_id=912"),
+    ("#", "MM_openBrWindow('news_detail.php?news_id=913','','width=600');return false;",
+     "news_detail.php?news_id=913"),
+    ("javascript:popup('detail.asp?id=5',600,500)", None, "detail.asp?id=5"),
+    ("javascript:popup('detail.asp?id=' + id, 600)", None, None),    # computed
+    ("javascript:showImage('photos/5.jpg')", None, None),            # not a page
+    ("#", "loadTab('tab2')", None),
 ])
 def test_what_address_a_script_opens(href: str, onclick: str | None, opens: str | None) -> None:
     assert scripted_address(href, onclick) == opens

@@ -171,15 +171,22 @@ def _text_of(fragment: str) -> str:
 # `href="javascript:window.open('news_detail.php?id=1','_blank')"`, or `href="#"`
 # with `onclick="location.href='detail.asp?id=1'"`. A click opens the address
 # written in quotes; only such a literal, whole argument counts (one built by the
-# script, `'news.php?id=' + id`, or a site's own function is left alone). A
-# statement ends at a semicolon, a brace or a line's end (scripts need no
-# semicolon). Groups 2, 4 and 6: window.open's, location's assignment's and
-# location.replace's or assign's address (the last two send the page itself on).
+# script, `'news.php?id=' + id`, or a site's own function given no address,
+# `openNews(1)`, is left alone). A pop-up helper given the address as its first
+# argument opens it too: Dreamweaver's `MM_openBrWindow('news_detail.php?news_id=912',
+# '', 'scrollbars=yes')`, in many local governments' old PHP sites, or a site's
+# `popup('detail.php?id=5', 600, 500)`; only an address of a page (`.php`, `.asp`,
+# `.html`, ...) counts there. A statement ends at a semicolon, a brace or a line's
+# end (scripts need no semicolon). Groups 2, 4, 6 and 8: window.open's, location's
+# assignment's, location.replace's or assign's (these two send the page itself
+# on), and a helper's address.
 _OPENS = re.compile(
     r"""\bwindow\.open\s*\(\s*(['"])([^'"<>\s\\]+)\1\s*[,)]"""
     r"""|\b(?:(?:window|document|self|top)\.)?location(?:\.href)?\s*=\s*(['"])"""
     r"""([^'"<>\s\\]+)\3\s*(?:[;}\n]|return\b|$)"""
-    r"""|\blocation\.(?:replace|assign)\s*\(\s*(['"])([^'"<>\s\\]+)\5\s*\)""")
+    r"""|\blocation\.(?:replace|assign)\s*\(\s*(['"])([^'"<>\s\\]+)\5\s*\)"""
+    r"""|\b[A-Za-z_$][\w$]{0,40}\s*\(\s*(['"])([^'"<>\s\\()]{1,500}?\.(?:php[0-9]?|aspx?|jsp|"""
+    r"""cfm|s?html?|do)(?:\?[^'"<>\s\\]*)?)\7\s*[,)]""")
 
 
 def scripted_address(href: str | None, onclick: str | None) -> str | None:
@@ -197,7 +204,7 @@ def scripted_address(href: str | None, onclick: str | None) -> str | None:
     for script in scripts:
         found = _OPENS.search(script[:2000])
         if found is not None:
-            return found.group(2) or found.group(4) or found.group(6)
+            return found.group(2) or found.group(4) or found.group(6) or found.group(8)
     return None
 
 
