@@ -172,6 +172,11 @@ def test_one_bare_link_is_not_a_listing() -> None:
     ("/news/?page=2", False),
     ("/taxonomy/term/12", False),
     ("/search?q=digital", False),
+    # Local governments' PHP lists: a category and its pages, beside an item of it.
+    ("/news.php?cat_id=2", False),
+    ("/news.php?cat_id=1&pagenum=2", False),
+    ("/news_detail.php?cat_id=1&news_id=912", True),
+    ("/?author=1", False),
     # go.th is a suffix, not a site; but agencies list each other's items (a hearing on
     # law.go.th among a ministry's news), so a row of the list on another go.th site stays.
     ("https://www.other.go.th/news/1", True),

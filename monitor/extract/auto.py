@@ -123,7 +123,8 @@ _EMPTY_BRACKETS = re.compile(r"\s*(?:\[\s*\]|\(\s*\)|【\s*】)")
 SHARED_SUFFIXES = ("go.th",)   # government sites link each other's items (law.go.th)
 LISTING_SEGMENTS = frozenset({"tag", "tags", "category", "categories", "author", "authors",
                               "search", "label", "labels", "topic", "topics", "taxonomy"})
-PAGING_KEYS = frozenset({"page", "paged", "pg", "start", "offset", "tag", "cat", "category",
+PAGING_KEYS = frozenset({"page", "paged", "pg", "pagenum", "pageno", "page_no", "start",
+                         "offset", "tag", "cat", "category", "cat_id", "catid", "category_id",
                          "author", "s", "q", "search"})
 NEUTRAL_KEYS = frozenset({"lang", "sort", "order", "per_page", "limit"})
 HOME_PATHS = frozenset({"", "index.php", "index.html", "index.htm", "home", "th", "en",
