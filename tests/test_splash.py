@@ -38,6 +38,7 @@ HOME = "https://www.abc.go.th/index.php?mode=home"
     "<a href='index.php?mode=home'><img src='images/btn.png' alt='เข้าสู่เว็บไซต์'></a>",
     "<a href='index.php?mode=home'>คลิกเพื่อเข้าสู่เว็บไซต์</a>",
     "<a href='index.php?mode=home'>เข้าสู่หน้าหลัก</a>",
+    "<div class='ud-home-button'><a href='index.php?mode=home'>ไปสู่หน้าหลัก</a></div>",
     "<a href='index.php?mode=home'><img src='images/btnEnter.png'></a>",
     "<a href='index.php?mode=home'><img src='/intro/to-web.png' alt=''></a>",
     "<a href='index.php?mode=home'>ENTER SITE »</a>",
@@ -81,7 +82,14 @@ def test_of_a_thai_and_an_english_way_in_the_first_is_taken() -> None:
 
 @pytest.mark.parametrize("page", [
     # A listing gone, answered 200 with a way home in words: its absence must show.
-    "<html><body><h1>ไม่พบหน้าที่ต้องการ</h1><a href='/'>กลับหน้าแรก</a></body></html>",
+    "<html><body><h1>ไม่พบหน้าที่ต้องการ</h1><a href='/index.php'>กลับหน้าแรก</a></body></html>",
+    "<html><body><h1>ไม่พบหน้าที่ต้องการ</h1><a href='/index.php'>กลับไปสู่หน้าหลัก</a>"
+    "</body></html>",
+    # An app's shell: its only link of the site hidden until its script runs.
+    "<html ng-app='web'><body><ui-view></ui-view><div class='row' style='display: none'>"
+    "<a href='/kingrama9'><img src='/banner.jpg'></a></div><script src='/app.js'></script>"
+    "</body></html>",
+    _splash("<div hidden><a href='index.php?mode=home'>เข้าสู่เว็บไซต์</a></div>", BLESSING),
     # A home page: more links of its own than a splash page has.
     _splash("<a href='index.php?mode=home'>เข้าสู่เว็บไซต์</a>",
             *(f"<a href='/menu/{n}'>เมนู {n}</a>" for n in range(MOST_LINKS))),

@@ -38,10 +38,13 @@ MOST_LINKS = 8
 # links to one address would otherwise cost a second to look through.
 MOST_CLICKABLE = 200
 # Words that say a link leads into the site. Thai: "เข้าสู่เว็บไซต์", "เข้าสู่หน้าหลัก",
-# "เข้าสู่หน้าเว็บไซต์", "คลิกเพื่อเข้าสู่เว็บไซต์", "เข้าเว็บไซต์", "ข้ามหน้านี้";
+# "เข้าสู่หน้าเว็บไซต์", "คลิกเพื่อเข้าสู่เว็บไซต์", "เข้าเว็บไซต์", "ไปสู่หน้าหลัก" (a
+# newspaper's cover page of advertising; not "กลับไปสู่...", back, nor "ไปหน้าแรก", a
+# pager's first page), "ข้ามหน้านี้";
 # English only as the whole text ("Enter", "Enter Site", "Skip intro »").
 _ENTER_WORDS = re.compile(
-    r"เข้าสู่\s*(?:หน้า\s*)?(?:เว็บ|หน้าหลัก|หน้าแรก)|เข้า\s*เว็บ|ข้าม\s*(?:หน้านี้|อินโทร)"
+    r"เข้า(?:สู่|ยัง|ที่)?\s*(?:หน้า\s*)?(?:เว็บ|หน้าหลัก|หน้าแรก)"
+    r"|(?<!กลับ)ไป(?:สู่|ยัง|ที่)\s*(?:หน้า\s*)?(?:เว็บ|หน้าหลัก)|ข้าม\s*(?:หน้านี้|อินโทร)"
     r"|^\W*(?:enter|skip|continue)(?:\s+(?:to\s+)?(?:the\s+)?(?:main\s+)?"
     r"(?:web\s*site|site|home\s*page|intro))?\W*$", re.IGNORECASE)
 # ... or its picture's file name: enter.png, btnEnter.png, bt_enter.gif, to-web.png,
@@ -84,7 +87,7 @@ def way_in(tree: LexborHTMLParser, page_url: str, codec: str) -> str | None:
         return None
     for node in clickable:
         url = _address(node, base)
-        if url is None:
+        if url is None or _hidden(node):
             continue
         url = in_page_encoding(urldefrag(url)[0], codec)
         if (url == page or registrable_domain(urlsplit(url).hostname or "") != site
@@ -121,6 +124,21 @@ def _address(node: LexborNode, base: str) -> str | None:
     href = attributes.get("href")
     written = scripted_address(href, attributes.get("onclick")) or (href or "").strip()
     return safe_link(written, base) if written else None
+
+
+_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hidden(node: LexborNode) -> bool:
+    """Whether a link is hidden from the reader (an app's shell hides its markup until
+    its script runs: no way in that a reader could click)."""
+    current: LexborNode | None = node
+    while current is not None and current.tag not in ("body", "html", "-document"):
+        attributes = current.attributes
+        if "hidden" in attributes or _HIDING.search(attributes.get("style") or ""):
+            return True
+        current = current.parent
+    return False
 
 
 def _kind(node: LexborNode) -> int:
