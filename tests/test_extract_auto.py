@@ -604,3 +604,18 @@ def test_a_read_more_link_leaves_no_empty_brackets_in_the_headline_beside_it() -
 def test_badges_and_counters_leave_a_headline_and_its_words_stay(written: str, title: str) -> None:
     rows = [f"<a href='/n/{n}'>{written}</a> <span>{n} ธ.ค. 2569</span>" for n in (1, 2, 3)]
     assert [item.title for item in run(listing(*rows)).items] == [title] * 3
+
+
+@pytest.mark.parametrize("days", [("Tuesday 20 March 2018", "Monday 19 March 2018"),
+                                  ("วันอังคารที่ 20 มีนาคม 2561", "วันจันทร์ที่ 19 มีนาคม 2561"),
+                                  ("20 มี.ค. 61", "19 มี.ค. 61")])
+def test_items_grouped_under_headings_of_the_day_take_their_date(days: tuple[str, str]) -> None:
+    """Drupal's Views group a list by day: a heading, that day's rows, the next
+    heading. The rows carry no date of their own."""
+    def rows(numbers: range) -> str:
+        return "".join(f"<div class='views-row'><span class='field-content'><a href='/journal/"
+                       f"{n}'><h3>{headline(n)}</h3></a></span></div>" for n in numbers)
+    page = (f"<html><body><div class='view-content'><h3>{days[0]}</h3>{rows(range(0, 3))}"
+            f"<h3>{days[1]}</h3>{rows(range(3, 5))}</div></body></html>")
+    result = run(page)
+    assert [item.date_text for item in result.items] == [days[0]] * 3 + [days[1]] * 2
