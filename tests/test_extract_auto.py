@@ -619,3 +619,15 @@ def test_items_grouped_under_headings_of_the_day_take_their_date(days: tuple[str
             f"<h3>{days[1]}</h3>{rows(range(3, 5))}</div></body></html>")
     result = run(page)
     assert [item.date_text for item in result.items] == [days[0]] * 3 + [days[1]] * 2
+
+
+@pytest.mark.parametrize("form", [
+    "20 มี.ค.2456 สิ้นเจ้าอุตรการโกศล กับคำสาบานรักของเจ้าหลวง ({n})",   # a column of history
+    "({n}) คณะราษฎรเปลี่ยนแปลงการปกครองแผ่นดินสยาม 24 มิถุนายน 2475",
+])
+def test_a_date_no_publication_could_have_stays_in_the_headline(form: str) -> None:
+    rows = [f"<a href='/history/{n}'><h4>{form.format(n=n)}</h4><div class='time'>"
+            f"{n} วันที่ผ่านมา</div></a>" for n in (1, 2, 3)]
+    result = run(listing(*rows))
+    assert [item.title for item in result.items] == [form.format(n=n) for n in (1, 2, 3)]
+    assert [item.date_text for item in result.items] == [f"{n} วันที่ผ่านมา" for n in (1, 2, 3)]

@@ -51,8 +51,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import cast
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -74,6 +76,7 @@ from monitor.extract.htmltext import (
 from monitor.extract.splash import read_behind
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import clean_href, collapse
+from monitor.text.thaidate import parse_date
 from monitor.text.urls import in_page_encoding, registrable_domain
 from monitor.text.weekdays import WEEKDAY_NAMES
 
@@ -779,22 +782,36 @@ def _strip_glue(text: str) -> str:
 def _unglued(text: str) -> tuple[str, str | None]:
     """(the headline without its glue, the date glued to it if any): a date at its
     start, or at its end, bare or in brackets ("... (7 ธ.ค. 2569)", as older
-    lists write each link), unless the headline says it (_DATE_IN_SENTENCE)."""
+    lists write each link), unless the headline says it (_DATE_IN_SENTENCE) or no
+    publication could have it (a column of history: "20 มี.ค.2456 สิ้นเจ้า...",
+    1913)."""
     glued = None
     for _ in range(3):
         before = text
         text = _BADGE.sub("", _LEADING_BADGE.sub("", _COUNTER.sub("", text)))
         match, end = _leading_date(text)
-        if match and len(text) - end >= MIN_TITLE:
+        if match and len(text) - end >= MIN_TITLE and _publishable(match.group(0)):
             glued = glued or match.group(0)
             text = text[end:].lstrip(" -–—|:")
         match = _last_date(text)
-        if match and match.start() >= MIN_TITLE and _ends_glued(text, match):
+        if (match and match.start() >= MIN_TITLE and _ends_glued(text, match)
+                and _publishable(match.group(0))):
             glued = glued or match.group(0)
             text = text[:match.start()].rstrip(" -|:([")
         if text == before:
             break
     return text, collapse(glued) if glued else None
+
+
+_UTC = ZoneInfo("UTC")
+_LONG_AFTER = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def _publishable(date: str) -> bool:
+    """Whether a date could be a publication's (from 1990): an older one in a
+    headline is what it is about. Whatever the future, which only the fetch time
+    can judge, and extraction knows no time."""
+    return parse_date(date, tz=_UTC, now=_LONG_AFTER) is not None
 
 
 def _leading_date(text: str) -> tuple[re.Match[str] | None, int]:
