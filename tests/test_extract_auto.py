@@ -135,18 +135,18 @@ def test_a_block_of_other_sites_links_is_named_as_such() -> None:
     rows = [f"<a href='https://www.other.go.th/n/{i}'>{headline(i)}</a>" for i in (1, 2, 3)]
     result = run(listing(*rows))
     assert result.items == []
-    assert "(no link to this site could be a headline; 3 on other sites could)" \
-        in result.warnings[0]
+    assert ("(no link to this site could be a headline; 3 on other sites could; 1 link in "
+            "menus)") in result.warnings[0]
     assert result.notes[0].startswith("no group of at least 2 links, most of them on this "
                                       "site (best: 'div#content > ul > li', 3 of its 3 "
                                       "addresses on other sites)")
     mixed = run(listing(*rows, *[f"<a href='/n/{i}'>{headline(i)}</a>" for i in (4, 5)]))
     assert ("(2 addresses on this site could be headlines; the block holding 2 of them also "
-            "holds 3 on other sites)") in mixed.warnings[0]
+            "holds 3 on other sites; 1 link in menus)") in mixed.warnings[0]
     apart = run(listing(*rows, f"<a href='/n/4'>{headline(4)}</a>",
                         extra=f"<div class='x'><a href='/n/5'>{headline(5)}</a></div>"))
     assert ("(2 addresses on this site could be headlines, no more than 1 of them in one "
-            "repeated block; 3 on other sites could)") in apart.warnings[0]
+            "repeated block; 3 on other sites could; 1 link in menus)") in apart.warnings[0]
 
 
 def test_two_alike_items_are_a_listing() -> None:
@@ -631,3 +631,17 @@ def test_a_date_no_publication_could_have_stays_in_the_headline(form: str) -> No
     result = run(listing(*rows))
     assert [item.title for item in result.items] == [form.format(n=n) for n in (1, 2, 3)]
     assert [item.date_text for item in result.items] == [f"{n} วันที่ผ่านมา" for n in (1, 2, 3)]
+
+
+
+def test_the_warning_counts_links_in_menus_and_to_other_sites() -> None:
+    # A page saved or mirrored elsewhere, or a site that moved and links its old
+    # address: "no link to this site" alone sent users looking for selectors.
+    rows = [f"<a href='https://www.old-agency.go.th/n/{n}'>{headline(n)}</a>" for n in (1, 2)]
+    page = ("<html><body><header><a href='/a'>หน้าแรกของหน่วยงาน</a><a href='/b'>เกี่ยวกับเรา"
+            "ของหน่วยงาน</a></header><ul>" + "".join(f"<li>{row}</li>" for row in rows)
+            + "<li><a href='https://www.facebook.com/agency'>ติดตามเราได้ทางเฟซบุ๊ก</a></li>"
+            "</ul></body></html>")
+    result = run(page, url="https://www.new-agency.com/news/")
+    assert ("(no link to this site could be a headline; 2 links in the page's header; "
+            "3 links to other sites)") in result.warnings[0]

@@ -258,9 +258,19 @@ def read_links(doc: Document, source: Source,
     if len(nodes) > LINKS_READ:
         notes.append(f"read the first {LINKS_READ:,} of the page's {len(nodes):,} links")
     if not chosen:
+        # What else there was: links in menus and the like, and to other sites (a page
+        # saved or mirrored elsewhere, a site that moved and links its old address).
+        kinds: dict[str, int] = {}
+        for (why, _), n in regions.items():
+            kinds[why] = kinds.get(why, 0) + n
+        aside = [f"{_count(n)} {_REGION_WORDS.get(why, 'in a ' + why)}" for why, n in
+                 sorted(kinds.items(), key=lambda kv: -kv[1])]
+        if skipped.get("off-site"):
+            aside.append(f"{_count(skipped['off-site'])} to other sites")
         return Extraction(notes=notes, warnings=[
             f"{source.name}: no repeated block of article links found on {doc.url} "
-            f"({_candidates(links)}); use type: html with select: to choose the items"])
+            f"({'; '.join([_candidates(links), *aside])}); use type: html with select: to "
+            "choose the items"])
     items = [RawItem(title=link.title, link=link.url, summary=_summary(link),
                      date_text=link.date) for link in chosen]
     return Extraction(items=items, notes=notes, warnings=warnings)
@@ -480,6 +490,11 @@ def _is_side(signature: tuple[str, ...]) -> bool:
 
 def _count(n: int) -> str:
     return f"{n} link" if n == 1 else f"{n} links"
+
+
+_REGION_WORDS = {"navigation": "in menus", "header": "in the page's header",
+                 "footer": "in its footer", "sidebar": "in sidebars",
+                 "breadcrumb": "in breadcrumbs", "pagination": "in paging"}
 
 
 def _candidates(links: list[_Link]) -> str:
