@@ -69,6 +69,23 @@ def listing_source(name: str, url: str, *, summary: str | None = None) -> str:
 """
 
 
+def agency_source(url: str, kind: str) -> str:
+    """A sources.yaml entry named `agency` of `kind`: `auto`, or `html` with selectors
+    for a `li.item` list (title in `a`, date in `span.date`, the link by default: the
+    first link's address, or what its script opens)."""
+    select = """
+    select:
+      item: "li.item"
+      title: "a"
+      date: "span.date\"""" if kind == "html" else ""
+    return f"""
+  - name: agency
+    url: "{url}"
+    type: {kind}
+    respect_robots: false{select}
+"""
+
+
 def crawl(config: Path, *extra: str) -> int:
     return main(["crawl", "--config", str(config), *extra])
 

@@ -141,6 +141,14 @@ def _listing(charset: str) -> str:
     return LISTING.format(charset=charset, rows=rows)
 
 
+def crawl_publishes_the_listing(config: Path, server: FixtureServer) -> None:
+    """A crawl of `config` publishes `_listing`'s items, each at its own link."""
+    assert crawl(config) == 0
+    feed = published(config)
+    assert set(feed) == set(TITLES), feed
+    assert feed == {title: server.url(f"/news/{n}") for n, title in enumerate(TITLES)}
+
+
 def test_a_plain_listing_gets_auto(sites: object, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     server = sites()  # type: ignore[operator]

@@ -13,9 +13,9 @@ from monitor import readpool
 from monitor.cli import main
 from monitor.extract.bounds import parse_html
 from monitor.extract.frames import MAX_FRAMES, frame_urls
-from tests.crawl_helpers import crawl, published, write_config
+from tests.crawl_helpers import agency_source, crawl, published, write_config
 from tests.httpserver import FixtureServer, Request, Response
-from tests.test_discover import TITLES, _discover, _listing
+from tests.test_discover import TITLES, _best, _discover, _listing, crawl_publishes_the_listing
 
 FRAMESET = """<html><head><meta charset="utf-8"><title>องค์การบริหารส่วนตำบล</title></head>
 <frameset rows="120,*"><frame src="top.php" name="top" scrolling="no">
@@ -27,21 +27,6 @@ HOME = """<html><head><meta charset="utf-8"><title>เทศบาล</title></h
 <h1>ยินดีต้อนรับ</h1><p>เทศบาลตำบลตัวอย่าง</p>
 <iframe src="https://www.youtube.com/embed/x" width="560"></iframe>
 <iframe src="/news_box.php" width="100%" height="400"></iframe></body></html>"""
-SELECT = """
-    select:
-      item: "li.item"
-      title: "a"
-      link: "a::attr(href)"
-      date: "span.date\""""
-
-
-def _source(url: str, kind: str) -> str:
-    return f"""
-  - name: agency
-    url: "{url}"
-    type: {kind}
-    respect_robots: false{SELECT if kind == "html" else ""}
-"""
 
 
 def _frameset_site(server: FixtureServer) -> None:
@@ -59,11 +44,8 @@ def _crawled_paths(server: FixtureServer) -> list[str]:
 def test_a_frameset_is_read_through_its_frames(server: FixtureServer, tmp_path: Path,
                                                kind: str) -> None:
     _frameset_site(server)
-    config = write_config(tmp_path, _source(server.url("/"), kind))
-    assert crawl(config) == 0
-    feed = published(config)
-    assert set(feed) == set(TITLES), feed
-    assert feed[TITLES[0]] == server.url("/news/0")
+    config = write_config(tmp_path, agency_source(server.url("/"), kind))
+    crawl_publishes_the_listing(config, server)
     # Each frame once, and nothing the frames only link to.
     paths = _crawled_paths(server)
     assert sorted(paths) == sorted(["/", "/top.php", "/menu.php", "/main.php"]), paths
@@ -76,7 +58,7 @@ def test_a_listing_in_a_same_site_iframe_is_read_and_an_embedded_video_is_not(
     home = HOME.replace("<iframe src=", "<IFRAME SRC=").replace("</iframe>", "</IFRAME>")
     server.page("/", home if upper else HOME)
     server.page("/news_box.php", _listing("utf-8"))
-    config = write_config(tmp_path, _source(server.url("/"), kind))
+    config = write_config(tmp_path, agency_source(server.url("/"), kind))
     assert crawl(config) == 0   # the video's host is never asked: it is not this site
     assert all(title in published(config) for title in TITLES)
     assert _crawled_paths(server) == ["/", "/news_box.php"]
@@ -86,7 +68,7 @@ def test_a_page_whose_selectors_match_does_not_read_its_frames(
         server: FixtureServer, tmp_path: Path) -> None:
     server.page("/", _listing("utf-8").replace(
         "</body>", "<iframe src='/counter.php'></iframe></body>"))
-    config = write_config(tmp_path, _source(server.url("/"), "html"))
+    config = write_config(tmp_path, agency_source(server.url("/"), "html"))
     assert crawl(config) == 0
     assert all(title in published(config) for title in TITLES)
     assert _crawled_paths(server) == ["/"]
@@ -98,7 +80,7 @@ def test_frames_that_show_each_other_are_each_read_once(
     server.page("/a.php", "<html><body><iframe src='/b.php'></iframe></body></html>")
     server.page("/b.php", "<html><body><iframe src='/a.php'></iframe>"
                           "<iframe src='/'></iframe></body></html>")
-    config = write_config(tmp_path, _source(server.url("/"), "auto"))
+    config = write_config(tmp_path, agency_source(server.url("/"), "auto"))
     assert crawl(config) == 0
     assert sorted(_crawled_paths(server)) == ["/", "/a.php", "/b.php"]
 
@@ -116,7 +98,7 @@ def test_a_frameset_keeps_no_validators_so_its_frames_are_read_each_crawl(
     server.page("/top.php", "<html><body></body></html>")
     server.page("/menu.php", MENU)
     server.page("/main.php", _listing("utf-8"))
-    config = write_config(tmp_path, _source(server.url("/"), "html"))
+    config = write_config(tmp_path, agency_source(server.url("/"), "html"))
     assert crawl(config) == 0
     later = "ทางรัฐ เปิดบริการ e-Service ยื่นคำร้องออนไลน์ทุกอำเภอ"
     server.page("/main.php", _listing("utf-8").replace(
@@ -133,9 +115,7 @@ def test_discover_proposes_the_page_in_the_frame(server: FixtureServer, tmp_path
     config = write_config(tmp_path, "")
     code, result = _discover(config, server.url("/"), capsys=capsys)
     assert code == 0, json.dumps(result, ensure_ascii=False)
-    candidates = result["candidates"]
-    assert isinstance(candidates, list) and isinstance(result["best"], int)
-    best = candidates[result["best"]]
+    best = _best(result)
     assert (best["type"], best["url"], best["items"]) == ("auto", server.url("/main.php"), 3)
 
 
@@ -167,7 +147,7 @@ def test_a_framesets_main_frame_comes_first() -> None:
 def test_preview_says_which_frame_a_warning_is_of(server: FixtureServer, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     _frameset_site(server)
-    config = write_config(tmp_path, _source(server.url("/"), "html"))
+    config = write_config(tmp_path, agency_source(server.url("/"), "html"))
     capsys.readouterr()
     assert main(["preview", "agency", "--config", str(config)]) == 0
     out = capsys.readouterr().out
@@ -193,7 +173,7 @@ def test_frames_are_read_alike_when_pages_go_to_a_worker(
         server.page("/", HOME)
         server.page("/news_box.php", _listing("utf-8"))
     before = readpool.pages_read
-    config = write_config(tmp_path, _source(server.url("/"), kind))
+    config = write_config(tmp_path, agency_source(server.url("/"), kind))
     assert crawl(config) == 0
     assert readpool.pages_read > before, "a worker read pages"
     assert set(published(config)) == set(TITLES)

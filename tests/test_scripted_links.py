@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from monitor.extract.cleaning import scripted_address
-from tests.crawl_helpers import crawl, published, write_config
+from tests.crawl_helpers import agency_source, crawl, published, write_config
 from tests.httpserver import FixtureServer
 from tests.test_discover import THAI_DATES, TITLES
 
@@ -28,25 +28,11 @@ def _page(links: list[str]) -> str:
             f"</nav><ul class='news'>{rows}</ul></body></html>")
 
 
-def _source(url: str, kind: str) -> str:
-    select = """
-    select:
-      item: "li.item"
-      title: "a"
-      date: "span.date\"""" if kind == "html" else ""
-    return f"""
-  - name: agency
-    url: "{url}"
-    type: {kind}
-    respect_robots: false{select}
-"""
-
-
 @pytest.mark.parametrize("kind", ["html", "auto"])
 def test_items_whose_links_a_script_opens_link_to_what_a_click_opens(
         server: FixtureServer, tmp_path: Path, kind: str) -> None:
     server.page("/news/list.php", _page(LINKS))
-    config = write_config(tmp_path, _source(server.url("/news/list.php"), kind))
+    config = write_config(tmp_path, agency_source(server.url("/news/list.php"), kind))
     assert crawl(config) == 0
     assert published(config) == {title: server.url(f"/news/news_detail.php?id={n}")
                                  for n, title in enumerate(TITLES)}
@@ -58,7 +44,7 @@ def test_a_link_the_sites_own_function_opens_is_not_guessed(
         'href="javascript:openNews(0)"',
         "href=\"#\" onclick=\"window.open('news_detail.php?id=' + 1)\"",
         "href=\"javascript:window.open('news_detail.php?id=2')\""]))
-    config = write_config(tmp_path, _source(server.url("/news/list.php"), "html"))
+    config = write_config(tmp_path, agency_source(server.url("/news/list.php"), "html"))
     assert crawl(config) == 0
     feed = published(config)
     assert feed == {TITLES[2]: server.url("/news/news_detail.php?id=2")}, feed
@@ -84,7 +70,7 @@ def _cards(inner_link: bool) -> str:
 def test_clickable_cards_link_to_what_a_click_opens(
         server: FixtureServer, tmp_path: Path, kind: str, inner_link: bool) -> None:
     server.page("/news/list.php", _cards(inner_link))
-    source = _source(server.url("/news/list.php"), kind).replace(
+    source = agency_source(server.url("/news/list.php"), kind).replace(
         '"li.item"', '"div.post-row"').replace('title: "a"', 'title: "h4"')
     config = write_config(tmp_path, source)
     assert crawl(config) == 0
@@ -99,7 +85,7 @@ def test_a_card_whose_own_link_goes_nowhere_links_to_what_its_onclick_opens(
         f"<h4><a href='#'>{title}</a></h4><span>{day}</span></div>"
         for n, (title, day) in enumerate(zip(TITLES, THAI_DATES, strict=True)))
     server.page("/news/list.php", f"<html><body><main>{cards}</main></body></html>")
-    config = write_config(tmp_path, _source(server.url("/news/list.php"), "html").replace(
+    config = write_config(tmp_path, agency_source(server.url("/news/list.php"), "html").replace(
         '"li.item"', '"div.card"'))
     assert crawl(config) == 0
     assert published(config) == {title: server.url(f"/news/news_detail.php?id={n}")

@@ -13,9 +13,9 @@ import pytest
 from monitor.cli import main
 from monitor.extract.bounds import parse_html
 from monitor.extract.splash import MOST_CLICKABLE, MOST_LINKS, way_in
-from tests.crawl_helpers import crawl, published, write_config
+from tests.crawl_helpers import agency_source, crawl, published, write_config
 from tests.httpserver import FixtureServer
-from tests.test_discover import TITLES, _discover, _listing
+from tests.test_discover import _best, _discover, _listing, crawl_publishes_the_listing
 
 PAGE = "https://www.abc.go.th/"
 GREETING = ("<p>ขอพระองค์ทรงพระเจริญ ด้วยเกล้าด้วยกระหม่อม ขอเดชะ ข้าพระพุทธเจ้า "
@@ -106,23 +106,6 @@ def test_no_way_in(page: str) -> None:
     assert way_in(parse_html(page), PAGE, "utf-8") is None
 
 
-SELECT = """
-    select:
-      item: "li.item"
-      title: "a"
-      link: "a::attr(href)"
-      date: "span.date\""""
-
-
-def _source(url: str, kind: str) -> str:
-    return f"""
-  - name: agency
-    url: "{url}"
-    type: {kind}
-    respect_robots: false{SELECT if kind == "html" else ""}
-"""
-
-
 def _site(server: FixtureServer) -> None:
     server.page("/", _splash("<a href='index.php?mode=home'><img src='images/btn.png' "
                              "alt='เข้าสู่เว็บไซต์'></a>", BLESSING, SOCIAL))
@@ -134,11 +117,8 @@ def test_a_source_behind_a_splash_page_is_read_through_its_way_in(
         server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         kind: str) -> None:
     _site(server)
-    config = write_config(tmp_path, _source(server.url("/"), kind))
-    assert crawl(config) == 0
-    feed = published(config)
-    assert set(feed) == set(TITLES), feed
-    assert feed[TITLES[0]] == server.url("/news/0")
+    config = write_config(tmp_path, agency_source(server.url("/"), kind))
+    crawl_publishes_the_listing(config, server)
     # The way in, once; not the book of blessings, nor the other site.
     assert [request.path for request in server.log] == ["/", "/index.php?mode=home"]
     capsys.readouterr()
@@ -154,7 +134,7 @@ def test_a_page_gone_is_not_read_through_its_link_home(
     server.page("/", _listing("utf-8"))
     server.page("/news/list.php", "<html><body><h1>ไม่พบหน้าที่ต้องการ</h1>"
                                   "<a href='/'>กลับหน้าแรก</a></body></html>")
-    config = write_config(tmp_path, _source(server.url("/news/list.php"), "auto"))
+    config = write_config(tmp_path, agency_source(server.url("/news/list.php"), "auto"))
     crawl(config)
     assert [request.path for request in server.log] == ["/news/list.php"]
     assert published(config) == {}
@@ -166,9 +146,7 @@ def test_discover_reads_the_site_from_behind_its_splash_page(
     config = write_config(tmp_path, "")
     code, result = _discover(config, server.url("/"), capsys=capsys)
     assert code == 0, json.dumps(result, ensure_ascii=False)
-    candidates = result["candidates"]
-    assert isinstance(candidates, list) and isinstance(result["best"], int)
-    best = candidates[result["best"]]
+    best = _best(result)
     inner = server.url("/index.php?mode=home")
     assert (best["type"], best["url"], best["items"]) == ("auto", inner, 3)
     assert result["url"] == server.url("/")
