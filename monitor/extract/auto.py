@@ -108,7 +108,7 @@ READ_MORE = re.compile(
 # คน", "[เปิดอ่าน 7 ครั้ง]", "(ผู้ชม 18)"): left in, the title changed at every crawl.
 # A bare "30 คน" is the headline's own ("รับสมัคร 30 คน").
 _COUNTER = re.compile(
-    r"\s*+(?:[|•·:]\s*+)?[(\[]?\s*+(?:(?:ดู|อ่าน|เปิดอ่าน|ผู้อ่าน|ผู้ชม|เข้าชม|จำนวนเข้าชม|"
+    r"(?<!\s)\s*+(?:[|•·:]\s*+)?[(\[]?\s*+(?:(?:ดู|อ่าน|เปิดอ่าน|ผู้อ่าน|ผู้ชม|เข้าชม|จำนวนเข้าชม|"
     r"จำนวนผู้เข้าชม|views?|hits?|reads?)\s*+:?\s*+[0-9๐-๙][0-9๐-๙,]*+\s*+"
     r"(?:ครั้ง|คน|views?|reads?)?|[0-9๐-๙][0-9๐-๙,]*+\s*+(?:ครั้ง|views?|reads?))\s*+[)\]]?\s*+$",
     re.IGNORECASE)
@@ -119,12 +119,12 @@ _DATE_IN_SENTENCE = re.compile(
     r"(?:ณ|ถึง|ลง|ตั้งแต่|เมื่อ|ภายใน|ประจำ|สิ้นสุด|จน|ก่อน|หลัง|ใน|"
     r"\b(?:on|until|till|by|from|to|dated|of|since|before|after))\s*$", re.IGNORECASE)
 # Thai has no spaces between words: "ใหม่" ending "เชียงใหม่" or "ปีใหม่" is no badge.
-_BADGE = re.compile(r"\s*(?:\bnew\b|\bhot\b|(?<![\u0e00-\u0e7f])(?:ใหม่|ด่วน))!*\s*$",
+_BADGE = re.compile(r"(?<!\s)\s*+(?:\bnew\b|\bhot\b|(?<![\u0e00-\u0e7f])(?:ใหม่|ด่วน))!*+\s*+$",
                     re.IGNORECASE)
 # ... or before it, in English and shouted ("new!!! [22 ส.ค. 60]--ราคากลาง ...").
 _LEADING_BADGE = re.compile(r"^\s*(?:new|hot)!+\s*", re.IGNORECASE)
 _CLOSING = {"[": "]", "(": ")"}
-_EMPTY_BRACKETS = re.compile(r"\s*(?:\[\s*\]|\(\s*\)|【\s*】)")
+_EMPTY_BRACKETS = re.compile(r"\[\s*+\]|\(\s*+\)|【\s*+】")
 SHARED_SUFFIXES = ("go.th",)   # government sites link each other's items (law.go.th)
 LISTING_SEGMENTS = frozenset({"tag", "tags", "category", "categories", "author", "authors",
                               "search", "label", "labels", "topic", "topics", "taxonomy"})
@@ -926,7 +926,7 @@ def _text_line(box: LexborNode, anchor: LexborNode, shortest: int = 0) -> str:
     skip = frozenset({anchor.mem_id})
     for block in text_blocks(box, skip):
         # The link left out leaves its brackets behind: "... [<a>อ่านต่อ</a>]".
-        text = _EMPTY_BRACKETS.sub("", block.text).strip()
+        text = collapse(_EMPTY_BRACKETS.sub(" ", block.text))
         text = text if shortest else _strip_glue(text)
         if block.link_chars:
             continue
