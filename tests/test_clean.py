@@ -32,7 +32,14 @@ _AWKWARD = st.lists(st.sampled_from(
 @example("a\u00a0b")
 @example("a\x00b")
 def test_collapse_is_the_full_fold(text: str) -> None:
-    assert collapse(text) == " ".join(strip_controls(text).split())
+    assert collapse(text) == " ".join(strip_controls(text).replace("\u200b", "").split())
+
+
+def test_collapse_drops_invisible_spacing_but_keeps_joiners() -> None:
+    # A zero-width space between Thai words, a word joiner, a BOM inside text: none
+    # shows, and each made a title another string to every comparison.
+    assert collapse("ประกาศ\u200bเรื่อง\u2060การ\ufeffรับสมัคร\u200b") == "ประกาศเรื่องการรับสมัคร"
+    assert collapse("ครอบครัว 👨\u200d👩\u200d👧") == "ครอบครัว 👨\u200d👩\u200d👧"
 
 
 _URLISH = st.lists(st.sampled_from(

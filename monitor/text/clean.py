@@ -64,11 +64,20 @@ def strip_document_controls(text: str) -> str:
     return _DOC_CONTROLS.sub("", text)
 
 
+# Characters that show nothing and join or part nothing a reader sees: a zero-width
+# space (Thai editors put them between words as line-break hints), a word joiner, a
+# byte-order mark inside text. Left in a title, "ประกาศ\u200bเรื่อง" is another
+# string than "ประกาศเรื่อง" to every comparison. (A zero-width joiner binds emoji,
+# and stays.)
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+
+
 def collapse(text: str) -> str:
-    """Single-space all whitespace (NBSP included), so layouts don't leak into titles."""
+    """Single-space all whitespace (NBSP included), so layouts don't leak into titles,
+    and drop invisible spacing characters."""
     if _clean(text):
         return text
-    return " ".join(strip_controls(text).split())
+    return " ".join(_INVISIBLE.sub("", strip_controls(text)).split())
 
 
 def _clean(text: str) -> bool:
