@@ -106,13 +106,28 @@ READ_MORE = re.compile(
     r"read\s*more|more|details?|download|copy\s*link|view(?:\s*more)?|continue\s*reading|"
     r"see\s*more)\W*$", re.IGNORECASE)
 # A view counter, "New" badge or bare date glued to the start or end of a headline.
-# Also in brackets or after a colon, and counting readers ("(อ่าน 25 คน)", ":อ่าน 11
-# คน", "[เปิดอ่าน 7 ครั้ง]", "(ผู้ชม 18)"): left in, the title changed at every crawl.
-# A bare "30 คน" is the headline's own ("รับสมัคร 30 คน").
+# Counters come in brackets or after a colon or bar, counting views, readers or
+# downloads ("(อ่าน 25 คน)", ":อ่าน 11 คน", "[เปิดอ่าน 7 ครั้ง]", "(ผู้เข้าชม: 1,204)",
+# "ดาวน์โหลด 25 ครั้ง", "👁 56"): left in, the title changed at every crawl. Their word
+# is a word of its own ("สัปดาห์ส่งเสริมการอ่าน 2569" reads, it counts nothing), and a
+# bare number counts only in brackets or after a bar ("ครบ 2 ครั้ง", "รับสมัคร 30
+# คน" are the headline's own).
+_COUNT_WORDS = (r"(?:จำนวน)?(?:ผู้เข้าชม|ผู้อ่าน|ผู้ชม|เข้าชม|ดาวน์โหลด)|เปิดอ่าน|อ่าน|ดู|views?|"
+                r"hits?|reads?|downloads?|👁")
+_COUNT = r"[0-9๐-๙][0-9๐-๙,]*+"
 _COUNTER = re.compile(
-    r"(?<!\s)\s*+(?:[|•·:]\s*+)?[(\[]?\s*+(?:(?:ดู|อ่าน|เปิดอ่าน|ผู้อ่าน|ผู้ชม|เข้าชม|จำนวนเข้าชม|"
-    r"จำนวนผู้เข้าชม|views?|hits?|reads?)\s*+:?\s*+[0-9๐-๙][0-9๐-๙,]*+\s*+"
-    r"(?:ครั้ง|คน|views?|reads?)?|[0-9๐-๙][0-9๐-๙,]*+\s*+(?:ครั้ง|views?|reads?))\s*+[)\]]?\s*+$",
+    r"(?<!\s)\s*+(?:(?:[|•·]|:{1,2})\s*+)?(?:"
+    rf"[(\[]\s*+(?:{_COUNT_WORDS})\s*+:?\s*+{_COUNT}\s*+(?:ครั้ง|คน|views?|reads?)?\s*+[)\]]"
+    rf"|[(\[]\s*+{_COUNT}\s*+(?:ครั้ง|views?|reads?)\s*+[)\]]"
+    rf"|(?<![\u0e00-\u0e7f])(?:{_COUNT_WORDS})\s*+:?\s*+{_COUNT}\s*+(?:ครั้ง|คน|views?|reads?)?"
+    rf"|[|•·]\s*+{_COUNT}\s*+(?:ครั้ง|views?|reads?))\s*+$",
+    re.IGNORECASE)
+# A file's type and size after its title ("(PDF)", "[PDF, 1.2 MB]", "(ไฟล์ PDF ขนาด 1.2
+# MB)", "(350 KB)", "ขนาดไฟล์ 2.5 MB", "... .pdf"), as announcement lists write them.
+_FILE_LABEL = re.compile(
+    r"(?<!\s)\s*+(?:[(\[]\s*+(?:ไฟล์\s*+)?(?:pdf|docx?|xlsx?|pptx?|zip|rar)?\s*+,?\s*+"
+    r"(?:(?:ขนาด(?:ไฟล์)?\s*+)?[0-9][0-9.,]*+\s*+[kmg]b)?\s*+[)\]]"
+    r"|(?:ขนาด(?:ไฟล์)?|ไฟล์)\s*+[0-9][0-9.,]*+\s*+[kmg]b|\.(?:pdf|docx?|xlsx?))\s*+$",
     re.IGNORECASE)
 # Words after which a date ending a headline is its own ("... ณ วันที่ 1 กันยายน 2569",
 # "บันทึก ... ลงวันที่ 30 พฤศจิกายน 2561", "รับสมัคร ... ถึง 7 ต.ค. 69"), not one a
@@ -822,7 +837,8 @@ def _unglued(text: str) -> tuple[str, str | None]:
     glued = None
     for _ in range(3):
         before = text
-        text = _LEADING_BADGE.sub("", _without_end(_BADGE, _without_end(_COUNTER, text)))
+        text = _LEADING_BADGE.sub("", _without_end(_BADGE, _without_end(
+            _COUNTER, _without_end(_FILE_LABEL, text))))
         match, end = _leading_date(text)
         if match and len(text) - end >= MIN_TITLE and _publishable(match.group(0)):
             glued = glued or match.group(0)
