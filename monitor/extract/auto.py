@@ -123,11 +123,13 @@ _COUNTER = re.compile(
     rf"|[|•·]\s*+{_COUNT}\s*+(?:ครั้ง|views?|reads?))\s*+$",
     re.IGNORECASE)
 # A file's type and size after its title ("(PDF)", "[PDF, 1.2 MB]", "(ไฟล์ PDF ขนาด 1.2
-# MB)", "(350 KB)", "ขนาดไฟล์ 2.5 MB", "... .pdf"), as announcement lists write them.
+# MB)", "(350 KB)", "ขนาดไฟล์ 2.5 MB", "ประกาศ....pdf"), as announcement lists write them;
+# a link whose text is a file's name alone ("notice_25_8_60.pdf") says only "open it".
 _FILE_LABEL = re.compile(
     r"(?<!\s)\s*+(?:[(\[]\s*+(?:ไฟล์\s*+)?(?:pdf|docx?|xlsx?|pptx?|zip|rar)?\s*+,?\s*+"
     r"(?:(?:ขนาด(?:ไฟล์)?\s*+)?[0-9][0-9.,]*+\s*+[kmg]b)?\s*+[)\]]"
-    r"|(?:ขนาด(?:ไฟล์)?|ไฟล์)\s*+[0-9][0-9.,]*+\s*+[kmg]b|\.(?:pdf|docx?|xlsx?))\s*+$",
+    r"|(?:ขนาด(?:ไฟล์)?|ไฟล์)\s*+[0-9][0-9.,]*+\s*+[kmg]b|(?<=[\u0e00-\u0e7f)\]])\.(?:pdf|docx?|xlsx?))"
+    r"\s*+$",
     re.IGNORECASE)
 # Words after which a date ending a headline is its own ("... ณ วันที่ 1 กันยายน 2569",
 # "บันทึก ... ลงวันที่ 30 พฤศจิกายน 2561", "รับสมัคร ... ถึง 7 ต.ค. 69"), not one a
