@@ -684,3 +684,12 @@ def test_a_link_text_of_dots_is_weighed_in_linear_time() -> None:
     result = run(listing(*rows, f"<a href='/n/9'>{dots}</a>"))
     assert time.perf_counter() - started < 1.5
     assert [item.link.rsplit("/", 1)[1] for item in result.items][:3] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(("opening", "closing"), [("<br>", ""), ("<br/>", ""),
+                                                  ("<div>", "</div>"), ("<p>", "</p>")])
+def test_lines_inside_a_link_are_parted_by_a_space(opening: str, closing: str) -> None:
+    rows = [f"<a href='/n/{n}'><span>ประกาศองค์การบริหารส่วนตำบลตัวอย่าง</span>{opening}เรื่อง "
+            f"ผลการประชุมสภา สมัยที่ {n}{closing}</a> <span>{n} ธ.ค. 2569</span>" for n in (1, 2, 3)]
+    assert [item.title for item in run(listing(*rows)).items] == [
+        f"ประกาศองค์การบริหารส่วนตำบลตัวอย่าง เรื่อง ผลการประชุมสภา สมัยที่ {n}" for n in (1, 2, 3)]

@@ -749,7 +749,10 @@ def _headline(node: LexborNode) -> tuple[str, str, bool]:
     if heading is not None:
         text = _strip_glue(collapse(heading.text()))
     else:
-        whole = collapse(node.text())
+        # Lines inside the link (`<br>`, a `<div>` each) are parted by a space, as the
+        # page shows them: "ประกาศ...ตัวอย่าง<br>เรื่อง ..." ran into "ตัวอย่างเรื่อง".
+        whole = (" ".join(block.text for block in text_blocks(node)) if _has_lines(node)
+                 else collapse(node.text()))
         text = _card_headline(node, dated=DATE_RE.search(whole) is not None) or \
             _strip_glue(whole)
     for inner in node.css("[title]"):
