@@ -693,3 +693,44 @@ def test_lines_inside_a_link_are_parted_by_a_space(opening: str, closing: str) -
             f"ผลการประชุมสภา สมัยที่ {n}{closing}</a> <span>{n} ธ.ค. 2569</span>" for n in (1, 2, 3)]
     assert [item.title for item in run(listing(*rows)).items] == [
         f"ประกาศองค์การบริหารส่วนตำบลตัวอย่าง เรื่อง ผลการประชุมสภา สมัยที่ {n}" for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("title", [
+    "แจ้งหยุดให้บริการน้ำประปา วันที่ 10 ธันวาคม 2569",
+    "ขอเชิญร่วมงานวันรัฐธรรมนูญ 10 ธันวาคม 2569",
+    "ประชุมคณะกรรมการพัฒนาท้องถิ่น 4 ธ.ค. 69",
+])
+def test_a_date_ending_a_headline_stays_when_the_item_has_its_own(title: str) -> None:
+    # The item's own date is beside the link; the one in the headline is an event's.
+    links = [f"<a href='/n/{n}'>ครั้งที่ {n} {title}</a> <span class='date'>{n} ธ.ค. 2569</span>"
+             for n in (1, 2, 3)]
+    result = run(listing(*links))
+    assert [item.title for item in result.items] == [f"ครั้งที่ {n} {title}" for n in (1, 2, 3)]
+    assert [item.date_text for item in result.items] == [f"{n} ธ.ค. 2569" for n in (1, 2, 3)]
+    # Without one, the glued date is the item's, and leaves the title.
+    bare = run(listing(*[f"<a href='/n/{n}'>ครั้งที่ {n} {title}</a>" for n in (1, 2, 3)]))
+    assert all(item.date_text and item.date_text in title for item in bare.items)
+    assert all(not item.title.endswith(bare.items[0].date_text or "") for item in bare.items)
+
+
+@pytest.mark.parametrize("title", [
+    "รับสมัครเข้าร่วมโครงการฝึกอบรมอาชีพ ระหว่างวันที่ 1-15 ธันวาคม 2569",
+    "แจ้งปิดปรับปรุงระบบสารสนเทศของหน่วยงาน 9 - 10 ธ.ค. 69",
+    "เลื่อนการประชุมสภาองค์การบริหารส่วนตำบลเป็นวันที่ 12 ธันวาคม 2569",
+    "ประกาศผู้ชนะการเสนอราคา จ้างซ่อมแซมถนน ลว. 3 ธ.ค. 69",
+])
+def test_a_date_the_headline_says_stays_whole_with_no_other(title: str) -> None:
+    # The end of a range was cut, leaving "... ระหว่างวันที่ 1"; so were dates after
+    # "เป็น" and "ลว." (ลงวันที่).
+    result = run(listing(*[f"<a href='/n/{n}'>({n}) {title}</a>" for n in (1, 2, 3)]))
+    assert [item.title for item in result.items] == [f"({n}) {title}" for n in (1, 2, 3)]
+
+
+def test_a_title_attribute_is_cleaned_as_the_text_is() -> None:
+    # The full headline in the link's title, with the file label and date the list
+    # glues to it; the text cut with "...".
+    full = "ผลการประชุมคณะกรรมการบริหารงานจังหวัดแบบบูรณาการ ครั้งที่"
+    rows = [f"<a href='/n/{n}' title='{full} {n}/2569 (PDF) (28 พ.ย. 2569)'>{full[:30]}...</a>"
+            for n in (1, 2, 3)]
+    assert [item.title for item in run(listing(*rows)).items] == [
+        f"{full} {n}/2569" for n in (1, 2, 3)]

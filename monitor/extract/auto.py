@@ -135,8 +135,12 @@ _FILE_LABEL = re.compile(
 # "บันทึก ... ลงวันที่ 30 พฤศจิกายน 2561", "รับสมัคร ... ถึง 7 ต.ค. 69"), not one a
 # card glued to it: cut off, such headlines ended in "ณ" or "ถึง".
 _DATE_IN_SENTENCE = re.compile(
-    r"(?:ณ|ถึง|ลง|ตั้งแต่|เมื่อ|ภายใน|ประจำ|สิ้นสุด|จน|ก่อน|หลัง|ใน|"
+    r"(?:ณ|ถึง|ลง|ลว\.|ตั้งแต่|เมื่อ|ภายใน|ประจำ|สิ้นสุด|จน|ก่อน|หลัง|ใน|เป็น|ระหว่าง|"
     r"\b(?:on|until|till|by|from|to|dated|of|since|before|after))\s*$", re.IGNORECASE)
+_RANGE_START = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙]{1,2})\s*[-–—]\s*$")
+_NUMBER_RUN = re.compile(r"[0-9๐-๙]+")
+_ORDINAL = re.compile(r"(?:ครั้ง|ฉบับ|รุ่น|งวด|ชุด|หมู่|ข้อ|ลำดับ|ตอน|ปี)ที่\s*$|\b(?:no\.?|#)\s*$",
+                      re.IGNORECASE)
 # Thai has no spaces between words: "ใหม่" ending "เชียงใหม่" or "ปีใหม่" is no badge.
 _BADGE = re.compile(r"(?<!\s)\s*+(?:\bnew\b|\bhot\b|(?<![\u0e00-\u0e7f])(?:ใหม่|ด่วน))!*+\s*+$",
                     re.IGNORECASE)
@@ -194,6 +198,9 @@ class _Link:
     kind: str = "headline"            # "headline", "short" (a name), "more" (read-more link)
     offsite: bool = False             # on another government site (law.go.th hearings)
     in_heading: bool = False
+    # The title with the date glued to it, and that date: the title again when the item
+    # turns out to have a date of its own elsewhere (see `_restore_dates`).
+    dated_title: tuple[str, str] | None = None
 
 
 def extract(doc: Document, source: Source) -> Extraction:
@@ -255,7 +262,7 @@ def read_links(doc: Document, source: Source,
         if not url:
             skipped["malformed links"] = skipped.get("malformed links", 0) + 1
             continue
-        title, kind, in_heading = _headline(node)
+        title, kind, in_heading, dated_title = _headline(node)
         reason = _url_problem(url, page, site)
         offsite = reason == "off-site" and _shared_public(url, site)
         if offsite:
@@ -269,7 +276,7 @@ def read_links(doc: Document, source: Source,
             skipped[reason] = skipped.get(reason, 0) + 1
         else:
             links.append(_Link(node, order, url, title, kind=kind, offsite=offsite,
-                               in_heading=in_heading))
+                               in_heading=in_heading, dated_title=dated_title))
     chosen, notes, warnings = _choose(links)
     notes += [f"rejected '{label}' ({why}, {_count(n)})"
               for (why, label), n in sorted(regions.items(), key=lambda kv: -kv[1])[:4]]
@@ -398,6 +405,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
     _dates_around(unique)
     _dates_in_headings(unique)
     _dates_on_lines(unique)
+    _restore_dates(unique)
     dated = sum(1 for link in unique if link.date is not None)
     mean = sum(len(link.title) for link in unique) // len(unique)
     repeats = len({link.container.mem_id for link in chosen if link.container is not None})
@@ -642,6 +650,16 @@ def _dates_around(chosen: list[_Link]) -> None:
             link.date = date
 
 
+def _restore_dates(chosen: list[_Link]) -> None:
+    """A date glued to a title was taken for the item's and cut off; where the item
+    shows another date of its own, the glued one was the headline's (an event's day:
+    "แจ้งหยุดให้บริการน้ำประปา วันที่ 10 ธันวาคม 2569" under a posting date of 5
+    December), and the title gets it back."""
+    for link in chosen:
+        if link.dated_title and link.date and collapse(link.date) != link.dated_title[1]:
+            link.title = link.dated_title[0]
+
+
 def _dates_in_headings(chosen: list[_Link]) -> None:
     """Dates for the chosen items that have none, from a heading of the day above them:
     Drupal's Views group a list by date (`<h3>Tuesday 20 March 2018</h3>`, that day's
@@ -734,43 +752,49 @@ def _summary(link: _Link) -> str:
     return ""
 
 
-def _headline(node: LexborNode) -> tuple[str, str, bool]:
-    """(title, kind, inside a heading) of a link as its own markup gives it.
+def _headline(node: LexborNode) -> tuple[str, str, bool, tuple[str, str] | None]:
+    """(title, kind, inside a heading, the title with its glued date and that date) of
+    a link as its own markup gives it.
 
     In order: a heading inside the link; an inner element whose `title` holds the
     full text (cards that cut the visible one); the link's text without a date,
     counter or badge glued to it; the link's `title` or `aria-label` when its text is
-    short, cut with "..." or a read-more phrase. Kind "more" means the headline must
-    be looked for around the link, "short" a text under MIN_TITLE (a standard's name).
+    short, cut with "..." or a read-more phrase (cleaned alike). Kind "more" means
+    the headline must be looked for around the link, "short" a text under MIN_TITLE
+    (a standard's name).
     """
     heading = node.css_first("h1, h2, h3, h4, h5, h6")
     in_heading = heading is not None or any(
         anc.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for anc in _ancestors(node, False, 3))
     if heading is not None:
-        text = _strip_glue(collapse(heading.text()))
+        source = collapse(heading.text())
+        text, glued = _unglued(source)
     else:
         # Lines inside the link (`<br>`, a `<div>` each) are parted by a space, as the
         # page shows them: "ประกาศ...ตัวอย่าง<br>เรื่อง ..." ran into "ตัวอย่างเรื่อง".
-        whole = (" ".join(block.text for block in text_blocks(node)) if _has_lines(node)
-                 else collapse(node.text()))
-        text = _card_headline(node, dated=DATE_RE.search(whole) is not None) or \
-            _strip_glue(whole)
+        source = (" ".join(block.text for block in text_blocks(node)) if _has_lines(node)
+                  else collapse(node.text()))
+        text = _card_headline(node, dated=DATE_RE.search(source) is not None)
+        glued = None
+        if not text:
+            text, glued = _unglued(source)
+    dated_title = (_unbadged(source), glued) if glued else None
     for inner in node.css("[title]"):
         full = collapse(inner.attributes.get("title") or "")
         if len(full) >= MIN_TITLE and extends(full, collapse(inner.text())):
-            text = full
+            text, dated_title = _strip_glue(full), None
             break
-    own = collapse(node.attributes.get("title") or "")
+    own = _strip_glue(collapse(node.attributes.get("title") or ""))
     if own.startswith(("http://", "https://")):
         own = ""
     label = READ_MORE_PREFIX.sub("", collapse(node.attributes.get("aria-label") or ""))
     for alternative in (own, label):
         if len(alternative) >= MIN_TITLE and (len(text) < MIN_TITLE or READ_MORE.match(text)
                                               or extends(alternative, text)):
-            return alternative, "headline", in_heading
+            return alternative, "headline", in_heading, None
     if not text or READ_MORE.match(text):
-        return text, "more", in_heading
-    return text, ("headline" if len(text) >= MIN_TITLE else "short"), in_heading
+        return text, "more", in_heading, None
+    return text, ("headline" if len(text) >= MIN_TITLE else "short"), in_heading, dated_title
 
 
 READ_MORE_PREFIX = re.compile(r"^(?:อ่านเพิ่มเติม|อ่านต่อ|read more)\s*(?:…|\.{3})?\s*",
@@ -842,8 +866,7 @@ def _unglued(text: str) -> tuple[str, str | None]:
     glued = None
     for _ in range(3):
         before = text
-        text = _LEADING_BADGE.sub("", _without_end(_BADGE, _without_end(
-            _COUNTER, _without_end(_FILE_LABEL, text))))
+        text = _unbadged(text)
         match, end = _leading_date(text)
         if match and len(text) - end >= MIN_TITLE and _publishable(match.group(0)):
             glued = glued or match.group(0)
@@ -867,6 +890,17 @@ def _publishable(date: str) -> bool:
     headline is what it is about. Whatever the future, which only the fetch time
     can judge, and extraction knows no time."""
     return parse_date(date, tz=_UTC, now=_LONG_AFTER) is not None
+
+
+def _unbadged(text: str) -> str:
+    """The text without a badge, counter or file label at either end (its dates kept)."""
+    for _ in range(3):
+        before = text
+        text = _LEADING_BADGE.sub("", _without_end(_BADGE, _without_end(
+            _COUNTER, _without_end(_FILE_LABEL, text))))
+        if text == before:
+            break
+    return text
 
 
 END_READ = 100   # characters at a text's end a counter or badge is looked for in
@@ -904,7 +938,18 @@ def _ends_glued(text: str, match: re.Match[str]) -> bool:
         return False
     if tail:
         opened = opened[:-1]
-    return not _DATE_IN_SENTENCE.search(opened)
+    return not (_DATE_IN_SENTENCE.search(opened) or _ends_range(opened, match.group(0)))
+
+
+def _ends_range(opened: str, date: str) -> bool:
+    """Whether a date is the end of a range the text opens ("ระหว่างวันที่ 1-15 ธันวาคม
+    2569", "9 - 10 ธ.ค. 69"): cut there, the title ended "... 1". The start is a day
+    before the end's, and no ordinal ("ฉบับที่ 1 - 5 ธ.ค. 2569" is a headline, issue 1,
+    and its date)."""
+    start = _RANGE_START.search(opened)
+    end = _NUMBER_RUN.search(date)
+    return bool(start and end and 1 <= int(start.group(1)) < int(end.group(0))
+                and not _ORDINAL.search(opened, 0, start.start()))
 
 
 def _last_date(text: str) -> re.Match[str] | None:
