@@ -734,3 +734,13 @@ def test_a_title_attribute_is_cleaned_as_the_text_is() -> None:
             for n in (1, 2, 3)]
     assert [item.title for item in run(listing(*rows)).items] == [
         f"{full} {n}/2569" for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("ending", ["โพสต์เมื่อ 28 พ.ย. 69", "(ประกาศเมื่อ 28 พ.ย. 2569)",
+                                    "(ปรับปรุงล่าสุด 28 พ.ย. 2569)", "(Posted 28 Nov 2026)",
+                                    "ประกาศวันที่ 28 พ.ย. 2569"])
+def test_a_date_labelled_as_the_posting_is_the_items(ending: str) -> None:
+    # "เมื่อ" keeps a date in a sentence; "โพสต์เมื่อ" labels the list's own.
+    result = run(listing(*[f"<a href='/n/{n}'>{headline(n)} {ending}</a>" for n in (1, 2, 3)]))
+    assert [item.title for item in result.items] == [headline(n) for n in (1, 2, 3)]
+    assert all(item.date_text and "28" in item.date_text for item in result.items)

@@ -137,6 +137,13 @@ _FILE_LABEL = re.compile(
 _DATE_IN_SENTENCE = re.compile(
     r"(?:ณ|ถึง|ลง|ลว\.|ตั้งแต่|เมื่อ|ภายใน|ประจำ|สิ้นสุด|จน|ก่อน|หลัง|ใน|เป็น|ระหว่าง|"
     r"\b(?:on|until|till|by|from|to|dated|of|since|before|after))\s*$", re.IGNORECASE)
+# A label that says a date is when the item was posted or changed ("โพสต์เมื่อ",
+# "(ประกาศเมื่อ ...)", "ปรับปรุงล่าสุด", "Posted"): such a date is the list's, though
+# "เมื่อ" alone would make it the headline's.
+_POSTED = re.compile(
+    r"(?:โพสต์|ประกาศ|เผยแพร่|ลงประกาศ|ปรับปรุง(?:ล่าสุด)?|แก้ไข(?:ล่าสุด)?|อัปเดต|อัพเดท|"
+    r"\b(?:posted|published|updated)(?:\s++on)?)(?:\s*+เมื่อ)?(?:\s*+วันที่)?\s*+:?\s*+$",
+    re.IGNORECASE)
 _RANGE_START = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙]{1,2})\s*[-–—]\s*$")
 _NUMBER_RUN = re.compile(r"[0-9๐-๙]+")
 _ORDINAL = re.compile(r"(?:ครั้ง|ฉบับ|รุ่น|งวด|ชุด|หมู่|ข้อ|ลำดับ|ตอน|ปี)ที่\s*$|\b(?:no\.?|#)\s*$",
@@ -875,7 +882,7 @@ def _unglued(text: str) -> tuple[str, str | None]:
         if (match and match.start() >= MIN_TITLE and _ends_glued(text, match)
                 and _publishable(match.group(0))):
             glued = glued or match.group(0)
-            text = text[:match.start()].rstrip(" -|:([")
+            text = _POSTED.sub("", text[:match.start()].rstrip()).rstrip(" -|:([")
         if text == before:
             break
     return text, collapse(glued) if glued else None
@@ -934,11 +941,15 @@ def _ends_glued(text: str, match: re.Match[str]) -> bool:
     it do not make it part of the headline."""
     tail = text[match.end():].strip()
     opened = text[:match.start()].rstrip()
+    labelled = _POSTED.search(opened)   # "... (ประกาศเมื่อ 5 ธ.ค. 2569)": the list's own
+    if labelled:
+        opened = opened[:labelled.start()].rstrip()
     if tail and not (tail in (")", "]") and opened.endswith({")": "(", "]": "["}[tail])):
         return False
     if tail:
         opened = opened[:-1]
-    return not (_DATE_IN_SENTENCE.search(opened) or _ends_range(opened, match.group(0)))
+    return bool(labelled) or not (_DATE_IN_SENTENCE.search(opened)
+                                  or _ends_range(opened, match.group(0)))
 
 
 def _ends_range(opened: str, date: str) -> bool:
