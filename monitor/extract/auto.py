@@ -149,10 +149,16 @@ _NUMBER_RUN = re.compile(r"[0-9๐-๙]+")
 _ORDINAL = re.compile(r"(?:ครั้ง|ฉบับ|รุ่น|งวด|ชุด|หมู่|ข้อ|ลำดับ|ตอน|ปี)ที่\s*$|\b(?:no\.?|#)\s*$",
                       re.IGNORECASE)
 # Thai has no spaces between words: "ใหม่" ending "เชียงใหม่" or "ปีใหม่" is no badge.
-_BADGE = re.compile(r"(?<!\s)\s*+(?:\bnew\b|\bhot\b|(?<![\u0e00-\u0e7f])(?:ใหม่|ด่วน))!*+\s*+$",
-                    re.IGNORECASE)
-# ... or before it, in English and shouted ("new!!! [22 ส.ค. 60]--ราคากลาง ...").
-_LEADING_BADGE = re.compile(r"^\s*(?:new|hot)!+\s*", re.IGNORECASE)
+# Also bracketed ("[ด่วน]", "(ใหม่)"), "มาใหม่", and the pictures lists mark news with.
+_MARKS = "🔥📢📣🆕⭐🌟❗★☆✪✦"
+_BADGE = re.compile(
+    r"(?<!\s)\s*+(?:\bnew\b|\bhot\b|(?<![\u0e00-\u0e7f])(?:มาใหม่|ใหม่|ด่วน)"
+    rf"|[\[(](?:ด่วน|ใหม่|new|hot)[\])]|[{_MARKS}]+)!*+\s*+$", re.IGNORECASE)
+# ... or before it: in English and shouted ("new!!! [22 ส.ค. 60]--ราคากลาง ...", "NEW
+# ประกาศ ..."), bracketed ("[ด่วน] ..."), a mark or a bullet ("🔥 ...", "» ...", "• ...").
+_LEADING_BADGE = re.compile(
+    r"^\s*+(?:(?i:new|hot)!+|(?:NEW|HOT)(?=\s)|(?i:ใหม่)!+|[\[(](?i:ด่วน|ใหม่|new|hot)[\])]"
+    rf"|[{_MARKS}»•·▶►▸]+)\s*+")
 _CLOSING = {"[": "]", "(": ")"}
 _EMPTY_BRACKETS = re.compile(r"\[\s*+\]|\(\s*+\)|【\s*+】")
 SHARED_SUFFIXES = ("go.th",)   # government sites link each other's items (law.go.th)
