@@ -754,3 +754,13 @@ def test_a_date_labelled_as_the_posting_is_the_items(ending: str) -> None:
     result = run(listing(*[f"<a href='/n/{n}'>{headline(n)} {ending}</a>" for n in (1, 2, 3)]))
     assert [item.title for item in result.items] == [headline(n) for n in (1, 2, 3)]
     assert all(item.date_text and "28" in item.date_text for item in result.items)
+
+
+@pytest.mark.parametrize("days", [["วันนี้ 09:15 น.", "วันนี้ เวลา 08.30 น.", "เมื่อวาน 18:00"],
+                                  ["5 ธ.ค. 09:30", "4 ธ.ค. 18:00 น.", "3 ธันวาคม 14:05"]])
+def test_todays_and_this_years_dates_with_their_clock_are_found(days: list[str]) -> None:
+    # News lists date today's items "วันนี้ 09:15 น." and this year's "5 ธ.ค. 09:30";
+    # the second was read as "5 ธ.ค. 09", a year 09.
+    rows = [f"<a href='/n/{n}'>{headline(n)}</a> <span class='time'>{day}</span>"
+            for n, day in enumerate(days)]
+    assert [item.date_text for item in run(listing(*rows)).items] == days

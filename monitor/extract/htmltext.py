@@ -69,13 +69,15 @@ _MONTHS = (
 )
 _EN_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _TIME = rf"(?:\s*,?\s*(?:เวลา\s*)?{_DIGIT}{{1,2}}[:.]{_DIGIT}{{2}}(?:\s*น\.)?)?"
+_CLOCK = rf"\s*(?:เวลา\s*)?{_DIGIT}{{1,2}}[:.]{_DIGIT}{{2}}(?![0-9๐-๙])(?:\s*น\.)?"
 # Every date below starts with a digit or one of these letters (a Thai month's, วัน,
 # เมื่อวาน, an English month's): the engine skips other positions at once, where it
 # tried every alternative (a third of the search's time).
 DATE_RE = re.compile(
     rf"(?<![0-9๐-๙])(?=[0-9๐-๙วเมกพสตธJFMASOND])(?:"
     rf"(?:วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?ที่\s*)?"
-    rf"{_DIGIT}{{1,2}}\s*(?:{_MONTHS})\s*(?:พ\.ศ\.\s*)?{_DIGIT}{{2,4}}(?![0-9๐-๙]){_TIME}"
+    rf"{_DIGIT}{{1,2}}\s*(?:{_MONTHS})\s*(?:พ\.ศ\.\s*)?{_DIGIT}{{2,4}}(?![0-9๐-๙]|[:.][0-9๐-๙])"
+    rf"{_TIME}"
     rf"|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}"
     rf"(?:[T ][0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}})?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?"
     rf"|{_DIGIT}{{1,2}}/{_DIGIT}{{1,2}}/{_DIGIT}{{2,4}}(?![0-9๐-๙]){_TIME}"
@@ -95,7 +97,10 @@ DATE_RE = re.compile(
     rf"(?:ที่แล้ว|ที่ผ่านมา|ก่อน)"
     r"|(?i:(?:\b[0-9]+\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\b,?\s*(?:and\s+)?){1,3}"
     r"ago\b)"
-    rf"|เมื่อวาน(?:นี้)?)"
+    rf"|เมื่อวาน(?:นี้)?(?:{_CLOCK})?"
+    # Today's and this year's, as news lists write them, only with their clock: a
+    # headline may end in "วันนี้" or "5 ธ.ค." of its own.
+    rf"|วันนี้{_CLOCK}|{_DIGIT}{{1,2}}\s*(?:{_MONTHS}){_CLOCK})"
 )
 
 
