@@ -14,7 +14,8 @@ import pytest
 
 from monitor.config.settings import Source
 from monitor.errors import ExtractError
-from monitor.extract.auto import _unglued, extract
+from monitor.extract.auto import extract
+from monitor.extract.headline import unglued
 from monitor.models import Document, Extraction
 
 FIXTURES = Path(__file__).parent / "fixtures" / "auto"
@@ -680,8 +681,8 @@ def test_the_glue_patterns_stay_linear_on_blanks(blanks: str) -> None:
     # Texts reach them collapsed; a counter pattern of three optional blanks in a row
     # took minutes on 3,000 spaces, searched from every position, were one not.
     started = time.perf_counter()
-    assert _unglued(f"{headline(1)}{blanks}(อ่าน 25 คน)")[0].startswith(headline(1))
-    assert _unglued(f"{headline(1)}{blanks}ฉบับที่ 2")[0].endswith("ฉบับที่ 2")
+    assert unglued(f"{headline(1)}{blanks}(อ่าน 25 คน)")[0].startswith(headline(1))
+    assert unglued(f"{headline(1)}{blanks}ฉบับที่ 2")[0].endswith("ฉบับที่ 2")
     assert time.perf_counter() - started < 1
 
 
