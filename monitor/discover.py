@@ -175,9 +175,9 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
     # from the page its way in leads to, and that page's address is proposed.
     onward = way_in(tree, page.url, page.encoding)
     inner = await probe.get(onward) if onward else None
-    if isinstance(inner, Document) and body_kind(inner) == "html":
+    if onward and isinstance(inner, Document) and body_kind(inner) == "html":
         splash = [(url, f"a splash page: read from the page it leads to, {onward}")]
-        page, url = inner, onward or url
+        page, url = inner, onward
         tree = parse_html(page.text or "")
         title = _site_title(tree) or title
         encoding = _encoding_to_pin(page)

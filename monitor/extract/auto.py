@@ -65,6 +65,7 @@ from monitor.extract.htmltext import (
     BLOCK_TAGS,
     COMPONENT,
     DATE_RE,
+    Block,
     class_words,
     extends,
     find_date_text,
@@ -728,9 +729,9 @@ def _headline(node: LexborNode) -> tuple[str, str, bool, tuple[str, str] | None]
     else:
         # Lines inside the link (`<br>`, a `<div>` each) are parted by a space, as the
         # page shows them: "ประกาศ...ตัวอย่าง<br>เรื่อง ..." ran into "ตัวอย่างเรื่อง".
-        source = (" ".join(block.text for block in text_blocks(node)) if _has_lines(node)
-                  else collapse(node.text()))
-        text = _card_headline(node, dated=DATE_RE.search(source) is not None)
+        lines = _lines(node)
+        source = " ".join(line.text for line in lines) if lines else collapse(node.text())
+        text = _card_headline(node, lines, dated=DATE_RE.search(source) is not None)
         glued = None
         if not text:
             text, glued = unglued(source)
@@ -763,7 +764,16 @@ def _has_lines(node: LexborNode) -> bool:
     return any(inner.tag in _LINE_TAGS for inner in node.traverse())
 
 
-def _card_headline(node: LexborNode, dated: bool) -> str:
+def _lines(node: LexborNode) -> list[Block]:
+    """A link's text as the lines it falls in (a break, a block inside it), or [] when
+    it is one line. A link whose only child is its text, as most are, costs no more."""
+    child = node.child
+    if child is None or (child.tag == "-text" and child.next is None) or not _has_lines(node):
+        return []
+    return text_blocks(node)
+
+
+def _card_headline(node: LexborNode, blocks: list[Block], dated: bool) -> str:
     """The headline of a whole card inside one link, read as one text with the rest
     of the card: the line its class calls the title (thaiastro.or.th's Gatsby cards:
     a category, an author and date, `div.Title`, an excerpt, all one link); else,
@@ -771,13 +781,7 @@ def _card_headline(node: LexborNode, dated: bool) -> str:
     a date and say little more (under META_LINE characters), such as a line of date
     and author (sed.amlo.go.th: "04/09/2569 Post by กองกำกับ...", then the headline,
     then "เข้าชม 173"). A headline that opens with its date is longer. Empty when the
-    link holds neither."""
-    child = node.child
-    if child is None or (child.tag == "-text" and child.next is None):
-        return ""   # most links: their text alone, and this is all they cost
-    if not _has_lines(node):
-        return ""
-    blocks = text_blocks(node)
+    link holds neither. `blocks`: its lines (`_lines`)."""
     if len(blocks) < 2:
         return ""
     titled = next((block.text for block in blocks if block.owner is not None
