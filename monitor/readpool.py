@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from monitor.config.settings import Source, Topic
-from monitor.extract import GZIP_MAGIC
 from monitor.held import HeldItems
 from monitor.models import Document
 from monitor.offload import Budget, BudgetExceeded
@@ -211,10 +210,8 @@ async def read_in_worker(doc: Document, source: Source, tz: ZoneInfo, now: datet
             pages_read += not isinstance(outcome, BaseException)
         answer(outcome)
 
-    # Only the sitemap reader needs the raw bytes (a gzip file HTTP did not inflate,
-    # which `type: auto` recognises by them too).
-    if source.type != "sitemap" and not doc.content.startswith(GZIP_MAGIC):
-        doc = replace(doc, content=b"")
+    # Readers read the decoded text; the raw bytes would only be copied across.
+    doc = replace(doc, content=b"")
     with _counts:
         _waiting[number] = functools.partial(answer, None)
         _in_flight += 1

@@ -8,11 +8,13 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
-from monitor.config.settings import FetchSettings
+from monitor.config.settings import FetchSettings, Source
 from monitor.errors import FetchError, FetchTimeoutError, TooLargeError
+from monitor.extract import get_extractor
 from monitor.fetch import Fetcher
 from monitor.fetch.limits import describe_size, read_bounded
 from monitor.fetch.retry import RetryPolicy
@@ -21,6 +23,7 @@ from tests.httpserver import FixtureServer, Response
 
 UA = "thai-egov-monitor/test (+https://example.org/)"
 MB = 1000 * 1000
+TEXT = "ประกาศสำนักงานพัฒนารัฐบาลดิจิทัล ".encode() * 500
 ONE_TRY = FetchSettings(min_delay_per_host=0.0, timeout=1.0, retries=0, respect_robots=False)
 
 
@@ -103,6 +106,67 @@ def test_gzip_bomb_stops_at_the_limit(server: FixtureServer, bomb: bytes) -> Non
     assert time.monotonic() - started < 2.0
 
 
+SITEMAPS = Path(__file__).parent / "fixtures" / "sitemaps"
+
+
+@pytest.mark.parametrize(("body", "headers"), [
+    # a .gz file served as itself, without Content-Encoding
+    (gzip.compress(TEXT), {"Content-Type": "application/x-gzip"}),
+    # a cache's gzip file gzipped again by the server, which says so only once
+    (gzip.compress(gzip.compress(TEXT)), {"Content-Encoding": "gzip"}),
+    (gzip.compress(TEXT[:7000]) + gzip.compress(TEXT[7000:]), {}),   # two members
+])
+def test_a_body_still_gzipped_after_http_arrives_inflated(
+        server: FixtureServer, body: bytes, headers: dict[str, str]) -> None:
+    server.add("/feed.xml.gz", Response(200, body, headers))
+    doc = fetch(server.url("/feed.xml.gz"))
+    assert isinstance(doc, Document)
+    assert doc.content == TEXT
+    assert doc.text.startswith("ประกาศสำนักงานพัฒนารัฐบาลดิจิทัล")
+
+
+def test_a_gzip_sitemap_without_content_encoding_is_read_as_its_xml(
+        server: FixtureServer) -> None:
+    server.add("/sitemap.php", Response(200, (SITEMAPS / "urlset.xml.gz").read_bytes(),
+                                        {"Content-Type": "application/octet-stream"}))
+    doc = fetch(server.url("/sitemap.php"))
+    assert isinstance(doc, Document)
+    source = Source(name="gz", url=doc.url, type="sitemap")
+    links = [item.link for item in get_extractor("sitemap")(doc, source).items]
+    assert links == ["https://www.mdes.go.th/news/detail/6003",
+                     "https://www.mdes.go.th/news/detail/6001",
+                     "https://www.mdes.go.th/news/detail/5990", "https://www.mdes.go.th/about"]
+
+
+@pytest.mark.parametrize(("size", "ok"), [(4096, True), (4097, False)])
+def test_max_bytes_counts_what_a_stray_gzip_inflates_to(server: FixtureServer, size: int,
+                                                        ok: bool) -> None:
+    server.add("/x.gz", Response(200, gzip.compress(b"a" * size)))
+    settings = FetchSettings(max_bytes=4096, min_delay_per_host=0, respect_robots=False)
+    if ok:
+        doc = fetch(server.url("/x.gz"), settings)
+        assert isinstance(doc, Document) and doc.content == b"a" * size
+    else:
+        with pytest.raises(TooLargeError, match=r"larger than 4.1 KB \(max_bytes\)"):
+            fetch(server.url("/x.gz"), settings)
+
+
+def test_a_stray_gzip_bomb_stops_at_the_limit(server: FixtureServer, bomb: bytes) -> None:
+    server.add("/bomb.xml.gz", Response(200, bomb, {"Content-Type": "application/gzip"}))
+    started = time.monotonic()
+    with pytest.raises(TooLargeError, match=r"larger than 5 MB \(max_bytes\)"):
+        fetch(server.url("/bomb.xml.gz"), FetchSettings(max_bytes=5 * MB, min_delay_per_host=0,
+                                                        respect_robots=False))
+    assert time.monotonic() - started < 2.0
+
+
+def test_a_body_that_only_begins_like_gzip_is_a_clear_error(server: FixtureServer) -> None:
+    server.add("/broken.gz", Response(200, b"\x1f\x8b\x08\x00garbage-not-deflate"))
+    with pytest.raises(FetchError, match=r"/broken.gz sent a gzip file that cannot be "
+                                         r"inflated \("):
+        fetch(server.url("/broken.gz"))
+
+
 def _peak_growth(run: object) -> int:
     """Peak traced allocation while `run()` executes, above what was live before it."""
     tracemalloc.start()
@@ -117,12 +181,14 @@ def _peak_growth(run: object) -> int:
     return peak - before
 
 
-@pytest.mark.parametrize("kind", ["stream", "bomb"])
+@pytest.mark.parametrize("kind", ["stream", "bomb", "stray bomb"])
 def test_memory_stays_bounded_on_oversize_fetch(server: FixtureServer, bomb: bytes,
                                                 kind: str) -> None:
     limit = 5 * MB
     if kind == "bomb":
         server.add("/x", Response(200, bomb, {"Content-Encoding": "gzip"}))
+    elif kind == "stray bomb":   # arrives whole (200 KB), is inflated past the limit
+        server.add("/x", Response(200, bomb, {"Content-Type": "application/gzip"}))
     else:
         server.add("/x", Response(200, zeros(40 * MB)))
     settings = FetchSettings(max_bytes=limit, min_delay_per_host=0, respect_robots=False,
@@ -139,9 +205,6 @@ async def _chunks(data: bytes, size: int = 1000) -> AsyncIterator[bytes]:
 def _deflate_raw(data: bytes) -> bytes:
     packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
     return packer.compress(data) + packer.flush()
-
-
-TEXT = "ประกาศสำนักงานพัฒนารัฐบาลดิจิทัล ".encode() * 500
 
 
 @pytest.mark.parametrize(("encoding", "body"), [

@@ -387,10 +387,10 @@ def test_the_database_file_alone_holds_the_crawl_while_a_worker_keeps_it_open(
         assert db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 3 * 12
 
 
-def test_a_gzip_sitemap_under_auto_keeps_its_bytes_for_the_worker(
+def test_a_gzip_sitemap_under_auto_is_read_by_the_worker(
         server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pages go to the worker without their raw bytes, but a gzip file that HTTP did
-    not inflate is only bytes: `type: auto` must still know it for a sitemap."""
+    """Pages go to the worker without their raw bytes; a gzip file that HTTP did not
+    inflate arrives inflated, so `type: auto` there knows it for a sitemap."""
     news = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
     urls = "".join(
         f"<url><loc>{server.url(f'/n/{n}')}</loc><news:news><news:publication_date>"

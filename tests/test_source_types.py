@@ -14,7 +14,7 @@ from monitor.errors import ExtractError
 from monitor.extract import get_extractor
 from monitor.models import Document
 from tests.crawl_helpers import crawl, published, rss, write_config
-from tests.httpserver import FixtureServer
+from tests.httpserver import FixtureServer, Response
 
 ARTICLE = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">
 <meta property="og:title" content="{title}">
@@ -99,6 +99,28 @@ def test_auto_given_a_feed_reads_it_as_a_feed(server: FixtureServer, tmp_path: P
     assert "no repeated block" not in capsys.readouterr().err
     assert main(["preview", "agency-rss", "--config", str(config)]) == 0
     assert "the page is a feed, read as type: feed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["feed", "auto"])
+@pytest.mark.parametrize("served", ["as a .gz file", "gzipped twice"])
+def test_a_gzipped_feed_is_read_whatever_the_server_says(server: FixtureServer, tmp_path: Path,
+                                                         kind: str, served: str) -> None:
+    """A feed HTTP did not inflate (a `.gz` file, or a cache plugin's gzip gzipped again
+    by the server) is read by `type: feed` and by `type: auto`; neither reader sends
+    the user to the other."""
+    body = gzip.compress(rss(("ทางรัฐ เปิดบริการออกใบอนุญาตออนไลน์", server.url("/n/1")),
+                             ("หน่วยงานจัดกิจกรรมวันเด็กแห่งชาติ", server.url("/n/2"))))
+    headers = ({"Content-Type": "application/gzip"} if served == "as a .gz file" else
+               {"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"})
+    if served == "gzipped twice":
+        body = gzip.compress(body)
+    server.add("/feed.xml.gz", Response(200, body, headers))
+    config = write_config(tmp_path, f"""  - name: agency-rss
+    url: "{server.url('/feed.xml.gz')}"
+    type: {kind}
+""")
+    assert crawl(config) == 0
+    assert published(config) == {"ทางรัฐ เปิดบริการออกใบอนุญาตออนไลน์": server.url("/n/1")}
 
 
 AUTO_PAGE = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>ข่าว</title></head>

@@ -35,7 +35,6 @@ def get_extractor(source_type: str) -> Extractor:
 
 
 BodyKind = Literal["json", "sitemap", "feed", "html"]
-GZIP_MAGIC = b"\x1f\x8b"    # a gzip file's first bytes
 # The root elements, as found anywhere in the first 4 KB: a PHP warning printed
 # before a feed's XML declaration is common on agency servers. An HTML page's own
 # tags come before anything its scripts or text say about feeds.
@@ -57,8 +56,6 @@ def body_kind(doc: Document) -> BodyKind:
         return "sitemap"
     if _FEED_ROOT.search(head, 0, before):
         return "feed"
-    if doc.content.startswith(GZIP_MAGIC):   # a gzip sitemap, not inflated by HTTP
-        return "sitemap"
     return "html"
 
 
@@ -82,5 +79,5 @@ def another_type(doc: Document, *readable: BodyKind) -> str | None:
     return f"{doc.url} is {_WHAT[kind]}; use {_USE[kind]}"
 
 
-__all__ = ["GZIP_MAGIC", "BodyKind", "ExtractError", "Extractor", "another_type", "body_kind",
+__all__ = ["BodyKind", "ExtractError", "Extractor", "another_type", "body_kind",
            "get_extractor"]

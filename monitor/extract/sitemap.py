@@ -1,4 +1,4 @@
-"""The `sitemap` source type: `<urlset>`, `<sitemapindex>`, Google News sitemaps, gzip.
+"""The `sitemap` source type: `<urlset>`, `<sitemapindex>`, Google News sitemaps.
 
 Parsing goes through defusedxml with DTDs forbidden: the sitemap protocol has
 no use for one, so a sitemap that declares entities is refused, not tamed.
@@ -16,12 +16,14 @@ Children without a `lastmod` come after, the highest numbers in their names
 first: WordPress's own index gives none, and lists `wp-sitemap-posts-post-1.xml`
 (its oldest 2,000 posts) to `-40.xml` (the newest) in that order; names that
 carry a date (`sitemap-2026-11.xml`) count up the same way.
+
+A `.gz` sitemap served without Content-Encoding arrives inflated: the fetcher
+inflates any body that is still a gzip file (monitor.fetch.limits).
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -29,15 +31,13 @@ from typing import TypeVar
 from xml.etree.ElementTree import Element
 
 from monitor.config.settings import Source
-from monitor.config.units import format_size
 from monitor.errors import ExtractError
-from monitor.extract import GZIP_MAGIC, another_type
+from monitor.extract import another_type
 from monitor.extract.cleaning import parse_iso_aware, safe_link
 from monitor.extract.xmlsafe import local_name, parse_xml, without_declaration
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import collapse, strip_document_controls
 
-MAX_DECOMPRESSED = 50 * 1024 * 1024   # the protocol's own limit for one uncompressed sitemap
 MAX_FOLLOW = 20
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -47,13 +47,7 @@ T = TypeVar("T")
 def extract(doc: Document, source: Source) -> Extraction:
     """Read one sitemap or sitemap index; raise ExtractError when it is neither."""
     notes: list[str] = []
-    if doc.content.startswith(GZIP_MAGIC):
-        # The fetcher could not count this body's inflated size (no Content-Encoding),
-        # so the source's own max_bytes is applied here, as it would have been there.
-        data = gunzip(doc.content, min(MAX_DECOMPRESSED, source.fetch.max_bytes))
-        notes.append(f"gzip sitemap: {len(doc.content)} bytes inflated to {len(data)}")
-    else:
-        data = without_declaration(strip_document_controls(doc.text))
+    data = without_declaration(strip_document_controls(doc.text))
     if not data.strip():
         raise ExtractError(f"not a sitemap: the document is empty ({doc.url})")
     warnings: list[str] = []
@@ -103,19 +97,6 @@ def _with_ampersands_escaped(data: bytes, error: ExtractError) -> tuple[Element,
         raise error from None
     return root, (f"not well-formed XML: {count} bare '&' in it (each should be written "
                   "&amp;); read as if escaped")
-
-
-def gunzip(data: bytes, limit: int = MAX_DECOMPRESSED) -> bytes:
-    """Inflate a gzip body, refusing to grow past `limit` (a small bomb stays small)."""
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise ExtractError(f"not a readable gzip sitemap: {exc}") from exc
-    if len(out) > limit or inflater.unconsumed_tail:
-        raise ExtractError(f"gzip sitemap inflates past {format_size(limit)} (max_bytes); "
-                           "refused")
-    return out
 
 
 def _read_index(root: Element, base: str, notes: list[str]) -> Extraction:

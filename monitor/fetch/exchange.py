@@ -18,7 +18,7 @@ import httpx
 from monitor.errors import FetchError, FetchTimeoutError, TooLargeError
 from monitor.fetch import netguard
 from monitor.fetch.challenge import SNIFF
-from monitor.fetch.limits import describe_size, read_bounded
+from monitor.fetch.limits import describe_size, inflate_stray_gzip, read_bounded
 from monitor.fetch.session import Session
 from monitor.fetch.tlstrust import CertificateError, verification_failure
 
@@ -189,6 +189,8 @@ async def _exchange(client: Session, url: str, headers: Mapping[str, str],
             arrived = _Arrived(response, keep=not truncate)
             body = await read_bounded(arrived.chunks(), encoding, max_bytes, url=url,
                                       truncate=truncate)
+            if not truncate:
+                body = inflate_stray_gzip(body, max_bytes, url=url)
             cut = arrived.cut
         else:
             body = await _error_body(response, url, min(SNIFF, max_bytes))

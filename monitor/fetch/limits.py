@@ -17,6 +17,7 @@ from monitor.errors import FetchError, TooLargeError
 
 STEP = 64 * 1024          # most bytes one inflate call may produce
 MAX_ENCODINGS = 3          # "gzip, gzip" is legal; a long chain is an attack
+GZIP_MAGIC = b"\x1f\x8b"    # a gzip file's first bytes
 
 
 def describe_size(n: int) -> str:
@@ -136,25 +137,51 @@ async def read_bounded(raw: AsyncIterator[bytes], content_encoding: str, limit: 
     """
     layers = decoders_for(content_encoding, url)
     buf = bytearray()
-
-    def take(pieces: Iterator[bytes]) -> bool:
-        for piece in pieces:
-            if len(buf) + len(piece) > limit:
-                if truncate:
-                    buf.extend(piece[: limit - len(buf)])
-                    return True
-                raise TooLargeError(
-                    f"body of {url} is larger than {describe_size(limit)} (max_bytes)", url=url)
-            buf.extend(piece)
-        return False
-
     try:
         async for chunk in raw:
-            if take(_through(layers, chunk, final=False)):
+            if _take(buf, _through(layers, chunk, final=False), limit, url, truncate):
                 return bytes(buf)
-        take(_through(layers, b"", final=True))
+        _take(buf, _through(layers, b"", final=True), limit, url, truncate)
     except zlib.error as exc:
         if truncate:
             return bytes(buf)
         raise FetchError(f"{url} sent a corrupt compressed body ({exc})", url=url) from None
     return bytes(buf)
+
+
+def _take(buf: bytearray, pieces: Iterator[bytes], limit: int, url: str,
+          truncate: bool) -> bool:
+    """Add `pieces` to `buf` up to `limit`: True when `truncate` stopped there, and
+    TooLargeError past it otherwise."""
+    for piece in pieces:
+        if len(buf) + len(piece) > limit:
+            if truncate:
+                buf.extend(piece[: limit - len(buf)])
+                return True
+            raise TooLargeError(
+                f"body of {url} is larger than {describe_size(limit)} (max_bytes)", url=url)
+        buf.extend(piece)
+    return False
+
+
+def inflate_stray_gzip(body: bytes, limit: int, *, url: str) -> bytes:
+    """`body` inflated, within `limit`, while it is still a gzip file once HTTP's own
+    encodings are undone.
+
+    Servers send `.gz` sitemaps and feeds without Content-Encoding, and a caching
+    plugin's compressed feed compressed again by the server arrives gzipped once
+    over (feed readers show it as binary garbage). Inflated here, every reader sees
+    the document, whichever type the source names, and `max_bytes` counts what it
+    inflates to, as it does for HTTP's encodings."""
+    for _ in range(MAX_ENCODINGS):
+        if not body.startswith(GZIP_MAGIC):
+            break
+        buf = bytearray()
+        try:
+            _take(buf, _through([_Inflater(gzip=True)], body, final=True), limit, url,
+                  truncate=False)
+        except zlib.error as exc:
+            raise FetchError(f"{url} sent a gzip file that cannot be inflated ({exc})",
+                             url=url) from None
+        body = bytes(buf)
+    return body
