@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.config.settings import Config, FetchSettings, Selectors, Source
+from monitor.discoversections import page_sections
 from monitor.errors import BlockedError, FetchError, HTTPStatusError, MonitorError, NotAllowedError
 from monitor.extract import body_kind, embedded, get_extractor
 from monitor.extract.bounds import parse_html
@@ -85,6 +86,9 @@ class Discovery:
     # What the page's robots.txt asks between requests (its Crawl-delay, capped; 0 for
     # none): a crawl of the proposed source, and discover itself, wait so long.
     spacing: float = 0.0
+    # (name, url) of the page's sections that link to listings of their own
+    # (monitor.discoversections), none of them read here.
+    sections: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def best(self) -> Candidate | None:
@@ -235,8 +239,11 @@ async def _discover(config: Config, url: str, fetcher: Fetcher, settings: FetchS
                                                          render=True),
                                         "headless Chromium", error=str(rendered),
                                         order=next(order)))
+    read = {c.source.url for c in candidates}
+    sections = [(name, link) for name, link in page_sections(tree, page.url) if link not in read]
     return Discovery(asked, title, candidates, probe.requests,
-                     splash + _tried(probe, candidates), spacing=fetcher.robots_spacing(url))
+                     splash + _tried(probe, candidates), spacing=fetcher.robots_spacing(url),
+                     sections=sections)
 
 
 def _tried(probe: _Prober, candidates: list[Candidate]) -> list[tuple[str, str]]:
@@ -451,6 +458,7 @@ def as_json(discovery: Discovery) -> dict[str, object]:
         "requests": discovery.requests,
         "crawl_delay": discovery.spacing,
         "tried": [{"url": url, "why": why} for url, why in discovery.tried],
+        "sections": [{"name": name, "url": url} for name, url in discovery.sections],
         "best": discovery.candidates.index(best) if best is not None else None,
         "candidates": [{
             "kind": c.kind, "type": c.source.type, "url": c.source.public_url, "how": c.how,

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from monitor.config.settings import Config, Source
-from monitor.discover import Candidate, Discovery, Unreadable, as_json, discover, dumps
+from monitor.discover import TIER, Candidate, Discovery, Unreadable, as_json, discover, dumps
 from monitor.discoverentry import name_from_host, standalone, write_entry
 from monitor.fetch.robots import spacing_asked
 from monitor.text.clean import terminal_safe
@@ -48,6 +48,13 @@ def table(discovery: Discovery, config: Config, colour: bool) -> str:
         tried = ", ".join(f"{_short(url, discovery.url)} ({why})"
                           for url, why in discovery.tried)
         out.append(terminal_safe(f"also tried: {tried}"))
+    if discovery.sections and (best is None or best.kind not in TIER):
+        out.append("the page shows sections that each have a listing of their own; a "
+                   "source reads one page, so to follow a section, run discover on its "
+                   "listing:")
+        out.extend(terminal_safe(f"  {name + ': ' if name else ''}"
+                                 f"{_short(url, discovery.url)}")
+                   for name, url in discovery.sections)
     return "\n".join(out)
 
 

@@ -29,7 +29,7 @@ from monitor.extract.cleaning import page_base, safe_link, script_redirect, scri
 from monitor.extract.frames import frame_urls, through_frames_note
 from monitor.models import Document, Extraction
 from monitor.text.clean import collapse
-from monitor.text.urls import in_page_encoding, registrable_domain
+from monitor.text.urls import in_page_encoding, names_a_file, registrable_domain
 
 # Addresses of its own site a splash page links to at most: the way in, a book of
 # blessings, the agency's pages elsewhere. A home page links to dozens.
@@ -51,8 +51,6 @@ _ENTER_WORDS = re.compile(
 # skip.jpg (not "center.png").
 _ENTER_FILE = re.compile(r"(?:^|[^a-z]|btn|bt|go|to)(?:enter|entry|entrance|skip)|to[-_]?web",
                          re.IGNORECASE)
-# Addresses that are files, not pages.
-_FILE = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|jpe?g|png|gif|mp4)$", re.IGNORECASE)
 _CLICKABLE = "a[href], area[href], [onclick]"
 PICTURE, ENTERS = 1, 2     # what a link is, ranked: a picture alone, a way in by its words
 
@@ -91,7 +89,7 @@ def way_in(tree: LexborHTMLParser, page_url: str, codec: str) -> str | None:
             continue
         url = in_page_encoding(urldefrag(url)[0], codec)
         if (url == page or registrable_domain(urlsplit(url).hostname or "") != site
-                or _FILE.search(urlsplit(url).path)):
+                or names_a_file(url)):
             continue
         addresses[url] = max(addresses.get(url, 0), _kind(node))
         if len(addresses) > MOST_LINKS:

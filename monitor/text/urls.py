@@ -70,6 +70,16 @@ def in_page_encoding(url: str, codec: str) -> str:
     return f"{head}?{encoded}{hash_mark}{fragment}"
 
 
+# Addresses of files (documents, archives, pictures, videos), not of pages.
+_FILE_PATH = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|jpe?g|png|gif|mp4)$", re.IGNORECASE)
+
+
+def names_a_file(url: str) -> bool:
+    """Whether `url`'s path ends in a file's extension (a PDF, a picture): such a link
+    leads to no page to read."""
+    return _FILE_PATH.search(urlsplit(url).path) is not None
+
+
 def is_publishable(url: str) -> bool:
     """Only http and https links reach a feed: never javascript:, data:, file:."""
     try:
