@@ -24,7 +24,7 @@ from monitor.text.clean import (
     truncate,
 )
 from monitor.text.thaidate import plausible_year
-from monitor.text.urls import PUBLISHABLE_SCHEMES, is_publishable
+from monitor.text.urls import PUBLISHABLE_SCHEMES, is_plain, is_publishable
 
 _ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
 _MARKUP_HINT = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|\w+);")
@@ -220,6 +220,8 @@ def safe_link(href: str | None, base: str) -> str | None:
         href = clean_href(href)
         if not href:
             return None
+    if is_plain(href):   # absolute, and resolving or checking it changes nothing
+        return href
     try:
         if _ABSOLUTE.match(href):
             parts = urlparse(href)

@@ -82,6 +82,8 @@ def names_a_file(url: str) -> bool:
 
 def is_publishable(url: str) -> bool:
     """Only http and https links reach a feed: never javascript:, data:, file:."""
+    if is_plain(url):
+        return True
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -163,27 +165,67 @@ def _is_session(pair: str) -> bool:
                 or (_MAYBE_SESSION_PARAM.match(name) and _TOKEN.fullmatch(value)))
 
 
+# A link written only with these characters (a lower-case host whose last label is a
+# name, or an IPv4 address as it is always written; a path of unreserved characters;
+# no query, session or fragment) is one w3lib would leave as it is: most links are,
+# and canonical_url skips its work for them (a third of a feed item's normalising).
+# A host that ends in a number is an address to w3lib, as to browsers ("0" is
+# 0.0.0.0). tests/test_urls.py holds the two ways to one result.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_PLAIN = re.compile(
+    rf"(https?)://((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\.?|(?:{_OCTET}\.){{3}}{_OCTET})"
+    r"(?::([0-9]{1,5}))?(/[A-Za-z0-9._~/-]*)?", re.ASCII)
+
+
+def _plain_parts(url: str) -> tuple[str, str, int | None, str] | None:
+    """Scheme, host, port and path of a plain link (see _PLAIN); None for any other."""
+    plain = _PLAIN.fullmatch(url)
+    if plain is None or "/." in url or "//" in url[8:]:   # dot segments, empty ones
+        return None
+    scheme, host, port, path = plain.groups()
+    number = int(port) if port else None
+    if number is not None and number > 65535:
+        return None
+    return scheme, host, number, path or ""
+
+
+def is_plain(url: str) -> bool:
+    """Whether `url` is an http(s) link with a host, written so that resolving,
+    checking or canonicalising it changes nothing: a feed's links nearly always are,
+    and each of those steps parsed every link again."""
+    return _plain_parts(url) is not None
+
+
 def canonical_url(url: str) -> str:
     """The identity of a link; not meant to be shown (it may reorder the query)."""
+    url = url.strip()
+    plain = _plain_parts(url)
+    return _identity(*plain, "") if plain is not None else _canonical(url)
+
+
+def _canonical(url: str) -> str:
     try:
-        url = canonicalize_url(without_session(url.strip()))
+        url = canonicalize_url(without_session(url))
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
         return url.strip()
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower().rstrip(".")
-    if host.startswith("www."):
-        host = host[4:]
-    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not _TRACKING.match(k)]
     query = urlencode(_without_joomla_routing(pairs) if "option=com_" in parts.query else pairs)
-    path = parts.path.rstrip("/") or "/"
+    return _identity(parts.scheme.lower(), (parts.hostname or "").lower(), port, parts.path,
+                     query)
+
+
+def _identity(scheme: str, host: str, port: int | None, path: str, query: str) -> str:
+    host = host.rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     # http and https versions of one page are one item.
     if scheme in _DEFAULT_PORTS:
         scheme = "https"
-    return urlunsplit((scheme, netloc, path, query, ""))
+    return urlunsplit((scheme, netloc, path.rstrip("/") or "/", query, ""))
 
 
 def _without_joomla_routing(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
