@@ -6,6 +6,12 @@ listing: `type: auto` on such a page takes one block and the others go unread,
 without a word. `discover` names the sections whose "view all" links it finds,
 so that the user can run it again on the listing to follow. Nothing is fetched
 for this: the names and addresses come from the page in hand.
+
+A section is named by its link's own words ("ข่าวประชาสัมพันธ์ทั้งหมด"), else by
+the tab that shows its panel, else by the nearest heading before its link that
+is not an item's headline. A section left without a name is not listed: a
+"ดูทั้งหมด" under no heading is most often an item's own ("all the album's
+photos"), and a name made of a whole strip of tabs would be wrong.
 """
 
 from __future__ import annotations
@@ -20,16 +26,25 @@ from monitor.extract.htmltext import class_words
 from monitor.text.clean import collapse
 from monitor.text.urls import names_a_file
 
-MOST_SECTIONS = 10
+MOST_SECTIONS = 20
 MOST_LINKS = 5000         # links looked at: a hostile page may hold millions
+MOST_TABS = 2000          # elements looked at for the tabs that open panels
 NAME_CHARS = 80           # a longer "heading" is a paragraph
 CLIMB = 4                 # levels above a "view all" link searched for its heading
-SIBLINGS = 8              # earlier siblings looked at, each level
+PANEL_CLIMB = 6           # ... and for the tab panel it sits in
+SIBLINGS = 8              # earlier sibling elements looked at, each level
+FIRST_NODES = 100         # elements of such a sibling looked at for the heading it opens with
+NAME_NODES = 40           # nodes of a heading or a tab read for its name
+MOST_SEARCHES = 100       # headings and tabs looked for, a page
 # "ดูทั้งหมด", "ข่าวทั้งหมด", "อ่านข่าวประชาสัมพันธ์ทั้งหมด >>": what stands between the
 # verb and "ทั้งหมด" names the section, in one word (a headline ending in "ทั้งหมด"
-# has spaces in it). English: "View all", "See all news", "More news"; "more"
-# alone, or "view more", leads to one item.
-_VIEW_ALL_TH = re.compile(r"^\W*+(?:ดู|อ่าน|แสดง)?\s*+(\S{0,30}?)\s*+ทั้งหมด\W*+$")
+# has spaces in it), or in quotation marks (อ่านข่าว "เตือนภัย" ทั้งหมด).
+# English: "View all", "See all news", "More news"; "more" alone, or "view more",
+# leads to one item as often as to a listing.
+_VERB = r"(?:ดู|อ่าน|แสดง|ชม)?\s*+"
+_VIEW_ALL_TH = re.compile(
+    rf"^\W*+{_VERB}(?:(?:ข่าว)?\s*+[\"“'‘]([^\"“”'‘’]{{1,40}})[\"”'’]|(\S{{0,30}}?))"
+    r"\s*+ทั้งหมด\W*+$")
 _VIEW_ALL_EN = re.compile(
     r"^\W*+(?:(?:view|see|show)\s+all(?:\s+(?=[a-z]))?|(?:more|all)\s+(?=[a-z]))"
     r"((?:news|posts?|articles?|announcements?|notices?|events?|stories|updates|"
@@ -41,17 +56,23 @@ _GENERIC = frozenset({"", "ข่าว", "news", "post", "posts", "article", "a
                       "updates"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _HEADING_WORDS = ("title", "heading", "head", "topic", "caption")
+# What opens a tab's panel: its link to the panel's id, the id it controls, or a
+# script called with the id ("openCity(event, 'egp')").
+_TABS = 'a[href^="#"], [aria-controls], [data-target], [data-bs-target], [onclick]'
+_QUOTED_ID = re.compile(r"""['"]([\w-]{1,80})['"]""")
 
 
 def page_sections(tree: LexborHTMLParser, page_url: str) -> list[tuple[str, str]]:
-    """(name, url) of each section of the page that links to a listing of its own, in
-    page order. Only named sections, listings on the page's own site, and never the
-    page itself."""
-    home = urlsplit(page_url)
+    """(name, url) of each named section of the page that links to a listing of its
+    own on the page's site (http or https, with www. or without), in page order;
+    never the page itself."""
+    site = _site(page_url)
     own = page_url.split("#", 1)[0]
     found: dict[str, str] = {}
+    tabs: dict[str, str] | None = None
+    named = searches = 0
     for count, link in enumerate(tree.css("a[href]")):
-        if count >= MOST_LINKS or len(found) >= MOST_SECTIONS:
+        if count >= MOST_LINKS or named >= MOST_SECTIONS or searches >= MOST_SEARCHES:
             break
         name = _view_all_name(link)
         if name is None:
@@ -60,18 +81,23 @@ def page_sections(tree: LexborHTMLParser, page_url: str) -> list[tuple[str, str]
         if url is None:
             continue
         url = url.split("#", 1)[0]
-        parts = urlsplit(url)
-        if (url == own or (parts.scheme, parts.netloc) != (home.scheme, home.netloc)
-                or names_a_file(url)):
+        if url == own or url in found or _site(url) != site or names_a_file(url):
             continue
-        if url not in found:
-            # A link's own name wins over a heading found by walking, which may be a
-            # neighbour's; but the heading beside "ข่าวทั้งหมด" says which news.
-            found[url] = name if name.lower() not in _GENERIC else (
-                _heading_before(link) or name)
-    # A "ดูทั้งหมด" under no heading at all is most often an item's own ("all the
-    # album's photos"), not a section's.
+        # A link's own name wins over one found by walking, which may be a neighbour's;
+        # but the heading beside "ข่าวทั้งหมด" says which news.
+        if name.lower() in _GENERIC:
+            if tabs is None:
+                tabs = _tab_labels(tree)
+            searches += 1
+            name = _tab_of(link, tabs) or _heading_before(link, url, page_url) or name
+        found[url] = name
+        named += bool(name)
     return [(name, url) for url, name in found.items() if name]
+
+
+def _site(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
 
 
 def _view_all_name(link: LexborNode) -> str | None:
@@ -83,42 +109,134 @@ def _view_all_name(link: LexborNode) -> str | None:
     text = collapse(link.text(deep=True))
     if len(text) > NAME_CHARS:
         return None
-    match = _VIEW_ALL_TH.match(text) or _VIEW_ALL_EN.match(text)
-    return None if match is None else (match.group(1) or "").strip()
+    thai = _VIEW_ALL_TH.match(text)
+    if thai:
+        return (thai.group(1) or thai.group(2) or "").strip()
+    english = _VIEW_ALL_EN.match(text)
+    return None if english is None else english.group(1)
 
 
-def _heading_before(link: LexborNode) -> str:
+def _tab_labels(tree: LexborHTMLParser) -> dict[str, str]:
+    """The label of the tab that opens each panel, by the panel's id."""
+    labels: dict[str, str] = {}
+    for count, tab in enumerate(tree.css(_TABS)):
+        if count >= MOST_TABS:
+            break
+        label = _short_text(tab)
+        if not label:
+            continue
+        attrs = tab.attributes
+        ids = [(attrs.get("href") or "")[1:], *(attrs.get("aria-controls") or "").split(),
+               (attrs.get("data-target") or "").lstrip("#"),
+               (attrs.get("data-bs-target") or "").lstrip("#"),
+               *_QUOTED_ID.findall((attrs.get("onclick") or "")[:500])]
+        for panel in ids:
+            if panel:
+                labels.setdefault(panel, label)
+    return labels
+
+
+def _tab_of(link: LexborNode, tabs: dict[str, str]) -> str:
+    """The label of the tab whose panel holds `link`, if any."""
+    node = link.parent
+    for _ in range(PANEL_CLIMB):
+        if node is None or not tabs:
+            break
+        panel = node.attributes.get("id")
+        if panel and panel in tabs:
+            return tabs[panel]
+        node = node.parent
+    return ""
+
+
+def _heading_before(link: LexborNode, url: str, page_url: str) -> str:
     """The nearest heading before `link`: the heading it sits in ("ข่าวประชาสัมพันธ์
-    <a>ดูทั้งหมด</a>"), or one among the earlier siblings of it and its ancestors."""
+    <a>ดูทั้งหมด</a>"), or one among the earlier siblings of it and its ancestors, or
+    the first in such a sibling. A heading that links elsewhere is an item's headline
+    and is passed over; a strip of tabs ends the search."""
     own = collapse(link.text(deep=True))
     node: LexborNode | None = link
     for _ in range(CLIMB):
         if node is None or node.tag in ("body", "html"):
             break
-        if node is not link and _is_heading(node):
-            name = collapse(collapse(node.text(deep=True)).replace(own, " "))
-            if 0 < len(name) <= NAME_CHARS:
+        if node is not link and _is_heading(node) and not _is_tabs(node):
+            name = collapse(_short_text(node).replace(own, " "))
+            if name:
                 return name
-        sibling = node.prev
-        for _ in range(SIBLINGS):
-            if sibling is None:
-                break
-            if sibling.tag not in _NOT_HEADINGS:
-                name = collapse(sibling.text(deep=True))
-                # A heading, or a short box holding one; a list of items before the link
-                # may hold its headlines in <h3>s, and is longer.
-                if 0 < len(name) <= NAME_CHARS and (
-                        _is_heading(sibling) or sibling.css_first(_HEADING_INSIDE) is not None):
-                    return name
+        sibling, elements = node.prev, 0
+        while sibling is not None and elements < SIBLINGS:
+            if sibling.tag in ("-text", "-comment"):
+                sibling = sibling.prev
+                continue
+            elements += 1
+            if sibling.tag not in ("script", "style", "a"):
+                if _is_tabs(sibling):
+                    return ""
+                heading = _first_heading(sibling)
+                if heading is not None and not _is_tabs(heading):
+                    name = _short_text(heading)
+                    if name and not _links_elsewhere(heading, sibling, url, page_url):
+                        return name
             sibling = sibling.prev
         node = node.parent
     return ""
 
 
-_HEADING_INSIDE = 'h1, h2, h3, h4, h5, h6, [class*="title"], [class*="heading"]'
-_NOT_HEADINGS = frozenset({"-text", "-comment", "script", "style", "a"})
+def _first_heading(box: LexborNode) -> LexborNode | None:
+    """`box` when it is a heading, else the first heading in it when no link comes
+    before that: a section's heading opens its box, where an item's title in a grid
+    follows the item's picture link."""
+    for count, node in enumerate(box.traverse()):
+        if count >= FIRST_NODES:
+            break
+        if _is_heading(node):
+            return node
+        if node.tag == "a" and node.attributes.get("href"):
+            break
+    return None
+
+
+def _short_text(node: LexborNode) -> str:
+    """`node`'s text when it is a name's length ("" when longer, or spread over more
+    nodes than a name is): read node by node, so that a "heading" wrapping a whole
+    page costs no more than a real one."""
+    parts: list[str] = []
+    size = 0
+    for count, part in enumerate(node.traverse(include_text=True)):
+        if count >= NAME_NODES:
+            return ""
+        if part.tag == "-text":
+            text = part.text_content or ""
+            size += len(text)
+            if size > 4 * NAME_CHARS:   # blanks are collapsed below
+                return ""
+            parts.append(text)
+        elif part.tag in ("script", "style"):
+            return ""
+    name = collapse("".join(parts))
+    return name if len(name) <= NAME_CHARS else ""
 
 
 def _is_heading(node: LexborNode) -> bool:
     return node.tag in _HEADINGS or any(
         word in _HEADING_WORDS for words in class_words(node) for word in words)
+
+
+def _is_tabs(node: LexborNode) -> bool:
+    return any(word in ("tab", "tabs") for words in class_words(node) for word in words)
+
+
+def _links_elsewhere(heading: LexborNode, within: LexborNode, url: str, page_url: str) -> bool:
+    """Whether `heading` holds, or sits in (up to `within`), a link to another address
+    than the section's `url`: an item's headline, not the section's."""
+    links = heading.css("a[href]")
+    node: LexborNode | None = heading
+    top = within.mem_id
+    while node is not None:
+        if node.tag == "a" and node.attributes.get("href"):
+            links.append(node)
+        if node.mem_id == top:
+            break
+        node = node.parent
+    return any((safe_link(a.attributes.get("href") or "", page_url) or "").split("#", 1)[0]
+               != url for a in links)

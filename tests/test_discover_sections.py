@@ -77,6 +77,26 @@ def test_no_hint_when_a_feed_reads_the_site(sites: object, tmp_path: object,
     ('<h2>ประกาศ <a href="/list">[ดูทั้งหมด]</a></h2>', "ประกาศ"),
     # English, with its own noun and no heading
     ('<p><a href="/list">More news »</a></p>', "news"),
+    # a name in quotation marks; a verb of watching
+    ('<p><a href="/list"><span>อ่านข่าว "เตือนภัย สินค้าเกษตร" ทั้งหมด</span></a></p>',
+     "เตือนภัย สินค้าเกษตร"),
+    ('<p><a href="/list">ชมประมวลภาพกิจกรรมทั้งหมด</a></p>', "ประมวลภาพกิจกรรม"),
+    # the section's heading opens its box; the lead item's headline, in a box whose
+    # class says "title", and the list's headlines link to items; the button comes
+    # last, after more siblings than are looked at counting the blanks between them
+    ("""<div class="section">
+       <h3 class="section_title">เศรษฐกิจ</h3>
+       <div class="thumb"><a href="/n/9"><img src="9.jpg" alt=""></a></div>
+       <div class="meta"><span>18 มีนาคม 2561</span> <span>607</span></div>
+       <div class="post_text title-first"><h2><a href="/n/9">ข่าวนำของหมวด</a></h2></div>
+       <ul><li><a href="/n/8"><h3>ข่าวที่สองของหมวดนี้</h3></a></li></ul>
+       <a href="/list" class="button">ดูทั้งหมด</a>
+     </div>""", "เศรษฐกิจ"),
+    # the heading at the top of a box that also holds the list, the button after it
+    ('<section><div class="container"><div class="title-box"><h3>ความเคลื่อนไหว</h3></div>'
+     '<div class="grid"><a href="/n/1"><h4>ข่าวหนึ่ง</h4></a></div></div>'
+     '<div class="button-control"><a href="/list">ทั้งหมด</a></div></section>',
+     "ความเคลื่อนไหว"),
 ])
 def test_each_sections_name(markup: str, name: str) -> None:
     tree = parse_html(f"<html><body><main>{markup}</main></body></html>")
@@ -93,13 +113,48 @@ def test_links_to_one_item_are_no_sections(text: str) -> None:
     assert page_sections(tree, "https://www.abt.go.th/") == []
 
 
-def test_a_view_all_link_under_no_heading_or_to_a_file_is_no_section() -> None:
-    """An album's "ดูทั้งหมด" (all its photos) in a gallery of albums; a notice's "all
-    details" as a PDF."""
-    tree = parse_html("<html><body><table><tr><td><img src='a.jpg'> กิจกรรมวันเด็ก</td>"
-                      "<td><a href='/gallery/5/'>ดูทั้งหมด</a></td></tr></table>"
-                      "<h2>ประกาศ</h2><p><a href='/files/notice.pdf'>รายละเอียดทั้งหมด</a>"
-                      "</p></body></html>")
+TABS = """<div class="newsBlc"><div class="head tab">
+  <button class="tablinks" onclick="openTab(event, 'egp')">ข่าวจัดซื้อจัดจ้างจากระบบ e-GP</button>
+  <button class="tablinks" onclick="openTab(event, 'own')">ข่าวจัดซื้อจัดจ้าง อบต.</button></div>
+<div id="egp" class="tabcontent"><div class="viewall"><a href="/egp/list">ดูทั้งหมด</a></div></div>
+<div id="own" class="tabcontent"><div class="viewall"><a href="/procure/list">ดูทั้งหมด</a></div>
+</div></div>
+<ul class="tabs-nav"><li><a href="#tab-1">ข่าวล่าสุด</a></li>
+<li><a href="#tab-2">ข่าวฝึกอบรม</a></li></ul>
+<div id="tab-1"><div class="inner"><p><a href="http://abt.go.th/news/">ดูทั้งหมด &gt;&gt;</a></p>
+</div></div>
+<div id="tab-2"><div class="inner"><p><a href="http://abt.go.th/training/">ดูทั้งหมด</a></p></div></div>
+<h2>ข่าวเด่น</h2>
+<div class="row tab-loop"><span id="t1">Breaking News</span><span id="t2">คนในข่าว</span>
+</div><div id="rowbox1"><a href="/breaking">ดูทั้งหมด &gt;</a></div>"""
+
+
+def test_a_tab_names_the_panel_its_view_all_link_sits_in() -> None:
+    """Tabs open panels by a script's argument or by a link to the panel's id; the
+    page's links may name the site without www. or with http. A strip of tabs that
+    names no panel names no section: its labels joined would be wrong, and a heading
+    before the strip is not the panel's."""
+    tree = parse_html(f"<html><body>{TABS}</body></html>")
+    assert page_sections(tree, "https://www.abt.go.th/") == [
+        ("ข่าวจัดซื้อจัดจ้างจากระบบ e-GP", "https://www.abt.go.th/egp/list"),
+        ("ข่าวจัดซื้อจัดจ้าง อบต.", "https://www.abt.go.th/procure/list"),
+        ("ข่าวล่าสุด", "http://abt.go.th/news/"), ("ข่าวฝึกอบรม", "http://abt.go.th/training/")]
+
+
+@pytest.mark.parametrize("markup", [
+    # an album's "ดูทั้งหมด" (all its photos) in a gallery of albums
+    "<table><tr><td><img src='a.jpg'> กิจกรรมวันเด็ก</td>"
+    "<td><a href='/gallery/5/'>ดูทั้งหมด</a></td></tr></table>",
+    # a notice's "all details" as a PDF
+    "<h2>ประกาศ</h2><p><a href='/files/notice.pdf'>รายละเอียดทั้งหมด</a></p>",
+    # a grid whose items' titles follow their pictures' links, under a heading that is
+    # a picture
+    "<div><img src='heading.png'></div><div class='grid'><div class='item'><a href='/n/1'>"
+    "<img src='1.jpg'></a><div class='title'>โครงการอบรมภาษาอังกฤษ รุ่นที่ 9</div></div>"
+    "</div><div><a href='/downloads/'>view all</a></div>",
+])
+def test_a_view_all_link_under_no_heading_or_to_a_file_is_no_section(markup: str) -> None:
+    tree = parse_html(f"<html><body>{markup}</body></html>")
     assert page_sections(tree, "https://www.abt.go.th/") == []
 
 
@@ -113,3 +168,16 @@ def test_a_page_of_countless_view_all_links_costs_little() -> None:
     assert found[:2] == [("หมวด 0", "https://www.abt.go.th/c/0"),
                          ("หมวด 1", "https://www.abt.go.th/c/1")]
     assert len(found) == MOST_SECTIONS
+
+
+def test_headings_and_tabs_that_wrap_a_page_cost_little() -> None:
+    """Names are read node by node: 500 nested tabs around a megabyte of text, and
+    "view all" links under "headings" of ten thousand empty nodes, are passed over."""
+    text = "คำ " * 300_000
+    tabs = "<span onclick=\"show('p')\">" * 500 + text + "</span>" * 500
+    boxes = "".join(f"<div class='heading'>{'<i></i>' * 5000}</div>"
+                    f"<div id='p'><a href='/c/{n}'>ดูทั้งหมด</a></div>" for n in range(200))
+    tree = parse_html(f"<html><body>{tabs}{boxes}</body></html>")
+    started = time.perf_counter()
+    assert page_sections(tree, "https://www.abt.go.th/") == []
+    assert time.perf_counter() - started < 1
