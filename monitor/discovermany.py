@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from monitor.config.settings import Config, Source
-from monitor.discover import Discovery, as_json, discover
+from monitor.discover import TIER, Discovery, as_json, discover
 from monitor.discoverentry import name_from_host, standalone, write_entries
 from monitor.errors import ConfigError, MonitorError
 from monitor.fetch import Fetcher
@@ -165,6 +165,9 @@ class _Batch:
         dated = f"{best.dated / len(best.items):.0%}" if best.items else "-"
         line = (f"found {shown}: {source.type}, {len(best.items)} items, {dated} dated"
                 f" -> {source.name}")
+        if outcome.sections and best.kind not in TIER:
+            line += (f"; the page shows {len(outcome.sections)} sections with listings of "
+                     "their own (--json, or discover on the page alone, names them)")
         data.update(name=source.name, entry=entry)
         if self.write:
             self.waiting.append((source, data))

@@ -4,6 +4,7 @@ listing (its "ดูทั้งหมด" link), so that the user can follow th
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -53,6 +54,24 @@ def test_a_home_page_names_its_sections_listings(sites: object, tmp_path: object
     result = json.loads(capsys.readouterr().out)
     assert result["sections"] == [{"name": name, "url": server.url(path)}
                                   for name, path in SECTIONS]
+
+
+def test_discovering_many_sites_counts_each_ones_sections(
+        sites: object, tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    home, feed = sites(), sites()  # type: ignore[operator]
+    home.page("/", HOME)
+    feed.page("/", HOME)
+    feed.page("/feed/", _rss(), "application/rss+xml; charset=utf-8")
+    config = write_config(tmp_path, "")  # type: ignore[arg-type]
+    capsys.readouterr()
+    assert main(["discover", home.url("/"), feed.url("/"), "--config", str(config)]) == 0
+    # side by side, either may be named first: the names are left out
+    lines = sorted(re.sub(r" -> 127-0-0-1(-2)?", "", line)
+                   for line in capsys.readouterr().err.splitlines() if line.startswith("found"))
+    assert lines == sorted([
+        f"found {home.url('/')}: auto, 3 items, 100% dated; the page shows 4 sections with "
+        "listings of their own (--json, or discover on the page alone, names them)",
+        f"found {feed.url('/')}: feed, 3 items, 100% dated"])
 
 
 def test_no_hint_when_a_feed_reads_the_site(sites: object, tmp_path: object,
