@@ -188,6 +188,12 @@ def test_an_empty_page_gives_an_empty_article() -> None:
     ("Posted 19 June 2566", "19 June 2566"),
     ("อัปเดต 2 ชั่วโมงที่แล้ว", "2 ชั่วโมงที่แล้ว"),
     ("เมื่อวานนี้ 18:00", "เมื่อวานนี้ 18:00"),   # with its clock
+    # an edit's date gives way to the posting's, whichever comes first; alone, it stays
+    ("แก้ไขล่าสุด: 5 ธ.ค. 2569 | เผยแพร่: 1 ธ.ค. 2569", "1 ธ.ค. 2569"),
+    ("ปรับปรุงข้อมูลล่าสุดเมื่อวันที่ 5 ธันวาคม 2569 โพสต์ 1 ธันวาคม 2569", "1 ธันวาคม 2569"),
+    ("Updated on 5 Dec 2026 · Posted 1 Dec 2026", "1 Dec 2026"),
+    ("Posted 1 Dec 2026 · Updated 5 Dec 2026", "1 Dec 2026"),
+    ("แก้ไขล่าสุด 5 ธ.ค. 2569", "5 ธ.ค. 2569"),
     ("ฉบับที่ 5/2565", None),
     ("เลขที่ 108 ถนนรางน้ำ", None),
 ])

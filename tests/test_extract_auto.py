@@ -765,3 +765,12 @@ def test_todays_and_this_years_dates_with_their_clock_are_found(days: list[str])
     rows = [f"<a href='/n/{n}'>{headline(n)}</a> <span class='time'>{day}</span>"
             for n, day in enumerate(days)]
     assert [item.date_text for item in run(listing(*rows)).items] == days
+
+
+def test_a_date_cell_that_shows_the_last_edit_first_gives_the_posting_date() -> None:
+    """A CMS that shows "แก้ไขล่าสุด" before "เผยแพร่": the item was published on the
+    second date; the first would make an old notice new in the feed."""
+    rows = [f"<a href='/n/{n}'>{headline(n)}</a><div class='meta'>แก้ไขล่าสุด: 5 ธ.ค. 2569 | "
+            f"เผยแพร่: {n + 1} พ.ย. 2569</div>" for n in range(4)]
+    result = run(listing(*rows))
+    assert [item.date_text for item in result.items] == [f"{n + 1} พ.ย. 2569" for n in range(4)]

@@ -104,10 +104,26 @@ DATE_RE = re.compile(
 )
 
 
+# A label that says a date is when the item was changed ("แก้ไขล่าสุด 5 ธ.ค. 69",
+# "Updated: ..."): a page or a list that also shows when it was posted shows that too.
+_CHANGED = re.compile(
+    r"(?:ปรับปรุง|แก้ไข|อัปเดต|อัพเดท|อัพเดต|\bupdated|\bmodified|\blast\s++edited)"
+    r"(?:ข้อมูล)?(?:ล่าสุด)?(?:\s*+(?:เมื่อ|on))?(?:\s*+วันที่)?\s*+:?\s*+$", re.IGNORECASE)
+MOST_DATES = 4          # date-looking runs of one text weighed against each other
+
+
 def find_date_text(text: str) -> str | None:
-    """The first date-looking run in `text`, as written; the Thai date reader interprets it."""
-    match = DATE_RE.search(text)
-    return collapse(match.group(0)) if match else None
+    """The first date-looking run in `text`, as written (the Thai date reader interprets
+    it); but a date labelled as a change gives way to a later one that is not: an item
+    whose "แก้ไขล่าสุด" comes before its "เผยแพร่" was not published when it was edited."""
+    changed = None
+    for count, match in enumerate(DATE_RE.finditer(text)):
+        if count >= MOST_DATES:
+            break
+        if not _CHANGED.search(text, max(0, match.start() - 40), match.start()):
+            return collapse(match.group(0))
+        changed = changed or match
+    return collapse(changed.group(0)) if changed else None
 
 
 def class_words(node: LexborNode) -> list[tuple[str, ...]]:
