@@ -195,6 +195,9 @@ def test_an_empty_page_gives_an_empty_article() -> None:
     ("Posted 1 Dec 2026 · Updated 5 Dec 2026", "1 Dec 2026"),
     ("แก้ไขล่าสุด 5 ธ.ค. 2569", "5 ธ.ค. 2569"),
     ("ฉบับที่ 5/2565", None),
+    ("อัปเดต 2569/12/05 10:30 น.", "2569/12/05 10:30 น."),   # year first, as databases write
+    ("https://www.abt.go.th/news/2025/12/05/budget", None),    # a path's parts are no date
+    ("เลขรับ 2569/13/05", None),
     ("เลขที่ 108 ถนนรางน้ำ", None),
 ])
 def test_find_date_text(text: str, expected: str | None) -> None:

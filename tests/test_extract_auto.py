@@ -774,3 +774,11 @@ def test_a_date_cell_that_shows_the_last_edit_first_gives_the_posting_date() -> 
             f"เผยแพร่: {n + 1} พ.ย. 2569</div>" for n in range(4)]
     result = run(listing(*rows))
     assert [item.date_text for item in result.items] == [f"{n + 1} พ.ย. 2569" for n in range(4)]
+
+
+def test_dates_written_year_first_are_found() -> None:
+    rows = [f"<span class='date'>2569/11/{n + 10}</span> <a href='/n/{n}'>{headline(n)}</a>"
+            for n in range(4)]
+    result = run(listing(*rows))
+    assert [item.date_text for item in result.items] == [f"2569/11/{n + 10}" for n in range(4)]
+    assert [item.title for item in result.items] == [headline(n) for n in range(4)]

@@ -81,6 +81,9 @@ DATE_RE = re.compile(
     rf"|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}"
     rf"(?:[T ][0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}})?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?"
     rf"|{_DIGIT}{{1,2}}/{_DIGIT}{{1,2}}/{_DIGIT}{{2,4}}(?![0-9๐-๙]){_TIME}"
+    # ... year first, as databases write them ("2569/12/05"), not in a path
+    rf"|(?<![/\w])(?:19|20|25)[0-9]{{2}}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12][0-9]|3[01])"
+    rf"(?![0-9๐-๙/]){_TIME}"
     # "15-10-2025", "15.10.2568": with dashes or dots only with a whole year, a real
     # day and month and nothing joined before, since "1-3" is a range, "12.10.15" a
     # clock and "1248-1-30-2561" a document's number.
