@@ -23,35 +23,20 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.cleaning import safe_link
 from monitor.extract.htmltext import class_words
+from monitor.extract.viewall import NAME_CHARS, view_all_name
 from monitor.text.clean import collapse
 from monitor.text.urls import names_a_file
 
 MOST_SECTIONS = 20
 MOST_LINKS = 5000         # links looked at: a hostile page may hold millions
 MOST_TABS = 2000          # elements looked at for the tabs that open panels
-NAME_CHARS = 80           # a longer "heading" is a paragraph
 CLIMB = 4                 # levels above a "view all" link searched for its heading
 PANEL_CLIMB = 6           # ... and for the tab panel it sits in
 SIBLINGS = 8              # earlier sibling elements looked at, each level
 FIRST_NODES = 100         # elements of such a sibling looked at for the heading it opens with
 NAME_NODES = 40           # nodes of a heading or a tab read for its name
+BLANKS = 10_000           # characters of one of its texts, blanks included
 MOST_SEARCHES = 100       # headings and tabs looked for, a page
-# "ดูทั้งหมด", "ข่าวทั้งหมด", "อ่านข่าวประชาสัมพันธ์ทั้งหมด >>": what stands between the
-# verb and "ทั้งหมด" names the section, in one word (a headline ending in "ทั้งหมด"
-# has spaces in it), or in quotation marks (อ่านข่าว "เตือนภัย" ทั้งหมด).
-# English: "View all", "See all news", "More news"; "more" alone, or "view more",
-# leads to one item as often as to a listing.
-_VERB = r"(?:ดู|อ่าน|แสดง|ชม)?\s*+"
-_VIEW_ALL_TH = re.compile(
-    rf"^\W*+{_VERB}(?:(?:ข่าว)?\s*+[\"“'‘]([^\"“”'‘’]{{1,40}})[\"”'’]|(\S{{0,30}}?))"
-    r"\s*+ทั้งหมด\W*+$")
-_VIEW_ALL_EN = re.compile(
-    r"^\W*+(?:(?:view|see|show)\s+all(?:\s+(?=[a-z]))?|(?:more|all)\s+(?=[a-z]))"
-    r"((?:news|posts?|articles?|announcements?|notices?|events?|stories|updates|"
-    r"press\s+releases?|activities|jobs?)?)\W*+$", re.IGNORECASE)
-# WordPress themes title a widget's heading link "View all posts from category ข่าวประกาศ".
-_CATEGORY_TITLE = re.compile(r"^view all posts (?:from|in) (?:category\s+)?(.{1,80})$",
-                             re.IGNORECASE)
 _GENERIC = frozenset({"", "ข่าว", "news", "post", "posts", "article", "articles", "stories",
                       "updates"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -74,14 +59,14 @@ def page_sections(tree: LexborHTMLParser, page_url: str) -> list[tuple[str, str]
     for count, link in enumerate(tree.css("a[href]")):
         if count >= MOST_LINKS or named >= MOST_SECTIONS or searches >= MOST_SEARCHES:
             break
-        name = _view_all_name(link)
+        name = view_all_name(link.text(deep=True), link.attributes.get("title") or "")
         if name is None:
             continue
         url = safe_link(link.attributes.get("href") or "", page_url)
         if url is None:
             continue
         url = url.split("#", 1)[0]
-        if url == own or url in found or _site(url) != site or names_a_file(url):
+        if url == own or found.get(url) or _site(url) != site or names_a_file(url):
             continue
         # A link's own name wins over one found by walking, which may be a neighbour's;
         # but the heading beside "ข่าวทั้งหมด" says which news.
@@ -98,22 +83,6 @@ def page_sections(tree: LexborHTMLParser, page_url: str) -> list[tuple[str, str]
 def _site(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
-
-
-def _view_all_name(link: LexborNode) -> str | None:
-    """The section's name a "view all" link gives itself ("" when it gives none); None
-    for any other link."""
-    category = _CATEGORY_TITLE.match(collapse(link.attributes.get("title") or ""))
-    if category:
-        return category.group(1)
-    text = collapse(link.text(deep=True))
-    if len(text) > NAME_CHARS:
-        return None
-    thai = _VIEW_ALL_TH.match(text)
-    if thai:
-        return (thai.group(1) or thai.group(2) or "").strip()
-    english = _VIEW_ALL_EN.match(text)
-    return None if english is None else english.group(1)
 
 
 def _tab_labels(tree: LexborHTMLParser) -> dict[str, str]:
@@ -160,7 +129,8 @@ def _heading_before(link: LexborNode, url: str, page_url: str) -> str:
         if node is None or node.tag in ("body", "html"):
             break
         if node is not link and _is_heading(node) and not _is_tabs(node):
-            name = collapse(_short_text(node).replace(own, " "))
+            name = _short_text(node)
+            name = collapse(name.replace(own, " ")) if own else name
             if name:
                 return name
         sibling, elements = node.prev, 0
@@ -207,8 +177,12 @@ def _short_text(node: LexborNode) -> str:
             return ""
         if part.tag == "-text":
             text = part.text_content or ""
-            size += len(text)
-            if size > 4 * NAME_CHARS:   # blanks are collapsed below
+            # Templates indent a heading's text by many blanks, which are collapsed
+            # below; what is not blank counts.
+            if len(text) > BLANKS:
+                return ""
+            size += len(text.strip())
+            if size > NAME_CHARS:
                 return ""
             parts.append(text)
         elif part.tag in ("script", "style"):

@@ -116,6 +116,14 @@ def test_no_hint_when_a_feed_reads_the_site(sites: object, tmp_path: object,
      '<div class="grid"><a href="/n/1"><h4>ข่าวหนึ่ง</h4></a></div></div>'
      '<div class="button-control"><a href="/list">ทั้งหมด</a></div></section>',
      "ความเคลื่อนไหว"),
+    # an icon link titled "ดูทั้งหมด" beside a heading a template indented at length,
+    # after the same link in a copy of the panel (for phones) without the heading
+    ('<div class="mobile"><a title="ดูทั้งหมด" href="/list"><i class="fa"></i></a></div>'
+     '<div class="panel-heading clearfix">' + " " * 200 + '<span class="headtitle-2 col-9">\n'
+     + " " * 300 + "ศาสตร์พระราชาสู่การพัฒนา อย่างยั่งยืน\n" + " " * 300 + '</span>'
+     '<span class="col-3"><a title="ดูทั้งหมด" class="bg_angleRight" href="/list">'
+     '<span class="fa fa-angle-right"></span></a></span></div>',
+     "ศาสตร์พระราชาสู่การพัฒนา อย่างยั่งยืน"),
 ])
 def test_each_sections_name(markup: str, name: str) -> None:
     tree = parse_html(f"<html><body><main>{markup}</main></body></html>")

@@ -782,3 +782,30 @@ def test_dates_written_year_first_are_found() -> None:
     result = run(listing(*rows))
     assert [item.date_text for item in result.items] == [f"2569/11/{n + 10}" for n in range(4)]
     assert [item.title for item in result.items] == [headline(n) for n in range(4)]
+
+
+def test_a_view_all_link_is_no_item() -> None:
+    """A ministry's picture news ends its table with a row ".. Click to See More Picture
+    News", long enough to pass for a headline; a section's icon link, titled."""
+    rows = [f"<tr><td><a href='/pic/{n}'>{headline(n)}</a></td></tr>" for n in range(6)]
+    page = ("<html><body><table class='detail'>" + "".join(rows) +
+            "<tr><td><div class='title'><a href='picture_news.php'>.. Click to See More "
+            "Picture News</a></div></td></tr></table>"
+            "<a title='ดูทั้งหมด' href='/news/index'><span class='fa'></span></a></body></html>")
+    result = run(page)
+    assert [item.title for item in result.items] == [headline(n) for n in range(6)]
+    assert any("2 'view all' links" in note for note in result.notes), result.notes
+
+
+def test_a_date_glued_to_the_full_title_of_a_cut_headline_is_the_items() -> None:
+    """The visible text is cut before the date ("..."); the link's title holds the whole
+    headline, the date glued to its end (the Fridays of March 2018)."""
+    titles = ["สรุปประเด็นนายกรัฐมนตรีกล่าวในรายการศาสตร์พระราชา สู่การพัฒนาอย่างยั่งยืน",
+              "รองนายกรัฐมนตรีเป็นประธานการประชุมคณะกรรมการนโยบายรัฐบาลดิจิทัล",
+              "นายกรัฐมนตรีพบปะกลุ่มนักธุรกิจไทยที่เข้าร่วมการประชุมสุดยอดอาเซียน",
+              "คณะรัฐมนตรีเห็นชอบแนวทางการให้บริการประชาชนผ่านระบบอิเล็กทรอนิกส์"]
+    rows = [f"<div class='b1'><a title='{title}  วันศุกร์ที่ {2 + 7 * n} มีนาคม 2561' "
+            f"href='/n/{n}'>{title[:40]}...</a></div>" for n, title in enumerate(titles)]
+    result = run("<html><body><div class='news'>" + "".join(rows) + "</div></body></html>")
+    assert [(item.title, item.date_text) for item in result.items] == [
+        (title, f"วันศุกร์ที่ {2 + 7 * n} มีนาคม 2561") for n, title in enumerate(titles)]

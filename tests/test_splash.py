@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 
 from monitor.cli import main
+from monitor.config.settings import Source
+from monitor.extract.auto import extract as auto_extract
 from monitor.extract.bounds import parse_html
 from monitor.extract.splash import MOST_CLICKABLE, MOST_LINKS, way_in
+from monitor.models import Document
 from tests.crawl_helpers import agency_source, crawl, published, write_config
 from tests.httpserver import FixtureServer
 from tests.test_discover import _best, _discover, _listing, crawl_publishes_the_listing
@@ -110,6 +113,20 @@ def _site(server: FixtureServer) -> None:
     server.page("/", _splash("<a href='index.php?mode=home'><img src='images/btn.png' "
                              "alt='เข้าสู่เว็บไซต์'></a>", BLESSING, SOCIAL))
     server.page("/index.php", _listing("utf-8"))
+
+
+def test_ways_in_side_by_side_are_no_listing_of_two_items() -> None:
+    """A splash page whose ways in are one per language, each a text of its own: the
+    pair was a block of two links to `auto`, which published "เข้าสู่เว็บไซต์" and
+    "Enter site" as headlines and never read the site."""
+    page = _splash("<p><a href='th/index.aspx' style='font-size:18px'>เข้าสู่เว็บไซต์</a> "
+                   "<span>|</span> <a href='en/index.aspx' style='font-size:18px'>Enter site"
+                   "</a></p>")
+    doc = Document(url=PAGE, content=page.encode(), text=page, encoding="utf-8",
+                   content_type="text/html")
+    read = auto_extract(doc, Source(name="splash", url=PAGE, type="auto"))
+    assert read.items == []
+    assert read.follow == [PAGE + "th/index.aspx"]
 
 
 @pytest.mark.parametrize("kind", ["html", "auto"])

@@ -73,7 +73,8 @@ from monitor.extract.htmltext import (
     summarize,
     text_blocks,
 )
-from monitor.extract.splash import read_behind
+from monitor.extract.splash import read_behind, says_enter
+from monitor.extract.viewall import NAME_CHARS, view_all_name
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import clean_href, collapse
 from monitor.text.urls import in_page_encoding, registrable_domain
@@ -226,6 +227,16 @@ def read_links(doc: Document, source: Source,
             reason = _path_problem(url, page)
         if reason is None and kind == "short" and not _is_name(title):
             reason = "short text"
+        if reason is None and len(title) <= NAME_CHARS:
+            # A section's "ดูทั้งหมด" (its text, or an icon's title), a splash page's
+            # "เข้าสู่เว็บไซต์": no item's headline, though they come in blocks.
+            lower = title.lower()
+            if ((kind != "headline" or "ทั้งหมด" in title or "all" in lower or "more" in lower)
+                    and view_all_name(node.text(), node.attributes.get("title") or "")
+                    is not None):
+                reason = "'view all' links"
+            elif says_enter(title):
+                reason = "ways into the site"
         region = None if reason else _region_of(node, cache)
         if region:
             regions[region] = regions.get(region, 0) + 1
@@ -556,8 +567,10 @@ def _date_near(box: LexborNode, anchor: LexborNode, *, card: bool = True) -> str
         if len(lines) >= 2:
             found = next((collapse(m.group(0)) for m in map(DATE_RE.match,
                                                             (b.text for b in lines)) if m), None)
-        else:   # a date glued to the link's own text, which its title leaves out
-            found = unglued(collapse(anchor.text()))[1]
+        else:   # a date glued to the link's own text, which its title leaves out, or
+            # to its `title`, the full headline of a text cut short before the date
+            found = (unglued(collapse(anchor.text()))[1]
+                     or unglued(collapse(anchor.attributes.get("title") or ""))[1])
     return found
 
 

@@ -47,6 +47,16 @@ _ENTER_WORDS = re.compile(
     r"|(?<!กลับ)ไป(?:สู่|ยัง|ที่)\s*(?:หน้า\s*)?(?:เว็บ|หน้าหลัก)|ข้าม\s*(?:หน้านี้|อินโทร)"
     r"|^\W*(?:enter|skip|continue)(?:\s+(?:to\s+)?(?:the\s+)?(?:main\s+)?"
     r"(?:web\s*site|site|home\s*page|intro))?\W*$", re.IGNORECASE)
+ENTER_CHARS = 30          # a longer text that says "เข้าสู่เว็บไซต์" is a headline about one
+
+
+def says_enter(text: str) -> bool:
+    """Whether a link's whole text is a way into the site ("เข้าสู่เว็บไซต์", "Enter
+    site"): never an item's headline, whatever block it sits in."""
+    text = collapse(text)
+    return len(text) <= ENTER_CHARS and _ENTER_WORDS.search(text) is not None
+
+
 # ... or its picture's file name: enter.png, btnEnter.png, bt_enter.gif, to-web.png,
 # skip.jpg (not "center.png").
 _ENTER_FILE = re.compile(r"(?:^|[^a-z]|btn|bt|go|to)(?:enter|entry|entrance|skip)|to[-_]?web",
