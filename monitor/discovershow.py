@@ -52,8 +52,7 @@ def table(discovery: Discovery, config: Config, colour: bool) -> str:
         out.append("the page shows sections that each have a listing of their own; a "
                    "source reads one page, so to follow a section, run discover on its "
                    "listing:")
-        out.extend(terminal_safe(f"  {name + ': ' if name else ''}"
-                                 f"{_short(url, discovery.url)}")
+        out.extend(terminal_safe(f"  {name}: {_short(url, discovery.url)}")
                    for name, url in discovery.sections)
     return "\n".join(out)
 
