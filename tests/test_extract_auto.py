@@ -809,3 +809,29 @@ def test_a_date_glued_to_the_full_title_of_a_cut_headline_is_the_items() -> None
     result = run("<html><body><div class='news'>" + "".join(rows) + "</div></body></html>")
     assert [(item.title, item.date_text) for item in result.items] == [
         (title, f"วันศุกร์ที่ {2 + 7 * n} มีนาคม 2561") for n, title in enumerate(titles)]
+
+
+@pytest.mark.parametrize(("badge", "expected"), [
+    # a calendar badge: the day large, the month below, no year
+    ("<div class='date'><span class='day'>{day}</span><span class='month'>Mar</span></div>",
+     "{day} Mar"),
+    ("<div class='post-date'><b>{day}</b><small>มี.ค.</small></div>", "{day} มี.ค."),
+    # ... with its year, every part an element of its own
+    ("<div class='date'><span>{day}</span><span>Mar</span><span>2018</span></div>",
+     "{day} Mar 2018"),
+])
+def test_a_date_whose_parts_are_elements_of_their_own_is_found(badge: str,
+                                                              expected: str) -> None:
+    """Items dated this way looked undated, and a block of undated service links beat
+    the news beside it (the civil service commission's home page)."""
+    rows = [f"<article>{badge.format(day=21 - n)}<h4><a href='/blog/{n}'>{headline(n)}</a>"
+            "</h4></article>" for n in range(4)]
+    result = run("<html><body><section>" + "".join(rows) + "</section></body></html>")
+    assert [item.date_text for item in result.items] == [
+        expected.format(day=21 - n) for n in range(4)]
+
+
+def test_a_day_and_month_alone_are_no_date_outside_a_date_element() -> None:
+    rows = [f"<li><a href='/n/{n}'>{headline(n)}</a> <span>{n + 1} Mar</span></li>"
+            for n in range(4)]
+    assert [item.date_text for item in run(listing(*rows)).items] == [None] * 4

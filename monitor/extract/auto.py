@@ -65,6 +65,7 @@ from monitor.extract.htmltext import (
     BLOCK_TAGS,
     COMPONENT,
     DATE_RE,
+    DAY_MONTH,
     Block,
     class_words,
     extends,
@@ -554,7 +555,9 @@ def _date_near(box: LexborNode, anchor: LexborNode, *, card: bool = True) -> str
             return value or find_date_text(text) or text
     for node in box.css("[class], [id]"):
         if any(w in word for words in class_words(node) for word in words for w in DATE_WORDS):
-            found = find_date_text(node.text())
+            plain = node.text()
+            found = find_date_text(plain) or (
+                _parted_date(node) if len(plain) <= PARTED_RAW else None)
             if found:
                 return found
     skip = frozenset({anchor.mem_id} | {p.mem_id for p in box.css("p")
@@ -572,6 +575,20 @@ def _date_near(box: LexborNode, anchor: LexborNode, *, card: bool = True) -> str
             found = (unglued(collapse(anchor.text()))[1]
                      or unglued(collapse(anchor.attributes.get("title") or ""))[1])
     return found
+
+
+PARTED_CHARS = 40   # a calendar badge's text, its parts apart; a longer one is prose
+PARTED_RAW = 1000   # ... and as written, indentation included
+
+
+def _parted_date(node: LexborNode) -> str | None:
+    """The date of an element that says it holds one, whose parts are elements of
+    their own (a calendar badge: `<span>21</span><span>Mar</span><span>2018</span>`),
+    read with its parts apart, the day and month alone included."""
+    text = collapse(node.text(separator=" "))
+    if len(text) > PARTED_CHARS:
+        return None
+    return find_date_text(text) or (text if DAY_MONTH.fullmatch(text) else None)
 
 
 def _dates_around(chosen: list[_Link]) -> None:

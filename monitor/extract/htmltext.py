@@ -115,6 +115,13 @@ _CHANGED = re.compile(
 MOST_DATES = 4          # date-looking runs of one text weighed against each other
 
 
+# A day and month without a year ("21 มี.ค.", "21 Mar", "Mar 21"): a date only where the
+# markup says it holds one (a calendar badge of a news list), which the date reader
+# then dates in the last twelve months.
+DAY_MONTH = re.compile(
+    rf"{_DIGIT}{{1,2}}\s*(?:{_MONTHS}|{_EN_MONTH})|{_EN_MONTH}\s*{_DIGIT}{{1,2}}", re.IGNORECASE)
+
+
 def find_date_text(text: str) -> str | None:
     """The first date-looking run in `text`, as written (the Thai date reader interprets
     it); but a date labelled as a change gives way to a later one that is not: an item
