@@ -31,19 +31,23 @@ MOST_SECTIONS = 20
 MOST_LINKS = 5000         # links looked at: a hostile page may hold millions
 MOST_TABS = 2000          # elements looked at for the tabs that open panels
 CLIMB = 4                 # levels above a "view all" link searched for its heading
-PANEL_CLIMB = 6           # ... and for the tab panel it sits in
+PANEL_CLIMB = 16          # ... and for the tab panel it sits in (CMS modules nest deep)
 SIBLINGS = 8              # earlier sibling elements looked at, each level
 FIRST_NODES = 100         # elements of such a sibling looked at for the heading it opens with
 NAME_NODES = 40           # nodes of a heading or a tab read for its name
 BLANKS = 10_000           # characters of one of its texts, blanks included
 MOST_SEARCHES = 100       # headings and tabs looked for, a page
-_GENERIC = frozenset({"", "ข่าว", "news", "post", "posts", "article", "articles", "stories",
-                      "updates"})
+_GENERIC = frozenset({"", "ข่าว", "รายละเอียด", "ข้อมูล", "รายการ", "เรื่อง", "news", "post",
+                      "posts", "article", "articles", "stories", "updates"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _HEADING_WORDS = ("title", "heading", "head", "topic", "caption")
 # What opens a tab's panel: its link to the panel's id, the id it controls, or a
 # script called with the id ("openCity(event, 'egp')").
-_TABS = 'a[href^="#"], [aria-controls], [data-target], [data-bs-target], [onclick]'
+_TABS = ('a[href^="#"], [aria-controls], [data-target], [data-bs-target], [onclick], '
+         'a[id*="tab"], a[id*="Tab"]')
+# ... or a number they share: Drupal's quick tabs, `quicktabs-tab-2-0` for the panel
+# `quicktabs_tabpage_2_0`.
+_NUMBERS = re.compile(r"[0-9]+")
 _QUOTED_ID = re.compile(r"""['"]([\w-]{1,80})['"]""")
 
 
@@ -99,10 +103,20 @@ def _tab_labels(tree: LexborHTMLParser) -> dict[str, str]:
                (attrs.get("data-target") or "").lstrip("#"),
                (attrs.get("data-bs-target") or "").lstrip("#"),
                *_QUOTED_ID.findall((attrs.get("onclick") or "")[:500])]
-        for panel in ids:
+        numbered = _numbered(attrs.get("id") or "")
+        for panel in (*ids, numbered):
             if panel:
                 labels.setdefault(panel, label)
     return labels
+
+
+def _numbered(name: str) -> str:
+    """The key a tab and its panel share when they are told apart only by numbers in
+    ids that say "tab" ("" for any other id)."""
+    if "tab" not in name.lower():
+        return ""
+    numbers = _NUMBERS.findall(name)
+    return "tab " + ".".join(numbers) if numbers else ""
 
 
 def _tab_of(link: LexborNode, tabs: dict[str, str]) -> str:
@@ -112,8 +126,8 @@ def _tab_of(link: LexborNode, tabs: dict[str, str]) -> str:
         if node is None or not tabs:
             break
         panel = node.attributes.get("id")
-        if panel and panel in tabs:
-            return tabs[panel]
+        if panel and (panel in tabs or _numbered(panel) in tabs):
+            return tabs.get(panel) or tabs[_numbered(panel)]
         node = node.parent
     return ""
 

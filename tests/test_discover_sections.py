@@ -156,6 +156,32 @@ TABS = """<div class="newsBlc"><div class="head tab">
 </div><div id="rowbox1"><a href="/breaking">ดูทั้งหมด &gt;</a></div>"""
 
 
+DEEP = "<div><div><table><tr><td><table><tr><td><div><div>{}</div></div></td></tr></table>" \
+       "</td></tr></table></div></div>"
+DEEP_TABS = (
+    # tabs that open panels by links to their ids; "รายละเอียดทั้งหมด" names nothing
+    '<div id="rotate"><ul><li><a href="#t01"><span>SPOTLIGHT</span></a></li>'
+    '<li><a href="#t03"><span>EVENTS</span></a></li></ul>'
+    '<div id="t01">' + DEEP.format('<a href="/news/cat?topic=01">รายละเอียดทั้งหมด</a>')
+    + '</div><div id="t03">' + DEEP.format('<a href="/news/cat?topic=03">รายละเอียดทั้งหมด</a>')
+    + "</div></div>"
+    # Drupal's quick tabs: the tab and its panel share only their numbers
+    '<div class="quicktabs_wrapper"><ul class="quicktabs_tabs"><li><a href="/front?'
+    'quicktabs_3=0#quicktabs-3" id="quicktabs-tab-3-0">ภาคกลาง</a></li><li><a href="/front?'
+    'quicktabs_3=1#quicktabs-3" id="quicktabs-tab-3-1">ภาคใต้</a></li></ul>'
+    '<div id="quicktabs_tabpage_3_0">' + DEEP.format('<a href="/news/5">อ่านทั้งหมด</a>')
+    + '</div><div id="quicktabs_tabpage_3_1">' + DEEP.format('<a href="/news/3">อ่านทั้งหมด</a>')
+    + "</div></div>")
+
+
+def test_a_tab_names_a_panel_deep_in_a_layout_or_numbered_like_it() -> None:
+    tree = parse_html(f"<html><body>{DEEP_TABS}</body></html>")
+    assert page_sections(tree, "https://www.abt.go.th/") == [
+        ("SPOTLIGHT", "https://www.abt.go.th/news/cat?topic=01"),
+        ("EVENTS", "https://www.abt.go.th/news/cat?topic=03"),
+        ("ภาคกลาง", "https://www.abt.go.th/news/5"), ("ภาคใต้", "https://www.abt.go.th/news/3")]
+
+
 def test_a_tab_names_the_panel_its_view_all_link_sits_in() -> None:
     """Tabs open panels by a script's argument or by a link to the panel's id; the
     page's links may name the site without www. or with http. A strip of tabs that
