@@ -194,6 +194,12 @@ def test_an_empty_page_gives_an_empty_article() -> None:
     ("Updated on 5 Dec 2026 · Posted 1 Dec 2026", "1 Dec 2026"),
     ("Posted 1 Dec 2026 · Updated 5 Dec 2026", "1 Dec 2026"),
     ("แก้ไขล่าสุด 5 ธ.ค. 2569", "5 ธ.ค. 2569"),
+    # a deadline is never when the item was published
+    ("Deadline submission: 15 เมษายน 2561", None),
+    ("กำหนดส่งบทคัดย่อ (Short abstract) ภายในวันที่ 31 มีนาคม 2561", None),
+    ("หมดเขตรับสมัคร 31 มี.ค. 2561 | ประกาศ 1 มี.ค. 2561", "1 มี.ค. 2561"),
+    ("ปิดรับสมัคร: 20/12/2569", None),
+    ("เปิดรับสมัครตั้งแต่ 16 เม.ย. 2569 เป็นต้นไป", "16 เม.ย. 2569"),   # opening, not closing
     ("ฉบับที่ 5/2565", None),
     ("อัปเดต 2569/12/05 10:30 น.", "2569/12/05 10:30 น."),   # year first, as databases write
     ("https://www.abt.go.th/news/2025/12/05/budget", None),    # a path's parts are no date

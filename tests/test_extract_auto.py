@@ -835,3 +835,13 @@ def test_a_day_and_month_alone_are_no_date_outside_a_date_element() -> None:
     rows = [f"<li><a href='/n/{n}'>{headline(n)}</a> <span>{n + 1} Mar</span></li>"
             for n in range(4)]
     assert [item.date_text for item in run(listing(*rows)).items] == [None] * 4
+
+
+def test_a_deadline_beside_a_headline_is_not_its_date() -> None:
+    """A university's events list: under each headline, when abstracts are due. Taken
+    for the item's date, it dated the news weeks ahead of its publication."""
+    rows = [f"<li class='body_lnk'><a href='/news/{n}'><h2>{headline(n)}</h2></a></li>"
+            f"<li class='body'>Deadline submission: {15 + n} เมษายน 2561</li>" for n in range(4)]
+    result = run("<html><body><ul class='news'>" + "".join(rows) + "</ul></body></html>")
+    assert [item.title for item in result.items] == [headline(n) for n in range(4)]
+    assert [item.date_text for item in result.items] == [None] * 4

@@ -112,6 +112,11 @@ DATE_RE = re.compile(
 _CHANGED = re.compile(
     r"(?:ปรับปรุง|แก้ไข|อัปเดต|อัพเดท|อัพเดต|\bupdated|\bmodified|\blast\s++edited)"
     r"(?:ข้อมูล)?(?:ล่าสุด)?(?:\s*+(?:เมื่อ|on))?(?:\s*+วันที่)?\s*+:?\s*+$", re.IGNORECASE)
+# ... or when something is due ("Deadline submission: 15 เมษายน 2561", "ปิดรับสมัคร
+# ภายในวันที่ 31 มีนาคม 2561"): never when the item was published, mostly after it.
+_DUE = re.compile(
+    r"(?:ภายใน|กำหนดส่ง\S{0,20}|หมดเขต\S{0,12}|(?<!เ)ปิดรับ\S{0,12}|สิ้นสุด\S{0,12}|\bdeadline(?:\s++[a-z]{1,20}){0,2}"
+    r"|\bdue|\bcloses?|\buntil)(?:\s*+(?:เมื่อ|on|by))?(?:\s*+วันที่)?\s*+:?\s*+$", re.IGNORECASE)
 MOST_DATES = 4          # date-looking runs of one text weighed against each other
 
 
@@ -124,13 +129,17 @@ DAY_MONTH = re.compile(
 
 def find_date_text(text: str) -> str | None:
     """The first date-looking run in `text`, as written (the Thai date reader interprets
-    it); but a date labelled as a change gives way to a later one that is not: an item
-    whose "แก้ไขล่าสุด" comes before its "เผยแพร่" was not published when it was edited."""
+    it); but a date labelled as a change gives way to a later one that is not (an item
+    whose "แก้ไขล่าสุด" comes before its "เผยแพร่" was not published when it was
+    edited), and one labelled as a deadline is passed over."""
     changed = None
     for count, match in enumerate(DATE_RE.finditer(text)):
         if count >= MOST_DATES:
             break
-        if not _CHANGED.search(text, max(0, match.start() - 40), match.start()):
+        label = max(0, match.start() - 40)
+        if _DUE.search(text, label, match.start()):
+            continue
+        if not _CHANGED.search(text, label, match.start()):
             return collapse(match.group(0))
         changed = changed or match
     return collapse(changed.group(0)) if changed else None
