@@ -845,3 +845,40 @@ def test_a_deadline_beside_a_headline_is_not_its_date() -> None:
     result = run("<html><body><ul class='news'>" + "".join(rows) + "</ul></body></html>")
     assert [item.title for item in result.items] == [headline(n) for n in range(4)]
     assert [item.date_text for item in result.items] == [None] * 4
+
+
+LEAD_TITLES = ["รองนายกรัฐมนตรีแถลงผลการประชุมแก้ปัญหาการทำประมงผิดกฎหมาย",
+               "รองนายกรัฐมนตรีเป็นประธานการประชุมคณะกรรมการนโยบายปาล์มน้ำมันแห่งชาติ",
+               "ไทยย้ำความสำคัญของการสร้างความเชื่อมโยงทุกมิติบนพื้นฐานกติกา",
+               "ไทยและออสเตรเลียจับมือเดินหน้าความสัมพันธ์ทั้งในกรอบอาเซียน",
+               "นายกรัฐมนตรีพบปะกลุ่มนักธุรกิจไทยที่เข้าร่วมการประชุมสุดยอด"]
+
+
+def _panel(before_list: str) -> str:
+    rows = "".join(f"<div class='b1'><a href='/news/contents/details/{10858 - n}'>{title}</a>"
+                   "</div><div><hr></div>" for n, title in enumerate(LEAD_TITLES[1:]))
+    return (f"<html><body><div class='panel'><div class='panel-heading'>ข่าวทำเนียบรัฐบาล "
+            f"</div><div class='panel-body'>{before_list}<div class='item-news'>{rows}</div>"
+            "</div></div></body></html>")
+
+
+def test_a_lists_lead_story_set_apart_above_it_is_its_first_item() -> None:
+    """Government House shows its newest story above the list, with a picture and a
+    heading of its own: the repeated block left it out."""
+    lead = (f"<div class='image'><img src='10867.jpg'></div><h3 class='news-1'><a href="
+            f"'/news/contents/details/10867'>{LEAD_TITLES[0]}</a></h3>")
+    result = run(_panel(lead))
+    assert [item.title for item in result.items] == LEAD_TITLES
+    assert result.items[0].link == "https://www.example.go.th/news/contents/details/10867"
+
+
+@pytest.mark.parametrize("before_list", [
+    # the section's own heading, linking to its listing
+    "<h3><a href='/news/contents/index/21'>ข่าวทำเนียบรัฐบาลทั้งหมดของสำนักงาน</a></h3>",
+    # a row of links of the items' shape: a pager, a menu; which would be the lead?
+    "<p><a href='/news/contents/details/1'>ข่าวทำเนียบรัฐบาลฉบับก่อนหน้านี้ทั้งปี</a> "
+    "<a href='/news/contents/details/2'>ข่าวทำเนียบรัฐบาลฉบับถัดไปของปีนี้</a></p>",
+])
+def test_what_stands_above_a_list_without_being_its_lead_stays_out(before_list: str) -> None:
+    result = run(_panel(before_list))
+    assert [item.title for item in result.items] == LEAD_TITLES[1:]

@@ -369,6 +369,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
         if through is not None and through.mem_id not in taken:
             joining.setdefault(through.mem_id, []).append(link)
     chosen += [max(group, key=_headline_rank) for group in joining.values()]
+    chosen += _leads(chosen, links)
     chosen.sort(key=lambda link: link.order)
     unique = list({link.url: link for link in reversed(chosen)}.values())[::-1]
     _dates_around(unique)
@@ -909,6 +910,58 @@ def _only_date(text: str) -> bool:
         return False
     rest = _WEEKDAY.sub("", text[:found.start()] + text[found.end():])
     return not rest.strip(" ,.-:()[]|")
+
+
+LEAD_SIBLINGS = 2   # elements before a list looked at for its lead story
+LEAD_LISTS = 4      # lists of one choice looked at so
+
+
+def _leads(chosen: list[_Link], links: list[_Link]) -> list[_Link]:
+    """Each list's lead story, set apart just before the list's element (a picture and a
+    headline above the rest: Government House's newest story sat above its list and was
+    missed): a headline link whose address has the shape most of the items' have, the
+    only one in that element. A section's heading links to a listing, of another shape,
+    or is too short for a headline."""
+    shapes: dict[str, int] = {}
+    for link in chosen:
+        shapes[_url_shape(link.url)] = shapes.get(_url_shape(link.url), 0) + 1
+    shape, count = max(shapes.items(), key=lambda kv: kv[1])
+    if count * 2 <= len(chosen):
+        return []
+    taken = {link.node.mem_id for link in chosen}
+    urls = {link.url for link in chosen}
+    free = {link.node.mem_id: link for link in links
+            if link.node.mem_id not in taken and link.kind == "headline"}
+    lists = {ln.container.parent.mem_id: ln.container.parent for ln in chosen
+             if ln.container is not None and ln.container.parent is not None}
+    leads: list[_Link] = []
+    for parent in list(lists.values())[:LEAD_LISTS]:
+        sibling, elements = parent.prev, 0
+        while sibling is not None and elements < LEAD_SIBLINGS:
+            if sibling.tag not in ("-text", "-comment"):
+                elements += 1
+                anchors = [sibling] if sibling.tag == "a" else sibling.css("a[href]")[:4]
+                found = {free[a.mem_id].url: free[a.mem_id] for a in anchors
+                         if a.mem_id in free}
+                if len(found) == 1:
+                    lead = next(iter(found.values()))
+                    if _url_shape(lead.url) == shape and lead.url not in urls:
+                        leads.append(lead)
+                        urls.add(lead.url)
+                    break
+            sibling = sibling.prev
+    return leads
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _url_shape(url: str) -> str:
+    """An address with its numbers blanked and its query's values left out: the items of
+    one list share one (`/news/contents/details/#`), their section's listing has another."""
+    parts = urlsplit(url)
+    keys = sorted(key for key, _ in parse_qsl(parts.query, keep_blank_values=True))
+    return f"{parts.netloc}{_DIGITS.sub('#', parts.path)}?{'&'.join(keys)}"
 
 
 def _shape_counts(links: list[_Link]) -> dict[tuple[str | None, frozenset[str]], int]:
