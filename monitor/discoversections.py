@@ -17,7 +17,6 @@ photos"), and a name made of a whole strip of tabs would be wrong.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -25,7 +24,7 @@ from monitor.extract.cleaning import safe_link
 from monitor.extract.htmltext import class_words
 from monitor.extract.viewall import NAME_CHARS, view_all_name
 from monitor.text.clean import collapse
-from monitor.text.urls import names_a_file
+from monitor.text.urls import host_of, names_a_file
 
 MOST_SECTIONS = 20
 MOST_LINKS = 5000         # links looked at: a hostile page may hold millions
@@ -85,7 +84,7 @@ def page_sections(tree: LexborHTMLParser, page_url: str) -> list[tuple[str, str]
 
 
 def _site(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    host = host_of(url)
     return host[4:] if host.startswith("www.") else host
 
 
@@ -99,7 +98,9 @@ def _tab_labels(tree: LexborHTMLParser) -> dict[str, str]:
         if not label:
             continue
         attrs = tab.attributes
-        ids = [(attrs.get("href") or "")[1:], *(attrs.get("aria-controls") or "").split(),
+        href = attrs.get("href") or ""
+        ids = [href[1:] if href.startswith("#") else "",
+               *(attrs.get("aria-controls") or "").split(),
                (attrs.get("data-target") or "").lstrip("#"),
                (attrs.get("data-bs-target") or "").lstrip("#"),
                *_QUOTED_ID.findall((attrs.get("onclick") or "")[:500])]
@@ -126,8 +127,9 @@ def _tab_of(link: LexborNode, tabs: dict[str, str]) -> str:
         if node is None or not tabs:
             break
         panel = node.attributes.get("id")
-        if panel and (panel in tabs or _numbered(panel) in tabs):
-            return tabs.get(panel) or tabs[_numbered(panel)]
+        label = (tabs.get(panel) or tabs.get(_numbered(panel))) if panel else None
+        if label:
+            return label
         node = node.parent
     return ""
 

@@ -50,6 +50,7 @@ No selectors are given, so otherwise the page's own repetition is the signal:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import cast
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
@@ -922,10 +923,7 @@ def _leads(chosen: list[_Link], links: list[_Link]) -> list[_Link]:
     missed): a headline link whose address has the shape most of the items' have, the
     only one in that element. A section's heading links to a listing, of another shape,
     or is too short for a headline."""
-    shapes: dict[str, int] = {}
-    for link in chosen:
-        shapes[_url_shape(link.url)] = shapes.get(_url_shape(link.url), 0) + 1
-    shape, count = max(shapes.items(), key=lambda kv: kv[1])
+    shape, count = Counter(_url_shape(link.url) for link in chosen).most_common(1)[0]
     if count * 2 <= len(chosen):
         return []
     taken = {link.node.mem_id for link in chosen}
