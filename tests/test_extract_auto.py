@@ -882,3 +882,57 @@ def test_a_lists_lead_story_set_apart_above_it_is_its_first_item() -> None:
 def test_what_stands_above_a_list_without_being_its_lead_stays_out(before_list: str) -> None:
     result = run(_panel(before_list))
     assert [item.title for item in result.items] == LEAD_TITLES[1:]
+
+
+SECTIONS = {"politics": "การเมือง", "regional": "ภูมิภาค", "economy": "เศรษฐกิจ"}
+
+
+def _box(number: int, category: str, lead_column: str) -> str:
+    """A newspaper's section box: its name and a link to all of it, then the lead's
+    picture and headline in one column and the rest of the box in the next."""
+    rows = "".join(
+        f"<li><a href='/news/{kind}/{number * 100 + n}'><div class='row'>"
+        f"<h4>{headline(number * 10 + n)}</h4><div class='time'>{n + 1} ชั่วโมงที่ผ่านมา</div>"
+        "</div></a></li>"
+        for n, kind in enumerate((category, "crime", category, "today")))
+    return (f"<div class='col-md-4'><div class='topic-section'><span>{SECTIONS[category]}</span>"
+            f"<a href='/news/{category}' class='view-all'>ดูทั้งหมด &gt;&gt;</a></div>"
+            f"<div class='row'><div class='col-xs-12'>{lead_column}</div>"
+            f"<div class='col-xs-12'><ul class='list-unstyled top-bordered'>{rows}</ul></div>"
+            "</div></div>")
+
+
+def _lead_picture(number: int, kind: str) -> str:
+    return (f"<div class='img-wrap'><a href='/news/{kind}/{number * 100 + 99}' class='a-thumb'>"
+            f"<div class='caption'>เรื่องเด่นของหมวดที่ {number}: {headline(number)}</div>"
+            f"<img src='/thumb/{number}.jpg'></a></div>")
+
+
+def test_each_section_boxs_lead_beside_its_list_is_its_first_item() -> None:
+    """A newspaper's home page: each section's box shows its newest story as a picture
+    with a caption, in a column of its own before the column of the box's list, and
+    the lead's section is not always the one most of the list is from."""
+    boxes = "".join(_box(n, category, _lead_picture(n, kind)) for n, (category, kind) in
+                    enumerate([("politics", "foreign"), ("regional", "regional"),
+                               ("economy", "economy")], start=1))
+    result = run(f"<html><body><div class='row'>{boxes}</div></body></html>")
+    titles = [item.title for item in result.items]
+    for n in (1, 2, 3):
+        lead = f"เรื่องเด่นของหมวดที่ {n}: {headline(n)}"
+        assert titles[titles.index(lead) + 1] == headline(n * 10), titles
+    assert len(titles) == 15
+
+
+@pytest.mark.parametrize("lead_column", [
+    # the box's own listing, a link of another shape
+    "<h3><a href='/news/economy'>ข่าวเศรษฐกิจทั้งหมดของหนังสือพิมพ์ฉบับนี้</a></h3>",
+    # an advertisement: another site's address
+    "<a href='https://shop.example.com/promo/1'>โปรโมชั่นพิเศษสำหรับสมาชิกหนังสือพิมพ์</a>",
+    # a story of another kind of address than the list's
+    "<a href='/gallery/photo/77'>ภาพข่าวประจำวันของหนังสือพิมพ์ฉบับนี้ทั้งหมด</a>",
+])
+def test_what_stands_beside_a_boxs_list_without_being_its_lead_stays_out(
+        lead_column: str) -> None:
+    result = run(f"<html><body><div class='row'>{_box(3, 'economy', lead_column)}</div>"
+                 "</body></html>")
+    assert [item.title for item in result.items] == [headline(30 + n) for n in range(4)]

@@ -914,27 +914,36 @@ def _only_date(text: str) -> bool:
 
 
 LEAD_SIBLINGS = 2   # elements before a list looked at for its lead story
-LEAD_LISTS = 4      # lists of one choice looked at so
+LEAD_CLIMB = 2      # levels climbed from a list that is the first thing in its element
+LEAD_LISTS = 16     # lists of one choice looked at so (a portal's boxes: 12)
+OPEN_SHAPE = 3      # items that must agree before a part they write differently is open
 
 
 def _leads(chosen: list[_Link], links: list[_Link]) -> list[_Link]:
-    """Each list's lead story, set apart just before the list's element (a picture and a
-    headline above the rest: Government House's newest story sat above its list and was
-    missed): a headline link whose address has the shape most of the items' have, the
-    only one in that element. A section's heading links to a listing, of another shape,
-    or is too short for a headline."""
-    shape, count = Counter(_url_shape(link.url) for link in chosen).most_common(1)[0]
-    if count * 2 <= len(chosen):
-        return []
+    """Each list's lead story, set apart just before the list (a picture and a headline
+    above the rest: Government House's newest story sat above its list and was missed,
+    and so did the lead of each of a newspaper's section boxes): a headline link whose
+    address has the shape of its list's items' (`_list_shape`), the only one in that
+    element. A section's heading links to a listing, of another shape, or is too short
+    for a headline.
+
+    The element before the list is looked for beside the list's element, or beside the
+    element that begins with it (a box's picture and list in two columns)."""
     taken = {link.node.mem_id for link in chosen}
     urls = {link.url for link in chosen}
     free = {link.node.mem_id: link for link in links
             if link.node.mem_id not in taken and link.kind == "headline"}
-    lists = {ln.container.parent.mem_id: ln.container.parent for ln in chosen
-             if ln.container is not None and ln.container.parent is not None}
+    lists: dict[int, tuple[LexborNode, list[str]]] = {}
+    for ln in chosen:
+        if ln.container is not None and ln.container.parent is not None:
+            parent = ln.container.parent
+            lists.setdefault(parent.mem_id, (parent, []))[1].append(ln.url)
     leads: list[_Link] = []
-    for parent in list(lists.values())[:LEAD_LISTS]:
-        sibling, elements = parent.prev, 0
+    for parent, items in list(lists.values())[:LEAD_LISTS]:
+        shape = _list_shape(items)
+        if shape is None:
+            continue
+        sibling, elements = _element_before(parent), 0
         while sibling is not None and elements < LEAD_SIBLINGS:
             if sibling.tag not in ("-text", "-comment"):
                 elements += 1
@@ -943,7 +952,7 @@ def _leads(chosen: list[_Link], links: list[_Link]) -> list[_Link]:
                          if a.mem_id in free}
                 if len(found) == 1:
                     lead = next(iter(found.values()))
-                    if _url_shape(lead.url) == shape and lead.url not in urls:
+                    if _fits(_url_shape(lead.url), shape) and lead.url not in urls:
                         leads.append(lead)
                         urls.add(lead.url)
                     break
@@ -951,15 +960,59 @@ def _leads(chosen: list[_Link], links: list[_Link]) -> list[_Link]:
     return leads
 
 
+def _element_before(node: LexborNode) -> LexborNode | None:
+    """The sibling before `node`, or, when nothing but text stands before it, before the
+    element it begins (up to LEAD_CLIMB levels)."""
+    for _ in range(LEAD_CLIMB + 1):
+        sibling = node.prev
+        while sibling is not None and sibling.tag in ("-text", "-comment"):
+            if (sibling.text_content or "").strip():
+                return sibling
+            sibling = sibling.prev
+        if sibling is not None or node.parent is None:
+            return sibling
+        node = node.parent
+    return None
+
+
 _DIGITS = re.compile(r"[0-9]+")
 
+# An address's shape: host, path segments with their numbers blanked, query keys.
+_Shape = tuple[str, tuple[str, ...], str]
+# A list's: the same, a segment its items write differently left open (None).
+_ListShape = tuple[str, tuple[str | None, ...], str]
 
-def _url_shape(url: str) -> str:
+
+def _url_shape(url: str) -> _Shape:
     """An address with its numbers blanked and its query's values left out: the items of
     one list share one (`/news/contents/details/#`), their section's listing has another."""
     parts = urlsplit(url)
     keys = sorted(key for key, _ in parse_qsl(parts.query, keep_blank_values=True))
-    return f"{parts.netloc}{_DIGITS.sub('#', parts.path)}?{'&'.join(keys)}"
+    return parts.netloc, tuple(_DIGITS.sub("#", parts.path).split("/")), "&".join(keys)
+
+
+def _list_shape(urls: list[str]) -> _ListShape | None:
+    """The shape most of a list's items have (None when no shape is most of them); with
+    OPEN_SHAPE of them or more, a segment they write differently is open: a newspaper's
+    box lists `/news/crime/#` beside `/news/regional/#`, a blog `/#/#/<slug>`."""
+    shapes = [_url_shape(url) for url in urls]
+    (host, length, keys), count = Counter(
+        (host, len(path), keys) for host, path, keys in shapes).most_common(1)[0]
+    if count * 2 <= len(shapes):
+        return None
+    paths = [path for h, path, k in shapes if (h, len(path), k) == (host, length, keys)]
+    if len(paths) < OPEN_SHAPE:
+        common = Counter(paths).most_common(1)[0]
+        return (host, common[0], keys) if common[1] * 2 > len(shapes) else None
+    return host, tuple(segments[0] if len(set(segments)) == 1 else None
+                       for segments in zip(*paths, strict=True)), keys
+
+
+def _fits(shape: _Shape, list_shape: _ListShape) -> bool:
+    host, path, keys = shape
+    want_host, want_path, want_keys = list_shape
+    return (host, keys) == (want_host, want_keys) and len(path) == len(want_path) and all(
+        want is None or want == segment for segment, want in zip(path, want_path, strict=True))
 
 
 def _shape_counts(links: list[_Link]) -> dict[tuple[str | None, frozenset[str]], int]:
