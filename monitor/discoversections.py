@@ -48,6 +48,12 @@ _TABS = ('a[href^="#"], [aria-controls], [data-target], [data-bs-target], [oncli
 # `quicktabs_tabpage_2_0`.
 _NUMBERS = re.compile(r"[0-9]+")
 _QUOTED_ID = re.compile(r"""['"]([\w-]{1,80})['"]""")
+# A link into the page that is no tab: "Skip to content" for screen readers, whose
+# target is the page's whole content (every section would be named by it).
+_SKIP_WORDS = frozenset({"skip", "screen", "sr", "visually", "hidden"})
+_SKIP_TEXT = re.compile(r"^\W*(?:skip\b|ข้ามไป)", re.IGNORECASE)
+# What decorates a name written beside its link (":: กิจกรรม ::", "ข่าวเด่น |").
+_DECORATION = " :|-–—>»«<[](){}•·*"
 
 
 def page_sections(tree: LexborHTMLParser, page_url: str) -> list[tuple[str, str]]:
@@ -95,7 +101,8 @@ def _tab_labels(tree: LexborHTMLParser) -> dict[str, str]:
         if count >= MOST_TABS:
             break
         label = _short_text(tab)
-        if not label:
+        if not label or _SKIP_TEXT.match(label) or any(
+                word in _SKIP_WORDS for words in class_words(tab) for word in words):
             continue
         attrs = tab.attributes
         href = attrs.get("href") or ""
@@ -140,6 +147,9 @@ def _heading_before(link: LexborNode, url: str, page_url: str) -> str:
     the first in such a sibling. A heading that links elsewhere is an item's headline
     and is passed over; a strip of tabs ends the search."""
     own = collapse(link.text(deep=True))
+    beside = _written_beside(link, own)
+    if beside:
+        return beside
     node: LexborNode | None = link
     for _ in range(CLIMB):
         if node is None or node.tag in ("body", "html"):
@@ -166,6 +176,21 @@ def _heading_before(link: LexborNode, url: str, page_url: str) -> str:
             sibling = sibling.prev
         node = node.parent
     return ""
+
+
+def _written_beside(link: LexborNode, own: str) -> str:
+    """A name written beside the link in a line of its own, in no heading
+    ("<p>:: กิจกรรม มหาวิทยาลัย :: <a>ดูทั้งหมด>></a></p>"), when the line holds no
+    other link and no picture (an album's card: its "ดูทั้งหมด" is the album's)."""
+    line = link.parent
+    if line is None or line.tag in ("body", "html", "li", "td") or _is_heading(line):
+        return ""   # a heading is read by the walk; a list's row or a cell is an item's
+    text = _short_text(line)   # first: it reads a few nodes at most, css all of them
+    if not text or line.css_first("img") is not None or any(
+            other.mem_id != link.mem_id for other in line.css("a[href]")):
+        return ""
+    name = collapse(text.replace(own, " ")) if own else text
+    return name.strip(_DECORATION)
 
 
 def _first_heading(box: LexborNode) -> LexborNode | None:

@@ -124,6 +124,10 @@ def test_no_hint_when_a_feed_reads_the_site(sites: object, tmp_path: object,
      '<span class="col-3"><a title="ดูทั้งหมด" class="bg_angleRight" href="/list">'
      '<span class="fa fa-angle-right"></span></a></span></div>',
      "ศาสตร์พระราชาสู่การพัฒนา อย่างยั่งยืน"),
+    # a name written beside the link, in a line of no heading, with decoration
+    ('<div class="kc_text_block"><p style="text-align: center;">:: กิจกรรม มหาวิทยาลัย ::'
+     '     <a href="/list">ดูทั้งหมด&gt;&gt;</a></p></div><ul><li><a href="/e/1">'
+     "บรรยายพิเศษเรื่องนวัตกรรมการวิจัยของมหาวิทยาลัย</a></li></ul>", "กิจกรรม มหาวิทยาลัย"),
 ])
 def test_each_sections_name(markup: str, name: str) -> None:
     tree = parse_html(f"<html><body><main>{markup}</main></body></html>")
@@ -205,10 +209,30 @@ def test_a_tab_names_the_panel_its_view_all_link_sits_in() -> None:
     "<div><img src='heading.png'></div><div class='grid'><div class='item'><a href='/n/1'>"
     "<img src='1.jpg'></a><div class='title'>โครงการอบรมภาษาอังกฤษ รุ่นที่ 9</div></div>"
     "</div><div><a href='/downloads/'>view all</a></div>",
+    # an album's card: its picture, its name and a link to all its photos
+    "<div class='album'><img src='a.jpg'><span>กิจกรรมวันเด็กแห่งชาติ</span> "
+    "<a href='/gallery/5/'>ดูทั้งหมด</a></div>",
+    # a line of links: the words beside are another link's
+    "<p><a href='/n/1'>ข่าวกิจกรรม</a> | <a href='/list'>ดูทั้งหมด</a></p>",
 ])
 def test_a_view_all_link_under_no_heading_or_to_a_file_is_no_section(markup: str) -> None:
     tree = parse_html(f"<html><body>{markup}</body></html>")
     assert page_sections(tree, "https://www.abt.go.th/") == []
+
+
+@pytest.mark.parametrize("skip", [
+    '<a class="skip-link screen-reader-text" href="#content">Skip to content</a>',
+    '<a href="#content">ข้ามไปยังเนื้อหา</a>',
+])
+def test_a_link_that_skips_to_the_content_names_no_section(skip: str) -> None:
+    """A theme's "Skip to content", for screen readers, links to the id of the element
+    that holds the whole page's content: taken for a tab, it named every section."""
+    tree = parse_html(f'<html><body>{skip}<div id="content"><div class="box">'
+                      '<h2>ข่าวประชาสัมพันธ์</h2><ul><li><a href="/n/1">ข่าวประชาสัมพันธ์ฉบับแรก'
+                      '</a></li></ul><div class="more"><a href="/news/">ดูทั้งหมด</a></div>'
+                      "</div></div></body></html>")
+    assert page_sections(tree, "https://www.abt.go.th/") == [
+        ("ข่าวประชาสัมพันธ์", "https://www.abt.go.th/news/")]
 
 
 def test_a_page_of_countless_view_all_links_costs_little() -> None:
