@@ -791,10 +791,12 @@ def test_a_view_all_link_is_no_item() -> None:
     page = ("<html><body><table class='detail'>" + "".join(rows) +
             "<tr><td><div class='title'><a href='picture_news.php'>.. Click to See More "
             "Picture News</a></div></td></tr></table>"
-            "<a title='ดูทั้งหมด' href='/news/index'><span class='fa'></span></a></body></html>")
+            "<a title='ดูทั้งหมด' href='/news/index'><span class='fa'></span></a>"
+            "<p><a href='/news/back' title='ข่าวรัฐบาลดิจิทัล ย้อนหลัง'>ย้อนหลัง »</a></p>"
+            "</body></html>")
     result = run(page)
     assert [item.title for item in result.items] == [headline(n) for n in range(6)]
-    assert any("2 'view all' links" in note for note in result.notes), result.notes
+    assert any("3 'view all' links" in note for note in result.notes), result.notes
 
 
 def test_a_date_glued_to_the_full_title_of_a_cut_headline_is_the_items() -> None:

@@ -76,7 +76,7 @@ from monitor.extract.htmltext import (
     text_blocks,
 )
 from monitor.extract.splash import read_behind, says_enter
-from monitor.extract.viewall import NAME_CHARS, view_all_name
+from monitor.extract.viewall import NAME_CHARS, may_lead_to_all, view_all_name
 from monitor.models import Document, Extraction, RawItem
 from monitor.text.clean import clean_href, collapse
 from monitor.text.urls import in_page_encoding, registrable_domain
@@ -232,8 +232,7 @@ def read_links(doc: Document, source: Source,
         if reason is None and len(title) <= NAME_CHARS:
             # A section's "ดูทั้งหมด" (its text, or an icon's title), a splash page's
             # "เข้าสู่เว็บไซต์": no item's headline, though they come in blocks.
-            lower = title.lower()
-            if ((kind != "headline" or "ทั้งหมด" in title or "all" in lower or "more" in lower)
+            if ((kind != "headline" or may_lead_to_all(title))
                     and view_all_name(node.text(), node.attributes.get("title") or "")
                     is not None):
                 reason = "'view all' links"
