@@ -29,7 +29,7 @@ from monitor.text.urls import host_of, names_a_file
 MOST_SECTIONS = 20
 MOST_LINKS = 5000         # links looked at: a hostile page may hold millions
 MOST_TABS = 2000          # elements looked at for the tabs that open panels
-CLIMB = 4                 # levels above a "view all" link searched for its heading
+CLIMB = 5                 # levels above a "view all" link searched for its heading
 PANEL_CLIMB = 16          # ... and for the tab panel it sits in (CMS modules nest deep)
 SIBLINGS = 8              # earlier sibling elements looked at, each level
 FIRST_NODES = 100         # elements of such a sibling looked at for the heading it opens with
@@ -95,8 +95,11 @@ def _site(url: str) -> str:
 
 
 def _tab_labels(tree: LexborHTMLParser) -> dict[str, str]:
-    """The label of the tab that opens each panel, by the panel's id."""
+    """The label of the tab that opens each panel, by the panel's id. An id that tabs of
+    different labels open names no panel: a template repeated down the page gives every
+    box's panel one id (`#tab-1`), and the first tab's label is not theirs."""
     labels: dict[str, str] = {}
+    clashing: set[str] = set()
     for count, tab in enumerate(tree.css(_TABS)):
         if count >= MOST_TABS:
             break
@@ -113,8 +116,10 @@ def _tab_labels(tree: LexborHTMLParser) -> dict[str, str]:
                *_QUOTED_ID.findall((attrs.get("onclick") or "")[:500])]
         numbered = _numbered(attrs.get("id") or "")
         for panel in (*ids, numbered):
-            if panel:
-                labels.setdefault(panel, label)
+            if panel and labels.setdefault(panel, label) != label:
+                clashing.add(panel)
+    for panel in clashing:
+        del labels[panel]
     return labels
 
 

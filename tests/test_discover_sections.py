@@ -220,6 +220,29 @@ def test_a_view_all_link_under_no_heading_or_to_a_file_is_no_section(markup: str
     assert page_sections(tree, "https://www.abt.go.th/") == []
 
 
+def _box_with_tab(name: str, path: str) -> str:
+    """A newspaper's box, from a template that gives every box's one tab the same id."""
+    return (f'<div class="tabs variation_2"><div class="clearfix"><h3 class="section_title">'
+            f'{name}</h3><div class="tabs_container"><ul class="tabs_nav"><li><a href="#tab-1">'
+            'All</a></li></ul></div></div><div class="tabs_content"><div id="tab-1">'
+            f'<div class="row"><div class="col-lg-6"><ul><li><a href="{path}/1">ข่าวแรกของหมวด'
+            f'{name}ประจำวันนี้</a></li></ul></div><div class="col-lg-6"><a href="{path}" '
+            'class="button">ดูทั้งหมด</a></div></div></div></div></div>')
+
+
+def test_a_tab_id_every_box_repeats_names_no_panel() -> None:
+    """Every tabbed box of a newspaper's home page opens its panel by `#tab-1`, as does
+    the most-read box before them: the first tab's label named all their sections."""
+    page = ('<ul class="tabs_nav"><li><a href="#tab-1"><h3>ข่าวที่มีผู้อ่านสูงสุด</h3></a></li>'
+            '</ul><div class="tabs_content"><div id="tab-1"><ol><li><a href="/news/9">'
+            "ข่าวที่มีผู้อ่านมากที่สุดของวันนี้</a></li></ol></div></div>"
+            + _box_with_tab("ไอที &amp; ไอเดีย", "/it/list") + _box_with_tab("กีฬา", "/sport/list"))
+    tree = parse_html(f"<html><body>{page}</body></html>")
+    assert page_sections(tree, "https://www.abt.go.th/") == [
+        ("ไอที & ไอเดีย", "https://www.abt.go.th/it/list"),
+        ("กีฬา", "https://www.abt.go.th/sport/list")]
+
+
 @pytest.mark.parametrize("skip", [
     '<a class="skip-link screen-reader-text" href="#content">Skip to content</a>',
     '<a href="#content">ข้ามไปยังเนื้อหา</a>',
