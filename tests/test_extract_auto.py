@@ -886,6 +886,29 @@ def test_what_stands_above_a_list_without_being_its_lead_stays_out(before_list: 
     assert [item.title for item in result.items] == LEAD_TITLES[1:]
 
 
+def test_a_dated_list_in_a_front_page_widget_area_is_no_side_list() -> None:
+    """A university's WordPress theme puts its home page's sections, the dated news
+    among them, in a "widget area" below the main column: taken for a sidebar by that
+    word, the news lost to an undated carousel of featured stories."""
+    featured = "".join(
+        f"<div class='item list-item'><a href='/?p={900 + n}'><img src='{n}.jpg'></a><h3>"
+        f"<a href='/?p={900 + n}'>นิสิตคว้ารางวัลชนะเลิศการแข่งขันระดับประเทศ ครั้งที่ {n}</a></h3></div>"
+        for n in range(6))
+    news = "".join(
+        f"<div class='latest-news-item'><h3 class='latest-news-title'><a href='/?p={800 + n}'>"
+        f"ข่าวรอบรั้วมหาวิทยาลัย อบรมบุคลากร รุ่นที่ {n}</a></h3><div class='latest-news-meta'><span "
+        f"class='posted-on'><a href='/?p={800 + n}'>{23 - n} มี.ค. 2018</a></span></div></div>"
+        for n in range(8))
+    page = (f"<html><body><div id='primary'><main><div class='owl-carousel list-post'>{featured}"
+            "</div></main></div><div id='front-page-home-sections' class='widget-area'>"
+            f"<h2 class='section-title'>รอบรั้ว</h2><div class='latest-news-wrapper'>{news}"
+            "</div></div></body></html>")
+    result = run(page)
+    assert [item.title for item in result.items] == [
+        f"ข่าวรอบรั้วมหาวิทยาลัย อบรมบุคลากร รุ่นที่ {n}" for n in range(8)]
+    assert [item.date_text for item in result.items] == [f"{23 - n} มี.ค. 2018" for n in range(8)]
+
+
 SECTIONS = {"politics": "การเมือง", "regional": "ภูมิภาค", "economy": "เศรษฐกิจ"}
 
 

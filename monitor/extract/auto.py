@@ -126,7 +126,10 @@ VOLATILE = ("category-", "tag-", "format-", "status-", "type-", "has-", "post-fo
 # sidebar", on the body and on the main list's wrapper alike), `sidebar-none`,
 # `nosidebar`. (`has-sidebar` and the like are left out by class_words.)
 _LAYOUT = re.compile(r"sidebar\d|no(?:n|ne)?sidebar|withoutsidebar")
-SIDE_LISTS = ("popular", "related", "widget", "trending", "recommend", "most")
+# Lists that are not the newest, by what their classes say they are. Not "widget":
+# it names the kind of container, and a WordPress theme's front-page "widget area"
+# holds the home page's dated news (sidebars are rejected as regions, `_region_of`).
+SIDE_LISTS = ("popular", "related", "trending", "recommend", "most")
 SUMMARY_WORDS = ("excerpt", "summary", "desc", "teaser", "intro", "abstract", "lead")
 DATE_WORDS = ("date", "time", "publish", "posted", "created", "meta")
 # A line of a list of bare links ends at these (and at any block); what lies between
