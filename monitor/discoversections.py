@@ -201,15 +201,22 @@ def _written_beside(link: LexborNode, own: str) -> str:
 def _first_heading(box: LexborNode) -> LexborNode | None:
     """`box` when it is a heading, else the first heading in it when no link comes
     before that: a section's heading opens its box, where an item's title in a grid
-    follows the item's picture link."""
+    follows the item's picture link. A heading that another of its tag and class
+    follows in the box is the first item's title (a row of video cards, whose titles
+    link nowhere)."""
+    first: LexborNode | None = None
     for count, node in enumerate(box.traverse()):
         if count >= FIRST_NODES:
             break
-        if _is_heading(node):
-            return node
-        if node.tag == "a" and node.attributes.get("href"):
-            break
-    return None
+        if first is None:
+            if _is_heading(node):
+                first = node
+            elif node.tag == "a" and node.attributes.get("href"):
+                break
+        elif node.tag == first.tag and node.attributes.get("class") == first.attributes.get(
+                "class") and node.mem_id != first.mem_id:
+            return None
+    return first
 
 
 def _short_text(node: LexborNode) -> str:

@@ -214,6 +214,12 @@ def test_a_tab_names_the_panel_its_view_all_link_sits_in() -> None:
     "<a href='/gallery/5/'>ดูทั้งหมด</a></div>",
     # a line of links: the words beside are another link's
     "<p><a href='/n/1'>ข่าวกิจกรรม</a> | <a href='/list'>ดูทั้งหมด</a></p>",
+    # a row of video cards, whose titles link nowhere, under a heading that is a picture
+    "<div class='col-md-6'><img src='banner/reporter.jpg'><div class='row'>"
+    + "".join(f"<div class='col-md-6'><div class='callout'><h2 class='callout-title'>คลิปรายงาน"
+              f"ข่าวมหาวิทยาลัย ตอนที่ {n}</h2><iframe src='https://video.example.com/{n}'>"
+              "</iframe></div></div>" for n in (1, 2))
+    + "</div><div class='col-md-12'><div><a href='/reporter'>อ่านทั้งหมด</a></div></div></div>",
 ])
 def test_a_view_all_link_under_no_heading_or_to_a_file_is_no_section(markup: str) -> None:
     tree = parse_html(f"<html><body>{markup}</body></html>")
