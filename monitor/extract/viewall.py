@@ -58,7 +58,7 @@ def view_all_name(text: str, title: str = "") -> str | None:
     if match is None:
         return None
     name = next((group.strip() for group in match.groups() if group), "")
-    if not name and title and title != words:
+    if not name and title and title != words and len(title) <= NAME_CHARS:
         # "ย้อนหลัง »" titled "เศรษฐกิจ / การเมือง ย้อนหลัง": the title names the section
         named = _TITLED.match(title)
         name = named.group(1) if named else ""
