@@ -909,6 +909,47 @@ def test_a_dated_list_in_a_front_page_widget_area_is_no_side_list() -> None:
     assert [item.date_text for item in result.items] == [f"{23 - n} มี.ค. 2018" for n in range(8)]
 
 
+def test_a_headings_secondary_text_is_no_part_of_the_title() -> None:
+    """A research institute's cards: `<h3>Onboard Charger <small>a description</small>`.
+    The description made every title a paragraph long."""
+    cards = "".join(
+        f"<a href='/research/{n}.html' class='item'><img src='{n}.jpg'><h3>ระบบต้นแบบหมายเลข {n}"
+        f" สำหรับหน่วยงานรัฐ <small>ผลงานวิจัยที่พัฒนาขึ้นเพื่อใช้งานจริงในหน่วยงานภาครัฐ รุ่นที่ {n}"
+        "</small></h3></a>" for n in range(4))
+    result = run(f"<html><body><div class='items four-col'>{cards}</div></body></html>")
+    assert [item.title for item in result.items] == [
+        f"ระบบต้นแบบหมายเลข {n} สำหรับหน่วยงานรัฐ" for n in range(4)]
+
+
+@pytest.mark.parametrize("extra", [["no-margin", "", "", ""], ["", "", "mt10", ""],
+                                   ["", "pb-3", "", ""]])
+def test_a_spacing_class_on_one_items_wrapper_keeps_it_in_the_list(extra: list[str]) -> None:
+    """The first news card's wrapper alone said `no-margin`: the news counted three
+    items, not four, and lost to a row of research showcases above it."""
+    showcase = "".join(
+        f"<a href='/research/{n}.html' class='item'><h3>ผลงานวิจัยเด่นของสำนักงานด้านรัฐบาลดิจิทัล"
+        f" ชิ้นที่ {n}</h3></a>" for n in range(4))
+    cards = "".join(
+        f"<div class='col-sm-6 {extra[n]}'><div class='items one-col'><a href='/news/pr/{n}.html'"
+        f" class='item'><img src='{n}.jpg'><h3>{headline(n)}</h3></a></div></div>"
+        for n in range(4))
+    result = run(f"<html><body><div class='showcase'>{showcase}</div>"
+                 f"<div class='news'><div class='row'>{cards}</div></div></body></html>")
+    assert [item.title for item in result.items] == [headline(n) for n in range(4)]
+
+
+def test_a_sections_folder_above_its_list_is_no_lead() -> None:
+    """The section's heading links to its folder (`/social/highlight/`), whose items
+    are files in it (`/social/highlight/<name>.html`): the last part, open among the
+    items, is empty in the folder's address."""
+    rows = "".join(f"<a href='/social/highlight/{name}.html' class='item'><h3>{headline(n)}"
+                   "</h3></a>" for n, name in enumerate(["reading", "dams", "schools", "awards"]))
+    page = ("<html><body><div class='box'><a href='/social/highlight/'><h2 class='sec-title'>"
+            "เรื่องเด่นเพื่อสังคมของสำนักงาน</h2></a><div class='row'><div class='items'>"
+            f"{rows}</div></div></div></body></html>")
+    assert [item.title for item in run(page).items] == [headline(n) for n in range(4)]
+
+
 SECTIONS = {"politics": "การเมือง", "regional": "ภูมิภาค", "economy": "เศรษฐกิจ"}
 
 

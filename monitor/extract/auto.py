@@ -121,7 +121,10 @@ ROLES = {"navigation": "navigation", "menu": "navigation", "menubar": "navigatio
          "search": "navigation", "banner": "header", "contentinfo": "footer",
          "complementary": "sidebar"}
 STATE = ("odd", "even", "first", "last", "active", "current", "selected", "clearfix")
-VOLATILE = ("category-", "tag-", "format-", "status-", "type-", "has-", "post-format")
+VOLATILE = ("category-", "tag-", "format-", "status-", "type-", "has-", "post-format", "no-")
+# Spacing utilities (`mt10`, `pb-3`, `m-0`) and `no-margin`, `no-image` (VOLATILE): one
+# item's wrapper may have one its siblings lack (a research institute's first news card).
+_SPACING = re.compile(r"[mp][tblrxy]?-?#")
 # A class that names a page's layout, not a region: Themify's `sidebar1` ("one
 # sidebar", on the body and on the main list's wrapper alike), `sidebar-none`,
 # `nosidebar`. (`has-sidebar` and the like are left out by class_words.)
@@ -758,7 +761,7 @@ def _headline(node: LexborNode) -> tuple[str, str, bool, tuple[str, str] | None]
     in_heading = heading is not None or any(
         anc.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for anc in _ancestors(node, False, 3))
     if heading is not None:
-        source = collapse(heading.text())
+        source = _heading_text(heading)
         text, glued = unglued(source)
     else:
         # Lines inside the link (`<br>`, a `<div>` each) are parted by a space, as the
@@ -786,6 +789,20 @@ def _headline(node: LexborNode) -> tuple[str, str, bool, tuple[str, str] | None]
     if not text or READ_MORE.match(text):
         return text, "more", in_heading, None
     return text, ("headline" if len(text) >= MIN_TITLE else "short"), in_heading, dated_title
+
+
+def _heading_text(heading: LexborNode) -> str:
+    """A heading's text without its secondary text (`<h3>Onboard Charger <small>a
+    charger for ...</small></h3>`, a research institute's cards), when it has more."""
+    whole = collapse(heading.text())
+    small = [collapse(node.text()) for node in heading.css("small")[:4]]
+    if not any(small):
+        return whole
+    main = whole
+    for part in small:
+        main = main.replace(part, " ", 1) if part else main
+    main = collapse(main)
+    return main or whole
 
 
 READ_MORE_PREFIX = re.compile(r"^(?:อ่านเพิ่มเติม|อ่านต่อ|read more)\s*(?:…|\.{3})?\s*",
@@ -1014,7 +1031,8 @@ def _fits(shape: _Shape, list_shape: _ListShape) -> bool:
     host, path, keys = shape
     want_host, want_path, want_keys = list_shape
     return (host, keys) == (want_host, want_keys) and len(path) == len(want_path) and all(
-        want is None or want == segment for segment, want in zip(path, want_path, strict=True))
+        want == segment or (want is None and segment != "")   # a folder is the listing
+        for segment, want in zip(path, want_path, strict=True))
 
 
 def _shape_counts(links: list[_Link]) -> dict[tuple[str | None, frozenset[str]], int]:
@@ -1204,7 +1222,7 @@ def _classes(node: LexborNode) -> frozenset[str]:
     """Class tokens that describe structure: digit runs as '#', states and terms left out."""
     tokens = (re.sub(r"\d+", "#", t) for t in (node.attributes.get("class") or "").lower().split())
     return frozenset(t for t in tokens if t.strip("#-_") and not t.startswith(VOLATILE)
-                     and not t.endswith(STATE))
+                     and not t.endswith(STATE) and not _SPACING.fullmatch(t))
 
 
 def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
