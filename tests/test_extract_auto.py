@@ -950,6 +950,43 @@ def test_a_sections_folder_above_its_list_is_no_lead() -> None:
     assert [item.title for item in run(page).items] == [headline(n) for n in range(4)]
 
 
+def _module(name: str, titles: list[str], first_id: int) -> str:
+    """A box of a Joomla news module, one template for each of a home page's boxes."""
+    rows = "".join(f"<li class='{('even', 'odd')[n % 2]}'><div><h4><a href='/index.php?option="
+                   f"com_content&view=article&id={first_id + n}'>{title}</a></h4></div></li>"
+                   for n, title in enumerate(titles))
+    return (f"<div class='span6'><h3 class='feature-header'>{name}</h3><div class='nspMain'>"
+            f"<ul class='nspList nspCol1'>{rows}</ul></div></div>")
+
+
+OWN_NEWS = [f"กฟผ. ร่วมลงนามความร่วมมือด้านพลังงานหมุนเวียนกับมหาวิทยาลัย ครั้งที่ {n}"
+            for n in range(5)]
+PRESS = [f"ข่าวแจกสื่อมวลชน: การไฟฟ้าชี้แจงข้อเท็จจริงกรณีการก่อสร้างโรงไฟฟ้าแห่งใหม่ ฉบับที่ {n}"
+         for n in range(5)]
+TENDERS = [f"ประกาศประกวดราคาซื้อครุภัณฑ์คอมพิวเตอร์และอุปกรณ์ต่อพ่วงสำหรับสำนักงานใหญ่ ด้วยวิธี"
+           f"ประกวดราคาอิเล็กทรอนิกส์ (e-bidding) เลขที่ {n}" for n in range(5)]
+
+
+def test_of_a_home_pages_boxes_of_one_template_the_first_is_read() -> None:
+    """A state enterprise's home page shows its own news, then press releases, then
+    procurement notices, each a box of one module: the longest titles (a notice's)
+    chose the box. Boxes of one template are peers; the page leads with its news."""
+    page = ("<html><body><div class='row-fluid'>" + _module("ข่าวภารกิจ", OWN_NEWS, 100)
+            + _module("ข่าวสื่อมวลชน", PRESS, 200) + "</div><div class='row-fluid'>"
+            + _module("ประกาศจัดซื้อจัดจ้าง", TENDERS, 300) + "</div></body></html>")
+    result = run(page)
+    assert [item.title for item in result.items] == OWN_NEWS
+    assert sum("a later list of the same template as the one read" in note
+               for note in result.notes) == 2, result.notes
+
+
+def test_a_first_box_far_weaker_than_the_best_of_its_template_is_not_read() -> None:
+    page = ("<html><body><div class='row-fluid'>" + _module("ลิงก์", ["เว็บไซต์กระทรวงพลังงาน",
+                                                                     "เว็บไซต์กระทรวงการคลัง"], 90)
+            + _module("ข่าวสื่อมวลชน", PRESS, 200) + "</div></body></html>")
+    assert [item.title for item in run(page).items] == PRESS
+
+
 SECTIONS = {"politics": "การเมือง", "regional": "ภูมิภาค", "economy": "เศรษฐกิจ"}
 
 

@@ -357,7 +357,7 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
         warnings.append("only one item found: a listing usually shows more; "
                         "check it with preview, or use type: html")
         eligible = [key]
-    best = eligible[0]
+    best = _first_of_template(eligible, groups)
     chosen = list(groups[best])
     runs = {link.run for link in chosen}
     seen = {link.node.mem_id for link in chosen}
@@ -389,9 +389,23 @@ def _choose(links: list[_Link]) -> tuple[list[_Link], list[str], list[str]]:
              f"mean text {mean} chars, dates on {dated})"]
     for key in [k for k in ranked if k != best][:3]:
         side = " (looks like a side list)" if _is_side(cast("tuple[str, ...]", key[0])) else ""
-        notes.append(f"rejected '{_label(groups[key])}' ({_count(len(groups[key]))}, score "
-                     f"{_score(groups[key]):.0f} < {_score(groups[best]):.0f}){side}")
+        score, bar = _score(groups[key]), _score(groups[best])
+        why = (f"score {score:.0f} < {bar:.0f}" if score <= bar else
+               f"score {score:.0f}, but a later list of the same template as the one read")
+        notes.append(f"rejected '{_label(groups[key])}' ({_count(len(groups[key]))}, {why}){side}")
     return unique, notes, warnings
+
+
+def _first_of_template(ranked: list[tuple[object, ...]],
+                       groups: dict[tuple[object, ...], list[_Link]]) -> tuple[object, ...]:
+    """The best group, or the first on the page of the lists made from its template
+    that score nearly as well: a home page's boxes of one template (news, press, CSR,
+    articles) lead with its own news, and a later box's longer titles (procurement
+    notices') decided by a few points."""
+    best = ranked[0]
+    bar = _score(groups[best]) / SAME_TEMPLATE
+    alike = [key for key in ranked if key[0] == best[0] and _score(groups[key]) > bar]
+    return min(alike, key=lambda key: min(link.order for link in groups[key]))
 
 
 def _eligible(group: list[_Link]) -> bool:
@@ -932,6 +946,7 @@ def _only_date(text: str) -> bool:
     return not rest.strip(" ,.-:()[]|")
 
 
+SAME_TEMPLATE = 2.0  # a template's first list is chosen when within this of its best
 LEAD_SIBLINGS = 2   # elements before a list looked at for its lead story
 LEAD_CLIMB = 2      # levels climbed from a list that is the first thing in its element
 LEAD_LISTS = 16     # lists of one choice looked at so (a portal's boxes: 12)
