@@ -987,6 +987,32 @@ def test_a_first_box_far_weaker_than_the_best_of_its_template_is_not_read() -> N
     assert [item.title for item in run(page).items] == PRESS
 
 
+TEASERS = [f"สำนักงานจัดประชุมรับฟังความคิดเห็นต่อร่างแนวทางการให้บริการดิจิทัล ครั้งที่ {n}"
+           for n in range(4)]
+
+
+@pytest.mark.parametrize("teaser", [
+    # Drupal's views: the teaser is itself a link to the story
+    "<div class='views-field-teaser'><div class='field-content'><a href='/journal/{n}'>{text}"
+    "</a></div></div>",
+    # a teaser ending in a link to the story that says "read more"
+    "<p>{text} <a href='/journal/{n}' class='read-more'> read more <i class='icon'></i></a></p>",
+])
+def test_a_teaser_that_links_to_its_story_is_its_summary(teaser: str) -> None:
+    rows = [f"<div class='views-row'><span class='views-field-title'><a href='/journal/{n}'>"
+            f"{headline(n)}</a></span>{teaser.format(n=n, text=TEASERS[n])}</div>"
+            for n in range(4)]
+    result = run("<html><body><div class='view-content'>" + "".join(rows) + "</div></body></html>")
+    assert [item.summary for item in result.items] == TEASERS
+
+
+def test_a_teaser_that_links_elsewhere_is_no_summary() -> None:
+    rows = [f"<div class='views-row'><a href='/journal/{n}'>{headline(n)}</a><div class='teaser'>"
+            f"<a href='/topic/{n}'>{TEASERS[n]}</a></div></div>" for n in range(4)]
+    result = run("<html><body><div class='view-content'>" + "".join(rows) + "</div></body></html>")
+    assert [item.summary for item in result.items] == [""] * 4
+
+
 SECTIONS = {"politics": "การเมือง", "regional": "ภูมิภาค", "economy": "เศรษฐกิจ"}
 
 

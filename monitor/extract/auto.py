@@ -755,9 +755,20 @@ def _summary(link: _Link) -> str:
         w in word for words in class_words(n) for word in words for w in SUMMARY_WORDS)]
     for node in nodes:
         text = collapse(node.text())
-        if len(text) >= 20 and link.title not in text and node.css_first("a[href]") is None:
+        if len(text) >= 20 and link.title not in text and _links_only_to(node, link.url):
+            for more in node.css("a[href]")[:8]:   # "... read more" at the teaser's end
+                said = collapse(more.text())
+                if said and READ_MORE.match(said):
+                    text = collapse(text.replace(said, " "))
             return summarize(text)
     return ""
+
+
+def _links_only_to(node: LexborNode, url: str) -> bool:
+    """Whether every link in `node` leads to `url`: a teaser that is itself a link to
+    its story (Drupal's views) is the story's summary; one that links elsewhere is not."""
+    return all(urljoin(url, clean_href(a.attributes.get("href") or "")).split("#", 1)[0] == url
+               for a in node.css("a[href]")[:8])
 
 
 def _headline(node: LexborNode) -> tuple[str, str, bool, tuple[str, str] | None]:
