@@ -202,8 +202,8 @@ def _first_heading(box: LexborNode) -> LexborNode | None:
     """`box` when it is a heading, else the first heading in it when no link comes
     before that: a section's heading opens its box, where an item's title in a grid
     follows the item's picture link. A heading that another of its tag and class
-    follows in the box is the first item's title (a row of video cards, whose titles
-    link nowhere)."""
+    follows in the box, linking nowhere as it does, is the first item's title (a row
+    of video cards)."""
     first: LexborNode | None = None
     for count, node in enumerate(box.traverse()):
         if count >= FIRST_NODES:
@@ -213,10 +213,22 @@ def _first_heading(box: LexborNode) -> LexborNode | None:
                 first = node
             elif node.tag == "a" and node.attributes.get("href"):
                 break
-        elif node.tag == first.tag and node.attributes.get("class") == first.attributes.get(
-                "class") and node.mem_id != first.mem_id:
+        elif (node.tag == first.tag and node.attributes.get("class") == first.attributes.get(
+                "class") and node.mem_id != first.mem_id and _links_nowhere(node, box)):
             return None
     return first
+
+
+def _links_nowhere(heading: LexborNode, box: LexborNode) -> bool:
+    """Whether `heading` neither holds a link nor sits in one (up to `box`)."""
+    if heading.css_first("a[href]") is not None:
+        return False
+    node = heading.parent
+    while node is not None and node.mem_id != box.mem_id:
+        if node.tag == "a" and node.attributes.get("href"):
+            return False
+        node = node.parent
+    return True
 
 
 def _short_text(node: LexborNode) -> str:

@@ -124,6 +124,11 @@ def test_no_hint_when_a_feed_reads_the_site(sites: object, tmp_path: object,
      '<span class="col-3"><a title="ดูทั้งหมด" class="bg_angleRight" href="/list">'
      '<span class="fa fa-angle-right"></span></a></span></div>',
      "ศาสตร์พระราชาสู่การพัฒนา อย่างยั่งยืน"),
+    # a heading before items headed alike, whose headings link to them
+    ('<div class="box"><h4>ประกาศรับสมัครงาน</h4><ul><li><h4><a href="/n/1">รับสมัครพนักงาน'
+     'ราชการตำแหน่งนักวิชาการคอมพิวเตอร์</a></h4></li><li><h4><a href="/n/2">รับสมัครลูกจ้าง'
+     'ชั่วคราวตำแหน่งเจ้าหน้าที่ธุรการ</a></h4></li></ul></div><p><a href="/list">ดูทั้งหมด</a></p>',
+     "ประกาศรับสมัครงาน"),
     # a name written beside the link, in a line of no heading, with decoration
     ('<div class="kc_text_block"><p style="text-align: center;">:: กิจกรรม มหาวิทยาลัย ::'
      '     <a href="/list">ดูทั้งหมด&gt;&gt;</a></p></div><ul><li><a href="/e/1">'

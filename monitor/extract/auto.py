@@ -404,7 +404,8 @@ def _first_of_template(ranked: list[tuple[object, ...]],
     notices') decided by a few points."""
     best = ranked[0]
     bar = _score(groups[best]) / SAME_TEMPLATE
-    alike = [key for key in ranked if key[0] == best[0] and _score(groups[key]) > bar]
+    alike = [key for key in ranked
+             if key == best or (key[0] == best[0] and _score(groups[key]) > bar)]
     return min(alike, key=lambda key: min(link.order for link in groups[key]))
 
 
@@ -824,8 +825,9 @@ def _heading_text(heading: LexborNode) -> str:
     if not any(small):
         return whole
     main = whole
-    for part in small:
-        main = main.replace(part, " ", 1) if part else main
+    for part in reversed(small):   # the secondary text follows the title: cut from the end
+        before, found, after = main.rpartition(part) if part else ("", "", main)
+        main = f"{before} {after}" if found else main
     main = collapse(main)
     return main or whole
 
