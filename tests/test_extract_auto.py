@@ -1006,9 +1006,10 @@ def test_a_teaser_that_links_to_its_story_is_its_summary(teaser: str) -> None:
     assert [item.summary for item in result.items] == TEASERS
 
 
-def test_a_teaser_that_links_elsewhere_is_no_summary() -> None:
+@pytest.mark.parametrize("elsewhere", ["/topic/{n}", "http://[::{n}"])   # ... or nowhere
+def test_a_teaser_that_links_elsewhere_is_no_summary(elsewhere: str) -> None:
     rows = [f"<div class='views-row'><a href='/journal/{n}'>{headline(n)}</a><div class='teaser'>"
-            f"<a href='/topic/{n}'>{TEASERS[n]}</a></div></div>" for n in range(4)]
+            f"<a href='{elsewhere.format(n=n)}'>{TEASERS[n]}</a></div></div>" for n in range(4)]
     result = run("<html><body><div class='view-content'>" + "".join(rows) + "</div></body></html>")
     assert [item.summary for item in result.items] == [""] * 4
 

@@ -768,7 +768,7 @@ def _summary(link: _Link) -> str:
 def _links_only_to(node: LexborNode, url: str) -> bool:
     """Whether every link in `node` leads to `url`: a teaser that is itself a link to
     its story (Drupal's views) is the story's summary; one that links elsewhere is not."""
-    return all(urljoin(url, clean_href(a.attributes.get("href") or "")).split("#", 1)[0] == url
+    return all(_joined(url, clean_href(a.attributes.get("href") or "")).split("#", 1)[0] == url
                for a in node.css("a[href]")[:8])
 
 
