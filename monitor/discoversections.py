@@ -9,7 +9,8 @@ for this: the names and addresses come from the page in hand.
 
 A section is named by its link's own words ("ข่าวประชาสัมพันธ์ทั้งหมด"), else by
 the tab that shows its panel, else by the nearest heading before its link that
-is not an item's headline. A section left without a name is not listed: a
+is not an item's headline. A tab whose panel is a frame of the site's (another
+page shown inside this one) names that page as a section too. A section left without a name is not listed: a
 "ดูทั้งหมด" under no heading is most often an item's own ("all the album's
 photos"), and a name made of a whole strip of tabs would be wrong.
 """
@@ -24,11 +25,12 @@ from monitor.extract.cleaning import safe_link
 from monitor.extract.htmltext import class_words
 from monitor.extract.viewall import NAME_CHARS, view_all_name
 from monitor.text.clean import collapse
-from monitor.text.urls import host_of, names_a_file
+from monitor.text.urls import host_of, names_a_file, registrable_domain
 
 MOST_SECTIONS = 20
 MOST_LINKS = 5000         # links looked at: a hostile page may hold millions
 MOST_TABS = 2000          # elements looked at for the tabs that open panels
+MOST_FRAMES = 40          # frames looked at for a tab's listing
 CLIMB = 5                 # levels above a "view all" link searched for its heading
 PANEL_CLIMB = 16          # ... and for the tab panel it sits in (CMS modules nest deep)
 SIBLINGS = 8              # earlier sibling elements looked at, each level
@@ -86,7 +88,35 @@ def page_sections(tree: LexborHTMLParser, page_url: str) -> list[tuple[str, str]
             name = _tab_of(link, tabs) or _heading_before(link, url, page_url) or name
         found[url] = name
         named += bool(name)
+    for url, name in _framed_tabs(tree, page_url, tabs):
+        if named >= MOST_SECTIONS:
+            break
+        if url != own and not found.get(url):
+            found[url] = name
+            named += 1
     return [(name, url) for url, name in found.items() if name]
+
+
+def _framed_tabs(tree: LexborHTMLParser, page_url: str,
+                 tabs: dict[str, str] | None) -> list[tuple[str, str]]:
+    """(url, tab label) of each frame of the page's own site (its host or another of
+    its domain: `calendar.buu.ac.th` under `www.buu.ac.th`) that a tab shows: a
+    university shows each kind of news as another page in a frame, a tab each. A frame
+    in no tab (a video, a map, a banner) names nothing."""
+    frames = tree.css("iframe[src]")[:MOST_FRAMES]
+    if not frames:
+        return []
+    labels = _tab_labels(tree) if tabs is None else tabs
+    domain = registrable_domain(host_of(page_url))
+    found = []
+    for frame in frames:
+        url = safe_link((frame.attributes.get("src") or "").strip(), page_url)
+        if url is None or registrable_domain(host_of(url)) != domain or names_a_file(url):
+            continue
+        label = _tab_of(frame, labels)
+        if label:
+            found.append((url.split("#", 1)[0], label))
+    return found
 
 
 def _site(url: str) -> str:

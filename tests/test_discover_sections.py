@@ -254,6 +254,22 @@ def test_a_tab_id_every_box_repeats_names_no_panel() -> None:
         ("กีฬา", "https://www.abt.go.th/sport/list")]
 
 
+def test_a_tab_that_shows_a_page_in_a_frame_names_that_listing() -> None:
+    """A university shows each kind of news as a page of its calendar's host, in a
+    frame, a tab each. A frame in no tab, or of another site, names nothing."""
+    page = ('<div id="horizontalTab"><ul><li><a href="#tab-1">ข่าวการศึกษา</a></li>'
+            '<li><a href="#tab-2">ข่าวจัดซื้อจัดจ้าง</a></li><li><a href="#tab-3">วีดิทัศน์</a>'
+            '</li></ul><div id="tab-1"><div class="row"><div class="col-md-9"><iframe '
+            'name="news" src="http://calendar.abt.go.th/news.php?cid=3"></iframe></div></div>'
+            '</div><div id="tab-2"><iframe src="/procure/list.php"></iframe></div>'
+            '<div id="tab-3"><iframe src="https://www.youtube.com/embed/x"></iframe></div></div>'
+            '<div><iframe src="/banner.php"></iframe></div>')
+    tree = parse_html(f"<html><body>{page}</body></html>")
+    assert page_sections(tree, "https://www.abt.go.th/") == [
+        ("ข่าวการศึกษา", "http://calendar.abt.go.th/news.php?cid=3"),
+        ("ข่าวจัดซื้อจัดจ้าง", "https://www.abt.go.th/procure/list.php")]
+
+
 @pytest.mark.parametrize("skip", [
     '<a class="skip-link screen-reader-text" href="#content">Skip to content</a>',
     '<a href="#content">ข้ามไปยังเนื้อหา</a>',
