@@ -10,9 +10,10 @@ for this: the names and addresses come from the page in hand.
 A section is named by its link's own words ("ข่าวประชาสัมพันธ์ทั้งหมด"), else by
 the tab that shows its panel, else by the nearest heading before its link that
 is not an item's headline. A tab whose panel is a frame of the site's (another
-page shown inside this one) names that page as a section too. A section left without a name is not listed: a
-"ดูทั้งหมด" under no heading is most often an item's own ("all the album's
-photos"), and a name made of a whole strip of tabs would be wrong.
+page shown inside this one) names that page as a section too. A section left
+without a name is not listed: a "ดูทั้งหมด" under no heading is most often an
+item's own ("all the album's photos"), and a name made of a whole strip of
+tabs would be wrong.
 """
 
 from __future__ import annotations
