@@ -23,10 +23,11 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.cleaning import safe_link
+from monitor.extract.frames import site_frames
 from monitor.extract.htmltext import class_words
 from monitor.extract.viewall import NAME_CHARS, view_all_name
 from monitor.text.clean import collapse
-from monitor.text.urls import host_of, names_a_file, registrable_domain
+from monitor.text.urls import host_of, names_a_file
 
 MOST_SECTIONS = 20
 MOST_LINKS = 5000         # links looked at: a hostile page may hold millions
@@ -100,23 +101,18 @@ def page_sections(tree: LexborHTMLParser, page_url: str) -> list[tuple[str, str]
 
 def _framed_tabs(tree: LexborHTMLParser, page_url: str,
                  tabs: dict[str, str] | None) -> list[tuple[str, str]]:
-    """(url, tab label) of each frame of the page's own site (its host or another of
-    its domain: `calendar.buu.ac.th` under `www.buu.ac.th`) that a tab shows: a
-    university shows each kind of news as another page in a frame, a tab each. A frame
-    in no tab (a video, a map, a banner) names nothing."""
-    frames = tree.css("iframe[src]")[:MOST_FRAMES]
-    if not frames:
-        return []
-    labels = _tab_labels(tree) if tabs is None else tabs
-    domain = registrable_domain(host_of(page_url))
+    """(url, tab label) of each frame of the page's own site (`site_frames`) that a tab
+    shows: a university shows each kind of news as another page in a frame, a tab
+    each. A frame in no tab (a video, a map, a banner) names nothing."""
     found = []
-    for frame in frames:
-        url = safe_link((frame.attributes.get("src") or "").strip(), page_url)
-        if url is None or registrable_domain(host_of(url)) != domain or names_a_file(url):
-            continue
-        label = _tab_of(frame, labels)
-        if label:
-            found.append((url.split("#", 1)[0], label))
+    for count, (frame, url) in enumerate(site_frames(tree, page_url, "utf-8")):
+        if count >= MOST_FRAMES:
+            break
+        if tabs is None:
+            tabs = _tab_labels(tree)
+        label = _tab_of(frame, tabs)
+        if label and not names_a_file(url):
+            found.append((url, label))
     return found
 
 
@@ -245,21 +241,11 @@ def _first_heading(box: LexborNode) -> LexborNode | None:
             elif node.tag == "a" and node.attributes.get("href"):
                 break
         elif (node.tag == first.tag and node.attributes.get("class") == first.attributes.get(
-                "class") and node.mem_id != first.mem_id and _links_nowhere(node, box)):
+                "class") and node.mem_id != first.mem_id and not _links_of(node, box)):
             return None
     return first
 
 
-def _links_nowhere(heading: LexborNode, box: LexborNode) -> bool:
-    """Whether `heading` neither holds a link nor sits in one (up to `box`)."""
-    if heading.css_first("a[href]") is not None:
-        return False
-    node = heading.parent
-    while node is not None and node.mem_id != box.mem_id:
-        if node.tag == "a" and node.attributes.get("href"):
-            return False
-        node = node.parent
-    return True
 
 
 def _short_text(node: LexborNode) -> str:
@@ -299,6 +285,12 @@ def _is_tabs(node: LexborNode) -> bool:
 def _links_elsewhere(heading: LexborNode, within: LexborNode, url: str, page_url: str) -> bool:
     """Whether `heading` holds, or sits in (up to `within`), a link to another address
     than the section's `url`: an item's headline, not the section's."""
+    return any((safe_link(a.attributes.get("href") or "", page_url) or "").split("#", 1)[0]
+               != url for a in _links_of(heading, within))
+
+
+def _links_of(heading: LexborNode, within: LexborNode) -> list[LexborNode]:
+    """The links `heading` holds, and those it sits in up to `within`."""
     links = heading.css("a[href]")
     node: LexborNode | None = heading
     top = within.mem_id
@@ -308,5 +300,4 @@ def _links_elsewhere(heading: LexborNode, within: LexborNode, url: str, page_url
         if node.mem_id == top:
             break
         node = node.parent
-    return any((safe_link(a.attributes.get("href") or "", page_url) or "").split("#", 1)[0]
-               != url for a in links)
+    return links

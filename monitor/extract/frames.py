@@ -15,9 +15,10 @@ social feed embedded from elsewhere is no part of an agency's listing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urldefrag, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.cleaning import page_base, safe_link
 from monitor.text.urls import in_page_encoding, registrable_domain
@@ -32,24 +33,32 @@ def frame_urls(tree: LexborHTMLParser, page_url: str, codec: str) -> list[str]:
     """The same-site pages that `tree` (the page at `page_url`, decoded with `codec`)
     shows in frames, each once, at most MAX_FRAMES: those that look like the main
     one first, then in the page's order."""
-    site = registrable_domain(urlsplit(page_url).hostname or "")
-    page = urldefrag(page_url)[0]
-    base = page_base(tree, page_url)
     found: dict[str, bool] = {}     # each URL: whether it looks like the main frame
-    for node in tree.css("frame[src], iframe[src]"):
-        attributes = node.attributes
-        url = safe_link((attributes.get("src") or "").strip(), base)
-        if url is None:
+    for node, url in site_frames(tree, page_url, codec):
+        if url in found:
             continue
-        url = in_page_encoding(urldefrag(url)[0], codec)
-        if (url == page or url in found
-                or registrable_domain(urlsplit(url).hostname or "") != site):
-            continue
-        named = " ".join(attributes.get(key) or "" for key in ("name", "id", "src"))
+        named = " ".join(node.attributes.get(key) or "" for key in ("name", "id", "src"))
         found[url] = _MAIN.search(named) is not None
         if len(found) == MAX_FRAMES:
             break
     return sorted(found, key=lambda url: not found[url])   # stable: else page order
+
+
+def site_frames(tree: LexborHTMLParser, page_url: str,
+                codec: str) -> Iterator[tuple[LexborNode, str]]:
+    """Each frame of `tree` that shows another page of the same site (its domain: a
+    calendar host under the agency's own counts), with that page's address, in page
+    order."""
+    site = registrable_domain(urlsplit(page_url).hostname or "")
+    page = urldefrag(page_url)[0]
+    base = page_base(tree, page_url)
+    for node in tree.css("frame[src], iframe[src]"):
+        url = safe_link((node.attributes.get("src") or "").strip(), base)
+        if url is None:
+            continue
+        url = in_page_encoding(urldefrag(url)[0], codec)
+        if url != page and registrable_domain(urlsplit(url).hostname or "") == site:
+            yield node, url
 
 
 def through_frames_note(frames: list[str]) -> str:
